@@ -1,0 +1,110 @@
+/**
+ * The store: one interface, two implementations (PGlite embedded, PostgreSQL) over the same
+ * migrations. An append-only event log is the truth; current-state tables are kept beside it in
+ * the same transaction so a restart loads state without replaying the whole log.
+ */
+import type { Actor } from '@shared/schemas/common';
+import type { Camera } from '@shared/schemas/camera';
+import type { Incident } from '@shared/schemas/incident';
+import type { Patrol } from '@shared/schemas/patrol';
+
+export type EventKind = 'incident' | 'camera' | 'patrol';
+
+/** An event about to be appended: `at` is when it happened (may be in the past for imports). */
+export interface NewEvent {
+  kind: EventKind;
+  /** incident id, camera id or patrol id */
+  aggregateId: string;
+  /** e.g. 'reported', 'dispatch', 'status' */
+  type: string;
+  at: number;
+  actor: Actor;
+  /** JSON-serialisable body; for incidents an IncidentLogEntry without seq */
+  payload: unknown;
+}
+
+export interface StoredEvent extends NewEvent {
+  /** global, strictly increasing, assigned by the database */
+  seq: number;
+  /** when the hub wrote it */
+  recordedAt: number;
+}
+
+/** Current-state rows written in the same transaction as the events that produced them. */
+export interface StateChanges {
+  incidents?: readonly Incident[];
+  cameras?: readonly Camera[];
+  patrols?: readonly Patrol[];
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  incidentId: string;
+  /** hash of the request body, so a reused key with another body can be refused */
+  requestHash: string;
+}
+
+export interface EventQuery {
+  afterSeq?: number;
+  /** inclusive upper bound on seq */
+  toSeq?: number;
+  kind?: EventKind;
+  aggregateId?: string;
+  /** on `at`: from inclusive, to exclusive */
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+export interface TrackSample {
+  patrolId: string;
+  lng: number;
+  lat: number;
+  at: number;
+}
+
+export interface Store {
+  readonly kind: 'pglite' | 'postgres';
+  /** idempotent: creates or upgrades the schema */
+  migrate(): Promise<void>;
+  /** cheap round trip, throws when the database is unreachable */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Appends events and writes state in one transaction. With `idempotency`, the key is recorded
+   * in the same transaction; a key that exists already makes the whole append fail with
+   * IdempotencyConflictError and nothing is written.
+   */
+  append(events: readonly NewEvent[], state: StateChanges, idempotency?: IdempotencyRecord): Promise<StoredEvent[]>;
+  readEvents(query: EventQuery): Promise<StoredEvent[]>;
+  /** highest seq written, 0 when empty */
+  lastSeq(): Promise<number>;
+
+  getIncident(id: string): Promise<Incident | null>;
+  /** every incident still open, plus those updated at or after `updatedSince` */
+  loadIncidents(updatedSince: number): Promise<Incident[]>;
+  findIdempotencyKey(key: string): Promise<IdempotencyRecord | null>;
+
+  /** roster data without events (initial load of a city's cameras and patrols) */
+  upsertCameras(cameras: readonly Camera[]): Promise<void>;
+  upsertPatrols(patrols: readonly Patrol[]): Promise<void>;
+  loadCameras(): Promise<Camera[]>;
+  loadPatrols(): Promise<Patrol[]>;
+
+  /** sampled tracks, written in batches, kept only as long as the deployment configures */
+  saveTrackSamples(samples: readonly TrackSample[]): Promise<void>;
+  readTrackSamples(patrolId: string, from: number, to: number): Promise<TrackSample[]>;
+  pruneTrackSamples(olderThan: number): Promise<number>;
+
+  /** small key → JSON settings (simulator state, schema facts) */
+  getMeta<T>(key: string): Promise<T | null>;
+  setMeta(key: string, value: unknown): Promise<void>;
+}
+
+export class IdempotencyConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} already used`);
+    this.name = 'IdempotencyConflictError';
+  }
+}

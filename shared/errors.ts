@@ -1,0 +1,70 @@
+/**
+ * Stable error codes. Clients branch on the code, people read the message. A code never changes
+ * meaning once released; new failure kinds get new codes.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'The request does not match the expected shape; see details for each field.',
+  NOT_FOUND: 'No such item.',
+  ILLEGAL_TRANSITION: 'That step is not allowed from the incident’s current stage.',
+  VERSION_CONFLICT: 'The incident changed since you last saw it; reload it and try again.',
+  SEPARATION_OF_DUTIES: 'The handler of a case may not verify it: verification must be done by someone else.',
+  IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for a different request.',
+  OUT_OF_AREA: 'The location is outside every grid this hub manages.',
+  UNKNOWN_REGION: 'No region has that code.',
+  UNKNOWN_CATEGORY: 'That category is not in the category table.',
+  UNKNOWN_PATROL: 'No patrol has that id.',
+  UNKNOWN_CAMERA: 'No camera has that id.',
+  PAYLOAD_TOO_LARGE: 'The request is too large.',
+  UNSUPPORTED_MEDIA_TYPE: 'Send JSON (Content-Type: application/json) or, for Open311, form data.',
+  PROTOCOL_MISMATCH: 'The client speaks another protocol version than this hub.',
+  NOT_SUBSCRIBED: 'Subscribe to a region first.',
+  STORE_UNAVAILABLE: 'The database cannot be reached; nothing was stored.',
+  INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** A failure the hub reports to a client: thrown by the domain and transport, never a stack trace. */
+export class HubError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code],
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HubError';
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { error: this.code, message: this.message }
+      : { error: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** The HTTP status each code maps to. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  ILLEGAL_TRANSITION: 409,
+  VERSION_CONFLICT: 409,
+  SEPARATION_OF_DUTIES: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  OUT_OF_AREA: 422,
+  UNKNOWN_REGION: 404,
+  UNKNOWN_CATEGORY: 422,
+  UNKNOWN_PATROL: 422,
+  UNKNOWN_CAMERA: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PROTOCOL_MISMATCH: 400,
+  NOT_SUBSCRIBED: 400,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};

@@ -1,0 +1,58 @@
+/**
+ * The live protocol: typed Socket.IO event maps for both directions. docs/protocol.md explains
+ * each event for client authors; this file is the single source the hub and the wall compile
+ * against. Server events are facts (past tense); client events are commands and always answer
+ * through an acknowledgement.
+ */
+import type { ErrorCode } from './errors';
+import type { Incident, IncidentCommand, NewIncident } from './schemas/incident';
+import type { Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
+
+/** Bumped on any incompatible change of an event, payload or binary frame. */
+export const PROTOCOL_VERSION = 1;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message: string; details?: unknown };
+export type AckCallback<T> = (answer: Ack<T>) => void;
+
+export interface Hello {
+  protocolVersion: number;
+  serverTime: number;
+  /** which hub node this connection landed on */
+  node: string;
+}
+
+type DeltaOf<T extends Delta['type']> = Extract<Delta, { type: T }>;
+
+export interface ServerToClientEvents {
+  hello: (hello: Hello) => void;
+  'incident:reported': (delta: DeltaOf<'incident:reported'>) => void;
+  'incident:updated': (delta: DeltaOf<'incident:updated'>) => void;
+  'camera:updated': (delta: DeltaOf<'camera:updated'>) => void;
+  'patrol:updated': (delta: DeltaOf<'patrol:updated'>) => void;
+  /** volatile: the latest figures for the subscribed region */
+  'stats:updated': (frame: StatsFrame) => void;
+  /** volatile: binary frame of the latest fixes since the last tick (shared/binary/positionsFrame.ts) */
+  positions: (frame: ArrayBuffer) => void;
+  /** the hub cannot guarantee continuity for this client any more: subscribe again without lastSeq */
+  resync: (why: { reason: string }) => void;
+}
+
+export interface IncidentCommandRequest {
+  incidentId: string;
+  command: IncidentCommand;
+}
+
+export interface ReportRequest {
+  incident: NewIncident;
+  /** the same key twice creates one incident */
+  idempotencyKey?: string;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: AckCallback<SubscribeResult>) => void;
+  'incident:report': (request: ReportRequest, ack: AckCallback<Incident>) => void;
+  'incident:command': (request: IncidentCommandRequest, ack: AckCallback<Incident>) => void;
+}
+
+/** Names of the reliable delta events, in one place for clients that register handlers in a loop. */
+export const DELTA_EVENTS = ['incident:reported', 'incident:updated', 'camera:updated', 'patrol:updated'] as const;

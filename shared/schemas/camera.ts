@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { EpochMs, Id, Latitude, Longitude, RegionCode } from './common';
+
+/**
+ * Video-point status words after GB/T 28181 (catalogue Status ON/OFF, plus the alarm and fault
+ * notifications platforms send): a point can be online, offline, online with its video lost, or
+ * reported faulty. The online rate counts only `online`.
+ */
+export const CAMERA_STATUSES = ['online', 'offline', 'video_lost', 'fault'] as const;
+export const CameraStatus = z.enum(CAMERA_STATUSES);
+export type CameraStatus = z.infer<typeof CameraStatus>;
+
+export const CameraAlarmType = z.enum([
+  'intrusion',
+  'crowd',
+  'fire_smoke',
+  'garbage',
+  'illegal_parking',
+  'street_vending',
+  'flooding',
+  'fight',
+  'other',
+]);
+export type CameraAlarmType = z.infer<typeof CameraAlarmType>;
+
+export const CameraAlarm = z.object({ type: CameraAlarmType, at: EpochMs });
+export type CameraAlarm = z.infer<typeof CameraAlarm>;
+
+export const Camera = z.object({
+  id: Id,
+  /** 20-digit GB/T 28181 device id when the platform has one */
+  gbId: z.string().regex(/^\d{20}$/).nullable(),
+  name: z.string().min(1).max(80),
+  gridCode: RegionCode,
+  lng: Longitude,
+  lat: Latitude,
+  status: CameraStatus,
+  statusSince: EpochMs,
+  alarm: CameraAlarm.nullable(),
+  /** department that owns the point (public security, city management, transport, …) */
+  owner: z.string().max(40),
+});
+export type Camera = z.infer<typeof Camera>;
+
+export const CameraStatusChange = z.object({
+  cameraId: Id,
+  status: CameraStatus,
+  /** null clears a raised alarm; absent leaves it as it is */
+  alarm: CameraAlarm.nullable().optional(),
+  at: EpochMs,
+});
+export type CameraStatusChange = z.infer<typeof CameraStatusChange>;
+
+export const MAX_CAMERA_CHANGES_PER_BATCH = 5_000;
+export const CameraStatusBatch = z.object({
+  changes: z.array(CameraStatusChange).min(1).max(MAX_CAMERA_CHANGES_PER_BATCH),
+});
+export type CameraStatusBatch = z.infer<typeof CameraStatusBatch>;

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { Actor, EpochMs, Id, Latitude, Longitude, RegionCode, TimeInput } from './common';
+import { RegionPath } from './region';
+
+/** Where an incident came from (DOMAIN.md: sources). */
+export const INCIDENT_SOURCES = ['patrol', 'hotline', 'video_ai', 'sensor', 'open311', 'department'] as const;
+export const IncidentSource = z.enum(INCIDENT_SOURCES);
+export type IncidentSource = z.infer<typeof IncidentSource>;
+
+/**
+ * Category codes come from the deployment's category table (server/domain/catalog); the shipped
+ * table holds the nine classes of DOMAIN.md. A code is a lowercase slug so a deployment can add
+ * its own; `subcategory` carries the GB/T 30428.2 style `MM-SS` code when known.
+ */
+export const CategoryCode = z
+  .string()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z][a-z0-9_]*$/, 'lowercase letters, digits and _ only');
+export type CategoryCode = z.infer<typeof CategoryCode>;
+
+export const SubcategoryCode = z.string().regex(/^\d{2}-\d{2}$/, 'MM-SS, e.g. 01-02');
+
+/** The four emergency grades: 1 general 一般, 2 major 较大, 3 serious 重大, 4 especially serious 特别重大. */
+export const Severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+export type Severity = z.infer<typeof Severity>;
+
+/**
+ * The seven-step closed loop as states. `rejected` ends a report that was invalid or a duplicate;
+ * a failed verification sends a case from `handled` back to `handling` (rework).
+ */
+export const STAGES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'verified', 'closed', 'rejected'] as const;
+export const Stage = z.enum(STAGES);
+export type Stage = z.infer<typeof Stage>;
+
+/** Stages that carry a time limit (the clock of the case is running in them). */
+export const TIMED_STAGES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'verified'] as const;
+export type TimedStage = (typeof TIMED_STAGES)[number];
+
+export const TERMINAL_STAGES: readonly Stage[] = ['closed', 'rejected'];
+
+export const Assignee = z.object({ id: Id, name: z.string().min(1).max(80) });
+export type Assignee = z.infer<typeof Assignee>;
+
+export const Reporter = z.object({
+  kind: z.enum(['patrol', 'citizen', 'camera', 'sensor', 'operator', 'department']),
+  id: Id.optional(),
+  name: z.string().max(80).optional(),
+  /** masked before it is stored or sent (e.g. 138****5678) */
+  phone: z.string().max(20).optional(),
+});
+export type Reporter = z.infer<typeof Reporter>;
+
+export const IncidentLocation = z.object({
+  lng: Longitude,
+  lat: Latitude,
+  address: z.string().max(200).optional(),
+});
+export type IncidentLocation = z.infer<typeof IncidentLocation>;
+
+export const Deadline = z.object({ stage: Stage, dueAt: EpochMs });
+export type Deadline = z.infer<typeof Deadline>;
+
+/** SLA clock state: paused while, for example, the centre waits for a citizen. */
+export const SlaClock = z.object({
+  pausedAt: EpochMs.nullable(),
+  /** total paused time in the current stage, already added to its deadline */
+  pausedMs: z.number().int().min(0),
+});
+export type SlaClock = z.infer<typeof SlaClock>;
+
+export const Incident = z.object({
+  id: Id,
+  source: IncidentSource,
+  category: CategoryCode,
+  subcategory: SubcategoryCode.nullable(),
+  severity: Severity,
+  title: z.string().min(1).max(120),
+  description: z.string().max(2000),
+  location: IncidentLocation,
+  gridCode: RegionCode,
+  regionPath: RegionPath,
+  stage: Stage,
+  reportedAt: EpochMs,
+  /** when the case last entered each stage it has been in */
+  stageEnteredAt: z.partialRecord(Stage, EpochMs),
+  /** deadline of the current stage, null when the stage has none (closed, rejected) */
+  deadline: Deadline.nullable(),
+  sla: SlaClock,
+  assignee: Assignee.nullable(),
+  reporter: Reporter,
+  overdue: z.boolean(),
+  /** 督办: escalated by an operator, or automatically when overdue */
+  supervised: z.boolean(),
+  fastTrack: z.boolean(),
+  reworkCount: z.number().int().min(0),
+  rejectReason: z.enum(['invalid', 'duplicate']).nullable(),
+  duplicateOf: Id.nullable(),
+  /** id in the system it came from (hotline order number, Open311 token, camera alarm id) */
+  externalRef: z.string().max(80).nullable(),
+  /** number of log entries applied; used for optimistic concurrency */
+  version: z.number().int().min(1),
+  updatedAt: EpochMs,
+});
+export type Incident = z.infer<typeof Incident>;
+
+/** What an intake (HTTP, Open311, socket, simulator) submits. */
+export const NewIncident = z.object({
+  source: IncidentSource,
+  category: CategoryCode,
+  subcategory: SubcategoryCode.optional(),
+  severity: Severity,
+  title: z.string().trim().min(1).max(120),
+  description: z.string().max(2000).default(''),
+  location: IncidentLocation,
+  reporter: Reporter,
+  /** when it happened; defaults to the time the hub receives it. Imports pass the original time. */
+  reportedAt: TimeInput.optional(),
+  externalRef: z.string().max(80).optional(),
+});
+export type NewIncident = z.input<typeof NewIncident>;
+export type ParsedNewIncident = z.output<typeof NewIncident>;
+
+const commandBase = {
+  actor: Actor,
+  /** when it happened; defaults to now. Imports of history pass the original time. */
+  at: TimeInput.optional(),
+  note: z.string().max(500).optional(),
+  /** refuse the command if the incident has moved on since the client saw it */
+  expectedVersion: z.number().int().min(1).optional(),
+};
+
+/** Transitions and flags an operator, department or supervisor may ask for. */
+export const IncidentCommand = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('register'), ...commandBase }),
+  z.object({
+    action: z.literal('reject'),
+    reason: z.enum(['invalid', 'duplicate']),
+    duplicateOf: Id.optional(),
+    ...commandBase,
+  }),
+  z.object({ action: z.literal('dispatch'), assignee: Assignee, ...commandBase }),
+  z.object({ action: z.literal('accept'), ...commandBase }),
+  z.object({ action: z.literal('feedback'), ...commandBase }),
+  z.object({ action: z.literal('verify_pass'), ...commandBase }),
+  z.object({ action: z.literal('verify_fail'), ...commandBase }),
+  z.object({ action: z.literal('close'), ...commandBase }),
+  z.object({ action: z.literal('supervise'), ...commandBase }),
+  z.object({ action: z.literal('pause_sla'), ...commandBase }),
+  z.object({ action: z.literal('resume_sla'), ...commandBase }),
+]);
+export type IncidentCommand = z.input<typeof IncidentCommand>;
+export type ParsedIncidentCommand = z.output<typeof IncidentCommand>;
+export type IncidentAction = ParsedIncidentCommand['action'];
+
+/** Everything that can appear in an incident's log: the commands plus what the hub does itself. */
+export const LOG_ENTRY_TYPES = [
+  'reported',
+  'register',
+  'reject',
+  'dispatch',
+  'accept',
+  'feedback',
+  'verify_pass',
+  'verify_fail',
+  'close',
+  'supervise',
+  'pause_sla',
+  'resume_sla',
+  'overdue',
+] as const;
+export const LogEntryType = z.enum(LOG_ENTRY_TYPES);
+export type LogEntryType = z.infer<typeof LogEntryType>;
+
+/** One line of an incident's history: every transition with its actor and time. */
+export const IncidentLogEntry = z.object({
+  seq: z.number().int().min(1),
+  incidentId: Id,
+  type: LogEntryType,
+  from: Stage.nullable(),
+  to: Stage,
+  actor: Actor,
+  at: EpochMs,
+  note: z.string().max(500).nullable(),
+  /** what the step carried: the assignee of a dispatch, the reason of a rejection, … */
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type IncidentLogEntry = z.infer<typeof IncidentLogEntry>;

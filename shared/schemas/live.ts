@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { EpochMs, RegionCode } from './common';
+import { Region } from './region';
+import { Incident, IncidentLogEntry } from './incident';
+import { Camera } from './camera';
+import { Patrol } from './patrol';
+import { GridRisk, Statistics } from './stats';
+import { Catalog } from './catalog';
+
+/** What a client can ask to receive. */
+export const LAYERS = ['incidents', 'patrols', 'cameras', 'stats'] as const;
+export const Layer = z.enum(LAYERS);
+export type Layer = z.infer<typeof Layer>;
+
+export const SubscribeRequest = z.object({
+  protocolVersion: z.number().int().min(1),
+  region: RegionCode,
+  layers: z.array(Layer).min(1).max(LAYERS.length),
+  /** the last reliable sequence number this client applied; asks to resume instead of a snapshot */
+  lastSeq: z.number().int().min(0).optional(),
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
+
+/** Reliable, ordered changes. `seq` grows strictly but is not contiguous for one client (filtering). */
+export const Delta = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('incident:reported'), seq: z.number().int(), incident: Incident, entry: IncidentLogEntry }),
+  z.object({ type: z.literal('incident:updated'), seq: z.number().int(), incident: Incident, entry: IncidentLogEntry }),
+  z.object({ type: z.literal('camera:updated'), seq: z.number().int(), camera: Camera }),
+  z.object({ type: z.literal('patrol:updated'), seq: z.number().int(), patrol: Patrol }),
+]);
+export type Delta = z.infer<typeof Delta>;
+export type DeltaType = Delta['type'];
+
+/** Heat points for the last seven days: flat [lng, lat, severity, reportedAt, …]. */
+export const HeatPoints = z.array(z.number());
+
+export const Snapshot = z.object({
+  protocolVersion: z.number().int(),
+  /** every delta with seq <= this is already reflected here */
+  seq: z.number().int().min(0),
+  serverTime: EpochMs,
+  region: Region,
+  layers: z.array(Layer),
+  /** the region itself, its ancestors and all its descendants (geometry: GET /api/regions.geojson) */
+  regions: z.array(Region),
+  catalog: Catalog,
+  /** open incidents, and those closed or rejected in the last 24 hours */
+  incidents: z.array(Incident),
+  heat: HeatPoints,
+  patrols: z.array(Patrol),
+  cameras: z.array(Camera),
+  stats: Statistics.nullable(),
+  risk: GridRisk,
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const SubscribeResult = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('snapshot'), snapshot: Snapshot }),
+  /** every delta the client missed, in order; afterwards seq is current */
+  z.object({ mode: z.literal('resume'), fromSeq: z.number().int(), seq: z.number().int(), deltas: z.array(Delta) }),
+]);
+export type SubscribeResult = z.infer<typeof SubscribeResult>;
+
+/** Rolling figures: lossy by design, the latest replaces the previous. */
+export const StatsFrame = z.object({ at: EpochMs, regionCode: RegionCode, stats: Statistics, risk: GridRisk });
+export type StatsFrame = z.infer<typeof StatsFrame>;
