@@ -19,6 +19,8 @@ export interface Hello {
   serverTime: number;
   /** which hub node this connection landed on */
   node: string;
+  /** code of the top region this hub manages (subscribe to it to see everything) */
+  rootRegion: string;
 }
 
 type DeltaOf<T extends Delta['type']> = Extract<Delta, { type: T }>;

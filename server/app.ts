@@ -1,0 +1,137 @@
+/**
+ * createApp(deps): the HTTP server, Socket.IO and the hub wired together, with no side effects on
+ * import. index.ts is the composition root that reads the configuration and calls it; the
+ * integration tests call it with port 0 and their own store and clock.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express from 'express';
+import { Server } from 'socket.io';
+import type { Catalog } from '@shared/schemas/catalog';
+import type { SlaPolicy } from './domain/sla';
+import { Hub } from './hub/hub';
+import type { GeoContext } from './hub/geoContext';
+import { startMaintenance } from './hub/maintenance';
+import { HubViews } from './hub/views';
+import type { Logger } from './lib/log';
+import type { Store } from './store/types';
+import { errorHandler, notFound } from './transport/http/errors';
+import { feedRoutes } from './transport/http/feedRoutes';
+import { healthHandler } from './transport/http/health';
+import { incidentRoutes } from './transport/http/incidentRoutes';
+import { open311Routes } from './transport/http/open311/routes';
+import { regionRoutes } from './transport/http/regionRoutes';
+import { startBroadcastLoops } from './transport/socket/broadcastLoops';
+import { attachLiveGateway, type HubServer } from './transport/socket/liveGateway';
+
+export interface AppDeps {
+  store: Store;
+  geo: GeoContext;
+  policy: SlaPolicy;
+  catalog: Catalog;
+  log: Logger;
+  clock?: () => number;
+  nodeId?: string;
+  tzOffsetMinutes?: number;
+  resumeBuffer?: number;
+  memoryDays?: number;
+  positionTickMs?: number;
+  statsIntervalMs?: number;
+  overdueSweepMs?: number;
+  trackSampleMs?: number;
+  trackRetentionHours?: number;
+  /** folder of the built web app; served when it exists */
+  webRoot?: string;
+  /** what /healthz says about the simulator */
+  simulatorStatus?: () => unknown;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  io: HubServer;
+  hub: Hub;
+  views: HubViews;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? Date.now;
+  const tz = deps.tzOffsetMinutes ?? 480;
+  const nodeId = deps.nodeId ?? 'hub';
+  const startedAt = Date.now();
+  const simulatorStatus = deps.simulatorStatus ?? (() => ({ running: false }));
+
+  const hub = await Hub.open({
+    store: deps.store,
+    geo: deps.geo,
+    policy: deps.policy,
+    clock,
+    log: deps.log,
+    resumeBuffer: deps.resumeBuffer ?? 50_000,
+    memoryDays: deps.memoryDays ?? 35,
+    tzOffsetMinutes: tz,
+    knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
+  });
+  const views = new HubViews(hub, deps.catalog, tz);
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('query parser', 'simple');
+  const httpServer = createServer(web);
+  const io: HubServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 2e6 });
+
+  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus() }));
+  const api = express.Router();
+  api.use(express.json({ limit: '4mb' }));
+  api.use('/incidents', incidentRoutes(hub));
+  api.use('/', feedRoutes(hub));
+  api.use('/', regionRoutes(hub, views, deps.catalog));
+  api.use(notFound('API endpoint'));
+  web.use('/api', api);
+  web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
+
+  if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
+    const root = deps.webRoot;
+    web.use(express.static(root, { index: 'index.html', maxAge: '1h' }));
+    web.get(/^\/(?!api\/|open311\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(root, 'index.html')));
+  } else {
+    web.get('/', (_req, res) => {
+      res.type('text/plain').send('The hub is running. Build the wall with `npm run build` (npm start does it) to see it here.\n');
+    });
+  }
+  web.use(errorHandler(deps.log));
+
+  const detachGateway = attachLiveGateway(io, hub, views, nodeId, deps.log);
+  const stopLoops = startBroadcastLoops(io, hub, views, { positionTickMs: deps.positionTickMs ?? 1000, statsIntervalMs: deps.statsIntervalMs ?? 2000 }, deps.log);
+  const stopMaintenance = startMaintenance(
+    hub,
+    { overdueSweepMs: deps.overdueSweepMs ?? 15_000, trackSampleMs: deps.trackSampleMs ?? 30_000, trackRetentionHours: deps.trackRetentionHours ?? 72 },
+    deps.log,
+  );
+
+  return {
+    httpServer,
+    io,
+    hub,
+    views,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    async close() {
+      stopLoops();
+      stopMaintenance();
+      detachGateway();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await hub.queue.idle();
+    },
+  };
+}
+

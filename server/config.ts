@@ -1,0 +1,57 @@
+/**
+ * Configuration from the environment, validated once at start. Every variable has an embedded
+ * default so that `npm start` on a fresh machine runs the whole product with nothing installed.
+ * The README's configuration table mirrors this file.
+ */
+import { z } from 'zod';
+import { hostname } from 'node:os';
+import { parseOrThrow } from '@shared/validate';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const ConfigSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  NODE_ID: z.string().min(1).max(64).default(hostname()),
+  CENTRE_NAME: z.string().min(1).max(60).default('宁波市社会治理指挥中心'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** the simulated city: on by default so a fresh clone shows a living city */
+  SIM: bool.default(true),
+  SIM_SCALE: z.enum(['district', 'city', 'province']).default('city'),
+  SIM_SEED: z.string().min(1).max(64).default('ningbo'),
+  /** incident arrival rate multiplier (1 = realistic) */
+  SIM_RATE: z.coerce.number().min(0).max(1000).default(1),
+  /** days of history the simulator writes on first start, so the wall has a week to show */
+  SIM_HISTORY_DAYS: int(0, 60).default(7),
+  /** a deployment's own grid polygons (GeoJSON FeatureCollection), instead of the generated city */
+  GEO_FILE: z.string().optional(),
+  POSITION_TICK_MS: int(100, 60_000).default(1000),
+  STATS_INTERVAL_MS: int(250, 600_000).default(2000),
+  OVERDUE_SWEEP_MS: int(1000, 3_600_000).default(15_000),
+  /** how often a patrol's track is sampled for playback; 0 keeps no tracks */
+  TRACK_SAMPLE_MS: int(0, 3_600_000).default(30_000),
+  TRACK_RETENTION_HOURS: int(1, 24 * 366).default(72),
+  /** reliable deltas kept in memory for clients that reconnect */
+  RESUME_BUFFER: int(100, 1_000_000).default(50_000),
+  /** days of closed incidents kept in memory for statistics; older windows are read from the store */
+  MEMORY_DAYS: int(1, 400).default(35),
+  /** UTC offset of the centre's clock (Asia/Shanghai = 480); days and hours are cut at this offset */
+  TZ_OFFSET_MINUTES: int(-720, 840).default(480),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(ConfigSchema.shape)
+      .map((k) => [k, env[k]] as const)
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
+  return parseOrThrow(ConfigSchema, relevant, 'configuration');
+}

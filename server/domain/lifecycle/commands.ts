@@ -1,0 +1,91 @@
+/**
+ * Commands on an existing incident. Each command is checked (version, time, stage, separation of
+ * duties, its own fields), turned into one log entry, and the new incident is evolve(old, entry).
+ */
+import { HubError } from '@shared/errors';
+import type { Incident, ParsedIncidentCommand, Stage } from '@shared/schemas/incident';
+import { resumeDeadline } from '../sla/clock';
+import { stageDeadline, type SlaPolicy } from '../sla/policy';
+import { commandTime } from './eventTime';
+import { evolve } from './evolve';
+import { nextStageOrThrow } from './transitions';
+import type { Decision, EntryDraft } from './types';
+
+export interface CommandContext {
+  now: number;
+  policy: SlaPolicy;
+}
+
+export function applyCommand(incident: Incident, command: ParsedIncidentCommand, ctx: CommandContext): Decision {
+  // A stale view is the most useful thing to report first: the other refusals may be its consequences.
+  if (command.expectedVersion !== undefined && command.expectedVersion !== incident.version) {
+    throw new HubError(
+      'VERSION_CONFLICT',
+      `Incident ${incident.id} is at version ${incident.version}, not ${command.expectedVersion}; reload it and try again.`,
+      { expected: command.expectedVersion, actual: incident.version },
+    );
+  }
+  const at = commandTime(command.at, ctx.now, incident.updatedAt, incident.id);
+  const to = nextStageOrThrow(incident, command.action);
+  checkSeparationOfDuties(incident, command);
+
+  const entry: EntryDraft = {
+    incidentId: incident.id,
+    type: command.action,
+    from: incident.stage,
+    to,
+    actor: { ...command.actor },
+    at,
+    note: command.note ?? null,
+    data: entryData(incident, command, to, at, ctx.policy),
+  };
+  return { incident: evolve(incident, entry), entry };
+}
+
+/** 监督与处置相分离: whoever handled the case may not judge its result. */
+function checkSeparationOfDuties(incident: Incident, command: ParsedIncidentCommand): void {
+  if (command.action !== 'verify_pass' && command.action !== 'verify_fail') return;
+  if (incident.assignee && incident.assignee.id === command.actor.id) {
+    throw new HubError(
+      'SEPARATION_OF_DUTIES',
+      `${command.actor.id} handled incident ${incident.id} and may not verify it; another supervisor or the reporter must.`,
+      { actor: command.actor.id, assignee: incident.assignee.id },
+    );
+  }
+}
+
+function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage, at: number, policy: SlaPolicy): EntryDraft['data'] {
+  const newStageDeadline = () => stageDeadline(incident, to, at, policy);
+  switch (command.action) {
+    case 'register':
+    case 'accept':
+    case 'feedback':
+    case 'verify_pass':
+    case 'close':
+      return { deadline: newStageDeadline() };
+    case 'dispatch':
+      return { deadline: newStageDeadline(), assignee: { id: command.assignee.id, name: command.assignee.name } };
+    case 'verify_fail':
+      return { deadline: newStageDeadline(), reworkCount: incident.reworkCount + 1 };
+    case 'reject':
+      return { deadline: null, ...rejection(incident, command) };
+    case 'resume_sla': {
+      const { deadline, pausedMs } = resumeDeadline(incident, at, policy);
+      return { deadline, pausedMs };
+    }
+    case 'supervise':
+    case 'pause_sla':
+      return null;
+  }
+}
+
+function rejection(incident: Incident, command: Extract<ParsedIncidentCommand, { action: 'reject' }>) {
+  const refuse = (message: string) => new HubError('VALIDATION_FAILED', message, [{ path: 'duplicateOf', message }]);
+  if (command.reason === 'duplicate') {
+    if (!command.duplicateOf) throw refuse(`Rejecting incident ${incident.id} as a duplicate needs duplicateOf: the case it repeats.`);
+    if (command.duplicateOf === incident.id) throw refuse(`Incident ${incident.id} cannot be a duplicate of itself.`);
+    return { reason: command.reason, duplicateOf: command.duplicateOf };
+  }
+  if (command.duplicateOf) throw refuse('duplicateOf goes only with the reason "duplicate".');
+  return { reason: command.reason, duplicateOf: null };
+}

@@ -1,0 +1,53 @@
+/**
+ * What each log entry's `data` carries, so that the log alone rebuilds the incident (evolve) and
+ * its statistics, without the SLA policy that was in force when the entry was written:
+ *
+ *   reported      { incident, deadline }       the full initial incident
+ *   register …    { deadline }                 every stage change: the new stage's deadline (null when terminal)
+ *   dispatch      { deadline, assignee }
+ *   reject        { deadline: null, reason, duplicateOf }
+ *   verify_fail   { deadline, reworkCount }    reworkCount after this rework
+ *   resume_sla    { deadline, pausedMs }       the moved deadline; pause length on the limit's clock
+ *   overdue       { deadline }                 the deadline that was missed
+ *   supervise, pause_sla: null                 the entry's own time and actor say it all
+ *
+ * The readers below check shapes by hand rather than with zod: statistics read every entry of
+ * every incident every couple of seconds.
+ */
+import type { Assignee, Deadline, Incident } from '@shared/schemas/incident';
+
+export type EntryData = Record<string, unknown> | null;
+
+/** `data.deadline`: a deadline, null (explicitly none), or undefined when absent or malformed. */
+export function deadlineIn(data: EntryData): Deadline | null | undefined {
+  const d = data?.deadline;
+  if (d === null) return null;
+  if (typeof d !== 'object') return undefined;
+  const { stage, dueAt } = d as Record<string, unknown>;
+  return typeof stage === 'string' && typeof dueAt === 'number' ? (d as Deadline) : undefined;
+}
+
+export function assigneeIn(data: EntryData): Assignee | undefined {
+  const a = data?.assignee;
+  if (typeof a !== 'object' || a === null) return undefined;
+  const { id, name } = a as Record<string, unknown>;
+  return typeof id === 'string' && typeof name === 'string' ? { id, name } : undefined;
+}
+
+export function rejectionIn(data: EntryData): { reason: 'invalid' | 'duplicate'; duplicateOf: string | null } | undefined {
+  const reason = data?.reason;
+  const duplicateOf = data?.duplicateOf ?? null;
+  if (reason !== 'invalid' && reason !== 'duplicate') return undefined;
+  return typeof duplicateOf === 'string' || duplicateOf === null ? { reason, duplicateOf } : undefined;
+}
+
+export function pausedMsIn(data: EntryData): number | undefined {
+  const ms = data?.pausedMs;
+  return typeof ms === 'number' && ms >= 0 ? ms : undefined;
+}
+
+/** The initial incident of a 'reported' entry (trusted: the domain wrote it). */
+export function initialIncidentIn(data: EntryData): Incident | undefined {
+  const incident = data?.incident;
+  return typeof incident === 'object' && incident !== null && 'id' in incident ? (incident as Incident) : undefined;
+}

@@ -1,0 +1,88 @@
+/**
+ * Pure replay: the incident after one log entry. Applying an incident's entries in order from
+ * null rebuilds it exactly; applyCommand builds its result with this same function, so what is
+ * stored and what a replay yields cannot drift apart. Never consults the SLA policy: every
+ * deadline comes from the entry itself.
+ */
+import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
+import { assigneeIn, deadlineIn, initialIncidentIn, pausedMsIn, rejectionIn } from './entryData';
+import { isStageAction } from './transitions';
+import type { EntryDraft } from './types';
+
+export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
+  if (entry.type === 'reported') {
+    if (incident) throw replayError(entry, 'a reported entry can only start a log');
+    const initial = initialIncidentIn(entry.data);
+    if (!initial) throw replayError(entry, 'data.incident is missing');
+    return structuredClone(initial);
+  }
+  if (!incident) throw replayError(entry, 'the log does not start with a reported entry');
+  if (entry.incidentId !== incident.id) throw replayError(entry, `it belongs to another incident than ${incident.id}`);
+  if (entry.from !== incident.stage) throw replayError(entry, `it starts from ${entry.from} but the incident is ${incident.stage}`);
+
+  const next: Incident = { ...incident, version: incident.version + 1, updatedAt: entry.at };
+  if (isStageAction(entry.type)) return enterStage(next, entry);
+
+  switch (entry.type) {
+    case 'supervise':
+      return { ...next, supervised: true };
+    case 'pause_sla':
+      return { ...next, sla: { pausedAt: entry.at, pausedMs: incident.sla.pausedMs } };
+    case 'resume_sla': {
+      const deadline = deadlineIn(entry.data);
+      const pausedMs = pausedMsIn(entry.data);
+      if (!deadline || pausedMs === undefined) throw replayError(entry, 'data.deadline or data.pausedMs is missing');
+      return { ...next, deadline: { ...deadline }, sla: { pausedAt: null, pausedMs: incident.sla.pausedMs + pausedMs } };
+    }
+    case 'overdue':
+      // 督办 follows automatically when a limit is missed.
+      return { ...next, overdue: true, supervised: true };
+    default:
+      throw replayError(entry, 'unknown entry type');
+  }
+}
+
+/** Rebuilds an incident from its whole log (entries in order). */
+export function replay(entries: readonly EntryDraft[]): Incident {
+  let incident: Incident | null = null;
+  for (const entry of entries) incident = evolve(incident, entry);
+  if (!incident) throw new Error('Cannot replay an empty log.');
+  return incident;
+}
+
+function enterStage(next: Incident, entry: EntryDraft): Incident {
+  const deadline = deadlineIn(entry.data);
+  if (deadline === undefined) throw replayError(entry, 'data.deadline is missing');
+  const terminal = TERMINAL_STAGES.includes(entry.to);
+  const entered: Incident = {
+    ...next,
+    stage: entry.to,
+    stageEnteredAt: { ...next.stageEnteredAt, [entry.to]: entry.at },
+    deadline: deadline && { ...deadline },
+    // A new stage starts with a fresh, running clock and is not overdue yet.
+    sla: { pausedAt: null, pausedMs: 0 },
+    overdue: false,
+    // Supervision stays on the case until it ends.
+    supervised: terminal ? false : next.supervised,
+  };
+  switch (entry.type) {
+    case 'dispatch': {
+      const assignee = assigneeIn(entry.data);
+      if (!assignee) throw replayError(entry, 'data.assignee is missing');
+      return { ...entered, assignee };
+    }
+    case 'reject': {
+      const rejection = rejectionIn(entry.data);
+      if (!rejection) throw replayError(entry, 'data.reason is missing');
+      return { ...entered, rejectReason: rejection.reason, duplicateOf: rejection.duplicateOf };
+    }
+    case 'verify_fail':
+      return { ...entered, reworkCount: next.reworkCount + 1 };
+    default:
+      return entered;
+  }
+}
+
+function replayError(entry: EntryDraft, why: string): Error {
+  return new Error(`Cannot apply the ${entry.type} entry of incident ${entry.incidentId} at ${entry.at}: ${why}.`);
+}

@@ -1,0 +1,15 @@
+/** Statistics and the risk map, computed from incidents' logs. Pure, no I/O. */
+export { computeStatistics, HOUR_MS, MAX_BUCKETS } from './statistics';
+export {
+  AGE_FULL_WEIGHT_MS,
+  computeGridRisk,
+  incidentRiskPoints,
+  OVERDUE_POINTS,
+  RISK_THRESHOLDS,
+  riskLevelOf,
+  SEVERITY_POINTS,
+} from './risk';
+export { compositeScore, rankChildren, SCORE_WEIGHTS } from './ranking';
+export { cameraFigures, patrolFigures } from './rosters';
+export { rate, summariseDurations } from './figures';
+export type { IncidentRecord, StatsInput } from './types';

@@ -1,0 +1,148 @@
+/**
+ * Ordered, versioned schema migrations shared by PGlite and PostgreSQL. Each migration runs once,
+ * in its own transaction, and is recorded in `schema_migrations`. Never edit a migration that has
+ * shipped: add a new one with the next version.
+ *
+ * Times are `bigint` epoch milliseconds, not timestamptz: the hub's protocol is epoch ms
+ * (shared/schemas/common.ts), so values round-trip exactly with no Date parsing or time-zone
+ * handling in either driver, and statistics bucket with integer arithmetic (`at / 3600000`).
+ * In psql, `to_timestamp(at / 1000.0)` shows them readably.
+ */
+import type { SqlClient, SqlQueryable } from './sqlClient';
+import { integerColumn } from './sqlValues';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** one statement per entry: PGlite's parameterised query() accepts a single statement */
+  statements: readonly string[];
+}
+
+/** ms since the epoch of the current transaction, as the schema stores every time */
+export const NOW_MS = `(floor(extract(epoch from now()) * 1000))::bigint`;
+
+/**
+ * Several hub nodes may start at once against one PostgreSQL: a transaction-scoped advisory lock,
+ * keyed by the schema so isolated test schemas do not wait for each other, makes them take turns.
+ */
+export const lockFor = (purpose: string) =>
+  `SELECT pg_advisory_xact_lock(hashtext('hub:${purpose}'), hashtext(current_schema()))`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event log, current state, idempotency keys, tracks, meta',
+    statements: [
+      `CREATE TABLE events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('incident', 'camera', 'patrol')),
+        aggregate_id text NOT NULL,
+        type text NOT NULL,
+        at bigint NOT NULL,
+        recorded_at bigint NOT NULL DEFAULT ${NOW_MS},
+        actor jsonb NOT NULL,
+        payload jsonb NOT NULL
+      )`,
+      `CREATE INDEX events_aggregate_seq ON events (aggregate_id, seq)`,
+      `CREATE INDEX events_at ON events (at)`,
+      `CREATE INDEX events_kind_seq ON events (kind, seq)`,
+      // The log is the truth statistics are recomputed from: make "append-only" a database fact.
+      `CREATE FUNCTION events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'events is append-only: % refused', TG_OP; END $$`,
+      `CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+        FOR EACH ROW EXECUTE FUNCTION events_refuse_change()`,
+      `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+        FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change()`,
+
+      `CREATE TABLE incidents (
+        id text PRIMARY KEY,
+        stage text NOT NULL,
+        grid_code text NOT NULL,
+        region_path text[] NOT NULL,
+        reported_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        open boolean GENERATED ALWAYS AS (stage NOT IN ('closed', 'rejected')) STORED,
+        doc jsonb NOT NULL
+      )`,
+      // loadIncidents = open ∪ (closed AND updated_at >= x): one partial index per branch.
+      `CREATE INDEX incidents_open ON incidents (reported_at) WHERE open`,
+      `CREATE INDEX incidents_closed_updated ON incidents (updated_at) WHERE NOT open`,
+      `CREATE INDEX incidents_region_path ON incidents USING gin (region_path)`,
+
+      `CREATE TABLE cameras (
+        id text PRIMARY KEY,
+        grid_code text NOT NULL,
+        status text NOT NULL,
+        doc jsonb NOT NULL
+      )`,
+      `CREATE INDEX cameras_grid_code ON cameras (grid_code)`,
+
+      `CREATE TABLE patrols (
+        id text PRIMARY KEY,
+        idx bigint NOT NULL,
+        grid_code text NOT NULL,
+        status text NOT NULL,
+        doc jsonb NOT NULL
+      )`,
+      `CREATE INDEX patrols_idx ON patrols (idx)`,
+      `CREATE INDEX patrols_grid_code ON patrols (grid_code)`,
+
+      `CREATE TABLE idempotency_keys (
+        key text PRIMARY KEY,
+        incident_id text NOT NULL,
+        request_hash text NOT NULL,
+        created_at bigint NOT NULL DEFAULT ${NOW_MS}
+      )`,
+
+      // The primary key is the (patrol_id, at) index playback reads by, and drops repeated fixes.
+      `CREATE TABLE track_samples (
+        patrol_id text NOT NULL,
+        at bigint NOT NULL,
+        lng double precision NOT NULL,
+        lat double precision NOT NULL,
+        PRIMARY KEY (patrol_id, at)
+      )`,
+      `CREATE INDEX track_samples_at ON track_samples (at)`,
+
+      `CREATE TABLE meta (key text PRIMARY KEY, value jsonb NOT NULL)`,
+    ],
+  },
+];
+
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at bigint NOT NULL DEFAULT ${NOW_MS}
+)`;
+
+async function appliedVersions(tx: SqlQueryable): Promise<Set<number>> {
+  const rows = await tx.query(`SELECT version FROM schema_migrations`);
+  return new Set(rows.map((row) => integerColumn(row, 'version')));
+}
+
+/** Applies every migration not yet recorded; a no-op when the schema is current. */
+export async function runMigrations(client: SqlClient, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const applied = await client.transaction(async (tx) => {
+    await tx.query(lockFor('migrate'));
+    await tx.query(CREATE_MIGRATIONS_TABLE);
+    return appliedVersions(tx);
+  });
+  const newest = Math.max(0, ...applied);
+  if (newest > known) {
+    throw new Error(
+      `database schema is at version ${newest} but this hub knows migrations up to ${known}: ` +
+        'run a newer hub, or point it at another database',
+    );
+  }
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    await client.transaction(async (tx) => {
+      await tx.query(lockFor('migrate'));
+      // another node may have applied it while we waited for the lock
+      if ((await appliedVersions(tx)).has(migration.version)) return;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query(`INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+    });
+  }
+}

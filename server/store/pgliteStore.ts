@@ -1,0 +1,63 @@
+/**
+ * The embedded store: PostgreSQL compiled to WASM, in this process. Files live under
+ * `${dataDir}/pgdata`, beside the lock file `${dataDir}/store.lock`; without a dataDir the
+ * database lives in memory (tests, benchmarks).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
+import type { SqlClient, SqlQueryable, SqlRow } from './sqlClient';
+import { createSqlStore } from './sqlStore';
+import type { Store } from './types';
+
+export interface PgliteStoreOptions {
+  /** directory for the database files (created if missing); undefined = in memory */
+  dataDir?: string;
+}
+
+const queryable = (db: Pick<PGlite, 'query'>): SqlQueryable => ({
+  async query(sql, params = []) {
+    return (await db.query<SqlRow>(sql, [...params])).rows;
+  },
+});
+
+function clientOver(db: PGlite, lock: DataDirLock | null): SqlClient {
+  return {
+    ...queryable(db),
+    transaction: (fn) => db.transaction((tx) => fn(queryable(tx))),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** Opens PGlite and adapts it to SqlClient (exported for benchmarks that need raw SQL). */
+export async function openPgliteClient(options: PgliteStoreOptions = {}): Promise<SqlClient> {
+  if (options.dataDir === undefined) return clientOver(await PGlite.create(), null);
+
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const lock = acquireDataDirLock(dataDir);
+  const pgdata = resolve(dataDir, 'pgdata');
+  try {
+    return clientOver(await PGlite.create({ dataDir: pgdata }), lock);
+  } catch (error) {
+    lock.release();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `could not open the PGlite database in ${pgdata}: ${reason}. ` +
+        'If another process opened this directory at the same time, its files may be damaged; ' +
+        'restore them from a backup or move the directory aside to start empty.',
+      { cause: error },
+    );
+  }
+}
+
+export async function createPgliteStore(options: PgliteStoreOptions = {}): Promise<Store> {
+  return createSqlStore('pglite', await openPgliteClient(options));
+}

@@ -1,0 +1,102 @@
+/**
+ * The production store: a PostgreSQL server shared by every hub node, through a pg.Pool.
+ * `schema` lets tests (or several deployments) live side by side in one database.
+ */
+import pg from 'pg';
+import type { SqlClient, SqlQueryable, SqlRow } from './sqlClient';
+import { createSqlStore } from './sqlStore';
+import { textColumn } from './sqlValues';
+import type { Store } from './types';
+
+export interface PostgresStoreOptions {
+  /** e.g. postgres://user:password@host:5432/database */
+  url: string;
+  /** created if missing; default `public` */
+  schema?: string;
+  /** pool size; default 10 */
+  maxConnections?: number;
+}
+
+// The schema is spliced into SQL and a connection option, so it must be a plain identifier.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const queryable = (db: pg.Pool | pg.PoolClient): SqlQueryable => ({
+  async query(sql, params = []) {
+    return (await db.query<SqlRow>(sql, [...params])).rows;
+  },
+});
+
+/** Opens a pool whose every connection uses `schema`, and adapts it to SqlClient. */
+export async function openPostgresClient(options: PostgresStoreOptions): Promise<SqlClient> {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`schema "${schema}" must match ${SCHEMA_NAME}`);
+
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    // Set at connection start-up, so no pooled connection can ever run a query before it applies.
+    options: `-c search_path=${schema}`,
+  });
+  // An idle connection dropped by the server emits 'error' on the pool; unhandled it would kill
+  // the process. The pool discards that connection and the next query reports any real outage.
+  pool.on('error', (error) => console.warn(`[store] idle PostgreSQL connection failed: ${error.message}`));
+
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const rows = await pool.query<SqlRow>(`SELECT current_schema() AS schema`);
+    const current = rows.rows[0]?.schema;
+    if (current !== schema) {
+      throw new Error(`search_path did not take effect (current schema ${String(current)}): remove any "options" from the URL`);
+    }
+  } catch (error) {
+    await pool.end();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not open PostgreSQL store (schema ${schema}): ${reason}`, { cause: error });
+  }
+
+  return {
+    ...queryable(pool),
+    async transaction(fn) {
+      const connection = await pool.connect();
+      let broken = false;
+      try {
+        await connection.query('BEGIN');
+        const result = await fn(queryable(connection));
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A connection whose ROLLBACK failed is in an unknown state: destroy it, do not pool it.
+        await connection.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      } finally {
+        connection.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  return createSqlStore('postgres', await openPostgresClient(options));
+}
+
+function describeError(error: unknown): string {
+  // "localhost" may resolve to ::1 and 127.0.0.1: node then throws an AggregateError with no message
+  if (error instanceof AggregateError) return error.errors.map(describeError).join('; ');
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/** For tests: is a PostgreSQL server answering at `url`? Resolves to null when yes, else why not. */
+export async function whyPostgresUnreachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    textColumn((await client.query<SqlRow>(`SELECT version() AS v`)).rows[0], 'v');
+    return null;
+  } catch (error) {
+    return describeError(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The one implementation of Store. PGlite and PostgreSQL differ only in the SqlClient they hand
+ * in (pgliteStore.ts, postgresStore.ts), so both run exactly this SQL and pass the same tests.
+ */
+import type { Actor } from '@shared/schemas/common';
+import type { Camera } from '@shared/schemas/camera';
+import type { Incident } from '@shared/schemas/incident';
+import type { Patrol } from '@shared/schemas/patrol';
+import { lockFor, runMigrations } from './migrations';
+import {
+  insertEvents,
+  insertTrackSampleRows,
+  upsertCameraRows,
+  upsertIncidentRows,
+  upsertPatrolRows,
+} from './sqlBatches';
+import type { SqlClient, SqlRow } from './sqlClient';
+import { assertInteger, column, integerColumn, numberColumn, textColumn } from './sqlValues';
+import {
+  IdempotencyConflictError,
+  type EventKind,
+  type EventQuery,
+  type IdempotencyRecord,
+  type StoredEvent,
+  type Store,
+  type TrackSample,
+} from './types';
+
+// Documents were written from typed, validated objects; reading them back is the trusted inverse.
+const doc = <T>(row: SqlRow): T => column(row, 'doc') as T;
+
+function rowToEvent(row: SqlRow): StoredEvent {
+  return {
+    seq: integerColumn(row, 'seq'),
+    kind: textColumn(row, 'kind') as EventKind,
+    aggregateId: textColumn(row, 'aggregate_id'),
+    type: textColumn(row, 'type'),
+    at: integerColumn(row, 'at'),
+    recordedAt: integerColumn(row, 'recorded_at'),
+    actor: column(row, 'actor') as Actor,
+    payload: column(row, 'payload'),
+  };
+}
+
+/** WHERE clause and parameters for an EventQuery; every bound is a parameter, never spliced. */
+function eventFilter(query: EventQuery): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (condition: (placeholder: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(condition(`$${params.length}`));
+  };
+  const bounds = { afterSeq: query.afterSeq, toSeq: query.toSeq, from: query.from, to: query.to, limit: query.limit };
+  for (const [name, value] of Object.entries(bounds)) if (value !== undefined) assertInteger(value, name);
+
+  if (query.afterSeq !== undefined) add((p) => `seq > ${p}`, query.afterSeq);
+  if (query.toSeq !== undefined) add((p) => `seq <= ${p}`, query.toSeq);
+  if (query.kind !== undefined) add((p) => `kind = ${p}`, query.kind);
+  if (query.aggregateId !== undefined) add((p) => `aggregate_id = ${p}`, query.aggregateId);
+  if (query.from !== undefined) add((p) => `at >= ${p}`, query.from);
+  if (query.to !== undefined) add((p) => `at < ${p}`, query.to);
+  let sql = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  sql += ' ORDER BY seq';
+  if (query.limit !== undefined) {
+    params.push(Math.max(0, query.limit));
+    sql += ` LIMIT $${params.length}`;
+  }
+  return { sql, params };
+}
+
+export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
+  let closed: Promise<void> | null = null;
+
+  return {
+    kind,
+
+    migrate: () => runMigrations(client),
+
+    async ping() {
+      await client.query('SELECT 1');
+    },
+
+    close() {
+      closed ??= client.close();
+      return closed;
+    },
+
+    async append(events, state, idempotency) {
+      return client.transaction(async (tx) => {
+        // Appends take turns, so seq order is commit order: a reader that resumes "after seq N"
+        // can never miss a lower seq committed later by a slower concurrent transaction.
+        await tx.query(lockFor('append'));
+        if (idempotency) {
+          const claimed = await tx.query(
+            `INSERT INTO idempotency_keys (key, incident_id, request_hash) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO NOTHING RETURNING key`,
+            [idempotency.key, idempotency.incidentId, idempotency.requestHash],
+          );
+          // throwing rolls the transaction back: nothing of this append is written
+          if (claimed.length === 0) throw new IdempotencyConflictError(idempotency.key);
+        }
+        const stored = events.length > 0 ? await insertEvents(tx, events) : [];
+        if (state.incidents?.length) await upsertIncidentRows(tx, state.incidents);
+        if (state.cameras?.length) await upsertCameraRows(tx, state.cameras);
+        if (state.patrols?.length) await upsertPatrolRows(tx, state.patrols);
+        return stored;
+      });
+    },
+
+    async readEvents(query) {
+      const filter = eventFilter(query);
+      const rows = await client.query(
+        `SELECT seq, kind, aggregate_id, type, at, recorded_at, actor, payload FROM events ${filter.sql}`,
+        filter.params,
+      );
+      return rows.map(rowToEvent);
+    },
+
+    async lastSeq() {
+      const rows = await client.query(`SELECT coalesce(max(seq), 0) AS seq FROM events`);
+      return integerColumn(rows[0], 'seq');
+    },
+
+    async getIncident(id) {
+      const rows = await client.query(`SELECT doc FROM incidents WHERE id = $1`, [id]);
+      return rows[0] ? doc<Incident>(rows[0]) : null;
+    },
+
+    async loadIncidents(updatedSince) {
+      assertInteger(updatedSince, 'updatedSince');
+      // Two branches, each served by its partial index, instead of an OR that scans the table.
+      const rows = await client.query(
+        `SELECT doc, reported_at, id FROM incidents WHERE open
+         UNION ALL
+         SELECT doc, reported_at, id FROM incidents WHERE NOT open AND updated_at >= $1
+         ORDER BY reported_at, id`,
+        [updatedSince],
+      );
+      return rows.map((row) => doc<Incident>(row));
+    },
+
+    async findIdempotencyKey(key) {
+      const rows = await client.query(
+        `SELECT key, incident_id, request_hash FROM idempotency_keys WHERE key = $1`,
+        [key],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const record: IdempotencyRecord = {
+        key: textColumn(row, 'key'),
+        incidentId: textColumn(row, 'incident_id'),
+        requestHash: textColumn(row, 'request_hash'),
+      };
+      return record;
+    },
+
+    async upsertCameras(cameras) {
+      if (cameras.length > 0) await client.transaction((tx) => upsertCameraRows(tx, cameras));
+    },
+
+    async upsertPatrols(patrols) {
+      if (patrols.length > 0) await client.transaction((tx) => upsertPatrolRows(tx, patrols));
+    },
+
+    async loadCameras() {
+      const rows = await client.query(`SELECT doc FROM cameras ORDER BY id`);
+      return rows.map((row) => doc<Camera>(row));
+    },
+
+    async loadPatrols() {
+      const rows = await client.query(`SELECT doc FROM patrols ORDER BY idx, id`);
+      return rows.map((row) => doc<Patrol>(row));
+    },
+
+    async saveTrackSamples(samples) {
+      if (samples.length > 0) await client.transaction((tx) => insertTrackSampleRows(tx, samples));
+    },
+
+    async readTrackSamples(patrolId, from, to) {
+      assertInteger(from, 'from');
+      assertInteger(to, 'to');
+      const rows = await client.query(
+        `SELECT patrol_id, at, lng, lat FROM track_samples
+         WHERE patrol_id = $1 AND at >= $2 AND at < $3 ORDER BY at`,
+        [patrolId, from, to],
+      );
+      return rows.map(
+        (row): TrackSample => ({
+          patrolId: textColumn(row, 'patrol_id'),
+          at: integerColumn(row, 'at'),
+          lng: numberColumn(row, 'lng'),
+          lat: numberColumn(row, 'lat'),
+        }),
+      );
+    },
+
+    async pruneTrackSamples(olderThan) {
+      assertInteger(olderThan, 'olderThan');
+      const rows = await client.query(
+        `WITH gone AS (DELETE FROM track_samples WHERE at < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+        [olderThan],
+      );
+      return integerColumn(rows[0], 'n');
+    },
+
+    async getMeta<T>(key: string) {
+      const rows = await client.query(`SELECT value FROM meta WHERE key = $1`, [key]);
+      return rows[0] ? (column(rows[0], 'value') as T) : null;
+    },
+
+    async setMeta(key, value) {
+      await client.query(
+        `INSERT INTO meta (key, value) VALUES ($1, $2::jsonb)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [key, JSON.stringify(value ?? null)],
+      );
+    },
+  };
+}

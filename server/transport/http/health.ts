@@ -1,0 +1,37 @@
+/** /healthz: is the store reachable, what is the simulator doing, how many clients are connected. */
+import type { Request, Response } from 'express';
+import type { Hub } from '../../hub/hub';
+
+export interface HealthSources {
+  hub: Hub;
+  clients: () => number;
+  simulator: () => unknown;
+  startedAt: number;
+  nodeId: string;
+}
+
+export function healthHandler(src: HealthSources) {
+  return async (_req: Request, res: Response) => {
+    let store: { ok: boolean; kind: string; error?: string };
+    try {
+      await src.hub.store.ping();
+      store = { ok: true, kind: src.hub.store.kind };
+    } catch (error) {
+      store = { ok: false, kind: src.hub.store.kind, error: error instanceof Error ? error.message : String(error) };
+    }
+    const body = {
+      ok: store.ok,
+      node: src.nodeId,
+      uptimeSec: Math.round((Date.now() - src.startedAt) / 1000),
+      store,
+      seq: src.hub.seq,
+      clients: src.clients(),
+      incidentsInMemory: src.hub.incidents.size,
+      cameras: src.hub.cameras.size,
+      patrols: src.hub.patrols.size,
+      commandQueue: src.hub.queue.size,
+      simulator: src.simulator(),
+    };
+    res.status(store.ok ? 200 : 503).json(body);
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Open311 GeoReport v2, a second intake beside the hub's own API: citizens' apps and FixMyStreet
+ * post service requests here and read their status back. Every resource comes in `.xml` and
+ * `.json`, written from one mapping (mapping.ts); errors leave in the Open311 form (errorEntries.ts).
+ * Handlers stay thin: intake.ts turns a form into a NewIncident and the hub validates and stores it.
+ */
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { HubError } from '@shared/errors';
+import type { Catalog } from '@shared/schemas/catalog';
+import type { Incident } from '@shared/schemas/incident';
+import type { Hub } from '../../../hub/hub';
+import type { Logger } from '../../../lib/log';
+import { toHubError } from '../errors';
+import { open311Status, toOpen311Errors } from './errorEntries';
+import { formatOf, formatForError, send } from './format';
+import { formToNewIncident } from './intake';
+import { isoWithOffset, toDiscovery, toPostResult, toServiceDefinition, toServiceRequest, toServices, type MappingContext } from './mapping';
+import { DAY_MS, matchesQuery, parseRequestQuery, selectPage, type RequestQuery } from './query';
+
+export interface Open311Deps {
+  hub: Hub;
+  catalog: Catalog;
+  tzOffsetMinutes: number;
+  log: Logger;
+}
+
+/** a form is a few fields; a megabyte is never a service request */
+const BODY_LIMIT = '64kb';
+
+/** a route parameter as text ('' when absent) */
+function param(req: Request, name: string): string {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** refuses an unknown extension before anything else is read */
+const requireFormat: RequestHandler = (req, _res, next) => {
+  formatOf(param(req, 'format'));
+  next();
+};
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const header = req.get('Idempotency-Key');
+  if (header !== undefined && (header.length === 0 || header.length > 128)) {
+    throw new HubError('VALIDATION_FAILED', 'The Idempotency-Key header must be 1 to 128 characters.');
+  }
+  return header;
+}
+
+export function open311Routes(deps: Open311Deps): Router {
+  const { hub, catalog, tzOffsetMinutes, log } = deps;
+  const ctx: MappingContext = { catalog, tzOffsetMinutes };
+  const changeset = isoWithOffset(hub.now(), tzOffsetMinutes);
+  const router = Router();
+
+  const findIncident = async (id: string): Promise<Incident | null> =>
+    hub.incidents.get(id)?.incident ?? (await hub.store.getIncident(id));
+
+  /**
+   * Incidents reported within the range. Memory holds every open incident and every one changed
+   * within the memory window; an older range is read from the store (open + updated since start
+   * covers everything reported since start), preferring the in-memory state.
+   */
+  async function incidentsIn(q: RequestQuery): Promise<Incident[]> {
+    const memoryFrom = hub.now() - hub.opts.memoryDays * DAY_MS;
+    const pool = new Map<string, Incident>();
+    if (q.start < memoryFrom) {
+      for (const incident of await hub.store.loadIncidents(q.start)) pool.set(incident.id, incident);
+    }
+    for (const { incident } of hub.incidents.values()) pool.set(incident.id, incident);
+    return [...pool.values()].filter((incident) => matchesQuery(incident, q));
+  }
+
+  router.get('/discovery.:format', requireFormat, (req, res) => {
+    send(res, formatOf(param(req, 'format')), 200, 'discovery', toDiscovery(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`, changeset));
+  });
+
+  router.get('/services.:format', requireFormat, (req, res) => {
+    send(res, formatOf(param(req, 'format')), 200, 'services', toServices(catalog));
+  });
+
+  router.get('/services/:code.:format', requireFormat, (req, res) => {
+    const code = param(req, 'code');
+    if (!catalog.categories.some((c) => c.code === code)) {
+      throw new HubError('UNKNOWN_CATEGORY', `No service has the code "${code.slice(0, 40)}": GET services.xml lists them.`);
+    }
+    send(res, formatOf(param(req, 'format')), 200, 'service_definition', toServiceDefinition(code, catalog));
+  });
+
+  router.post(
+    '/requests.:format',
+    requireFormat,
+    express.urlencoded({ extended: false, limit: BODY_LIMIT }),
+    express.json({ limit: BODY_LIMIT }),
+    async (req, res) => {
+      const format = formatOf(param(req, 'format'));
+      if (req.body === undefined) {
+        throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'Send the service request as application/x-www-form-urlencoded (or as JSON with Content-Type: application/json).');
+      }
+      const key = idempotencyKeyOf(req);
+      // api_key, jurisdiction_id, email, device_id and account_id are accepted and not used (see docs/open311.md).
+      const { incident: input, notices } = formToNewIncident(req.body, catalog);
+      const { incident, created } = await hub.report(input, key);
+      if (created) log.info('open311 request received', { id: incident.id, category: incident.category, grid: incident.gridCode });
+      res.location(`${req.baseUrl}/requests/${encodeURIComponent(incident.id)}.${format}`);
+      send(res, format, created ? 201 : 200, 'service_requests', [toPostResult(incident, created, notices, ctx)]);
+    },
+  );
+
+  router.get('/requests.:format', requireFormat, async (req, res) => {
+    const format = formatOf(param(req, 'format'));
+    const q = parseRequestQuery(req.query as Record<string, unknown>, { now: hub.now(), tzOffsetMinutes, catalog });
+    let list: Incident[];
+    if (q.ids) {
+      // The spec: a list of ids overrides every other argument; unknown ids are left out.
+      const found = await Promise.all([...new Set(q.ids)].map(findIncident));
+      list = found.filter((i): i is Incident => i !== null);
+      list = list.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    } else {
+      list = selectPage(await incidentsIn(q), q);
+    }
+    send(res, format, 200, 'service_requests', list.map((i) => toServiceRequest(i, ctx)));
+  });
+
+  router.get('/requests/:id.:format', requireFormat, async (req, res) => {
+    const format = formatOf(param(req, 'format'));
+    const incident = await findIncident(param(req, 'id'));
+    if (!incident) throw new HubError('NOT_FOUND', `No service request has the id ${param(req, 'id').slice(0, 64)}.`);
+    send(res, format, 200, 'service_requests', [toServiceRequest(incident, ctx)]);
+  });
+
+  router.use((req, _res, next) => {
+    next(
+      new HubError(
+        'NOT_FOUND',
+        `No Open311 resource at ${req.method} ${req.baseUrl}${req.path}. Offered: GET discovery, services, services/{code}, requests, requests/{id} and POST requests, each ending in .xml or .json.`,
+      ),
+    );
+  });
+
+  const errors: ErrorRequestHandler = (error, req, res, _next) => {
+    let known = toHubError(error);
+    const status = (error as { status?: unknown } | null)?.status;
+    if (!known && typeof status === 'number' && status >= 400 && status < 500) {
+      // other body-parser refusals (too many fields, a bad form): the client's fault, not ours
+      known = new HubError('VALIDATION_FAILED', `The request body could not be read (${error instanceof Error ? error.message : 'bad body'}).`);
+    }
+    if (!known) {
+      log.error('open311 request failed', { method: req.method, path: req.originalUrl, error: error instanceof Error ? error.stack : String(error) });
+      known = new HubError('INTERNAL');
+    }
+    send(res, formatForError(req), open311Status(known.code), 'errors', toOpen311Errors(known));
+  };
+  router.use(errors);
+
+  return router;
+}

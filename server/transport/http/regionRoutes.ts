@@ -1,0 +1,95 @@
+/**
+ * Regions and their geometry. Polygons are served once as GeoJSON (cached, with an ETag) rather
+ * than in every snapshot: the wall draws its basemap from them, fully offline.
+ */
+import { createHash } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { HubError } from '@shared/errors';
+import { RegionLevel, type RegionWithGeometry } from '@shared/schemas/region';
+import { TimeInput } from '@shared/schemas/common';
+import { parseOrThrow } from '@shared/validate';
+import type { Catalog } from '@shared/schemas/catalog';
+import type { Hub } from '../../hub/hub';
+import { withoutGeometry, type HubViews } from '../../hub/views';
+
+const GeoQuery = z.object({
+  level: RegionLevel.optional(),
+  /** only regions within this one (inclusive) */
+  within: z.string().optional(),
+});
+
+const StatsQuery = z.object({
+  region: z.string(),
+  from: TimeInput.optional(),
+  to: TimeInput.optional(),
+});
+
+function featureCollection(regions: readonly RegionWithGeometry[]) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: regions.map((r) => ({
+      type: 'Feature' as const,
+      id: r.code,
+      properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated, center: r.center },
+      geometry: { type: 'MultiPolygon' as const, coordinates: r.polygons },
+    })),
+  };
+}
+
+export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog): Router {
+  const router = Router();
+  const cache = new Map<string, { body: string; etag: string }>();
+
+  router.get('/regions', (req, res) => {
+    const q = parseOrThrow(GeoQuery, req.query, 'query');
+    const root = q.within ?? hub.geo.rootCode;
+    views.requireRegion(root);
+    const list = views.regionsFor(root).filter((r) => !q.level || r.level === q.level);
+    res.json({ regions: list });
+  });
+
+  router.get('/regions.geojson', (req, res) => {
+    const q = parseOrThrow(GeoQuery, req.query, 'query');
+    const key = `${q.level ?? '*'}|${q.within ?? '*'}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      if (q.within) views.requireRegion(q.within);
+      const list = hub.geo.regions.filter(
+        (r) => (!q.level || r.level === q.level) && (!q.within || hub.geo.isWithin(r.code, q.within)),
+      );
+      const body = JSON.stringify(featureCollection(list));
+      entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      cache.set(key, entry);
+    }
+    res.set('ETag', entry.etag).set('Cache-Control', 'public, max-age=300');
+    if (req.get('If-None-Match') === entry.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/geo+json').send(entry.body);
+  });
+
+  router.get('/regions/:code', (req, res) => {
+    res.json(withoutGeometry(views.requireRegion(req.params.code)));
+  });
+
+  router.get('/catalog', (_req, res) => {
+    res.json(catalog);
+  });
+
+  router.get('/stats', (req, res) => {
+    const q = parseOrThrow(StatsQuery, req.query, 'query');
+    const now = hub.now();
+    if (q.from === undefined && q.to === undefined) {
+      res.json({ stats: views.todayStatistics(q.region, now), risk: views.risk(q.region, now) });
+      return;
+    }
+    const from = q.from ?? 0;
+    const to = q.to ?? now + 1;
+    if (from >= to) throw new HubError('VALIDATION_FAILED', 'from must be before to.');
+    res.json({ stats: views.statistics(q.region, { from, to }, Math.min(now, to)), risk: views.risk(q.region, now) });
+  });
+
+  return router;
+}

@@ -1,0 +1,86 @@
+/**
+ * The lossy streams: patrol positions as one coalesced binary frame per tick per region, and the
+ * rolling statistics. Both are sent volatile: a slow client skips a frame rather than queueing
+ * frames without bound, and connection-state recovery never buffers them.
+ */
+import { encodePositionsFrame, type FramePosition } from '@shared/binary/positionsFrame';
+import type { Hub } from '../../hub/hub';
+import type { HubViews } from '../../hub/views';
+import type { Logger } from '../../lib/log';
+import type { HubServer } from './liveGateway';
+import { parseRoom, roomOf } from './rooms';
+
+/** region codes that have at least one local subscriber to the layer */
+function activeRegions(io: HubServer, layer: 'patrols' | 'stats'): string[] {
+  const out: string[] = [];
+  for (const [room, members] of io.of('/').adapter.rooms) {
+    if (members.size === 0) continue;
+    const parsed = parseRoom(room);
+    if (parsed && parsed.layer === layer) out.push(parsed.regionCode);
+  }
+  return out;
+}
+
+export interface LoopOptions {
+  positionTickMs: number;
+  statsIntervalMs: number;
+}
+
+export function startBroadcastLoops(io: HubServer, hub: Hub, views: HubViews, opts: LoopOptions, log: Logger): () => void {
+  let tick = 0;
+  const positionsTimer = setInterval(() => {
+    try {
+      tick = (tick + 1) >>> 0;
+      sendPositions(io, hub, tick);
+    } catch (error) {
+      log.error('positions tick failed', { error: String(error) });
+    }
+  }, opts.positionTickMs);
+
+  let lastCounter = -1;
+  let lastSentAt = 0;
+  const statsTimer = setInterval(() => {
+    try {
+      const now = hub.now();
+      // Figures age even when nothing happens (open cases become overdue): refresh every 30 s anyway.
+      if (hub.changeCounter === lastCounter && now - lastSentAt < 30_000) return;
+      lastCounter = hub.changeCounter;
+      lastSentAt = now;
+      for (const code of activeRegions(io, 'stats')) {
+        io.to(roomOf(code, 'stats')).volatile.emit('stats:updated', {
+          at: now,
+          regionCode: code,
+          stats: views.todayStatistics(code, now),
+          risk: views.risk(code, now),
+        });
+      }
+    } catch (error) {
+      log.error('stats tick failed', { error: String(error) });
+    }
+  }, opts.statsIntervalMs);
+
+  return () => {
+    clearInterval(positionsTimer);
+    clearInterval(statsTimer);
+  };
+}
+
+export function sendPositions(io: HubServer, hub: Hub, tick: number): void {
+  const dirty = hub.positions.drainDirty();
+  if (dirty.length === 0) return;
+  const regions = activeRegions(io, 'patrols');
+  if (regions.length === 0) return;
+  const now = hub.now();
+  const moved: { p: FramePosition; grid: string }[] = [];
+  for (const idx of dirty) {
+    const patrol = hub.patrolsByIdx[idx];
+    const fix = hub.positions.get(idx);
+    if (!patrol || !fix) continue;
+    moved.push({ p: { idx, lng: fix.lng, lat: fix.lat, status: patrol.status, at: fix.at }, grid: patrol.gridCode });
+  }
+  for (const code of regions) {
+    const inRegion = moved.filter((m) => hub.geo.isWithin(m.grid, code)).map((m) => m.p);
+    if (inRegion.length === 0) continue;
+    io.to(roomOf(code, 'patrols')).volatile.emit('positions', encodePositionsFrame(tick, now, inRegion));
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * A real hub for integration tests: createApp on port 0 with an in-memory PGlite store (or the
+ * store a test passes), the generated city at district scale (海曙区), no simulator, fast loops.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@shared/events';
+import type { Camera } from '@shared/schemas/camera';
+import type { Patrol } from '@shared/schemas/patrol';
+import type { RegionWithGeometry } from '@shared/schemas/region';
+import { createApp, type App } from '../../server/app';
+import { defaultCatalog } from '../../server/domain/catalog';
+import { defaultSlaPolicy } from '../../server/domain/lifecycle';
+import { generateCity } from '../../server/geo/generateCity';
+import type { Hub } from '../../server/hub/hub';
+import { createGeoContext } from '../../server/hub/createGeoContext';
+import { silentLogger } from '../../server/lib/log';
+import { createPgliteStore } from '../../server/store/pgliteStore';
+import type { Store } from '../../server/store/types';
+
+let cityCache: RegionWithGeometry[] | undefined;
+
+/** the test city: 海曙区 at district scale, generated once per test file */
+export function testCity(): RegionWithGeometry[] {
+  cityCache ??= generateCity({ seed: 'test', scale: 'district' });
+  return cityCache;
+}
+
+export interface TestHub {
+  url: string;
+  app: App;
+  hub: Hub;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface TestHubOptions {
+  store?: Store;
+  clock?: () => number;
+  resumeBuffer?: number;
+  positionTickMs?: number;
+  statsIntervalMs?: number;
+  /** keep the store open on close (restart tests) */
+  keepStore?: boolean;
+}
+
+export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
+  const store = opts.store ?? (await createPgliteStore({}));
+  await store.migrate();
+  const app = await createApp({
+    store,
+    geo: createGeoContext(testCity()),
+    policy: defaultSlaPolicy(),
+    catalog: defaultCatalog(),
+    log: silentLogger,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    nodeId: 'test-hub',
+    resumeBuffer: opts.resumeBuffer ?? 10_000,
+    positionTickMs: opts.positionTickMs ?? 50,
+    statsIntervalMs: opts.statsIntervalMs ?? 100,
+    overdueSweepMs: 3_600_000,
+    trackSampleMs: 0,
+  });
+  const port = await app.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    hub: app.hub,
+    store,
+    async close() {
+      await app.close();
+      if (!opts.keepStore) await store.close();
+    },
+  };
+}
+
+export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** a real Socket.IO client, connected, with its hello received */
+export async function connectClient(url: string): Promise<{ socket: TestClient; rootRegion: string }> {
+  const socket: TestClient = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  const hello = await new Promise<{ rootRegion: string }>((resolve, reject) => {
+    socket.once('hello', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, rootRegion: hello.rootRegion };
+}
+
+/** the grids of the test city */
+export function grids(): RegionWithGeometry[] {
+  return testCity().filter((r) => r.level === 'grid');
+}
+
+/** a small roster: one camera and two patrols in each of the first `n` grids */
+export function smallRoster(n: number, at: number): { cameras: Camera[]; patrols: Patrol[] } {
+  const cameras: Camera[] = [];
+  const patrols: Patrol[] = [];
+  grids()
+    .slice(0, n)
+    .forEach((g, i) => {
+      const [lng, lat] = g.center;
+      cameras.push({ id: `cam-${i}`, gbId: null, name: `测试点位${i}`, gridCode: g.code, lng, lat, status: 'online', statusSince: at, alarm: null, owner: '公安' });
+      for (const k of [0, 1]) {
+        const idx = i * 2 + k;
+        patrols.push({ id: `p-${idx}`, idx, name: `网格员${idx}`, kind: 'worker', role: 'grid_manager', gridCode: g.code, status: 'on_duty', statusSince: at, lng: null, lat: null, fixAt: null });
+      }
+    });
+  return { cameras, patrols };
+}
+
+/** resolves with the next `event` payload matching `predicate` */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: TestClient,
+  event: E,
+  predicate: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, handler as never);
+      reject(new Error(`no ${String(event)} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const handler = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, handler as never);
+      resolve(payload);
+    };
+    socket.on(event, handler as never);
+  });
+}

@@ -1,0 +1,289 @@
+/**
+ * The behaviour every Store must have, written once and run against each database by
+ * store.test.ts. Opening PGlite costs ~1.5 s, so each database is opened once per suite; every test
+ * writes rows under its own id prefix (and far-apart times) and reads only those back, so the
+ * tests stay independent of each other and of their order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Camera } from '@shared/schemas/camera';
+import { Incident } from '@shared/schemas/incident';
+import { Patrol } from '@shared/schemas/patrol';
+import { IdempotencyConflictError, type EventKind, type NewEvent, type Store } from '../../server/store/types';
+import { makeCamera, makeEvent, makeIncident, makePatrol, MINUTE, T0, uniquePrefix } from './storeFixtures';
+
+export interface StoreHarness {
+  /** opens the database for this suite, empty and migrated */
+  open(): Promise<Store>;
+  /** opens the same database again after the store was closed (persistent databases only) */
+  reopen?: () => Promise<Store>;
+  /** runs raw SQL beside the store, for checks the Store interface cannot express */
+  raw?: (sql: string) => Promise<unknown>;
+  cleanup?: () => Promise<void>;
+}
+
+export function storeContract(name: string, harness: StoreHarness): void {
+  describe(name, () => {
+    let store: Store;
+    let initialLastSeq = -1;
+    const own = <T extends { id: string }>(items: T[], prefix: string) => items.filter((x) => x.id.startsWith(prefix));
+
+    beforeAll(async () => {
+      store = await harness.open();
+      initialLastSeq = await store.lastSeq();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await harness.cleanup?.();
+    });
+
+    it('fixtures are valid domain objects', () => {
+      expect(() => Incident.parse(makeIncident({ id: 'i-1' }))).not.toThrow();
+      expect(() => Camera.parse(makeCamera({ id: 'c-1' }))).not.toThrow();
+      expect(() => Patrol.parse(makePatrol({ id: 'p-1', idx: 0 }))).not.toThrow();
+    });
+
+    it('starts empty: lastSeq is 0', () => {
+      expect(initialLastSeq).toBe(0);
+    });
+
+    it('migrate twice is a no-op that keeps the data', async () => {
+      const p = uniquePrefix('mig');
+      const [written] = await store.append([makeEvent({ aggregateId: p })], {});
+      await store.migrate();
+      await store.migrate();
+      expect(await store.readEvents({ aggregateId: p })).toEqual([written]);
+    });
+
+    it('append returns the events with increasing seqs in input order, and lastSeq follows', async () => {
+      const p = uniquePrefix('order');
+      const input = [0, 1, 2].map((i) => makeEvent({ aggregateId: `${p}-${i}`, type: `t${i}`, at: T0 + i, payload: { i } }));
+      const first = await store.append(input, {});
+      const second = await store.append([makeEvent({ aggregateId: `${p}-3` })], {});
+
+      expect(first.map((e) => e.aggregateId)).toEqual(input.map((e) => e.aggregateId));
+      expect(first.map((e) => e.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+      const seqs = [...first, ...second].map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(4);
+      expect(Number.isSafeInteger(first[0]?.recordedAt)).toBe(true);
+      expect(await store.lastSeq()).toBe(second[0]?.seq);
+      expect(await store.readEvents({ afterSeq: (first[0]?.seq ?? 0) - 1, limit: 4 })).toEqual([...first, ...second]);
+    });
+
+    it('append writes the state rows in the same call', async () => {
+      const p = uniquePrefix('state');
+      const incident = makeIncident({ id: `${p}-i` });
+      await store.append([makeEvent({ aggregateId: incident.id })], { incidents: [incident] });
+      expect(await store.getIncident(incident.id)).toEqual(incident);
+      expect(await store.getIncident(`${p}-missing`)).toBeNull();
+    });
+
+    it('a reused idempotency key is refused and the original record kept', async () => {
+      const p = uniquePrefix('idem');
+      const record = { key: `${p}-key`, incidentId: `${p}-i`, requestHash: 'sha256:aaa' };
+      await store.append([makeEvent({ aggregateId: record.incidentId })], {}, record);
+      const reuse = store.append([makeEvent({ aggregateId: `${p}-other` })], {}, { ...record, requestHash: 'sha256:bbb' });
+
+      await expect(reuse).rejects.toBeInstanceOf(IdempotencyConflictError);
+      await expect(reuse).rejects.toMatchObject({ key: record.key });
+      expect(await store.findIdempotencyKey(record.key)).toEqual(record);
+      expect(await store.findIdempotencyKey(`${p}-unknown`)).toBeNull();
+    });
+
+    it('concurrent appends get distinct seqs, and one claim of a key wins', async () => {
+      const p = uniquePrefix('concurrent');
+      const key = { key: `${p}-key`, incidentId: `${p}-i`, requestHash: 'h' };
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => store.append([makeEvent({ aggregateId: `${p}-i`, payload: { i } })], {}, key)),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const others = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store.append([makeEvent({ aggregateId: `${p}-o`, payload: { i } })], {})),
+      );
+      const seqs = others.map(([e]) => e?.seq ?? 0);
+      expect(new Set(seqs).size).toBe(12);
+      expect((await store.readEvents({ aggregateId: `${p}-o` })).map((e) => e.seq)).toEqual([...seqs].sort((a, b) => a - b));
+      expect(await store.readEvents({ aggregateId: `${p}-i` })).toHaveLength(1);
+    });
+
+    it('an idempotency conflict writes nothing: events and state unchanged', async () => {
+      const p = uniquePrefix('atomic-idem');
+      const v1 = makeIncident({ id: `${p}-i` });
+      const key = { key: `${p}-key`, incidentId: v1.id, requestHash: 'h1' };
+      await store.append([makeEvent({ aggregateId: v1.id })], { incidents: [v1] }, key);
+      const before = await store.lastSeq();
+
+      const v2 = { ...v1, stage: 'registered' as const, version: 2 };
+      const conflicting = store.append([makeEvent({ aggregateId: v1.id, type: 'register' })], { incidents: [v2] }, key);
+      await expect(conflicting).rejects.toBeInstanceOf(IdempotencyConflictError);
+
+      expect(await store.lastSeq()).toBe(before);
+      expect(await store.readEvents({ aggregateId: v1.id })).toHaveLength(1);
+      expect(await store.getIncident(v1.id)).toEqual(v1);
+    });
+
+    it('an invalid row rolls the whole append back, idempotency key included', async () => {
+      const p = uniquePrefix('atomic-invalid');
+      const before = await store.lastSeq();
+      const good = makeEvent({ aggregateId: `${p}-i` });
+      const badKind = makeEvent({ aggregateId: `${p}-i`, kind: 'bogus' as EventKind });
+      const key = { key: `${p}-key`, incidentId: `${p}-i`, requestHash: 'h' };
+      const incident = makeIncident({ id: `${p}-i` });
+
+      await expect(store.append([good, badKind], { incidents: [incident] }, key)).rejects.toThrow();
+      const { stage: _dropped, ...stageless } = incident; // NOT NULL stage is violated after the events went in
+      await expect(store.append([good], { incidents: [stageless as Incident] }, key)).rejects.toThrow();
+
+      expect(await store.lastSeq()).toBe(before);
+      expect(await store.readEvents({ aggregateId: `${p}-i` })).toEqual([]);
+      expect(await store.getIncident(incident.id)).toBeNull();
+      expect(await store.findIdempotencyKey(key.key)).toBeNull();
+    });
+
+    it('readEvents filters by afterSeq, toSeq, kind, aggregateId, from/to and limit, ordered by seq', async () => {
+      const p = uniquePrefix('read');
+      const specs: [EventKind, string, number][] = [
+        ['incident', 'a', 0], ['camera', 'b', 1], ['incident', 'a', 2], ['camera', 'a', 3], ['patrol', 'b', 4], ['incident', 'b', 5],
+      ];
+      const written = await store.append(
+        specs.map(([kind, agg, minute]) => makeEvent({ kind, aggregateId: `${p}-${agg}`, at: T0 + minute * MINUTE })),
+        {},
+      );
+      const base = (written[0]?.seq ?? 0) - 1;
+      const last = written[5]?.seq ?? 0;
+      const mine = { afterSeq: base, toSeq: last };
+      const seqsOf = (events: { seq: number }[]) => events.map((e) => e.seq);
+      const pick = (...indexes: number[]) => indexes.map((i) => written[i]?.seq);
+
+      expect(seqsOf(await store.readEvents(mine))).toEqual(pick(0, 1, 2, 3, 4, 5));
+      expect(seqsOf(await store.readEvents({ afterSeq: written[2]?.seq, toSeq: written[4]?.seq }))).toEqual(pick(3, 4));
+      expect(seqsOf(await store.readEvents({ ...mine, kind: 'incident' }))).toEqual(pick(0, 2, 5));
+      expect(seqsOf(await store.readEvents({ aggregateId: `${p}-a` }))).toEqual(pick(0, 2, 3));
+      expect(seqsOf(await store.readEvents({ aggregateId: `${p}-a`, kind: 'camera' }))).toEqual(pick(3));
+      expect(seqsOf(await store.readEvents({ ...mine, from: T0 + MINUTE, to: T0 + 4 * MINUTE }))).toEqual(pick(1, 2, 3));
+      expect(seqsOf(await store.readEvents({ ...mine, limit: 2 }))).toEqual(pick(0, 1));
+      expect(await store.readEvents({ ...mine, limit: 0 })).toEqual([]);
+      expect(await store.readEvents({ afterSeq: last })).toEqual([]);
+    });
+
+    it('loadIncidents returns open incidents and recently updated ones, not old closed ones', async () => {
+      const p = uniquePrefix('load');
+      const recent = T0 + 60 * MINUTE;
+      const closed = { stage: 'closed' as const, deadline: null };
+      const incidents = [
+        makeIncident({ id: `${p}-open-old`, updatedAt: T0 }),
+        makeIncident({ id: `${p}-handling-old`, stage: 'handling', updatedAt: T0 }),
+        makeIncident({ id: `${p}-closed-recent`, ...closed, updatedAt: recent }),
+        makeIncident({ id: `${p}-closed-old`, ...closed, updatedAt: T0 }),
+        makeIncident({ id: `${p}-rejected-old`, stage: 'rejected', rejectReason: 'duplicate', deadline: null, updatedAt: T0 }),
+      ];
+      await store.append([], { incidents });
+      const loaded = own(await store.loadIncidents(T0 + 30 * MINUTE), p).map((i) => i.id);
+      expect(loaded.sort()).toEqual([`${p}-closed-recent`, `${p}-handling-old`, `${p}-open-old`]);
+      expect(own(await store.loadIncidents(T0), p)).toHaveLength(5);
+    });
+
+    it('upserts replace the stored rows; within one batch the last copy wins', async () => {
+      const p = uniquePrefix('upsert');
+      const incident = makeIncident({ id: `${p}-i` });
+      await store.append([], { incidents: [incident] });
+      const registered = { ...incident, stage: 'registered' as const, version: 2, updatedAt: T0 + MINUTE };
+      await store.append([], { incidents: [registered] });
+      expect(await store.getIncident(incident.id)).toEqual(registered);
+
+      const camera = makeCamera({ id: `${p}-c` });
+      await store.upsertCameras([camera]);
+      await store.upsertCameras([{ ...camera, status: 'offline' }, { ...camera, status: 'fault' }]);
+      expect(own(await store.loadCameras(), p)).toEqual([{ ...camera, status: 'fault' }]);
+
+      const patrol = makePatrol({ id: `${p}-p`, idx: 7 });
+      await store.append([], { patrols: [patrol] });
+      await store.upsertPatrols([{ ...patrol, status: 'responding', lng: null, lat: null, fixAt: null }]);
+      expect(own(await store.loadPatrols(), p)).toEqual([{ ...patrol, status: 'responding', lng: null, lat: null, fixAt: null }]);
+    });
+
+    it('takes large batches: 10,000 events in one append, 5,000 patrols and cameras in one upsert', async () => {
+      const p = uniquePrefix('large');
+      const events: NewEvent[] = Array.from({ length: 10_000 }, (_, i) =>
+        makeEvent({ kind: 'patrol', aggregateId: `${p}-${i % 50}`, type: 'status', at: T0 + i, payload: { i } }),
+      );
+      const written = await store.append(events, {});
+      expect(written).toHaveLength(10_000);
+      expect(written.every((e, i) => i === 0 || e.seq > (written[i - 1]?.seq ?? Infinity))).toBe(true);
+      const read = await store.readEvents({ afterSeq: (written[0]?.seq ?? 0) - 1, toSeq: written[9_999]?.seq });
+      expect(read.map((e) => (e.payload as { i: number }).i)).toEqual(events.map((_, i) => i));
+
+      const patrols = Array.from({ length: 5_000 }, (_, i) => makePatrol({ id: `${p}-p${i}`, idx: 100_000 + i }));
+      await store.upsertPatrols(patrols);
+      expect(own(await store.loadPatrols(), p)).toEqual(patrols);
+      const cameras = Array.from({ length: 5_000 }, (_, i) => makeCamera({ id: `${p}-c${String(i).padStart(4, '0')}` }));
+      await store.upsertCameras(cameras);
+      expect(own(await store.loadCameras(), p)).toEqual(cameras);
+    });
+
+    it('saves, reads and prunes track samples', async () => {
+      const p = uniquePrefix('track');
+      const base = Date.UTC(2001, 0, 1); // older than anything other tests write, so prune counts only these
+      const samples = Array.from({ length: 12_000 }, (_, i) => ({
+        patrolId: `${p}-${i % 3}`, at: base + Math.floor(i / 3) * 1000, lng: 121.5 + i * 1e-6, lat: 29.8,
+      }));
+      await store.saveTrackSamples(samples);
+      await store.saveTrackSamples(samples.slice(0, 10)); // a repeated fix is dropped, not doubled
+
+      const one = await store.readTrackSamples(`${p}-1`, base, base + 10_000);
+      expect(one).toEqual(samples.filter((s) => s.patrolId === `${p}-1` && s.at < base + 10_000));
+      expect(one).toHaveLength(10);
+      expect(await store.readTrackSamples(`${p}-1`, base + 5_000, base + 5_000)).toEqual([]);
+
+      expect(await store.pruneTrackSamples(base + 2_000)).toBe(6);
+      expect(await store.readTrackSamples(`${p}-0`, base, base + 3_000)).toEqual([samples[6]]);
+      expect(await store.pruneTrackSamples(base + 2_000)).toBe(0);
+    });
+
+    it('round-trips meta values as JSON', async () => {
+      const p = uniquePrefix('meta');
+      const simulator = { seed: 42, running: true, rates: [1.5, 2], nested: { at: T0 } };
+      await store.setMeta(`${p}-sim`, simulator);
+      await store.setMeta(`${p}-text`, 'hello');
+      await store.setMeta(`${p}-n`, 7);
+      expect(await store.getMeta(`${p}-sim`)).toEqual(simulator);
+      expect(await store.getMeta<string>(`${p}-text`)).toBe('hello');
+      expect(await store.getMeta<number>(`${p}-n`)).toBe(7);
+      await store.setMeta(`${p}-n`, 8);
+      expect(await store.getMeta<number>(`${p}-n`)).toBe(8);
+      expect(await store.getMeta(`${p}-missing`)).toBeNull();
+    });
+
+    it.runIf(harness.raw)('refuses UPDATE and DELETE on the event log', async () => {
+      const raw = harness.raw!;
+      await store.append([makeEvent({ aggregateId: uniquePrefix('append-only') })], {});
+      await expect(raw(`UPDATE events SET type = 'changed'`)).rejects.toThrow(/append-only/);
+      await expect(raw(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+    });
+
+    it.runIf(harness.reopen)('keeps everything across a restart (close, open the same database)', async () => {
+      const p = uniquePrefix('restart');
+      const key = { key: `${p}-key`, incidentId: `${p}-i`, requestHash: 'h' };
+      const incident = makeIncident({ id: `${p}-i` });
+      const camera = makeCamera({ id: `${p}-c` });
+      const patrol = makePatrol({ id: `${p}-p`, idx: 9_000_000 });
+      const written = await store.append([makeEvent({ aggregateId: incident.id })], { incidents: [incident], cameras: [camera], patrols: [patrol] }, key);
+      await store.setMeta(`${p}-meta`, { kept: true });
+      await store.saveTrackSamples([{ patrolId: patrol.id, at: T0, lng: 121.5, lat: 29.8 }]);
+
+      await store.close();
+      store = await harness.reopen!();
+      await store.migrate();
+
+      expect(await store.readEvents({ aggregateId: incident.id })).toEqual(written);
+      expect(await store.getIncident(incident.id)).toEqual(incident);
+      expect(own(await store.loadCameras(), p)).toEqual([camera]);
+      expect(own(await store.loadPatrols(), p)).toEqual([patrol]);
+      expect(await store.getMeta(`${p}-meta`)).toEqual({ kept: true });
+      expect(await store.findIdempotencyKey(key.key)).toEqual(key);
+      expect(await store.readTrackSamples(patrol.id, T0, T0 + 1)).toHaveLength(1);
+      const [next] = await store.append([makeEvent({ aggregateId: incident.id })], {});
+      expect(next?.seq).toBeGreaterThan(written[0]?.seq ?? Infinity);
+    });
+  });
+}
