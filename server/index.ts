@@ -11,7 +11,7 @@ import { loadConfig, type Config } from './config';
 import { defaultCatalog } from './domain/catalog';
 import { defaultSlaPolicy } from './domain/lifecycle';
 import { startSimulator } from './feeds/simulator';
-import { generateCity, loadRegionsFromGeoJSON } from './geo/generateCity';
+import { generateCity, loadRegionsFromGeoJSON } from './geo';
 import { createGeoContext } from './hub/createGeoContext';
 import { createLogger, type Logger } from './lib/log';
 import { createStore } from './store';

@@ -70,6 +70,8 @@ function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage
     case 'reject':
       return { deadline: null, ...rejection(incident, command) };
     case 'resume_sla': {
+      // An imported case may have lost its deadline; resuming it still ends the pause.
+      if (!incident.deadline) return { deadline: null, pausedMs: 0 };
       const { deadline, pausedMs } = resumeDeadline(incident, at, policy);
       return { deadline, pausedMs };
     }

@@ -31,8 +31,8 @@ export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
     case 'resume_sla': {
       const deadline = deadlineIn(entry.data);
       const pausedMs = pausedMsIn(entry.data);
-      if (!deadline || pausedMs === undefined) throw replayError(entry, 'data.deadline or data.pausedMs is missing');
-      return { ...next, deadline: { ...deadline }, sla: { pausedAt: null, pausedMs: incident.sla.pausedMs + pausedMs } };
+      if (deadline === undefined || pausedMs === undefined) throw replayError(entry, 'data.deadline or data.pausedMs is missing');
+      return { ...next, deadline: deadline && { ...deadline }, sla: { pausedAt: null, pausedMs: incident.sla.pausedMs + pausedMs } };
     }
     case 'overdue':
       // 督办 follows automatically when a limit is missed.

@@ -104,9 +104,18 @@ export class GridIndex {
   }
 
   /** figures for logs and the benchmark */
-  stats(): { grids: number; buckets: number; entries: number; meanCandidates: number } {
+  stats(): { grids: number; buckets: number; entries: number; meanCandidates: number; typedArrayBytes: number } {
     const buckets = this.cols * this.rows;
-    return { grids: this.codes.length, buckets, entries: this.items.length, meanCandidates: this.items.length / buckets };
+    let bytes = this.boxes.byteLength + this.starts.byteLength + this.items.byteLength;
+    for (const s of this.shapes) bytes += s.coords.byteLength + s.ringEnds.byteLength + s.polygonEnds.byteLength;
+    return {
+      grids: this.codes.length,
+      buckets,
+      entries: this.items.length,
+      // candidates a lookup meets on average, over the buckets that hold any
+      meanCandidates: this.items.length / Math.max(1, this.starts.filter((v, i) => i > 0 && v !== this.starts[i - 1]).length),
+      typedArrayBytes: bytes,
+    };
   }
 
   private col(lng: number): number {

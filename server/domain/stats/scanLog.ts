@@ -59,15 +59,18 @@ export interface ScanSinks {
 }
 
 const TIMED = new Set<string>(TIMED_STAGES);
-const isTerminal = (stage: Stage) => TERMINAL_STAGES.includes(stage);
+const TERMINAL = new Set<string>(TERMINAL_STAGES);
+const isTerminal = (stage: Stage) => TERMINAL.has(stage);
+
+function bump(region: Tally, child: Tally | undefined, key: keyof Tally): void {
+  region[key]++;
+  if (child) child[key]++;
+}
 
 export function scanRecord(record: IncidentRecord, w: ScanWindow, sinks: ScanSinks): void {
   const { incident, entries } = record;
   const { region, child } = sinks;
-  const count = (key: keyof Tally) => {
-    region[key]++;
-    if (child) child[key]++;
-  };
+  const count = (key: keyof Tally) => bump(region, child, key);
 
   // state of the current stage visit, replayed from the entries
   let stage: Stage = 'reported';

@@ -19,10 +19,13 @@ const GeoQuery = z.object({
   within: z.string().optional(),
 });
 
+/** a time in a query string: epoch milliseconds, or ISO 8601 with an offset */
+const QueryTime = z.union([z.string().regex(/^\d{1,15}$/).transform(Number), z.string().pipe(TimeInput)]);
+
 const StatsQuery = z.object({
   region: z.string(),
-  from: TimeInput.optional(),
-  to: TimeInput.optional(),
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
 });
 
 function featureCollection(regions: readonly RegionWithGeometry[]) {

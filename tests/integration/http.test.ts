@@ -1,0 +1,73 @@
+/** The HTTP surface around the live protocol: health, regions as GeoJSON, logs, statistics. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '@shared/schemas/incident';
+import { grids, smallRoster, startTestHub, type TestHub } from './harness';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+  const roster = smallRoster(5, Date.now());
+  await t.hub.loadRoster(roster.cameras, roster.patrols);
+});
+afterAll(() => t.close());
+
+const get = async (path: string, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${t.url}${path}`, { headers });
+  return { res, body: res.status === 304 ? null : ((await res.json()) as Record<string, unknown>) };
+};
+
+describe('http', () => {
+  it('/healthz reports the store, the sequence and the clients', async () => {
+    const { res, body } = await get('/healthz');
+    expect(res.status).toBe(200);
+    expect(body).toMatchObject({ ok: true, store: { ok: true, kind: 'pglite' }, patrols: 10, cameras: 5 });
+  });
+
+  it('serves grid polygons as GeoJSON with an ETag and answers 304 to a revalidation', async () => {
+    const { res, body } = await get('/api/regions.geojson?level=grid');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/geo\+json/);
+    const features = (body as { features: { properties: { level: string }; geometry: { type: string } }[] }).features;
+    expect(features).toHaveLength(grids().length);
+    expect(features.every((f) => f.properties.level === 'grid' && f.geometry.type === 'MultiPolygon')).toBe(true);
+    const again = await get('/api/regions.geojson?level=grid', { 'If-None-Match': res.headers.get('etag')! });
+    expect(again.res.status).toBe(304);
+    const bad = await get('/api/regions.geojson?level=planet');
+    expect(bad.res.status).toBe(400);
+    expect(bad.body?.error).toBe('VALIDATION_FAILED');
+  });
+
+  it('returns an incident’s whole log, and 404 with a stable code for an unknown one', async () => {
+    const [lng, lat] = grids()[0]!.center;
+    const created = await fetch(`${t.url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'sensor', category: 'fire_safety', severity: 3, title: '烟感报警', location: { lng, lat }, reporter: { kind: 'sensor', id: 'smoke-17' } }),
+    });
+    const incident = (await created.json()) as Incident;
+    expect(incident.fastTrack).toBe(true);
+    await fetch(`${t.url}/api/incidents/${incident.id}/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'register', actor: { kind: 'operator', id: 'op-9' } }),
+    });
+    const log = await get(`/api/incidents/${incident.id}/log`);
+    expect((log.body as { entries: { type: string; seq: number }[] }).entries.map((e) => e.type)).toEqual(['reported', 'register']);
+    const missing = await get('/api/incidents/E19990101-00001');
+    expect(missing.res.status).toBe(404);
+    expect(missing.body?.error).toBe('NOT_FOUND');
+    const noRoute = await get('/api/nothing-here');
+    expect(noRoute.res.status).toBe(404);
+  });
+
+  it('computes statistics for a window and refuses an unknown region', async () => {
+    const ok = await get(`/api/stats?region=330203&from=${Date.now() - 3_600_000}&to=${Date.now() + 1000}`);
+    expect(ok.res.status).toBe(200);
+    expect((ok.body as { stats: { intake: { total: number } } }).stats.intake.total).toBeGreaterThanOrEqual(1);
+    const unknown = await get('/api/stats?region=999999');
+    expect(unknown.res.status).toBe(404);
+    expect(unknown.body?.error).toBe('UNKNOWN_REGION');
+    const backwards = await get('/api/stats?region=330203&from=2000&to=1000');
+    expect(backwards.res.status).toBe(400);
+  });
+});
