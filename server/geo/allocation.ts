@@ -4,10 +4,13 @@
  * the countryside fewer, spread over far more land.
  *
  * No population figures ship with the data, so they are estimated from what does: the kind of
- * each committee (residents' committee 社区 vs villagers' committee 村, from its GB/T 10114 code)
+ * each committee (residents' committee 社区 vs villagers' committee 村, from its division code)
  * and the kind of street it sits in (街道, 镇, 乡). The figures below are rough typical sizes for
  * the Yangtze delta; they only need to be plausible, not true.
  */
+
+/** plain code-unit order: locale-independent, so the output is the same on every machine */
+export const compareCodes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export type StreetKind = 'subdistrict' | 'town' | 'township';
 export type CommunityKind = 'residents' | 'villagers';
@@ -101,9 +104,9 @@ export function planGrids(streets: readonly StreetInput[], totalGrids: number, g
     const keep = Math.min(communities.length, Math.max(1, Math.round(grids / gridsPerCommunity)));
     const kept = communities
       .map((c, i) => ({ c, w: weights[i] as number }))
-      .sort((a, b) => b.w - a.w || a.c.code.localeCompare(b.c.code))
+      .sort((a, b) => b.w - a.w || compareCodes(a.c.code, b.c.code))
       .slice(0, keep)
-      .sort((a, b) => a.c.code.localeCompare(b.c.code));
+      .sort((a, b) => compareCodes(a.c.code, b.c.code));
     const shares = apportion(
       kept.map((k) => k.w),
       grids,

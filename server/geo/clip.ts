@@ -151,7 +151,7 @@ export function clipRingByHalfPlane(ring: Ring, h: HalfPlane): Ring[] {
   return pieces;
 }
 
-/** cuts every ring by every half-plane; a ring whose box misses the cell's box is skipped at once */
+/** cuts every ring by every half-plane, in turn (the caller skips rings far from the cell) */
 export function clipRingsByHalfPlanes(rings: readonly Ring[], halfPlanes: readonly HalfPlane[]): Ring[] {
   let current: Ring[] = rings.slice();
   for (const h of halfPlanes) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HubError } from '@shared/errors';
-import { RegionCode } from '@shared/schemas/common';
+import { LngLat, RegionCode } from '@shared/schemas/common';
 import { MultiPolygonCoords, PolygonCoords, Region, type RegionLevel, type RegionWithGeometry } from '@shared/schemas/region';
 import { parseOrThrow } from '@shared/validate';
 import { RegionTree } from '../domain/regions/regionTree';
@@ -11,13 +11,14 @@ import { buildRegion } from './regionBuild';
  * brings its own survey of districts, streets, communities and grids instead of the generated demo.
  *
  * The exchange format is a FeatureCollection of Polygon or MultiPolygon features whose properties
- * are { code, name, level, parentCode, generated? }. Centres and bounding boxes are computed.
+ * are { code, name, level, parentCode, generated?, center? }. Bounding boxes are computed, and so are
+ * centres when absent (a label point inside the shape).
  */
 
 export interface RegionFeature {
   type: 'Feature';
   id: string;
-  properties: { code: string; name: string; level: RegionLevel; parentCode: string | null; generated: boolean };
+  properties: { code: string; name: string; level: RegionLevel; parentCode: string | null; generated: boolean; center: LngLat };
   geometry: { type: 'MultiPolygon'; coordinates: MultiPolygonCoords };
 }
 
@@ -35,7 +36,7 @@ export function toFeatureCollection(regions: readonly RegionWithGeometry[], leve
       .map((r) => ({
         type: 'Feature',
         id: r.code,
-        properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated },
+        properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated, center: r.center },
         geometry: { type: 'MultiPolygon', coordinates: r.polygons },
       })),
   };
@@ -51,6 +52,8 @@ const Properties = Region.pick({ code: true, name: true, level: true }).extend({
   parentCode: RegionCode.nullable(),
   // a deployment's own survey is real unless it says otherwise
   generated: z.boolean().default(false),
+  /** a point inside the region for its label; computed when absent */
+  center: LngLat.optional(),
 });
 
 const Geometry = z.discriminatedUnion('type', [
@@ -83,10 +86,11 @@ const InputCollection = z.object({
  */
 export function loadRegionsFromGeoJSON(fc: unknown): RegionWithGeometry[] {
   const parsed = parseOrThrow(InputCollection, fc, 'region GeoJSON');
-  const regions = parsed.features.map((f) =>
+  const regions = parsed.features.map(({ properties: { center, ...fields }, geometry }) =>
     buildRegion({
-      ...f.properties,
-      polygons: f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates,
+      ...fields,
+      ...(center ? { center } : {}),
+      polygons: geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates,
     }),
   );
   try {

@@ -1,6 +1,6 @@
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import { createRng, type Rng } from '../lib/rng';
-import { planGrids, type CommunityPlan, type StreetInput } from './allocation';
+import { compareCodes, planGrids, type CommunityPlan, type StreetInput } from './allocation';
 import { loadNingbo, type CitySource, type DistrictSource, type StreetSource } from './ningbo';
 import { createProjection, ringFromCoords, ringsArea, ringsCentroid, type Projection, type Ring, type XY } from './planar';
 import { buildRegion, ringsToCoords, toLngLat6, type RegionDraft } from './regionBuild';
@@ -87,12 +87,13 @@ function draft(
 }
 
 export function generateCity(options: GenerateCityOptions): RegionWithGeometry[] {
-  const scale = SCALES[options.scale ?? 'city'];
+  const scale = SCALES[options.scale ?? 'city'] as (typeof SCALES)[CityScale] | undefined;
+  if (!scale) throw new RangeError(`generateCity: unknown scale ${String(options.scale)}; use ${Object.keys(SCALES).join(', ')}`);
   const source = options.source ?? loadNingbo();
   const rng = createRng(`${options.seed}|${options.scale ?? 'city'}`);
   const districts = source.districts
     .filter((d) => scale.districts === 'all' || scale.districts.includes(d.code))
-    .sort((a, b) => a.code.localeCompare(b.code));
+    .sort((a, b) => compareCodes(a.code, b.code));
   if (districts.length === 0) throw new Error('generateCity: no district in scope');
 
   const vertices = districts.flatMap((d) => d.polygons.flat(2));
@@ -101,7 +102,7 @@ export function generateCity(options: GenerateCityOptions): RegionWithGeometry[]
   const projection = createProjection(lng0, lat0);
 
   const inScope = new Set(districts.map((d) => d.code));
-  const streets = source.streets.filter((s) => inScope.has(s.districtCode)).sort((a, b) => a.code.localeCompare(b.code));
+  const streets = source.streets.filter((s) => inScope.has(s.districtCode)).sort((a, b) => compareCodes(a.code, b.code));
   const inputs: StreetInput[] = streets.map((s) => ({
     ...s,
     communities: source.communities.filter((c) => c.streetCode === s.code),
@@ -126,7 +127,7 @@ export function generateCity(options: GenerateCityOptions): RegionWithGeometry[]
     drafts.push({ code: district.code, name: district.name, level: 'district', parentCode: source.code, generated: false, polygons: district.polygons });
     const districtStreets = streets
       .filter((s) => s.districtCode === district.code)
-      .sort((a, b) => STREET_KIND_ORDER[a.kind] - STREET_KIND_ORDER[b.kind] || a.code.localeCompare(b.code));
+      .sort((a, b) => STREET_KIND_ORDER[a.kind] - STREET_KIND_ORDER[b.kind] || compareCodes(a.code, b.code));
     if (districtStreets.length === 0) continue;
     // outer rings only: the shipped districts have no holes
     const shape = district.polygons.map((p) => ringFromCoords(p[0] ?? [], projection)).filter((r) => r.length >= 3);
@@ -140,7 +141,7 @@ export function generateCity(options: GenerateCityOptions): RegionWithGeometry[]
       // committees: residents' committees (urban) take the densest sites around the street's centre
       const communities = plan.communities
         .slice()
-        .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'residents' ? -1 : 1) || b.weight - a.weight || a.code.localeCompare(b.code));
+        .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'residents' ? -1 : 1) || b.weight - a.weight || compareCodes(a.code, b.code));
       const sigma = Math.sqrt(ringsArea(street.rings)) * 0.3;
       const local = gaussianBumps([{ at: street.site, amplitude: 30, sigma }]);
       for (const community of splitAmong(street.rings, communities, rng.fork(`communities:${s.code}`), local)) {
@@ -164,6 +165,6 @@ export function generateCity(options: GenerateCityOptions): RegionWithGeometry[]
     }
   }
 
-  const byCode = (a: RegionDraft, b: RegionDraft): number => a.code.localeCompare(b.code);
+  const byCode = (a: RegionDraft, b: RegionDraft): number => compareCodes(a.code, b.code);
   return [...drafts, ...streetDrafts.sort(byCode), ...communityDrafts.sort(byCode), ...gridDrafts.sort(byCode)].map(buildRegion);
 }

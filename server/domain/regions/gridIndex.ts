@@ -1,11 +1,7 @@
 import type { BBox } from '@shared/schemas/common';
 import type { MultiPolygonCoords } from '@shared/schemas/region';
 import { metersPerDegree } from './geo';
-import {
-  flattenMultiPolygon,
-  pointInFlatMultiPolygon,
-  type FlatMultiPolygon,
-} from './pointInPolygon';
+import { PackedShapes } from './packedShapes';
 
 /**
  * Point → grid lookup for every GPS fix, report and camera: a uniform bucket grid over the area
@@ -14,7 +10,7 @@ import {
  *
  * Why buckets rather than an R-tree: grids tile the city with similar sizes, so a uniform grid
  * sized to ~2 buckets per grid puts a handful of candidates in each bucket, costs one division to
- * find, and is a few flat typed arrays in memory.
+ * find, and is a few flat typed arrays in memory (no object per grid to chase on a lookup).
  *
  * Edge behaviour, the contract callers rely on:
  * - a point exactly on an edge or vertex shared by grids belongs to exactly one of them: the grid
@@ -37,10 +33,12 @@ export interface NearestGrid {
   meters: number;
 }
 
+const byCode = (a: IndexedGrid, b: IndexedGrid): number => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
 export class GridIndex {
   private readonly codes: string[];
   private readonly boxes: Float64Array;
-  private readonly shapes: FlatMultiPolygon[];
+  private readonly shapes: PackedShapes;
   private readonly extent: BBox;
   private readonly cols: number;
   private readonly rows: number;
@@ -52,9 +50,9 @@ export class GridIndex {
 
   /** @param bucketsPerGrid how many buckets to make per grid; ~2 balances memory and candidates */
   constructor(grids: readonly IndexedGrid[], bucketsPerGrid = 2) {
-    const sorted = grids.slice().sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const sorted = grids.slice().sort(byCode);
     this.codes = sorted.map((g) => g.code);
-    this.shapes = sorted.map((g) => flattenMultiPolygon(g.polygons));
+    this.shapes = new PackedShapes(sorted.map((g) => g.polygons));
     this.boxes = new Float64Array(sorted.length * 4);
     const extent: BBox = [Infinity, Infinity, -Infinity, -Infinity];
     sorted.forEach((g, i) => {
@@ -77,8 +75,8 @@ export class GridIndex {
     this.cellW = (extent[2] - extent[0]) / this.cols || 1;
     this.cellH = (extent[3] - extent[1]) / this.rows || 1;
 
-    // two passes (count, then fill) into compressed rows, so the index is three typed arrays
-    const counts = new Uint32Array(this.cols * this.rows + 1);
+    // two passes (count, then fill) into compressed rows, so the index is two typed arrays
+    const starts = new Uint32Array(this.cols * this.rows + 1);
     const forEachBucket = (i: number, visit: (bucket: number) => void): void => {
       const c0 = this.col(this.boxes[i * 4] as number);
       const r0 = this.row(this.boxes[i * 4 + 1] as number);
@@ -86,17 +84,19 @@ export class GridIndex {
       const r1 = this.row(this.boxes[i * 4 + 3] as number);
       for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) visit(r * this.cols + c);
     };
-    for (let i = 0; i < sorted.length; i++) forEachBucket(i, (b) => (counts[b + 1] = (counts[b + 1] as number) + 1));
-    for (let b = 1; b < counts.length; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
-    this.starts = counts;
-    this.items = new Uint32Array(counts[counts.length - 1] as number);
-    const fill = counts.slice(0, -1);
+    for (let i = 0; i < sorted.length; i++) forEachBucket(i, (b) => (starts[b + 1] = (starts[b + 1] as number) + 1));
+    for (let b = 1; b < starts.length; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
+    this.starts = starts;
+    this.items = new Uint32Array(starts[starts.length - 1] as number);
+    const fill = starts.slice(0, -1);
     // grids are visited in code order, so each bucket's list comes out sorted by code
-    for (let i = 0; i < sorted.length; i++) forEachBucket(i, (b) => {
+    for (let i = 0; i < sorted.length; i++) {
+      forEachBucket(i, (b) => {
         const at = fill[b] as number;
         this.items[at] = i;
         fill[b] = at + 1;
       });
+    }
   }
 
   get size(): number {
@@ -105,16 +105,15 @@ export class GridIndex {
 
   /** figures for logs and the benchmark */
   stats(): { grids: number; buckets: number; entries: number; meanCandidates: number; typedArrayBytes: number } {
-    const buckets = this.cols * this.rows;
-    let bytes = this.boxes.byteLength + this.starts.byteLength + this.items.byteLength;
-    for (const s of this.shapes) bytes += s.coords.byteLength + s.ringEnds.byteLength + s.polygonEnds.byteLength;
+    let usedBuckets = 0;
+    for (let b = 0; b + 1 < this.starts.length; b++) if (this.starts[b + 1] !== this.starts[b]) usedBuckets++;
     return {
       grids: this.codes.length,
-      buckets,
+      buckets: this.cols * this.rows,
       entries: this.items.length,
       // candidates a lookup meets on average, over the buckets that hold any
-      meanCandidates: this.items.length / Math.max(1, this.starts.filter((v, i) => i > 0 && v !== this.starts[i - 1]).length),
-      typedArrayBytes: bytes,
+      meanCandidates: this.items.length / Math.max(1, usedBuckets),
+      typedArrayBytes: this.boxes.byteLength + this.starts.byteLength + this.items.byteLength + this.shapes.byteLength,
     };
   }
 
@@ -139,7 +138,7 @@ export class GridIndex {
       if (lng < (boxes[o] as number) || lng > (boxes[o + 2] as number) || lat < (boxes[o + 1] as number) || lat > (boxes[o + 3] as number)) {
         continue;
       }
-      if (pointInFlatMultiPolygon(lng, lat, this.shapes[i] as FlatMultiPolygon)) return this.codes[i] as string;
+      if (this.shapes.contains(i, lng, lat)) return this.codes[i] as string;
     }
     return null;
   }
@@ -172,7 +171,7 @@ export class GridIndex {
           const by = Math.max((this.boxes[o + 1] as number) - lat, 0, lat - (this.boxes[o + 3] as number)) * m.y;
           const bound = Math.hypot(bx, by);
           if (bound > maxMeters || (best && bound > best.meters)) continue;
-          const d = edgeDistanceMeters(lng, lat, this.shapes[i] as FlatMultiPolygon, m.x, m.y);
+          const d = this.shapes.edgeDistanceMeters(i, lng, lat, m.x, m.y);
           const code = this.codes[i] as string;
           if (d <= maxMeters && (!best || d < best.meters || (d === best.meters && code < best.code))) best = { code, meters: d };
         }
@@ -180,30 +179,4 @@ export class GridIndex {
     }
     return best;
   }
-}
-
-/** distance in metres from a point to the nearest edge of a flattened shape (local plane) */
-function edgeDistanceMeters(lng: number, lat: number, shape: FlatMultiPolygon, mx: number, my: number): number {
-  const { coords, ringEnds } = shape;
-  let best = Infinity;
-  let start = 0;
-  for (let r = 0; r < ringEnds.length; r++) {
-    const end = ringEnds[r] as number;
-    let ax = ((coords[end - 2] as number) - lng) * mx;
-    let ay = ((coords[end - 1] as number) - lat) * my;
-    for (let i = start; i < end; i += 2) {
-      const bx = ((coords[i] as number) - lng) * mx;
-      const by = ((coords[i + 1] as number) - lat) * my;
-      const dx = bx - ax;
-      const dy = by - ay;
-      const len2 = dx * dx + dy * dy;
-      const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
-      const d = Math.hypot(ax + t * dx, ay + t * dy);
-      if (d < best) best = d;
-      ax = bx;
-      ay = by;
-    }
-    start = end;
-  }
-  return best;
 }

@@ -17,8 +17,8 @@ import type { LngLat } from '@shared/schemas/common';
 
 type Ring = readonly (readonly [number, number] | LngLat)[];
 
-/** does the ray from (x, y) towards +x cross the edge (ax, ay)–(bx, by)? */
-function crosses(x: number, y: number, ax: number, ay: number, bx: number, by: number): boolean {
+/** does the ray from (x, y) towards +x cross the edge (ax, ay)–(bx, by)? The one rule every test here uses. */
+export function crosses(x: number, y: number, ax: number, ay: number, bx: number, by: number): boolean {
   if (ay > by) {
     // evaluate every edge from its lower end so that shared edges give identical arithmetic
     const tx = ax;
@@ -57,68 +57,5 @@ export function pointInPolygon(x: number, y: number, polygon: readonly Ring[]): 
 
 export function pointInMultiPolygon(x: number, y: number, polygons: readonly (readonly Ring[])[]): boolean {
   for (const polygon of polygons) if (pointInPolygon(x, y, polygon)) return true;
-  return false;
-}
-
-/**
- * The same test on a flattened MultiPolygon, which the grid index keeps for speed:
- * `coords` holds x0,y0,x1,y1,… for every ring back to back; `ringEnds[k]` is the index (in coords)
- * just past ring k; `polygonEnds[p]` is the index (in ringEnds) just past polygon p's last ring.
- */
-export interface FlatMultiPolygon {
-  coords: Float64Array;
-  ringEnds: Uint32Array;
-  polygonEnds: Uint32Array;
-}
-
-export function flattenMultiPolygon(polygons: readonly (readonly Ring[])[]): FlatMultiPolygon {
-  let total = 0;
-  let ringCount = 0;
-  for (const polygon of polygons) {
-    ringCount += polygon.length;
-    for (const ring of polygon) total += ring.length * 2;
-  }
-  const coords = new Float64Array(total);
-  const ringEnds = new Uint32Array(ringCount);
-  const polygonEnds = new Uint32Array(polygons.length);
-  let c = 0;
-  let r = 0;
-  polygons.forEach((polygon, p) => {
-    for (const ring of polygon) {
-      for (const point of ring) {
-        coords[c++] = point[0];
-        coords[c++] = point[1];
-      }
-      ringEnds[r++] = c;
-    }
-    polygonEnds[p] = r;
-  });
-  return { coords, ringEnds, polygonEnds };
-}
-
-export function pointInFlatMultiPolygon(x: number, y: number, flat: FlatMultiPolygon): boolean {
-  const { coords, ringEnds, polygonEnds } = flat;
-  let ringStart = 0;
-  let ringIndex = 0;
-  for (let p = 0; p < polygonEnds.length; p++) {
-    let inside = false;
-    const lastRing = polygonEnds[p] as number;
-    for (; ringIndex < lastRing; ringIndex++) {
-      const end = ringEnds[ringIndex] as number;
-      if (end - ringStart >= 6) {
-        let px = coords[end - 2] as number;
-        let py = coords[end - 1] as number;
-        for (let i = ringStart; i < end; i += 2) {
-          const cx = coords[i] as number;
-          const cy = coords[i + 1] as number;
-          if (crosses(x, y, px, py, cx, cy)) inside = !inside;
-          px = cx;
-          py = cy;
-        }
-      }
-      ringStart = end;
-    }
-    if (inside) return true;
-  }
   return false;
 }

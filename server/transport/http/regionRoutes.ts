@@ -7,7 +7,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HubError } from '@shared/errors';
 import { RegionLevel, type RegionWithGeometry } from '@shared/schemas/region';
-import { TimeInput } from '@shared/schemas/common';
 import { parseOrThrow } from '@shared/validate';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Hub } from '../../hub/hub';
@@ -20,7 +19,7 @@ const GeoQuery = z.object({
 });
 
 /** a time in a query string: epoch milliseconds, or ISO 8601 with an offset */
-const QueryTime = z.union([z.string().regex(/^\d{1,15}$/).transform(Number), z.string().pipe(TimeInput)]);
+const QueryTime = z.union([z.string().regex(/^\d{1,15}$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
 const StatsQuery = z.object({
   region: z.string(),

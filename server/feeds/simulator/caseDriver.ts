@@ -1,0 +1,225 @@
+/**
+ * Live incidents: reports the arrivals of each minute when their time comes, keeps an agenda of
+ * every open case's next steps and sends them as hub commands when due. A refused step (a person
+ * at the console moved the case first, or a race) is logged at debug and the case re-planned from
+ * where it now stands; nothing here ever throws out of a tick.
+ */
+import type { CameraStatusChange } from '@shared/schemas/camera';
+import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
+import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
+import type { Logger } from '../../lib/log';
+import { createRng } from '../../lib/rng';
+import { arrivalsForMinute, isSimulatedRef, type Arrival, type FalseAlarm } from './arrivals';
+import { planAdopted, planArrival, toCommand, type CaseEnv } from './cases';
+import type { CameraNetwork } from './cameraNetwork';
+import { MinHeap } from './heap';
+import { errorText, type PendingStep } from './history';
+import type { PatrolFleet } from './patrolFleet';
+import type { PlanStep } from './planner';
+
+const MINUTE = 60_000;
+/** a clock that jumped further than this (suspended laptop, fake clock) skips the backlog */
+const MAX_BACKLOG_MINUTES = 60;
+const MAX_REPLANS = 3;
+const KEY_MEMORY = 5_000;
+
+interface AgendaItem {
+  incidentId: string;
+  step: PlanStep;
+  gen: number;
+}
+
+export class CaseDriver {
+  private readonly agenda = new MinHeap<AgendaItem>();
+  private readonly generation = new Map<string, number>();
+  private readonly replans = new Map<string, number>();
+  private readonly ids = new Map<string, string>();
+  private queue: Arrival[] = [];
+  private alarms: FalseAlarm[] = [];
+  private nextMinute: number;
+  generated = 0;
+  stepsSent = 0;
+  stepsRefused = 0;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly env: CaseEnv,
+    private readonly cameras: CameraNetwork,
+    private readonly fleet: PatrolFleet,
+    private readonly log: Logger,
+    private readonly liveFrom: number,
+  ) {
+    this.nextMinute = Math.floor(liveFrom / MINUTE);
+  }
+
+  /** open cases (with steps still planned) */
+  get openCount(): number {
+    return this.generation.size;
+  }
+
+  /** takes over the steps history planned for after its end */
+  continueHistory(pending: readonly PendingStep[], ids: ReadonlyMap<string, string>): void {
+    for (const { key, step } of pending) {
+      const id = ids.get(key);
+      if (id) this.schedule(id, [step]);
+    }
+    for (const [key, id] of ids) this.remember(key, id);
+  }
+
+  /** re-plans every open simulated case found in the hub (after a restart) */
+  adoptOpenCases(): number {
+    let n = 0;
+    for (const { incident } of this.hub.incidents.values()) {
+      if (!isSimulatedRef(incident.externalRef) || TERMINAL_STAGES.includes(incident.stage)) continue;
+      if (this.replan(incident, '')) n++;
+    }
+    return n;
+  }
+
+  /** everything due at `now`; returns the camera alarms it raised */
+  async tick(now: number): Promise<CameraStatusChange[]> {
+    const cameraChanges: CameraStatusChange[] = [];
+    this.generate(now);
+
+    const due: Arrival[] = [];
+    while (this.queue.length > 0 && this.queue[0]!.at <= now) due.push(this.queue.shift()!);
+    if (due.length > 0) {
+      const outcomes = await this.applyOrEach(due.map((a): BatchStep => ({ kind: 'report', input: a.input })));
+      outcomes.forEach((o, k) => {
+        const a = due[k]!;
+        if (!o) return;
+        this.generated++;
+        this.remember(a.key, o.incident.id);
+        this.schedule(o.incident.id, planArrival(a, this.env));
+        if (a.camera) {
+          const change = this.cameras.raise(a.camera.id, a.camera.alarm, a.at);
+          if (change) cameraChanges.push(change);
+        }
+      });
+    }
+    while (this.alarms.length > 0 && this.alarms[0]!.at <= now) {
+      const alarm = this.alarms.shift()!;
+      const change = this.cameras.raise(alarm.cameraId, alarm.type, alarm.at);
+      if (change) cameraChanges.push(change);
+    }
+
+    await this.sendDueSteps(now);
+    return cameraChanges;
+  }
+
+  private generate(now: number): void {
+    const current = Math.floor(now / MINUTE);
+    if (current - this.nextMinute > MAX_BACKLOG_MINUTES) {
+      this.log.debug('simulator clock jumped; skipping arrivals', { minutes: current - this.nextMinute });
+      this.nextMinute = current - MAX_BACKLOG_MINUTES;
+    }
+    for (; this.nextMinute <= current; this.nextMinute++) {
+      const { arrivals, falseAlarms } = arrivalsForMinute(this.nextMinute, this.env.arrivals);
+      for (const a of arrivals) if (a.at >= this.liveFrom) this.queue.push(a);
+      for (const f of falseAlarms) if (f.at >= this.liveFrom) this.alarms.push(f);
+    }
+    this.alarms.sort((a, b) => a.at - b.at);
+  }
+
+  private async sendDueSteps(now: number): Promise<void> {
+    const items = this.agenda.popUntil(now).filter((it) => this.generation.get(it.incidentId) === it.gen);
+    if (items.length === 0) return;
+    const batch: BatchStep[] = [];
+    const sent: AgendaItem[] = [];
+    const lastAt = new Map<string, number>();
+    for (const it of items) {
+      const incident = this.hub.incidents.get(it.incidentId)?.incident;
+      if (!incident || TERMINAL_STAGES.includes(incident.stage)) {
+        this.forget(it.incidentId);
+        continue;
+      }
+      const minAt = Math.max(incident.updatedAt, lastAt.get(it.incidentId) ?? 0);
+      const dup = it.step.duplicateOfKey ? this.ids.get(it.step.duplicateOfKey) : undefined;
+      const input = toCommand(it.step, dup, minAt);
+      lastAt.set(it.incidentId, Math.max(minAt, it.step.at));
+      batch.push({ kind: 'command', incidentId: it.incidentId, input });
+      sent.push(it);
+    }
+    const outcomes = await this.applyOrEach(batch);
+    const refused = new Set<string>();
+    outcomes.forEach((o, k) => {
+      const it = sent[k]!;
+      if (!o) {
+        refused.add(it.incidentId);
+        return;
+      }
+      this.stepsSent++;
+      if (TERMINAL_STAGES.includes(o.incident.stage)) this.forget(it.incidentId);
+      else if (it.step.action === 'dispatch' && now - it.step.at < 10 * MINUTE) this.sendPatrol(o.incident, now);
+    });
+    for (const id of refused) {
+      this.stepsRefused++;
+      const incident = this.hub.incidents.get(id)?.incident;
+      const n = (this.replans.get(id) ?? 0) + 1;
+      this.replans.set(id, n);
+      if (!incident || n > MAX_REPLANS || !this.replan(incident, `/retry${n}`, now)) this.forget(id);
+    }
+  }
+
+  /** a patrol of the grid goes to the scene for a while (status `responding`) */
+  private sendPatrol(incident: Incident, now: number): void {
+    const rng = createRng(`${this.env.seed}/respond/${incident.id}`);
+    this.fleet.respond(incident.gridCode, incident.location.lng, incident.location.lat, now, now + rng.int(15, 60) * MINUTE);
+  }
+
+  private replan(incident: Incident, salt: string, notBefore = 0): boolean {
+    const steps = planAdopted(incident, this.env, salt);
+    if (steps.length === 0) return false;
+    // a retried case waits at least a minute so a refusal cannot spin
+    if (notBefore > 0) for (const s of steps) s.at = Math.max(s.at, notBefore + MINUTE);
+    this.generation.set(incident.id, (this.generation.get(incident.id) ?? 0) + 1);
+    this.schedule(incident.id, steps);
+    return true;
+  }
+
+  private schedule(incidentId: string, steps: readonly PlanStep[]): void {
+    if (steps.length === 0) return;
+    if (!this.generation.has(incidentId)) this.generation.set(incidentId, 1);
+    const gen = this.generation.get(incidentId)!;
+    for (const step of steps) this.agenda.push(step.at, { incidentId, step, gen });
+  }
+
+  private forget(incidentId: string): void {
+    this.generation.delete(incidentId);
+    this.replans.delete(incidentId);
+  }
+
+  private remember(key: string, id: string): void {
+    this.ids.set(key, id);
+    if (this.ids.size > KEY_MEMORY) this.ids.delete(this.ids.keys().next().value!);
+  }
+
+  /** one transaction; when refused, each step alone (a refused step gives null) */
+  private async applyOrEach(steps: BatchStep[]): Promise<(ReportOutcome | null)[]> {
+    if (steps.length === 0) return [];
+    try {
+      return await this.hub.applyBatch(steps);
+    } catch (error) {
+      if (steps.length === 1) {
+        this.log.debug('simulator step refused', { error: errorText(error) });
+        return [null];
+      }
+    }
+    const out: (ReportOutcome | null)[] = [];
+    const failed = new Set<string>();
+    for (const step of steps) {
+      if (step.kind === 'command' && failed.has(step.incidentId)) {
+        out.push(null);
+        continue;
+      }
+      try {
+        out.push((await this.hub.applyBatch([step]))[0] ?? null);
+      } catch (error) {
+        if (step.kind === 'command') failed.add(step.incidentId);
+        this.log.debug('simulator step refused', { error: errorText(error) });
+        out.push(null);
+      }
+    }
+    return out;
+  }
+}

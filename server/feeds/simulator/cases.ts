@@ -1,0 +1,117 @@
+/**
+ * Glue between arrivals, plans and the hub's command shape, shared by history and live: what a
+ * new arrival will go through, how an open case found after a restart continues, and the
+ * IncidentCommand a planned step becomes.
+ */
+import type { Camera } from '@shared/schemas/camera';
+import type { Incident, IncidentCommand } from '@shared/schemas/incident';
+import type { Patrol } from '@shared/schemas/patrol';
+import { isFastTrack, type SlaPolicy } from '../../domain/sla';
+import { createRng } from '../../lib/rng';
+import { operatorPool, VerifierIndex, type OperatorPool } from './actors';
+import { RecentArrivals, type Arrival, type ArrivalContext } from './arrivals';
+import { planCase, type PlanStep } from './planner';
+import { cameraTraits } from './traits';
+import type { World } from './world';
+
+export interface CaseEnv {
+  seed: string;
+  world: World;
+  policy: SlaPolicy;
+  operators: OperatorPool;
+  verifiers: VerifierIndex;
+  arrivals: ArrivalContext;
+}
+
+export function buildCaseEnv(opts: {
+  world: World;
+  patrols: readonly Patrol[];
+  cameras: readonly Camera[];
+  policy: SlaPolicy;
+  dailyVolume: number;
+  tzOffsetMinutes: number;
+}): CaseEnv {
+  const { world } = opts;
+  const workersByGrid = new Map<string, Patrol[]>();
+  for (const p of opts.patrols) {
+    if (p.kind !== 'worker' || (p.role !== 'grid_manager' && p.role !== 'assistant')) continue;
+    const list = workersByGrid.get(p.gridCode);
+    if (list) list.push(p);
+    else workersByGrid.set(p.gridCode, [p]);
+  }
+  const aiCameras = opts.cameras.filter((c) => world.byCode.has(c.gridCode) && cameraTraits(world.seed, c).ai);
+  return {
+    seed: world.seed,
+    world,
+    policy: opts.policy,
+    operators: operatorPool(world.seed, opts.tzOffsetMinutes),
+    verifiers: new VerifierIndex(opts.patrols, (code) => world.byCode.get(code)?.streetCode),
+    arrivals: {
+      world,
+      dailyVolume: opts.dailyVolume,
+      tzOffsetMinutes: opts.tzOffsetMinutes,
+      workersByGrid,
+      aiCameras,
+      recent: new RecentArrivals(),
+    },
+  };
+}
+
+/** the whole planned life of a new arrival */
+export function planArrival(a: Arrival, env: CaseEnv): PlanStep[] {
+  const subject = {
+    category: a.input.category,
+    subcategory: a.input.subcategory ?? null,
+    severity: a.input.severity,
+    fastTrack: isFastTrack(a.input.severity, env.policy),
+    source: a.input.source,
+    grid: a.grid,
+    fate: a.fate,
+    duplicateOfKey: a.duplicateOfKey,
+  };
+  const state = { stage: 'reported' as const, enteredAt: a.at, reworkCount: 0, assignee: null, supervised: false, pausedAt: null };
+  return planCase(subject, state, env, createRng(`${env.seed}/plan/${a.key}`));
+}
+
+/** the rest of the life of an open case, from where it stands (after a restart, or after a refusal) */
+export function planAdopted(incident: Incident, env: CaseEnv, salt = ''): PlanStep[] {
+  const grid = env.world.byCode.get(incident.gridCode);
+  if (!grid || incident.stage === 'closed' || incident.stage === 'rejected') return [];
+  const subject = {
+    category: incident.category,
+    subcategory: incident.subcategory,
+    severity: incident.severity,
+    fastTrack: incident.fastTrack,
+    source: incident.source,
+    grid,
+    fate: 'normal' as const,
+    duplicateOfKey: null,
+  };
+  const state = {
+    stage: incident.stage,
+    enteredAt: Math.max(incident.stageEnteredAt[incident.stage] ?? incident.updatedAt, 0),
+    reworkCount: incident.reworkCount,
+    assignee: incident.assignee,
+    supervised: incident.supervised,
+    pausedAt: incident.sla.pausedAt,
+  };
+  return planCase(subject, state, env, createRng(`${env.seed}/adopt/${incident.id}/${incident.version}${salt}`));
+}
+
+/**
+ * The command a planned step becomes. `minAt` keeps the log in order when the case changed
+ * after the step was planned; a duplicate whose original is unknown is rejected as invalid.
+ */
+export function toCommand(step: PlanStep, duplicateOf: string | undefined, minAt = 0): IncidentCommand {
+  const at = Math.max(step.at, minAt);
+  const base = { actor: step.actor, at, ...(step.note ? { note: step.note } : {}) };
+  switch (step.action) {
+    case 'dispatch':
+      return { action: 'dispatch', assignee: step.assignee!, ...base };
+    case 'reject':
+      if (step.reason === 'duplicate' && duplicateOf) return { action: 'reject', reason: 'duplicate', duplicateOf, ...base };
+      return { action: 'reject', reason: 'invalid', ...base, note: '经核实不属于受理范围' };
+    default:
+      return { action: step.action, ...base } as IncidentCommand;
+  }
+}

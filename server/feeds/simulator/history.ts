@@ -1,0 +1,129 @@
+/**
+ * History on first start: the arrivals of the last `days` days, each carried through the loop as
+ * far as it would have got by now, with their original times. Everything goes through the hub's
+ * batch API (one transaction per batch). Steps are taken in time order in chunks; in each chunk
+ * the reports go first (the hub hands out their ids), then the commands, so every case's own log
+ * stays in order and a command never names an id the hub has not given yet.
+ */
+import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
+import type { Logger } from '../../lib/log';
+import { arrivalsForMinute, type Arrival } from './arrivals';
+import { planArrival, toCommand, type CaseEnv } from './cases';
+import type { PlanStep } from './planner';
+
+const MINUTE = 60_000;
+/** steps per chunk; a chunk costs two transactions (its reports, then its commands) */
+export const HISTORY_CHUNK = 3_000;
+
+type Item = { at: number; arrival: Arrival; step: PlanStep | null };
+
+export interface PendingStep {
+  key: string;
+  step: PlanStep;
+}
+
+export interface HistoryResult {
+  incidents: number;
+  steps: number;
+  batches: number;
+  failedSteps: number;
+  ms: number;
+  /** steps planned for after `to`, which live takes over */
+  pending: PendingStep[];
+  /** arrival key → incident id of every case written */
+  ids: Map<string, string>;
+}
+
+export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: number, log: Logger): Promise<HistoryResult> {
+  const started = performance.now();
+  const items: Item[] = [];
+  const pending: PendingStep[] = [];
+  for (let minute = Math.floor(from / MINUTE); minute * MINUTE < to; minute++) {
+    for (const arrival of arrivalsForMinute(minute, env.arrivals).arrivals) {
+      if (arrival.at < from || arrival.at >= to) continue;
+      items.push({ at: arrival.at, arrival, step: null });
+      for (const step of planArrival(arrival, env)) {
+        if (step.at < to) items.push({ at: step.at, arrival, step });
+        else pending.push({ key: arrival.key, step });
+      }
+    }
+  }
+  items.sort((a, b) => a.at - b.at); // stable: a case's steps keep their planned order
+
+  const ids = new Map<string, string>();
+  const failed = new Set<string>();
+  let batches = 0;
+  let failedSteps = 0;
+  for (let i = 0; i < items.length; i += HISTORY_CHUNK) {
+    const chunk = items.slice(i, i + HISTORY_CHUNK);
+    const reports = chunk.filter((it) => it.step === null);
+    const reportSteps: BatchStep[] = reports.map((it) => ({ kind: 'report', input: it.arrival.input }));
+    const outcomes = await applyOrEach(hub, reportSteps, log);
+    batches++;
+    outcomes.forEach((o, k) => {
+      const key = reports[k]!.arrival.key;
+      if (o) ids.set(key, o.incident.id);
+      else failed.add(key);
+    });
+
+    const commands: { key: string; step: BatchStep }[] = [];
+    for (const it of chunk) {
+      if (!it.step) continue;
+      const id = ids.get(it.arrival.key);
+      if (!id || failed.has(it.arrival.key)) continue;
+      const dup = it.step.duplicateOfKey ? ids.get(it.step.duplicateOfKey) : undefined;
+      commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, input: toCommand(it.step, dup) } });
+    }
+    if (commands.length > 0) {
+      const results = await applyOrEach(hub, commands.map((c) => c.step), log, (k) => failed.has(commands[k]!.key));
+      batches++;
+      results.forEach((r, k) => {
+        if (!r) {
+          failed.add(commands[k]!.key);
+          failedSteps++;
+        }
+      });
+    }
+  }
+  const live = pending.filter((p) => ids.has(p.key) && !failed.has(p.key));
+  const result = { incidents: ids.size, steps: items.length, batches, failedSteps, ms: Math.round(performance.now() - started), pending: live, ids };
+  log.info('simulator history written', { days: Math.round((to - from) / 86_400_000), incidents: result.incidents, steps: result.steps, batches, failedSteps, ms: result.ms });
+  return result;
+}
+
+/**
+ * One transaction for the batch; if the hub refuses it, the steps one at a time so that one bad
+ * step costs only its own case. `skip(k)` drops steps of cases that failed earlier in the batch.
+ */
+async function applyOrEach(hub: Hub, steps: BatchStep[], log: Logger, skip: (k: number) => boolean = () => false): Promise<(ReportOutcome | null)[]> {
+  if (steps.length === 0) return [];
+  try {
+    return await hub.applyBatch(steps);
+  } catch (error) {
+    log.debug('simulator history batch refused; retrying step by step', { steps: steps.length, error: errorText(error) });
+  }
+  const out: (ReportOutcome | null)[] = [];
+  const failedIds = new Set<string>();
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    if (skip(k) || (step.kind === 'command' && failedIds.has(step.incidentId))) {
+      out.push(null);
+      continue;
+    }
+    try {
+      const [o] = await hub.applyBatch([step]);
+      out.push(o ?? null);
+    } catch (error) {
+      if (step.kind === 'command') failedIds.add(step.incidentId);
+      log.debug('simulator history step refused', { error: errorText(error) });
+      out.push(null);
+    }
+  }
+  return out;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error && 'code' in error) return `${String((error as Error & { code: unknown }).code)}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+

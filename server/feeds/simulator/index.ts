@@ -1,0 +1,188 @@
+/**
+ * The simulated city: the embedded default feed. It behaves like any real source: it talks to the
+ * hub's public API only (loadRoster, applyBatch, report/command, ingestPositions, updateCameras,
+ * updatePatrolStatuses), never to clients or to the store's tables, and every case goes through
+ * the domain's closed loop as hub commands.
+ *
+ * Start-up: roster (generated from the seed, or the one already stored), history on first start,
+ * then one scheduler tick a second for arrivals, case steps, camera changes, patrol statuses and
+ * GPS fixes. See server/feeds/README.md for the model and its measured cost.
+ */
+import type { Camera } from '@shared/schemas/camera';
+import type { Patrol } from '@shared/schemas/patrol';
+import type { RegionWithGeometry } from '@shared/schemas/region';
+import type { Hub } from '../../hub/hub';
+import type { Logger } from '../../lib/log';
+import { createRng } from '../../lib/rng';
+import { CaseDriver } from './caseDriver';
+import { CameraNetwork } from './cameraNetwork';
+import { buildCaseEnv } from './cases';
+import { errorText, seedHistory, type HistoryResult } from './history';
+import { PatrolFleet } from './patrolFleet';
+import { dailyVolume } from './profile';
+import { generateRoster } from './roster';
+import { sendCameraChanges, sendPatrolChanges, sendPositions } from './send';
+import { buildWorld } from './world';
+
+export type SimulatorScale = 'district' | 'city' | 'province';
+
+export interface SimulatorOptions {
+  hub: Hub;
+  regions: readonly RegionWithGeometry[];
+  seed: string;
+  scale: SimulatorScale;
+  /** arrival multiplier, 1 = realistic */
+  rate: number;
+  historyDays: number;
+  log: Logger;
+  clock?: () => number;
+  /** scheduler period; 1 s by default */
+  tickMs?: number;
+}
+
+export interface SimulatorStatus {
+  running: boolean;
+  scale: SimulatorScale;
+  seed: string;
+  rate: number;
+  patrols: number;
+  cameras: number;
+  /** incidents the simulator reported, history included */
+  incidentsGenerated: number;
+  /** simulated cases still open (with steps planned) */
+  openNow: number;
+  lastTickAt: number | null;
+  /** wall time of the last tick, hub calls included, ms */
+  lastTickMs: number | null;
+  /** mean time of the simulator's own computation per tick, ms */
+  computeMsPerTick: number | null;
+  history: { days: number; incidents: number; steps: number; ms: number } | null;
+  stepsSent: number;
+  stepsRefused: number;
+}
+
+export interface SimulatorHandle {
+  status(): SimulatorStatus;
+  stop(): Promise<void>;
+  /** runs one tick now (tests drive the simulator with a fake clock) */
+  tick(): Promise<void>;
+}
+
+export const SIMULATOR_META_KEY = 'simulator';
+const DAY = 86_400_000;
+
+interface SimulatorMeta {
+  seed: string;
+  scale: SimulatorScale;
+  firstStartAt: number;
+  historyDays: number;
+  historyIncidents: number;
+}
+
+export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorHandle> {
+  const { hub, log } = opts;
+  const clock = opts.clock ?? (() => hub.now());
+  const tz = hub.opts.tzOffsetMinutes;
+  const world = buildWorld(opts.regions, opts.seed);
+  const now0 = clock();
+
+  let patrols: Patrol[];
+  let cameras: Camera[];
+  if (hub.patrols.size > 0) {
+    patrols = [...hub.patrols.values()].sort((a, b) => a.idx - b.idx);
+    cameras = [...hub.cameras.values()];
+    log.info('simulator reuses the stored roster', { patrols: patrols.length, cameras: cameras.length });
+  } else {
+    const started = performance.now();
+    ({ patrols, cameras } = generateRoster(world, now0, tz));
+    await hub.loadRoster(cameras, patrols);
+    log.info('simulator roster generated', { patrols: patrols.length, cameras: cameras.length, ms: Math.round(performance.now() - started) });
+  }
+
+  const env = buildCaseEnv({ world, patrols, cameras, policy: hub.opts.policy, dailyVolume: dailyVolume(world.grids.length, opts.rate), tzOffsetMinutes: tz });
+  const meta = await hub.store.getMeta<SimulatorMeta>(SIMULATOR_META_KEY);
+  let history: HistoryResult | null = null;
+  if (meta === null && hub.incidents.size === 0 && opts.historyDays > 0 && opts.rate > 0) {
+    history = await seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log);
+    await hub.sweepOverdue();
+  }
+  if (meta === null) {
+    const value: SimulatorMeta = { seed: opts.seed, scale: opts.scale, firstStartAt: now0, historyDays: history ? opts.historyDays : 0, historyIncidents: history?.incidents ?? 0 };
+    await hub.store.setMeta(SIMULATOR_META_KEY, value);
+  }
+
+  const liveRng = createRng(`${opts.seed}/live/${now0}`);
+  const network = new CameraNetwork(cameras, now0, liveRng.fork('cameras'));
+  const fleet = new PatrolFleet(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => {
+    const fix = hub.positions.get(p.idx);
+    return fix && world.byCode.get(p.gridCode) ? fix : null;
+  });
+  const driver = new CaseDriver(hub, env, network, fleet, log, now0);
+  if (history) driver.continueHistory(history.pending, history.ids);
+  else log.info('simulator adopted open cases', { cases: driver.adoptOpenCases() });
+
+  let running = true;
+  let inFlight: Promise<void> | null = null;
+  let lastTickAt: number | null = null;
+  let lastTickMs: number | null = null;
+  let computeMs = 0;
+  let ticks = 0;
+
+  const tickOnce = async (): Promise<void> => {
+    const now = clock();
+    const started = performance.now();
+    let compute = 0;
+    try {
+      const { changes, positions } = fleet.tick(now);
+      const networkChanges = network.tick(now);
+      compute += performance.now() - started;
+      sendPositions(hub, positions, log);
+      const alarms = await driver.tick(now);
+      await sendPatrolChanges(hub, changes, log);
+      await sendCameraChanges(hub, [...networkChanges, ...alarms], log);
+    } catch (error) {
+      log.warn('simulator tick failed', { error: errorText(error) });
+    }
+    lastTickAt = now;
+    lastTickMs = Math.round((performance.now() - started) * 100) / 100;
+    computeMs += compute;
+    ticks++;
+  };
+
+  const tick = (): Promise<void> => {
+    if (!running) return Promise.resolve();
+    if (inFlight) return inFlight; // a slow tick is not stacked under the next one
+    inFlight = tickOnce().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+  const timer = setInterval(() => void tick(), opts.tickMs ?? 1000);
+  timer.unref?.();
+  log.info('simulator running', { scale: opts.scale, seed: opts.seed, rate: opts.rate, grids: world.grids.length, dailyVolume: Math.round(env.arrivals.dailyVolume) });
+
+  return {
+    tick,
+    status: () => ({
+      running,
+      scale: opts.scale,
+      seed: opts.seed,
+      rate: opts.rate,
+      patrols: fleet.size,
+      cameras: network.size,
+      incidentsGenerated: (history?.incidents ?? 0) + driver.generated,
+      openNow: driver.openCount,
+      lastTickAt,
+      lastTickMs,
+      computeMsPerTick: ticks > 0 ? Math.round((computeMs / ticks) * 1000) / 1000 : null,
+      history: history ? { days: opts.historyDays, incidents: history.incidents, steps: history.steps, ms: history.ms } : null,
+      stepsSent: driver.stepsSent,
+      stepsRefused: driver.stepsRefused,
+    }),
+    async stop() {
+      running = false;
+      clearInterval(timer);
+      if (inFlight) await inFlight;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Batched calls to the hub for the lossy and roster feeds, within the contract's batch limits.
+ * A refused batch is logged at debug and dropped: the next tick sends the state again anyway
+ * (positions) or the hub already holds a newer one (statuses).
+ */
+import { MAX_CAMERA_CHANGES_PER_BATCH, type CameraStatusChange } from '@shared/schemas/camera';
+import { MAX_POSITIONS_PER_BATCH, type PatrolStatusChange, type Position } from '@shared/schemas/patrol';
+import type { Hub } from '../../hub/hub';
+import type { Logger } from '../../lib/log';
+import { errorText } from './history';
+
+/** the hub's patrol status batch limit */
+const MAX_PATROL_CHANGES_PER_BATCH = 10_000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function sendPositions(hub: Hub, positions: readonly Position[], log: Logger): void {
+  for (const chunk of chunks(positions, MAX_POSITIONS_PER_BATCH)) {
+    try {
+      hub.ingestPositions({ positions: chunk });
+    } catch (error) {
+      log.debug('simulator positions refused', { count: chunk.length, error: errorText(error) });
+    }
+  }
+}
+
+export async function sendPatrolChanges(hub: Hub, changes: readonly PatrolStatusChange[], log: Logger): Promise<void> {
+  for (const chunk of chunks(changes, MAX_PATROL_CHANGES_PER_BATCH)) {
+    try {
+      await hub.updatePatrolStatuses({ changes: chunk });
+    } catch (error) {
+      log.debug('simulator patrol statuses refused', { count: chunk.length, error: errorText(error) });
+    }
+  }
+}
+
+export async function sendCameraChanges(hub: Hub, changes: readonly CameraStatusChange[], log: Logger): Promise<void> {
+  for (const chunk of chunks(changes, MAX_CAMERA_CHANGES_PER_BATCH)) {
+    try {
+      await hub.updateCameras({ changes: chunk });
+    } catch (error) {
+      log.debug('simulator camera changes refused', { count: chunk.length, error: errorText(error) });
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The real hub as a child process, exactly as `npm start` runs it (tsx server/index.ts) but on a
+ * free port, a temporary data directory and the district-scale city, so end-to-end tests see
+ * the product a newcomer sees. It can be stopped and started again on the same port and data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HubProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  dispose(): Promise<void>;
+  log(): string;
+}
+
+export async function createHubProcess(env: Record<string, string> = {}): Promise<HubProcess> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'wall-e2e-'));
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  async function waitHealthy(deadlineMs: number): Promise<void> {
+    const until = Date.now() + deadlineMs;
+    while (Date.now() < until) {
+      if (child?.exitCode !== null && child?.exitCode !== undefined) throw new Error(`the hub exited (${child.exitCode}):\n${output.slice(-3000)}`);
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.ok) {
+          const body = (await res.json()) as { simulator?: { running?: boolean } };
+          if (body.simulator?.running) return;
+        }
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`the hub did not become healthy at ${url}:\n${output.slice(-3000)}`);
+  }
+
+  const hub: HubProcess = {
+    url,
+    port,
+    dataDir,
+    async start() {
+      child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+        cwd: repo,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATA_DIR: dataDir,
+          SIM_SCALE: 'district',
+          SIM_HISTORY_DAYS: '2',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      await waitHealthy(120_000);
+    },
+    async stop() {
+      const c = child;
+      if (!c || c.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill('SIGTERM');
+        setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+      });
+    },
+    async dispose() {
+      await hub.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    log: () => output,
+  };
+  return hub;
+}
