@@ -131,15 +131,18 @@ socket.on('stats:updated', (frame) => {
   if (Date.now() - lastStatsLine < 10_000) return;
   lastStatsLine = Date.now();
   printStats(frame.stats);
-  if (framesSinceReport > 0) {
-    line('positions', `${framesSinceReport} frames, ${positionsSinceReport} fixes, ${(bytesSinceReport / Math.max(1, positionsSinceReport)).toFixed(1)} bytes per fix`, {
-      frames: framesSinceReport,
-      fixes: positionsSinceReport,
-      bytes: bytesSinceReport,
-    });
-  }
-  framesSinceReport = positionsSinceReport = bytesSinceReport = 0;
 });
+
+// Positions are many and small: summarise them every five seconds instead of a line per frame.
+setInterval(() => {
+  if (framesSinceReport === 0) return;
+  line('positions', `${framesSinceReport} frames, ${positionsSinceReport} fixes, ${(bytesSinceReport / Math.max(1, positionsSinceReport)).toFixed(1)} bytes per fix (header included)`, {
+    frames: framesSinceReport,
+    fixes: positionsSinceReport,
+    bytes: bytesSinceReport,
+  });
+  framesSinceReport = positionsSinceReport = bytesSinceReport = 0;
+}, 5_000).unref();
 
 socket.on('resync', ({ reason }) => {
   line('resync', reason);

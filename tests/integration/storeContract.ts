@@ -254,14 +254,15 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.getMeta(`${p}-missing`)).toBeNull();
     });
 
-    it.runIf(harness.raw)('refuses UPDATE and DELETE on the event log', async () => {
+    // Registered only where the harness can run raw SQL / reopen, so nothing shows up as skipped.
+    if (harness.raw) it('refuses UPDATE and DELETE on the event log', async () => {
       const raw = harness.raw!;
       await store.append([makeEvent({ aggregateId: uniquePrefix('append-only') })], {});
       await expect(raw(`UPDATE events SET type = 'changed'`)).rejects.toThrow(/append-only/);
       await expect(raw(`DELETE FROM events`)).rejects.toThrow(/append-only/);
     });
 
-    it.runIf(harness.reopen)('keeps everything across a restart (close, open the same database)', async () => {
+    if (harness.reopen) it('keeps everything across a restart (close, open the same database)', async () => {
       const p = uniquePrefix('restart');
       const key = { key: `${p}-key`, incidentId: `${p}-i`, requestHash: 'h' };
       const incident = makeIncident({ id: `${p}-i` });
