@@ -16,6 +16,8 @@ import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const WEEK_CACHE_MS = 10_000;
 const HEAT_DAYS = 7;
 
 export function startOfLocalDay(at: number, tzOffsetMinutes: number): number {
@@ -29,6 +31,8 @@ export function withoutGeometry({ code, name, level, parentCode, center, bbox, g
 }
 
 export class HubViews {
+  private readonly weekCache = new Map<string, { at: number; counter: number; stats: Statistics }>();
+
   constructor(
     private readonly hub: Hub,
     private readonly catalog: Catalog,
@@ -61,6 +65,21 @@ export class HubViews {
   /** today's figures (local day of the centre) for a region */
   todayStatistics(code: string, asOf = this.hub.now()): Statistics {
     return this.statistics(code, { from: startOfLocalDay(asOf, this.tzOffsetMinutes), to: asOf + 1 }, asOf);
+  }
+
+  /**
+   * The last seven days in whole hours up to now: 168 hourly buckets whose last one is the
+   * current hour. Rankings and the rolling 24-hour trend need a window that does not restart at
+   * midnight. Cached briefly per region: it is the costliest figure and moves slowly.
+   */
+  weekStatistics(code: string, asOf = this.hub.now()): Statistics {
+    const cached = this.weekCache.get(code);
+    if (cached && cached.counter === this.hub.changeCounter && asOf - cached.at < WEEK_CACHE_MS) return cached.stats;
+    const from = Math.floor(asOf / HOUR) * HOUR - 167 * HOUR;
+    const stats = this.statistics(code, { from, to: from + 168 * HOUR }, asOf);
+    this.weekCache.set(code, { at: asOf, counter: this.hub.changeCounter, stats });
+    if (this.weekCache.size > 256) this.weekCache.delete(this.weekCache.keys().next().value!);
+    return stats;
   }
 
   statistics(code: string, window: { from: number; to: number }, asOf = this.hub.now()): Statistics {
@@ -120,6 +139,7 @@ export class HubViews {
       patrols: want.has('patrols') ? this.patrolsIn(code) : [],
       cameras: want.has('cameras') ? this.camerasIn(code) : [],
       stats: want.has('stats') ? this.todayStatistics(code, now) : null,
+      week: want.has('stats') ? this.weekStatistics(code, now) : null,
       risk: want.has('stats') || want.has('incidents') ? this.risk(code, now) : {},
     };
   }

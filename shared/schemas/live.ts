@@ -50,6 +50,11 @@ export const Snapshot = z.object({
   patrols: z.array(Patrol),
   cameras: z.array(Camera),
   stats: Statistics.nullable(),
+  /**
+   * the last seven days up to now, in whole hours (168 hourly buckets, the last one the current
+   * hour): rankings and the rolling 24-hour trend read from it; null without the stats layer
+   */
+  week: Statistics.nullable().optional(),
   risk: GridRisk,
 });
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -62,5 +67,13 @@ export const SubscribeResult = z.discriminatedUnion('mode', [
 export type SubscribeResult = z.infer<typeof SubscribeResult>;
 
 /** Rolling figures: lossy by design, the latest replaces the previous. */
-export const StatsFrame = z.object({ at: EpochMs, regionCode: RegionCode, stats: Statistics, risk: GridRisk });
+export const StatsFrame = z.object({
+  at: EpochMs,
+  regionCode: RegionCode,
+  /** today, from the centre's local midnight */
+  stats: Statistics,
+  /** the last seven days in whole hours, as in the snapshot */
+  week: Statistics.optional(),
+  risk: GridRisk,
+});
 export type StatsFrame = z.infer<typeof StatsFrame>;

@@ -82,6 +82,10 @@ describe('snapshot', () => {
     expect(s.cameras).toHaveLength(40);
     expect(s.seq).toBe(t.hub.seq);
     expect(s.stats?.cameras.total).toBe(40);
+    // the rolling week: 168 whole hours, the last one the current hour
+    expect(s.week?.intake.byHour).toHaveLength(168);
+    expect(s.week!.window.to - s.week!.window.from).toBe(168 * 3_600_000);
+    expect(s.week!.window.from % 3_600_000).toBe(0);
     expect(s.catalog.categories.some((c) => c.code === 'sanitation')).toBe(true);
   });
 

@@ -51,6 +51,7 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: HubViews, op
           at: now,
           regionCode: code,
           stats: views.todayStatistics(code, now),
+          week: views.weekStatistics(code, now),
           risk: views.risk(code, now),
         });
       }
