@@ -42,7 +42,8 @@ async function checkGeography(store: Store, stamp: GeographyStamp, log: Logger):
     await store.setMeta('geography', stamp);
     return;
   }
-  if (JSON.stringify(held) !== JSON.stringify(stamp)) {
+  // jsonb does not keep key order: compare field by field
+  if (held.source !== stamp.source || held.seed !== stamp.seed || held.scale !== stamp.scale) {
     log.error('the store was written for another geography', { store: held, configured: stamp });
     throw new Error(
       `The data in the store belongs to another geography (${JSON.stringify(held)}), not the configured one (${JSON.stringify(stamp)}). ` +

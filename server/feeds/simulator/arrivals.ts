@@ -10,9 +10,9 @@ import { randomPointInPolygon } from '../../domain/regions/geo';
 import { pointInMultiPolygon } from '../../domain/regions/pointInPolygon';
 import { createRng, type Rng } from '../../lib/rng';
 import { departmentFor } from './actors';
-import { CATEGORY_MIX, FALSE_ALARM_TYPES, SEVERITY_MIX, SOURCE_MIX, templatesFor } from './content';
+import { CATEGORY_MIX, FALSE_ALARM_TYPES, severityFor, SOURCE_MIX, templatesFor } from './content';
 import { callerName, mobileNumber } from './names';
-import { placeLabel, streetAddress } from './places';
+import { siteIn } from './places';
 import { expectedPerMinute, poisson } from './profile';
 import { round6 } from './roster';
 import { drawIndex, type GridInfo, type World } from './world';
@@ -70,7 +70,6 @@ export class RecentArrivals {
 
 const pairs = <T>(mix: readonly (readonly [T, number])[]) => [mix.map(([v]) => v), mix.map(([, w]) => w)] as const;
 const [SOURCES, SOURCE_WEIGHTS] = pairs(SOURCE_MIX);
-const [SEVERITIES, SEVERITY_WEIGHTS] = pairs(SEVERITY_MIX);
 
 export function arrivalsForMinute(minute: number, ctx: ArrivalContext): { arrivals: Arrival[]; falseAlarms: FalseAlarm[] } {
   const start = minute * MINUTE;
@@ -107,15 +106,16 @@ function makeArrival(key: string, at: number, ctx: ArrivalContext, rng: Rng): Ar
   const [categories, weights] = pairs(CATEGORY_MIX[source]);
   const category = original?.input.category ?? rng.weighted(categories, weights);
   const template = rng.pick(templatesFor(source, category));
-  const severity: Severity = fate === 'normal' ? rng.weighted(SEVERITIES, SEVERITY_WEIGHTS) : 1;
+  const severity: Severity = fate === 'normal' ? severityFor(category, rng) : 1;
 
   let lng: number;
   let lat: number;
   if (camera) [lng, lat] = [camera.lng, camera.lat];
   else if (original) [lng, lat] = nearby(original.input.location.lng, original.input.location.lat, grid, rng);
   else [lng, lat] = randomPointInPolygon(grid.polygons, rng, 10_000, grid.bbox);
-  const place = placeLabel(grid.places, rng);
-  const address = `${grid.districtName}${grid.streetName}${streetAddress(grid.places, rng)}`;
+  const site = siteIn(grid.places, rng);
+  const place = site.label;
+  const address = `${grid.districtName}${grid.streetName}${site.address}`;
 
   const input: NewIncident = {
     source,

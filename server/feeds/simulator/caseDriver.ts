@@ -84,6 +84,7 @@ export class CaseDriver {
     const due: Arrival[] = [];
     while (this.queue.length > 0 && this.queue[0]!.at <= now) due.push(this.queue.shift()!);
     if (due.length > 0) {
+      for (const a of due) this.atReporter(a);
       const outcomes = await this.applyOrEach(due.map((a): BatchStep => ({ kind: 'report', input: a.input })));
       outcomes.forEach((o, k) => {
         const a = due[k]!;
@@ -159,6 +160,13 @@ export class CaseDriver {
       this.replans.set(id, n);
       if (!incident || n > MAX_REPLANS || !this.replan(incident, `/retry${n}`, now)) this.forget(id);
     }
+  }
+
+  /** a patrol on duty reports from where it stands (its fix lies in its grid) */
+  private atReporter(a: Arrival): void {
+    if (a.input.source !== 'patrol' || a.fate === 'duplicate' || !a.input.reporter.id) return;
+    const at = this.fleet.whereIs(a.input.reporter.id);
+    if (at) a.input.location = { ...a.input.location, lng: at[0], lat: at[1] };
   }
 
   /** a patrol of the grid goes to the scene for a while (status `responding`) */

@@ -6,6 +6,7 @@
  */
 import type { CameraAlarmType } from '@shared/schemas/camera';
 import type { IncidentSource, Severity } from '@shared/schemas/incident';
+import type { Rng } from '../../lib/rng';
 
 export const SOURCE_MIX: readonly (readonly [IncidentSource, number])[] = [
   ['patrol', 0.45],
@@ -16,12 +17,40 @@ export const SOURCE_MIX: readonly (readonly [IncidentSource, number])[] = [
   ['department', 0.03],
 ];
 
+/** the overall severity mix (一般 / 较大 / 重大 / 特别重大) that the per-category mixes below add up to */
 export const SEVERITY_MIX: readonly (readonly [Severity, number])[] = [
   [1, 0.8],
   [2, 0.15],
   [3, 0.04],
   [4, 0.01],
 ];
+
+/**
+ * Severity by how dangerous a class is: fights, fires and hazards carry the serious grades, a
+ * pile of rubbish or a rental registration almost never does. Weighted by the category mix,
+ * these give SEVERITY_MIX within a point.
+ */
+const SEVERITY_BY_RISK = {
+  high: [0.62, 0.22, 0.12, 0.04],
+  medium: [0.8, 0.16, 0.035, 0.005],
+  low: [0.9, 0.095, 0.005, 0],
+} as const;
+const RISK_OF: Readonly<Record<string, keyof typeof SEVERITY_BY_RISK>> = {
+  public_order: 'high',
+  fire_safety: 'high',
+  safety_hazard: 'high',
+  municipal_facility: 'medium',
+  traffic: 'medium',
+  dispute: 'medium',
+  sanitation: 'low',
+  livelihood: 'low',
+  rental_population: 'low',
+};
+const GRADES: readonly Severity[] = [1, 2, 3, 4];
+
+export function severityFor(category: string, rng: Rng): Severity {
+  return rng.weighted(GRADES, SEVERITY_BY_RISK[RISK_OF[category] ?? 'medium']);
+}
 
 /** category weights per source (each row sums to 1) */
 export const CATEGORY_MIX: Readonly<Record<IncidentSource, readonly (readonly [string, number])[]>> = {

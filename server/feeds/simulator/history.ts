@@ -3,19 +3,24 @@
  * far as it would have got by now, with their original times. Everything goes through the hub's
  * batch API (one transaction per batch). Steps are taken in time order in chunks; in each chunk
  * the reports go first (the hub hands out their ids), then the commands, so every case's own log
- * stays in order and a command never names an id the hub has not given yet.
+ * stays in order and a command never names an id the hub has not given yet. Within a chunk the
+ * log's sequence therefore puts reports a little ahead of commands of the same minutes; every
+ * entry keeps its own original time.
  */
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
 import { arrivalsForMinute, type Arrival } from './arrivals';
 import { planArrival, toCommand, type CaseEnv } from './cases';
+import { MinHeap } from './heap';
 import type { PlanStep } from './planner';
 
 const MINUTE = 60_000;
 /** steps per chunk; a chunk costs two transactions (its reports, then its commands) */
 export const HISTORY_CHUNK = 3_000;
+/** arrivals are generated and planned this much at a time */
+const HISTORY_WINDOW_MS = 6 * 3_600_000;
 
-type Item = { at: number; arrival: Arrival; step: PlanStep | null };
+type Item = { arrival: Arrival; step: PlanStep | null };
 
 export interface PendingStep {
   key: string;
@@ -36,59 +41,76 @@ export interface HistoryResult {
 
 export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: number, log: Logger): Promise<HistoryResult> {
   const started = performance.now();
-  const items: Item[] = [];
+  // Arrivals are planned a window at a time and their steps wait in an agenda, so memory holds
+  // only the open cases' future steps, not the whole period (a province-scale week is millions).
+  const agenda = new MinHeap<Item>();
   const pending: PendingStep[] = [];
-  for (let minute = Math.floor(from / MINUTE); minute * MINUTE < to; minute++) {
-    for (const arrival of arrivalsForMinute(minute, env.arrivals).arrivals) {
-      if (arrival.at < from || arrival.at >= to) continue;
-      items.push({ at: arrival.at, arrival, step: null });
-      for (const step of planArrival(arrival, env)) {
-        if (step.at < to) items.push({ at: step.at, arrival, step });
-        else pending.push({ key: arrival.key, step });
-      }
-    }
-  }
-  items.sort((a, b) => a.at - b.at); // stable: a case's steps keep their planned order
-
   const ids = new Map<string, string>();
   const failed = new Set<string>();
+  let steps = 0;
   let batches = 0;
   let failedSteps = 0;
-  for (let i = 0; i < items.length; i += HISTORY_CHUNK) {
-    const chunk = items.slice(i, i + HISTORY_CHUNK);
-    const reports = chunk.filter((it) => it.step === null);
-    const reportSteps: BatchStep[] = reports.map((it) => ({ kind: 'report', input: it.arrival.input }));
-    const outcomes = await applyOrEach(hub, reportSteps, log);
-    batches++;
-    outcomes.forEach((o, k) => {
-      const key = reports[k]!.arrival.key;
-      if (o) ids.set(key, o.incident.id);
-      else failed.add(key);
-    });
-
-    const commands: { key: string; step: BatchStep }[] = [];
-    for (const it of chunk) {
-      if (!it.step) continue;
-      const id = ids.get(it.arrival.key);
-      if (!id || failed.has(it.arrival.key)) continue;
-      const dup = it.step.duplicateOfKey ? ids.get(it.step.duplicateOfKey) : undefined;
-      commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, input: toCommand(it.step, dup) } });
-    }
-    if (commands.length > 0) {
-      const results = await applyOrEach(hub, commands.map((c) => c.step), log, (k) => failed.has(commands[k]!.key));
-      batches++;
-      results.forEach((r, k) => {
-        if (!r) {
-          failed.add(commands[k]!.key);
-          failedSteps++;
+  let minute = Math.floor(from / MINUTE);
+  for (let windowEnd = Math.min(to, from + HISTORY_WINDOW_MS); ; windowEnd = Math.min(to, windowEnd + HISTORY_WINDOW_MS)) {
+    for (; minute * MINUTE < windowEnd; minute++) {
+      for (const arrival of arrivalsForMinute(minute, env.arrivals).arrivals) {
+        if (arrival.at < from || arrival.at >= to) continue;
+        agenda.push(arrival.at, { arrival, step: null });
+        for (const step of planArrival(arrival, env)) {
+          if (step.at < to) agenda.push(step.at, { arrival, step });
+          else pending.push({ key: arrival.key, step });
         }
-      });
+      }
     }
+    // Steps before the window's end are final: later arrivals only add steps after their own time.
+    for (;;) {
+      const chunk: Item[] = [];
+      while (chunk.length < HISTORY_CHUNK && (agenda.peekKey() ?? Infinity) < windowEnd) chunk.push(agenda.pop()!);
+      if (chunk.length === 0) break;
+      steps += chunk.length;
+      const r = await applyChunk(hub, chunk, ids, failed, log);
+      batches += r.batches;
+      failedSteps += r.failedSteps;
+    }
+    if (windowEnd >= to) break;
   }
   const live = pending.filter((p) => ids.has(p.key) && !failed.has(p.key));
-  const result = { incidents: ids.size, steps: items.length, batches, failedSteps, ms: Math.round(performance.now() - started), pending: live, ids };
-  log.info('simulator history written', { days: Math.round((to - from) / 86_400_000), incidents: result.incidents, steps: result.steps, batches, failedSteps, ms: result.ms });
+  const result = { incidents: ids.size, steps, batches, failedSteps, ms: Math.round(performance.now() - started), pending: live, ids };
+  log.info('simulator history written', { days: Math.round((to - from) / 86_400_000), incidents: result.incidents, steps, batches, failedSteps, ms: result.ms });
   return result;
+}
+
+/** a chunk in time order: its reports in one batch (the hub gives their ids), then its commands */
+async function applyChunk(hub: Hub, chunk: readonly Item[], ids: Map<string, string>, failed: Set<string>, log: Logger): Promise<{ batches: number; failedSteps: number }> {
+  let batches = 0;
+  let failedSteps = 0;
+  const reports = chunk.filter((it) => it.step === null);
+  const outcomes = await applyOrEach(hub, reports.map((it): BatchStep => ({ kind: 'report', input: it.arrival.input })), log);
+  if (reports.length > 0) batches++;
+  outcomes.forEach((o, k) => {
+    const key = reports[k]!.arrival.key;
+    if (o) ids.set(key, o.incident.id);
+    else failed.add(key);
+  });
+  const commands: { key: string; step: BatchStep }[] = [];
+  for (const it of chunk) {
+    if (!it.step) continue;
+    const id = ids.get(it.arrival.key);
+    if (!id || failed.has(it.arrival.key)) continue;
+    const dup = it.step.duplicateOfKey ? ids.get(it.step.duplicateOfKey) : undefined;
+    commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, input: toCommand(it.step, dup) } });
+  }
+  if (commands.length > 0) {
+    const results = await applyOrEach(hub, commands.map((c) => c.step), log, (k) => failed.has(commands[k]!.key));
+    batches++;
+    results.forEach((r, k) => {
+      if (!r) {
+        failed.add(commands[k]!.key);
+        failedSteps++;
+      }
+    });
+  }
+  return { batches, failedSteps };
 }
 
 /**

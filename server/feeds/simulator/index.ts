@@ -59,6 +59,12 @@ export interface SimulatorStatus {
   history: { days: number; incidents: number; steps: number; ms: number } | null;
   stepsSent: number;
   stepsRefused: number;
+  /** GPS fixes sent to the hub since the start */
+  positionsSent: number;
+  /** patrols by duty status, as the simulator last set them */
+  patrolStatuses: Record<string, number>;
+  /** share of cameras online, as the simulator last set them */
+  cameraOnlineRate: number;
 }
 
 export interface SimulatorHandle {
@@ -89,14 +95,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   let patrols: Patrol[];
   let cameras: Camera[];
   if (hub.patrols.size > 0) {
-    patrols = [...hub.patrols.values()].sort((a, b) => a.idx - b.idx);
-    cameras = [...hub.cameras.values()];
+    // a stored roster: the simulator moves only the patrols and cameras of grids it knows
+    patrols = [...hub.patrols.values()].filter((p) => world.byCode.has(p.gridCode)).sort((a, b) => a.idx - b.idx);
+    cameras = [...hub.cameras.values()].filter((c) => world.byCode.has(c.gridCode));
     log.info('simulator reuses the stored roster', { patrols: patrols.length, cameras: cameras.length });
   } else {
     const started = performance.now();
     ({ patrols, cameras } = generateRoster(world, now0, tz));
+    const generatedMs = Math.round(performance.now() - started);
     await hub.loadRoster(cameras, patrols);
-    log.info('simulator roster generated', { patrols: patrols.length, cameras: cameras.length, ms: Math.round(performance.now() - started) });
+    log.info('simulator roster generated', { patrols: patrols.length, cameras: cameras.length, generatedMs, loadedMs: Math.round(performance.now() - started) - generatedMs });
   }
 
   const env = buildCaseEnv({ world, patrols, cameras, policy: hub.opts.policy, dailyVolume: dailyVolume(world.grids.length, opts.rate), tzOffsetMinutes: tz });
@@ -113,10 +121,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
 
   const liveRng = createRng(`${opts.seed}/live/${now0}`);
   const network = new CameraNetwork(cameras, now0, liveRng.fork('cameras'));
-  const fleet = new PatrolFleet(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => {
-    const fix = hub.positions.get(p.idx);
-    return fix && world.byCode.get(p.gridCode) ? fix : null;
-  });
+  const fleet = new PatrolFleet(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => hub.positions.get(p.idx));
   const driver = new CaseDriver(hub, env, network, fleet, log, now0);
   if (history) driver.continueHistory(history.pending, history.ids);
   else log.info('simulator adopted open cases', { cases: driver.adoptOpenCases() });
@@ -127,6 +132,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   let lastTickMs: number | null = null;
   let computeMs = 0;
   let ticks = 0;
+  let positionsSent = 0;
 
   const tickOnce = async (): Promise<void> => {
     const now = clock();
@@ -137,6 +143,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       const networkChanges = network.tick(now);
       compute += performance.now() - started;
       sendPositions(hub, positions, log);
+      positionsSent += positions.length;
       const alarms = await driver.tick(now);
       await sendPatrolChanges(hub, changes, log);
       await sendCameraChanges(hub, [...networkChanges, ...alarms], log);
@@ -178,6 +185,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       history: history ? { days: opts.historyDays, incidents: history.incidents, steps: history.steps, ms: history.ms } : null,
       stepsSent: driver.stepsSent,
       stepsRefused: driver.stepsRefused,
+      positionsSent,
+      patrolStatuses: fleet.counts(),
+      cameraOnlineRate: Math.round(network.onlineRate() * 1000) / 1000,
     }),
     async stop() {
       running = false;

@@ -9,6 +9,7 @@
  */
 import type { Patrol, PatrolStatus, PatrolStatusChange, Position } from '@shared/schemas/patrol';
 import { metersPerDegree } from '../../domain/regions/geo';
+import { pointInMultiPolygon } from '../../domain/regions/pointInPolygon';
 import type { Rng } from '../../lib/rng';
 import { nextWaypoint, segmentInside, startPoint } from './pathing';
 import { nextShiftChange, onShift, patrolTraits, type PatrolTraits } from './traits';
@@ -41,6 +42,7 @@ export class PatrolFleet {
   private readonly nextDropAt: Float64Array;
   private readonly respondUntil: Float64Array;
   private readonly byGrid = new Map<string, number[]>();
+  private readonly byId = new Map<string, number>();
 
   constructor(
     patrols: readonly Patrol[],
@@ -72,15 +74,17 @@ export class PatrolFleet {
       const grid = world.byCode.get(p.gridCode) ?? world.grids[0]!;
       const traits = patrolTraits(seed, p);
       this.ids.push(p.id);
+      this.byId.set(p.id, i);
       this.grids.push(grid);
       this.traits.push(traits);
       this.status.push(p.status);
-      this.fixEvery[i] = Math.max(traits.fixEveryMs, minFixEvery);
+      this.fixEvery[i] = Math.round(Math.max(traits.fixEveryMs, minFixEvery));
       this.nextFixAt[i] = now + rng.int(0, this.fixEvery[i]!);
       this.nextDropAt[i] = now + this.exp(MEAN_BETWEEN_DROPS_MS);
       this.lastMoveAt[i] = now;
       const fix = lastFix(p);
-      if (fix) this.place(i, fix.lng, fix.lat);
+      // resume from the last fix if it lies in the grid (a terminal may have reported from outside)
+      if (fix && pointInMultiPolygon(fix.lng, fix.lat, grid.polygons)) this.place(i, fix.lng, fix.lat);
       const list = this.byGrid.get(grid.code);
       if (list) list.push(i);
       else this.byGrid.set(grid.code, [i]);
@@ -101,16 +105,17 @@ export class PatrolFleet {
         this.shiftCheckAt[i] = nextShiftChange(this.traits[i]!, now, this.tz);
       }
       const desired = this.desiredStatus(i, now);
+      const active = desired === 'on_duty' || desired === 'responding';
+      if (active && !this.hasPos[i]) {
+        const [lng, lat] = startPoint(this.grids[i]!.polygons, this.grids[i]!.bbox, this.rng);
+        this.place(i, lng, lat);
+      }
       if (desired !== this.status[i]) {
-        if ((desired === 'on_duty' || desired === 'responding') && !this.hasPos[i]) {
-          const [lng, lat] = startPoint(this.grids[i]!.polygons, this.grids[i]!.bbox, this.rng);
-          this.place(i, lng, lat);
-        }
         if (this.status[i] === 'off_duty' || this.status[i] === 'offline') this.lastMoveAt[i] = now;
         this.status[i] = desired;
         changes.push({ patrolId: this.ids[i]!, status: desired, at: now });
       }
-      if ((desired === 'on_duty' || desired === 'responding') && now >= this.nextFixAt[i]!) {
+      if (active && now >= this.nextFixAt[i]!) {
         this.nextFixAt[i] = now + this.fixEvery[i]!;
         const speed = this.advance(i, now);
         positions.push({ patrolId: this.ids[i]!, lng: this.x[i]!, lat: this.y[i]!, at: now, speed: Math.round(speed * 10) / 10 });
@@ -160,6 +165,13 @@ export class PatrolFleet {
     const out: Record<PatrolStatus, number> = { off_duty: 0, on_duty: 0, responding: 0, offline: 0 };
     for (const s of this.status) out[s]++;
     return out;
+  }
+
+  /** where a patrol on duty is now, or null when it is off duty, offline or unknown */
+  whereIs(patrolId: string): [number, number] | null {
+    const i = this.byId.get(patrolId);
+    if (i === undefined || !this.hasPos[i] || (this.status[i] !== 'on_duty' && this.status[i] !== 'responding')) return null;
+    return [this.x[i]!, this.y[i]!];
   }
 
   /** current position of patrol `i` (tests) */

@@ -23,7 +23,7 @@ const ESTATE_SUFFIXES = ['花园', '家园', '小区', '新村', '公寓', '苑'
 
 const LANDMARKS = [
   '农贸市场', '菜市场', '公交站', '小学', '中学', '幼儿园', '社区卫生服务站', '街心公园', '商业广场',
-  '文化礼堂', '停车场', '地铁站', '医院', '派出所', '便民服务中心', '超市', '加油站', '老年活动中心',
+  '文化礼堂', '停车场', '地铁站', '医院', '便民服务中心', '超市', '加油站', '老年活动中心',
 ];
 
 export interface StreetPlaces {
@@ -58,22 +58,26 @@ export function streetPlaces(seed: string, streetCode: string, streetName: strin
   return places;
 }
 
-export function pickRoad(places: StreetPlaces, rng: Rng): string {
-  return rng.pick(places.roads);
+/** a place for a report: a short label for its title and the address for its description */
+export interface Site {
+  /** 中山西路, 锦绣家园, 解放南路农贸市场 */
+  label: string;
+  /** 中山西路128号, 锦绣家园12幢, 解放南路农贸市场 */
+  address: string;
 }
 
-/** a street address: 中山西路128号 or 锦绣家园12幢 */
-export function streetAddress(places: StreetPlaces, rng: Rng): string {
-  if (rng.chance(0.6)) return `${rng.pick(places.roads)}${rng.int(1, 399)}号`;
-  return `${rng.pick(places.estates)}${rng.int(1, 36)}幢`;
-}
-
-/** a short place label for titles: 中山西路, 锦绣家园, 解放南路农贸市场 */
-export function placeLabel(places: StreetPlaces, rng: Rng): string {
+export function siteIn(places: StreetPlaces, rng: Rng): Site {
   const r = rng.next();
-  if (r < 0.5) return rng.pick(places.roads);
-  if (r < 0.8) return rng.pick(places.estates);
-  return rng.pick(places.roads) + rng.pick(LANDMARKS);
+  if (r < 0.55) {
+    const road = rng.pick(places.roads);
+    return { label: road, address: `${road}${rng.int(1, 399)}号` };
+  }
+  if (r < 0.85) {
+    const estate = rng.pick(places.estates);
+    return { label: estate, address: `${estate}${rng.int(1, 36)}幢` };
+  }
+  const spot = rng.pick(places.roads) + rng.pick(LANDMARKS);
+  return { label: spot, address: spot };
 }
 
 /** a video point's name as platforms list it: 鼓楼街道·中山西路与解放路口 */
