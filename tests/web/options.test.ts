@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { buildCameraGaugeOption, cameraCounts } from '../../web/src/widgets/CameraHealth/cameraHealthOption';
+import { buildHourlyTrendOption, hourlySeries } from '../../web/src/widgets/HourlyTrend/hourlyTrendOption';
+import { buildIntakeByCategoryOption, categoryBars } from '../../web/src/widgets/IntakeByCategory/intakeByCategoryOption';
+import { buildIntakeBySourceOption, sourceSlices } from '../../web/src/widgets/IntakeBySource/intakeBySourceOption';
+import { kpiItems } from '../../web/src/widgets/KpiStrip/kpiItems';
+import { overdueRows } from '../../web/src/widgets/OverdueList/overdueRows';
+import { patrolFigures } from '../../web/src/widgets/PatrolDuty/patrolFigures';
+import { rankingRows } from '../../web/src/widgets/StreetRanking/rankingRows';
+import { plainContext } from '../../web/src/widgets/shared/chartKit';
+import { incident, statistics, T0 } from './helpers/fixtures';
+
+type Series = { data: unknown[] };
+const seriesOf = (option: unknown) => (option as { series: Series[] }).series;
+
+describe('figures are the hub’s figures', () => {
+  const stats = statistics();
+  const ctx = plainContext();
+
+  it('KPIs show Statistics as they are', () => {
+    const items = Object.fromEntries(kpiItems(stats).map((k) => [k.key, k]));
+    expect(items.reported?.value).toBe(stats.intake.total);
+    expect(items.registered?.value).toBe(stats.registered);
+    expect(items.closed?.value).toBe(stats.closed);
+    expect(items.closureRate?.value).toBe(stats.closureRate);
+    expect(items.onTimeRate?.value).toBe(stats.onTimeRate);
+    expect(items.overdue?.value).toBe(stats.overdueOpen);
+    expect(items.overdue?.sub?.n).toBe(stats.supervisedOpen);
+    expect(kpiItems(null).every((k) => k.value === null)).toBe(true);
+  });
+
+  it('intake by source: one slice per source with the hub’s count, catalogue order', () => {
+    const slices = sourceSlices(stats, ['patrol', 'hotline', 'video_ai', 'sensor'], ctx);
+    expect(slices.map((s) => [s.code, s.value])).toEqual([
+      ['patrol', 30],
+      ['hotline', 20],
+      ['video_ai', 7],
+      ['sensor', 0],
+    ]);
+    const data = seriesOf(buildIntakeBySourceOption(slices, ctx))[0]!.data as { value: number }[];
+    expect(data.map((d) => d.value)).toEqual([30, 20, 7, 0]);
+  });
+
+  it('intake by category: largest first, values from byCategory', () => {
+    const bars = categoryBars(stats, ['dispute', 'sanitation', 'traffic', 'fire'], ctx);
+    expect(bars.map((b) => [b.code, b.value])).toEqual([
+      ['sanitation', 40],
+      ['dispute', 12],
+      ['traffic', 5],
+      ['fire', 0],
+    ]);
+    expect(seriesOf(buildIntakeByCategoryOption(bars, ctx))[0]!.data).toEqual([40, 12, 5, 0]);
+  });
+
+  it('hourly trend: byHour on a 24-hour axis of the centre’s clock, the rest empty', () => {
+    const s = hourlySeries(stats, 480);
+    expect(s.labels).toHaveLength(24);
+    expect(s.labels[0]).toBe('00');
+    expect(s.labels[23]).toBe('23');
+    expect(s.values.slice(0, 11)).toEqual(stats.intake.byHour);
+    expect(s.values.slice(11).every((v) => v === null)).toBe(true);
+    expect(s.current).toBe(10);
+    expect(s.peak).toEqual({ index: 8, value: 12 });
+    expect(seriesOf(buildHourlyTrendOption(s, ctx))[0]!.data).toEqual(s.values);
+  });
+
+  it('ranking rows in rank order with the hub’s score and rates', () => {
+    const rows = rankingRows(stats);
+    expect(rows.map((r) => r.name)).toEqual(['南门街道', '江厦街道']);
+    expect(rows[0]).toMatchObject({ rank: 1, scoreText: '92.3', closureRate: '91.7%', onTimeRate: '90.0%', overdueOpen: 0 });
+    expect(rows[1]).toMatchObject({ rank: 2, scoreText: '71.5', closureRate: '60.0%', overdueOpen: 2 });
+  });
+
+  it('patrols and cameras', () => {
+    const p = patrolFigures(stats);
+    expect(p.rate).toBe(stats.patrols.onDutyRate);
+    expect(Object.fromEntries(p.figures.map((f) => [f.key, f.value]))).toEqual({ onDuty: 1200, responding: 40, onShift: 1279, total: 5137 });
+    expect(Object.fromEntries(cameraCounts(stats).map((c) => [c.key, c.value]))).toEqual({ online: 2829, offline: 60, videoLost: 9, fault: 92, alarming: 3 });
+    const gauge = seriesOf(buildCameraGaugeOption(stats, ctx))[0] as unknown as { data: { value: number }[]; detail: { formatter: () => string } };
+    expect(gauge.data[0]!.value).toBeCloseTo((2829 / 2990) * 100, 10);
+    expect(gauge.detail.formatter()).toBe('94.6%');
+  });
+
+  it('sizes scale with the design unit', () => {
+    const at1 = buildIntakeByCategoryOption(categoryBars(stats, [], ctx), plainContext(1)) as { yAxis: { axisLabel: { fontSize: number } } };
+    const at2 = buildIntakeByCategoryOption(categoryBars(stats, [], ctx), plainContext(2)) as { yAxis: { axisLabel: { fontSize: number } } };
+    expect(at2.yAxis.axisLabel.fontSize).toBe(2 * at1.yAxis.axisLabel.fontSize);
+  });
+});
+
+describe('overdue list', () => {
+  it('overdue first (longest past the deadline on top), then supervised by nearest deadline', () => {
+    const rows = overdueRows(
+      [
+        incident('A', { overdue: true, deadline: { stage: 'handling', dueAt: T0 - 3_600_000 } }),
+        incident('B', { overdue: true, deadline: { stage: 'handling', dueAt: T0 - 7_200_000 } }),
+        incident('C', { supervised: true, deadline: { stage: 'handling', dueAt: T0 + 600_000 } }),
+        incident('D', { supervised: true, deadline: { stage: 'handling', dueAt: T0 + 60_000 } }),
+        incident('E'),
+      ],
+      T0,
+    );
+    expect(rows.map((r) => [r.id, r.deltaMs])).toEqual([
+      ['B', 7_200_000],
+      ['A', 3_600_000],
+      ['D', 60_000],
+      ['C', 600_000],
+    ]);
+    expect(rows[0]?.streetCode).toBe('330203001');
+  });
+
+  it('a paused clock counts to the pause, not to now', () => {
+    const [row] = overdueRows([incident('P', { overdue: true, deadline: { stage: 'handling', dueAt: T0 - 1000 }, sla: { pausedAt: T0 - 500, pausedMs: 0 } })], T0 + 99_000);
+    expect(row).toMatchObject({ paused: true, deltaMs: 500 });
+  });
+});

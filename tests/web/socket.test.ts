@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { PROTOCOL_VERSION, type Ack } from '@shared/events';
+import type { SubscribeRequest, SubscribeResult } from '@shared/schemas/live';
+import { connectWall, type WallConnection, type WallSocket } from '../../web/src/socket';
+import { useIncidentsStore } from '../../web/src/stores/incidents';
+import { useLiveStore } from '../../web/src/stores/live';
+import { incident, reported, snapshot, T0 } from './helpers/fixtures';
+
+type Handler = (...args: unknown[]) => void;
+type AckWithTimeout = (err: Error | null, answer?: Ack<SubscribeResult>) => void;
+
+/** Just enough of a Socket.IO client socket to drive the wall's protocol logic. */
+class FakeSocket {
+  connected = false;
+  handlers = new Map<string, Set<Handler>>();
+  subscriptions: { request: SubscribeRequest; answer: AckWithTimeout }[] = [];
+  on(event: string, fn: Handler) {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(fn);
+    return this;
+  }
+  off(event: string, fn: Handler) {
+    this.handlers.get(event)?.delete(fn);
+    return this;
+  }
+  timeout() {
+    return { emit: (_event: string, request: SubscribeRequest, answer: AckWithTimeout) => this.subscriptions.push({ request, answer }) };
+  }
+  connect() {
+    this.connected = true;
+    this.fire('connect');
+    return this;
+  }
+  disconnect() {
+    this.connected = false;
+    this.fire('disconnect', 'io client disconnect');
+    return this;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const fn of this.handlers.get(event) ?? []) fn(...args);
+  }
+  hello() {
+    this.fire('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: Date.now(), node: 'hub-a', rootRegion: '330200' });
+  }
+  listenerCount() {
+    let n = 0;
+    for (const set of this.handlers.values()) n += set.size;
+    return n;
+  }
+}
+
+let fake: FakeSocket;
+let conn: WallConnection;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+  setActivePinia(createPinia());
+  fake = new FakeSocket();
+  conn = connectWall({ socket: fake as unknown as WallSocket, reload: () => {} });
+});
+afterEach(() => {
+  conn.close();
+  vi.useRealTimers();
+});
+
+describe('connection and subscription', () => {
+  it('subscribes to the root region on hello, then applies the snapshot', () => {
+    fake.connect();
+    fake.hello();
+    expect(fake.subscriptions).toHaveLength(1);
+    const { request, answer } = fake.subscriptions[0]!;
+    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330200', layers: ['incidents', 'patrols', 'cameras', 'stats'] });
+    answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    expect(useLiveStore().status).toBe('live');
+    expect(useLiveStore().seq).toBe(100);
+  });
+
+  it('holds deltas that arrive while the subscription is in flight and replays the newer ones', () => {
+    fake.connect();
+    fake.hello();
+    fake.fire('incident:reported', reported(incident('OLD'), 99)); // already in the snapshot
+    fake.fire('incident:reported', reported(incident('NEW'), 101));
+    expect(useIncidentsStore().byId.size).toBe(0);
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    const ids = [...useIncidentsStore().byId.keys()];
+    expect(ids).toContain('NEW');
+    expect(ids).not.toContain('OLD');
+    expect(useLiveStore().seq).toBe(101);
+  });
+
+  it('after a reconnect it resumes from its last sequence number', () => {
+    fake.connect();
+    fake.hello();
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    fake.fire('incident:reported', reported(incident('N1'), 105));
+    fake.disconnect();
+    expect(useLiveStore().status).toBe('offline');
+    fake.connect();
+    fake.hello();
+    expect(fake.subscriptions[1]!.request.lastSeq).toBe(105);
+    fake.subscriptions[1]!.answer(null, { ok: true, data: { mode: 'resume', fromSeq: 105, seq: 130, deltas: [reported(incident('N2'), 120)] } });
+    expect(useIncidentsStore().byId.has('N2')).toBe(true);
+    expect(useLiveStore().seq).toBe(130);
+    expect(useLiveStore().status).toBe('live');
+  });
+
+  it('drill-down subscribes to the new region without lastSeq; a late answer for the old one is ignored', () => {
+    fake.connect();
+    fake.hello();
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    useLiveStore().subscribe('330203');
+    useLiveStore().subscribe('330205');
+    expect(fake.subscriptions[1]!.request).not.toHaveProperty('lastSeq');
+    expect(fake.subscriptions[2]!.request.region).toBe('330205');
+    fake.subscriptions[1]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ seq: 200, region: { ...snapshot().region, code: '330203' } }) } });
+    expect(useLiveStore().seq).toBe(100);
+  });
+
+  it('resync asks for a fresh snapshot', () => {
+    fake.connect();
+    fake.hello();
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    fake.fire('resync', { reason: 'buffer overflow' });
+    expect(fake.subscriptions[1]!.request).not.toHaveProperty('lastSeq');
+  });
+
+  it('a hub with another protocol version is not subscribed to, and the page reloads later', () => {
+    const reload = vi.fn();
+    conn.close();
+    fake = new FakeSocket();
+    conn = connectWall({ socket: fake as unknown as WallSocket, reload, reloadAfterMismatchMs: 30_000 });
+    fake.connect();
+    fake.fire('hello', { protocolVersion: PROTOCOL_VERSION + 1, serverTime: T0, node: 'x', rootRegion: '330200' });
+    expect(fake.subscriptions).toHaveLength(0);
+    expect(useLiveStore().problem?.code).toBe('PROTOCOL_MISMATCH');
+    vi.advanceTimersByTime(30_000);
+    expect(reload).toHaveBeenCalledOnce();
+  });
+
+  it('a subscription that times out is retried', () => {
+    fake.connect();
+    fake.hello();
+    fake.subscriptions[0]!.answer(new Error('timeout'));
+    vi.advanceTimersByTime(3_000);
+    expect(fake.subscriptions).toHaveLength(2);
+  });
+
+  it('close() removes every listener it added', () => {
+    expect(fake.listenerCount()).toBeGreaterThan(0);
+    conn.close();
+    expect(fake.listenerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Pages through a list that is longer than its box, one page every `intervalMs`: as many rows per
+ * page as fit (measured, so it adapts to every layout mode), never a scrollbar, never a half row.
+ */
+import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
+import { currentScale } from '../layouts/scale';
+
+export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: number, count: () => number, intervalMs = 10_000) {
+  const height = ref(0);
+  const page = ref(0);
+  const perPage = computed(() => Math.max(1, Math.floor(height.value / (rowDesignPx * currentScale.value.u))));
+  const pages = computed(() => Math.max(1, Math.ceil(count() / perPage.value)));
+  let observer: ResizeObserver | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  watch(pages, (n) => {
+    if (page.value >= n) page.value = 0;
+  });
+
+  onMounted(() => {
+    const box = el.value;
+    if (box) {
+      height.value = box.clientHeight;
+      if (typeof ResizeObserver !== 'undefined') {
+        observer = new ResizeObserver(() => (height.value = box.clientHeight));
+        observer.observe(box);
+      }
+    }
+    timer = setInterval(() => {
+      page.value = pages.value > 1 ? (page.value + 1) % pages.value : 0;
+    }, intervalMs);
+  });
+
+  onBeforeUnmount(() => {
+    observer?.disconnect();
+    if (timer !== null) clearInterval(timer);
+  });
+
+  /** the slice of `items` on the current page */
+  function slice<T>(items: readonly T[]): T[] {
+    const start = page.value * perPage.value;
+    return items.slice(start, start + perPage.value);
+  }
+
+  return { page, pages, perPage, slice };
+}

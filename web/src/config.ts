@@ -1,0 +1,55 @@
+/**
+ * Settings of one wall, from the page's URL so that a kiosk's command line says everything:
+ *   http://hub:8080/?lang=en&region=330203&tour=1&tourSec=30&idleSec=90&staleSec=45
+ * Unknown or malformed values fall back to the defaults.
+ */
+export interface WallConfig {
+  lang: 'zh' | 'en' | null;
+  /** region to show instead of the hub's root region */
+  region: string | null;
+  /** start the briefing tour on load */
+  tour: boolean;
+  tourStepMs: number;
+  /** the tour resumes after this long without pointer or keyboard input */
+  idleMs: number;
+  /** no statistics or position frame for this long → the wall says its data is stale */
+  staleAfterMs: number;
+  /** an alarm popup closes itself after this long if nobody acknowledges it */
+  alarmAutoCloseMs: number;
+  /** play the alarm tone */
+  sound: boolean;
+}
+
+export const DEFAULT_CONFIG: WallConfig = {
+  lang: null,
+  region: null,
+  tour: false,
+  tourStepMs: 30_000,
+  idleMs: 90_000,
+  // the hub refreshes statistics at least every 30 s even when nothing happens
+  staleAfterMs: 45_000,
+  alarmAutoCloseMs: 120_000,
+  sound: true,
+};
+
+function seconds(v: string | null, min: number, max: number): number | null {
+  if (v === null) return null;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= min && n <= max ? Math.round(n * 1000) : null;
+}
+
+export function readConfig(search: string = typeof location === 'undefined' ? '' : location.search): WallConfig {
+  const q = new URLSearchParams(search);
+  const lang = q.get('lang');
+  const region = q.get('region');
+  return {
+    lang: lang === 'zh' || lang === 'en' ? lang : null,
+    region: region && /^[A-Za-z0-9_-]{2,32}$/.test(region) ? region : null,
+    tour: q.get('tour') === '1' || q.get('tour') === 'true',
+    tourStepMs: seconds(q.get('tourSec'), 5, 3600) ?? DEFAULT_CONFIG.tourStepMs,
+    idleMs: seconds(q.get('idleSec'), 5, 3600) ?? DEFAULT_CONFIG.idleMs,
+    staleAfterMs: seconds(q.get('staleSec'), 5, 3600) ?? DEFAULT_CONFIG.staleAfterMs,
+    alarmAutoCloseMs: seconds(q.get('alarmSec'), 5, 3600) ?? DEFAULT_CONFIG.alarmAutoCloseMs,
+    sound: q.get('sound') !== '0',
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * zh/en words of the wall. Chinese first; English for visitors and foreign delegations. Labels of
+ * categories, sources, stages and severities come from the hub's catalogue (every client names
+ * things the same way); the built-in table below is only a fallback before the first snapshot.
+ */
+import { computed } from 'vue';
+import type { Catalog } from '@shared/schemas/catalog';
+import type { Lang } from './format';
+import { useLiveStore } from './stores/live';
+import { useWallStore } from './stores/wall';
+
+const zh = {
+  centreName: '宁波市社会治理指挥中心',
+  subtitle: '网格化社会治理 · 实时态势',
+  live: '实时',
+  stale: '数据延迟',
+  offline: '连接中断',
+  connecting: '连接中',
+  dataAge: '数据更新于 {age}',
+  tour: '巡览',
+  tourPaused: '巡览暂停',
+  kpiReported: '今日上报',
+  kpiRegistered: '立案',
+  kpiClosed: '结案',
+  kpiClosureRate: '结案率',
+  kpiOnTimeRate: '按期结案率',
+  kpiOverdue: '超期未结',
+  kpiSupervised: '督办 {n}',
+  kpiOpen: '在办 {n}',
+  kpiRejected: '不予立案 {n}',
+  kpiClosedOnTime: '按期 {n}',
+  unitCases: '件',
+  unitPeople: '人',
+  unitCameras: '路',
+  IntakeBySource: '事件来源',
+  IntakeByCategory: '事件类别',
+  HourlyTrend: '今日分时上报',
+  StreetRanking: '街道综合排名',
+  PatrolDuty: '网格员在岗',
+  CameraHealth: '视频点位',
+  OverdueList: '超期督办',
+  total: '合计',
+  today: '今日',
+  perHour: '件/时',
+  peakHour: '峰值 {h}时 · {n}件',
+  rank: '排名',
+  street: '街道',
+  score: '综合分',
+  closureRate: '结案率',
+  overdue: '超期',
+  colOverdue: '超期',
+  countOverdue: '超期',
+  countSupervised: '督办',
+  page: '{p}/{n}',
+  onDutyRate: '在岗率',
+  onShift: '在班',
+  onDuty: '在岗',
+  responding: '处置中',
+  patrolTotal: '登记',
+  onlineRate: '在线率',
+  camOnline: '在线',
+  camOffline: '离线',
+  camVideoLost: '视频丢失',
+  camFault: '故障',
+  camAlarming: '告警',
+  currentFaults: '当前异常',
+  noFaults: '全部点位在线',
+  overdueBy: '超期 {d}',
+  dueIn: '剩余 {d}',
+  supervised: '督办',
+  slaPaused: '计时暂停',
+  noOverdue: '暂无超期或督办事件',
+  tickerTitle: '实时动态',
+  tickerEmpty: '等待新的事件…',
+  alarmTitle: '重大事件告警',
+  alarmAck: '确认',
+  alarmMore: '另有 {n} 条待确认',
+  alarmAutoClose: '{s} 后自动关闭',
+  alarmSource: '来源',
+  alarmCategory: '类别',
+  alarmWhere: '地点',
+  alarmWhen: '上报时间',
+  bannerInterrupted: '数据已中断 · {age}前',
+  bannerReconnecting: '正在自动重连',
+  bannerRecovering: '正在恢复数据',
+  bannerConnecting: '正在连接指挥中心…',
+  bannerProtocol: '指挥中心已升级，页面即将自动刷新',
+  attempt: '第 {n} 次',
+  controls: '操作',
+  layerHeat: '热力',
+  heatToday: '今日',
+  heatWeek: '近7日',
+  heatOff: '关',
+  layerIncidents: '事件',
+  layerPatrols: '网格员',
+  layerCameras: '视频',
+  layerRisk: '五色图',
+  region: '区域',
+  language: 'EN',
+  tourStart: '开始巡览',
+  tourStop: '结束巡览',
+  noData: '暂无数据',
+  severity1: '一般',
+  severity2: '较大',
+  severity3: '重大',
+  severity4: '特别重大',
+  act_reported: '上报',
+  act_register: '立案',
+  act_reject: '不予立案',
+  act_dispatch: '派遣',
+  act_accept: '受理',
+  act_feedback: '处置反馈',
+  act_verify_pass: '核查通过',
+  act_verify_fail: '核查返工',
+  act_close: '结案',
+  act_supervise: '督办',
+  act_pause_sla: '暂停计时',
+  act_resume_sla: '恢复计时',
+  act_overdue: '超期',
+};
+
+export type DictKey = keyof typeof zh;
+
+const en: Record<DictKey, string> = {
+  centreName: 'Ningbo Social Governance Command Centre',
+  subtitle: 'Grid-based governance · live',
+  live: 'Live',
+  stale: 'Delayed',
+  offline: 'Disconnected',
+  connecting: 'Connecting',
+  dataAge: 'data {age}',
+  tour: 'Tour',
+  tourPaused: 'Tour paused',
+  kpiReported: 'Reported today',
+  kpiRegistered: 'Registered',
+  kpiClosed: 'Closed',
+  kpiClosureRate: 'Closure rate',
+  kpiOnTimeRate: 'On-time rate',
+  kpiOverdue: 'Overdue open',
+  kpiSupervised: 'supervised {n}',
+  kpiOpen: 'open {n}',
+  kpiRejected: 'rejected {n}',
+  kpiClosedOnTime: 'on time {n}',
+  unitCases: '',
+  unitPeople: '',
+  unitCameras: '',
+  IntakeBySource: 'Intake by source',
+  IntakeByCategory: 'Intake by category',
+  HourlyTrend: 'Reports per hour today',
+  StreetRanking: 'Street ranking',
+  PatrolDuty: 'Grid workers on duty',
+  CameraHealth: 'Video points',
+  OverdueList: 'Overdue & supervised',
+  total: 'Total',
+  today: 'Today',
+  perHour: 'per hour',
+  peakHour: 'peak {h}:00 · {n}',
+  rank: 'Rank',
+  street: 'Street',
+  score: 'Score',
+  closureRate: 'Closure',
+  overdue: 'Overdue',
+  colOverdue: 'Late',
+  countOverdue: 'late',
+  countSupervised: 'supervised',
+  page: '{p}/{n}',
+  onDutyRate: 'On-duty rate',
+  onShift: 'On shift',
+  onDuty: 'On duty',
+  responding: 'Responding',
+  patrolTotal: 'Roster',
+  onlineRate: 'Online rate',
+  camOnline: 'Online',
+  camOffline: 'Offline',
+  camVideoLost: 'Video lost',
+  camFault: 'Fault',
+  camAlarming: 'Alarm',
+  currentFaults: 'Not online now',
+  noFaults: 'All video points online',
+  overdueBy: '{d} overdue',
+  dueIn: '{d} left',
+  supervised: 'Supervised',
+  slaPaused: 'clock paused',
+  noOverdue: 'No overdue or supervised cases',
+  tickerTitle: 'Live feed',
+  tickerEmpty: 'Waiting for events…',
+  alarmTitle: 'Serious incident',
+  alarmAck: 'Acknowledge',
+  alarmMore: '{n} more waiting',
+  alarmAutoClose: 'closes in {s}',
+  alarmSource: 'Source',
+  alarmCategory: 'Category',
+  alarmWhere: 'Location',
+  alarmWhen: 'Reported',
+  bannerInterrupted: 'Data interrupted · {age} ago',
+  bannerReconnecting: 'reconnecting automatically',
+  bannerRecovering: 'recovering',
+  bannerConnecting: 'Connecting to the command centre…',
+  bannerProtocol: 'The hub was upgraded; this page reloads shortly',
+  attempt: 'attempt {n}',
+  controls: 'Controls',
+  layerHeat: 'Heat',
+  heatToday: 'today',
+  heatWeek: '7 days',
+  heatOff: 'off',
+  layerIncidents: 'Incidents',
+  layerPatrols: 'Patrols',
+  layerCameras: 'Cameras',
+  layerRisk: 'Risk map',
+  region: 'Region',
+  language: '中文',
+  tourStart: 'Start tour',
+  tourStop: 'Stop tour',
+  noData: 'No data',
+  severity1: 'General',
+  severity2: 'Major',
+  severity3: 'Serious',
+  severity4: 'Especially serious',
+  act_reported: 'Reported',
+  act_register: 'Registered',
+  act_reject: 'Rejected',
+  act_dispatch: 'Dispatched',
+  act_accept: 'Accepted',
+  act_feedback: 'Handled',
+  act_verify_pass: 'Verified',
+  act_verify_fail: 'Rework',
+  act_close: 'Closed',
+  act_supervise: 'Supervised',
+  act_pause_sla: 'Clock paused',
+  act_resume_sla: 'Clock resumed',
+  act_overdue: 'Overdue',
+};
+
+export const DICTIONARY: Record<Lang, Record<DictKey, string>> = { zh, en };
+
+export type CatalogKind = keyof Catalog;
+
+export function translate(lang: Lang, key: DictKey, params?: Record<string, string | number>): string {
+  let text = DICTIONARY[lang][key] ?? DICTIONARY.zh[key];
+  if (params) for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
+}
+
+/** a catalogue label in the given language; the code itself when the catalogue does not know it */
+export function catalogLabel(catalog: Catalog | null, kind: CatalogKind, code: string, lang: Lang): string {
+  const entry = catalog?.[kind].find((e) => e.code === code);
+  if (entry) return entry[lang] || entry.zh;
+  if (kind === 'severities' && /^[1-4]$/.test(code)) return translate(lang, `severity${code}` as DictKey);
+  return code;
+}
+
+/** every character the wall may draw on a canvas, so that the font subsets load before charts draw */
+export function glyphsToPreload(catalog: Catalog | null, names: Iterable<string>): string {
+  const chars = new Set<string>();
+  const add = (s: string) => {
+    for (const ch of s) chars.add(ch);
+  };
+  for (const dict of Object.values(DICTIONARY)) for (const v of Object.values(dict)) add(v);
+  if (catalog) for (const list of Object.values(catalog)) for (const e of list as { zh: string; en: string }[]) add(e.zh + e.en);
+  for (const n of names) add(n);
+  add('0123456789%·:-—');
+  return [...chars].join('');
+}
+
+export function useI18n() {
+  const wall = useWallStore();
+  const live = useLiveStore();
+  const lang = computed(() => wall.lang);
+  const t = (key: DictKey, params?: Record<string, string | number>) => translate(wall.lang, key, params);
+  const label = (kind: CatalogKind, code: string | number) => catalogLabel(live.catalog, kind, String(code), wall.lang);
+  /** region names are proper nouns: shown as the hub names them in both languages */
+  const regionName = (code: string | undefined | null) => {
+    void live.regionsVersion; // the Map is not reactive: depend on its version
+    return code ? live.regions.get(code)?.name ?? code : '';
+  };
+  /** the street (or the nearest region above `level`) that contains a grid or community */
+  const streetName = (code: string | undefined | null) => {
+    void live.regionsVersion;
+    let r = code ? live.regions.get(code) : undefined;
+    while (r && r.level !== 'street' && r.parentCode) {
+      const parent = live.regions.get(r.parentCode);
+      if (!parent || parent.level === 'district' || parent.level === 'city') break;
+      r = parent;
+    }
+    return r?.name ?? code ?? '';
+  };
+  return { lang, t, label, regionName, streetName };
+}

@@ -1,0 +1,76 @@
+/**
+ * Loads the basemap geography from the hub once (city, districts, streets, grids), retrying with a
+ * capped back-off while the hub is not there yet, then the label font, then the labels.
+ */
+import { fetchRegions, labelFeatures, labelText, type RegionCollection } from './regionData';
+import { loadLabelFont } from './fonts';
+import { SOURCE, type SourceId } from './sources';
+
+export interface GeographySink {
+  setSourceData(id: SourceId, json: object): void;
+  onProblem(failed: boolean): void;
+  /** bounds of the whole geography, for the first view */
+  onBounds(bounds: [[number, number], [number, number]]): void;
+}
+
+/** [minLng, minLat, maxLng, maxLat] over every coordinate of a collection, or null if empty. */
+export function collectionBounds(fc: RegionCollection): [[number, number], [number, number]] | null {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      if (c[0] < minX) minX = c[0];
+      if (c[0] > maxX) maxX = c[0];
+      if (c[1] < minY) minY = c[1];
+      if (c[1] > maxY) maxY = c[1];
+      return;
+    }
+    for (const x of c) visit(x);
+  };
+  for (const f of fc.features) visit(f.geometry.coordinates);
+  return Number.isFinite(minX) ? [[minX, minY], [maxX, maxY]] : null;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+export async function loadGeography(sink: GeographySink, signal: AbortSignal): Promise<void> {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      const [city, districts, streets, grids] = await Promise.all([
+        fetchRegions('city', signal),
+        fetchRegions('district', signal),
+        fetchRegions('street', signal),
+        fetchRegions('grid', signal),
+      ]);
+      if (signal.aborted) return;
+      sink.onProblem(false);
+      const outline = city.features.length ? city : districts;
+      const bounds = collectionBounds(outline);
+      if (bounds) sink.onBounds(bounds);
+      sink.setSourceData(SOURCE.city, city);
+      sink.setSourceData(SOURCE.districts, districts);
+      sink.setSourceData(SOURCE.streets, streets);
+      sink.setSourceData(SOURCE.grids, grids);
+      // labels only once their characters are in the font: a glyph drawn early stays a box
+      await loadLabelFont(labelText([districts, streets]));
+      if (signal.aborted) return;
+      sink.setSourceData(SOURCE.labels, labelFeatures([districts, streets]));
+      return;
+    } catch (e) {
+      if (signal.aborted) return;
+      sink.onProblem(true);
+      console.warn('[map] geography:', (e as Error).message);
+      await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
+    }
+  }
+}

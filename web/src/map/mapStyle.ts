@@ -1,0 +1,75 @@
+/**
+ * The whole style, built in code: no `glyphs` (labels are drawn with the page's bundled CJK font),
+ * no `sprite` (markers are drawn on a canvas at run time), no tiles. Sources start empty.
+ */
+import { basemapLayers, districtLabelLayers, streetLabelLayers } from './basemapLayers';
+import { cameraLayers } from './cameraLayer';
+import { focusLayers } from './focusLayer';
+import { heatLayers, type HeatWindow } from './heatLayer';
+import { incidentLayers } from './incidentLayer';
+import { patrolLayers } from './patrolLayer';
+import { visibilityOf, type WallLayers } from './layerVisibility';
+import { sourceSpecs } from './sources';
+import type { LayerSpec, StyleSpec } from './mapTypes';
+
+export interface StyleOptions {
+  /** size multiplier of every line, text and marker (1 on 1920×1080) */
+  scale: number;
+  layers: WallLayers;
+}
+
+/** Layers bottom to top. */
+export function allLayers(scale: number, heat: HeatWindow): LayerSpec[] {
+  return [
+    ...basemapLayers(scale, heat !== 'off'),
+    ...heatLayers(scale, heat),
+    ...cameraLayers(scale),
+    ...patrolLayers(scale),
+    ...incidentLayers(scale),
+    ...streetLabelLayers(scale),
+    ...districtLabelLayers(scale),
+    ...focusLayers(scale),
+  ];
+}
+
+export function buildStyle(opts: StyleOptions): StyleSpec {
+  const visibility = visibilityOf(opts.layers);
+  const layers = allLayers(opts.scale, opts.layers.heat).map((layer) => {
+    const v = visibility[layer.id];
+    if (!v || layer.type === 'background') return layer;
+    return { ...layer, layout: { ...(layer as { layout?: object }).layout, visibility: v } } as LayerSpec;
+  });
+  return {
+    version: 8,
+    name: 'command-wall-dark',
+    sources: sourceSpecs(),
+    layers,
+  };
+}
+
+type Props = Record<string, unknown>;
+
+/**
+ * The layout and paint properties that differ between two builds of the same layers (e.g. after
+ * the wall scale changed): applied with setLayoutProperty/setPaintProperty instead of a new style.
+ * `visibility` is left alone; the toggles own it.
+ */
+export function propertyChanges(
+  before: readonly LayerSpec[],
+  after: readonly LayerSpec[],
+): { layer: string; kind: 'layout' | 'paint'; name: string; value: unknown }[] {
+  const out: { layer: string; kind: 'layout' | 'paint'; name: string; value: unknown }[] = [];
+  const old = new Map(before.map((l) => [l.id, l as LayerSpec & { layout?: Props; paint?: Props }]));
+  for (const l of after as (LayerSpec & { layout?: Props; paint?: Props })[]) {
+    const prev = old.get(l.id);
+    for (const kind of ['layout', 'paint'] as const) {
+      const next = l[kind] ?? {};
+      const was = prev?.[kind] ?? {};
+      for (const name of Object.keys(next)) {
+        if (name === 'visibility') continue;
+        if (JSON.stringify(next[name]) !== JSON.stringify(was[name])) out.push({ layer: l.id, kind, name, value: next[name] });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * Store → map: one watcher per store counter, each feeding a throttled rebuild of one source with
+ * setData. Rates: incidents ≤ 2/s, patrols and cameras ≤ 1/s, risk ≤ 1/s, heat ≤ 1 per 2 s.
+ * Returns the function that stops every watcher and timer.
+ */
+import { watch } from 'vue';
+import { useIncidentsStore } from '../stores/incidents';
+import { usePatrolsStore } from '../stores/patrols';
+import { useCamerasStore } from '../stores/cameras';
+import { useStatsStore } from '../stores/stats';
+import { useLiveStore } from '../stores/live';
+import { useWallStore } from '../stores/wall';
+import { incidentFeatures, nextNewExpiry } from './incidentLayer';
+import { heatFeatures } from './heatLayer';
+import { patrolFeatures } from './patrolLayer';
+import { cameraFeatures } from './cameraLayer';
+import { isOn, type WallLayers } from './layerVisibility';
+import { SOURCE } from './sources';
+import { throttle, type Throttled } from './throttle';
+import type { WallMap } from './wallMap';
+
+/** The heat window slides (and "today" rolls over at midnight) without any new incident. */
+const HEAT_SLIDE_MS = 60_000;
+
+export function currentLayers(wall: ReturnType<typeof useWallStore>): WallLayers {
+  const l = wall.layers;
+  return { heat: l.heat, incidents: l.incidents, patrols: l.patrols, cameras: l.cameras, risk: l.risk };
+}
+
+export function bindMapData(wallMap: WallMap): () => void {
+  const incidents = useIncidentsStore();
+  const patrols = usePatrolsStore();
+  const cameras = useCamerasStore();
+  const stats = useStatsStore();
+  const live = useLiveStore();
+  const wall = useWallStore();
+  const now = () => live.serverNow();
+  let expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  let anyPulse = false;
+  let anyAlarm = false;
+
+  const updatePulse = () => {
+    const layers = currentLayers(wall);
+    wallMap.setPulse({ incidents: anyPulse && layers.incidents, cameras: anyAlarm && layers.cameras });
+  };
+
+  const rebuildIncidents = throttle(() => {
+    const t = now();
+    const fc = incidentFeatures(incidents.byId.values(), t);
+    anyPulse = fc.features.some((f) => f.properties.pulse === 1);
+    wallMap.setSourceData(SOURCE.incidents, fc);
+    updatePulse();
+    // rebuild again when the next "new" marker stops being new, so its pulse ends on time
+    if (expiryTimer) clearTimeout(expiryTimer);
+    const next = nextNewExpiry(incidents.byId.values(), t);
+    expiryTimer = next === null ? null : setTimeout(() => rebuildIncidents.schedule(), Math.max(250, next - t + 50));
+  }, 500);
+
+  const rebuildHeat = throttle(() => {
+    wallMap.setSourceData(SOURCE.heat, heatFeatures(incidents.heat, wall.layers.heat, now(), stats.tzOffsetMinutes));
+  }, 2000);
+
+  const rebuildPatrols = throttle(() => {
+    wallMap.setSourceData(
+      SOURCE.patrols,
+      patrolFeatures({ byIdx: patrols.byIdx, lng: patrols.lng, lat: patrols.lat, status: patrols.status }),
+    );
+  }, 1000);
+
+  const rebuildCameras = throttle(() => {
+    const fc = cameraFeatures(cameras.byId.values());
+    anyAlarm = fc.features.some((f) => f.properties.alarm === 1);
+    wallMap.setSourceData(SOURCE.cameras, fc);
+    updatePulse();
+  }, 1000);
+
+  const pushRisk = throttle(() => wallMap.setRisk(stats.risk), 1000);
+
+  const all: Throttled[] = [rebuildIncidents, rebuildHeat, rebuildPatrols, rebuildCameras, pushRisk];
+  const stops = [
+    watch(() => incidents.version, () => rebuildIncidents.schedule(), { immediate: true }),
+    watch(() => incidents.heatVersion, () => rebuildHeat.schedule(), { immediate: true }),
+    watch([() => patrols.fixVersion, () => patrols.rosterVersion], () => rebuildPatrols.schedule(), { immediate: true }),
+    watch(() => cameras.version, () => rebuildCameras.schedule(), { immediate: true }),
+    watch(() => stats.version, () => pushRisk.schedule(), { immediate: true }),
+    watch(
+      () => ({ ...wall.layers }),
+      (layers, before) => {
+        wallMap.setLayers(currentLayers(wall));
+        if (!before || layers.heat !== before.heat) {
+          rebuildHeat.schedule();
+          rebuildHeat.flush();
+        }
+        updatePulse();
+      },
+      { immediate: true },
+    ),
+  ];
+  const slide = setInterval(() => {
+    if (isOn(currentLayers(wall), 'heat')) rebuildHeat.schedule();
+  }, HEAT_SLIDE_MS);
+
+  return () => {
+    for (const stop of stops) stop();
+    for (const t of all) t.cancel();
+    if (expiryTimer) clearTimeout(expiryTimer);
+    clearInterval(slide);
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * The MapLibre instance of the wall and everything that must survive 24/7 on it: one style built
+ * once, sources filled with setData, the last data of every source kept so that a lost WebGL
+ * context (or a map rebuilt after one) comes back complete. Framework-free; MapView.vue drives it.
+ */
+import { Map as MapLibreMap, setWorkerUrl, getWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { allLayers, buildStyle, propertyChanges } from './mapStyle';
+import { SOURCE, type SourceId } from './sources';
+import { drawIcons, ICON_PIXEL_RATIO } from './icons';
+import { visibilityChanges, visibilityOf, type Visibility, type WallLayers } from './layerVisibility';
+import { riskUpdates, snapshotRisk, type RiskRecord } from './riskLayer';
+import { drillFilters, type DrillFilters } from './drill';
+import { attachInteraction, type InteractionOptions } from './interaction';
+import { Pulse, type PulseState } from './pulse';
+import { FONT_FAMILY } from './palette';
+import type { LayerSpec } from './mapTypes';
+
+if (getWorkerUrl() !== workerUrl) setWorkerUrl(workerUrl);
+
+/** After a context loss the browser may never give the context back: rebuild the map then. */
+const RESTORE_WATCHDOG_MS = 15_000;
+
+export type MapStatus = 'loading' | 'ready' | 'context-lost' | 'failed';
+
+export interface WallMapOptions extends InteractionOptions {
+  container: HTMLElement;
+  scale: number;
+  layers: WallLayers;
+  bounds?: [[number, number], [number, number]];
+  onStatus(status: MapStatus): void;
+}
+
+/** A GeoJSON object built by the pure builders (their property types have no index signature). */
+type Json = object;
+
+export class WallMap {
+  private map: MapLibreMap | null = null;
+  private ready = false;
+  private lost = false;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
+  private detachInteraction: (() => void) | null = null;
+  private readonly data = new Map<SourceId, Json>();
+  private risk: RiskRecord = {};
+  private riskShown: RiskRecord = {};
+  private layers: WallLayers;
+  private shownVisibility: Record<string, Visibility>;
+  private scale: number;
+  private specs: LayerSpec[];
+  private filters: DrillFilters = drillFilters(undefined);
+  private readonly pulse: Pulse;
+  private pulseWanted: PulseState = { incidents: false, cameras: false, focus: false };
+  private disposed = false;
+
+  constructor(private readonly opts: WallMapOptions) {
+    this.layers = { ...opts.layers };
+    this.scale = opts.scale;
+    this.specs = allLayers(this.scale, this.layers.heat);
+    this.shownVisibility = visibilityOf(this.layers);
+    this.pulse = new Pulse(() => (this.ready && !this.lost ? this.map : null), this.scale);
+    this.create(opts.bounds);
+  }
+
+  /** The instance, for the component's camera moves; null while rebuilding. Never store it reactively. */
+  get instance(): MapLibreMap | null {
+    return this.ready && !this.lost ? this.map : null;
+  }
+
+  private create(bounds?: WallMapOptions['bounds'], camera?: { center: [number, number]; zoom: number }): void {
+    this.ready = false;
+    this.opts.onStatus('loading');
+    const map = new MapLibreMap({
+      container: this.opts.container,
+      style: buildStyle({ scale: this.scale, layers: this.layers }),
+      ...(camera ? { center: camera.center, zoom: camera.zoom } : bounds ? { bounds, fitBoundsOptions: { padding: 24 } } : { center: [121.55, 29.87], zoom: 8 }),
+      minZoom: 5,
+      maxZoom: 18,
+      attributionControl: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      renderWorldCopies: false,
+      // labels are drawn from the page's bundled CJK font (no glyph server: see fonts.ts)
+      localIdeographFontFamily: `'${FONT_FAMILY}', sans-serif`,
+      fadeDuration: 150,
+      trackResize: false,
+    });
+    map.touchZoomRotate.disableRotation();
+    this.map = map;
+
+    map.on('styleimagemissing', () => this.addIcons());
+    map.once('load', () => {
+      if (this.disposed || this.map !== map) return;
+      this.addIcons();
+      this.ready = true;
+      this.syncAll();
+      this.detachInteraction = attachInteraction(map, this.opts);
+      this.opts.onStatus('ready');
+    });
+    map.on('webglcontextlost', () => {
+      this.lost = true;
+      this.riskShown = {};
+      this.pulse.set({ incidents: false, cameras: false, focus: false });
+      this.opts.onStatus('context-lost');
+      if (this.watchdog) clearTimeout(this.watchdog);
+      this.watchdog = setTimeout(() => this.rebuild(), RESTORE_WATCHDOG_MS);
+    });
+    map.on('webglcontextrestored', () => {
+      if (this.watchdog) clearTimeout(this.watchdog);
+      this.watchdog = null;
+      this.lost = false;
+      // MapLibre restores a snapshot of the style; feature-state and icons are put back here
+      const resync = () => {
+        if (this.disposed || this.map !== map || this.lost) return;
+        this.addIcons();
+        this.syncAll();
+        this.opts.onStatus('ready');
+      };
+      if (map.isStyleLoaded()) resync();
+      else map.once('style.load', resync);
+    });
+    map.on('error', (e) => {
+      // a failed context recreation arrives here: start again with a new canvas
+      if (this.lost && (e.error as { name?: string } | undefined)?.name === 'GPUInitializationError') this.rebuild();
+    });
+  }
+
+  /** Throws the instance away and builds a new one where the old camera was. */
+  private rebuild(): void {
+    if (this.disposed || !this.map) return;
+    const old = this.map;
+    const c = old.getCenter();
+    const camera = { center: [c.lng, c.lat] as [number, number], zoom: old.getZoom() };
+    this.teardown();
+    this.lost = false;
+    this.riskShown = {};
+    this.create(undefined, camera);
+  }
+
+  private teardown(): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
+    this.detachInteraction?.();
+    this.detachInteraction = null;
+    const map = this.map;
+    this.map = null;
+    this.ready = false;
+    if (map) {
+      try {
+        map.remove();
+      } catch {
+        // a map whose context is gone may fail to release GL objects; it is dropped anyway
+      }
+    }
+  }
+
+  private addIcons(): void {
+    const map = this.map;
+    if (!map?.style) return;
+    for (const icon of drawIcons()) {
+      if (map.hasImage(icon.name)) continue;
+      map.addImage(icon.name, { width: icon.width, height: icon.height, data: icon.data }, { pixelRatio: ICON_PIXEL_RATIO });
+    }
+  }
+
+  private usable(): MapLibreMap | null {
+    return this.ready && !this.lost && this.map?.style ? this.map : null;
+  }
+
+  /** Pushes everything the map should show: after load, after a context restore. */
+  private syncAll(): void {
+    const map = this.usable();
+    if (!map) return;
+    for (const [id, json] of this.data) (map.getSource(id) as GeoJSONSource | undefined)?.setData(json as never);
+    // the snapshot may predate the last toggle or scale change: apply the full current state
+    for (const [id, v] of Object.entries(visibilityOf(this.layers))) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
+    this.shownVisibility = visibilityOf(this.layers);
+    for (const c of propertyChanges([], this.specs)) this.applyProperty(map, c);
+    this.applyFilters(map);
+    this.riskShown = {};
+    this.applyRisk();
+    this.pulse.set(this.pulseWanted);
+  }
+
+  setSourceData(id: SourceId, json: Json): void {
+    this.data.set(id, json);
+    (this.usable()?.getSource(id) as GeoJSONSource | undefined)?.setData(json as never);
+  }
+
+  setRisk(record: RiskRecord): void {
+    this.risk = snapshotRisk(record);
+    this.applyRisk();
+  }
+
+  private applyRisk(): void {
+    const map = this.usable();
+    if (!map) return;
+    for (const u of riskUpdates(this.riskShown, this.risk)) map.setFeatureState({ source: SOURCE.grids, id: u.code }, { risk: u.level });
+    this.riskShown = this.risk;
+  }
+
+  setLayers(layers: WallLayers): void {
+    const heatChanged = layers.heat !== this.layers.heat;
+    this.layers = { ...layers };
+    if (heatChanged) this.restyle();
+    const map = this.usable();
+    if (!map) return;
+    for (const [id, v] of visibilityChanges(this.shownVisibility, this.layers)) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
+      this.shownVisibility[id] = v;
+    }
+  }
+
+  setScale(scale: number): void {
+    if (Math.abs(scale - this.scale) < 0.01) return;
+    this.scale = scale;
+    this.pulse.setScale(scale);
+    this.restyle();
+  }
+
+  /** Re-derives the layer properties that depend on scale or heat window; changed ones only. */
+  private restyle(): void {
+    const next = allLayers(this.scale, this.layers.heat);
+    const changes = propertyChanges(this.specs, next);
+    this.specs = next;
+    const map = this.usable();
+    if (map) for (const c of changes) this.applyProperty(map, c);
+  }
+
+  private applyProperty(map: MapLibreMap, c: ReturnType<typeof propertyChanges>[number]): void {
+    if (!map.getLayer(c.layer)) return;
+    if (c.kind === 'layout') map.setLayoutProperty(c.layer, c.name as never, c.value as never);
+    else map.setPaintProperty(c.layer, c.name as never, c.value as never);
+  }
+
+  setDrill(filters: DrillFilters): void {
+    this.filters = filters;
+    const map = this.usable();
+    if (map) this.applyFilters(map);
+  }
+
+  private applyFilters(map: MapLibreMap): void {
+    const f = this.filters;
+    const pairs: [string, unknown][] = [
+      ['mask-district', f.maskDistrict],
+      ['mask-street', f.maskStreet],
+      ['selected-district-line', f.selectedDistrict],
+      ['selected-street-line', f.selectedStreet],
+      ['street-label', f.streetLabels],
+    ];
+    for (const [id, filter] of pairs) if (map.getLayer(id)) map.setFilter(id, filter as never);
+    if (map.getLayer('district-label')) map.setPaintProperty('district-label', 'text-opacity', f.districtLabelOpacity as never);
+  }
+
+  setPulse(state: Partial<PulseState>): void {
+    this.pulseWanted = { ...this.pulseWanted, ...state };
+    if (this.usable()) this.pulse.set(this.pulseWanted);
+  }
+
+  resize(): void {
+    this.usable()?.resize();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.pulse.dispose();
+    this.teardown();
+    this.data.clear();
+  }
+}

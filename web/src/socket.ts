@@ -1,0 +1,203 @@
+/**
+ * The wall's only connection to the hub (and the only io() call): WebSocket transport, protocol
+ * version check, subscribe → snapshot | resume with lastSeq, then deltas, statistics and position
+ * frames into the stores. Reconnection is Socket.IO's own (unbounded, backoff to 10 s); on every
+ * (re)connection the hub says hello and the wall resubscribes, resuming from its last sequence
+ * number when the region is unchanged. Deltas that arrive while a subscription is in flight are
+ * held and replayed after it (the sequence number drops those the snapshot already contains).
+ */
+import { io, type Socket } from 'socket.io-client';
+import { DELTA_EVENTS, PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
+import { LAYERS, type Delta, type SubscribeRequest } from '@shared/schemas/live';
+import { applyDelta, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
+import { useLiveStore } from './stores/live';
+
+export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const SUBSCRIBE_TIMEOUT_MS = 20_000;
+export const RETRY_MS = 3_000;
+export const MAINTENANCE_MS = 60_000;
+/** deltas held while a subscription is in flight; beyond this a fresh snapshot is cheaper */
+export const PENDING_CAP = 20_000;
+
+export interface WallConnection {
+  socket: WallSocket;
+  close(): void;
+}
+
+export interface ConnectOptions {
+  /** for tests: a socket-like object instead of a real connection */
+  socket?: WallSocket;
+  url?: string;
+  /** reload the page this long after the hub turns out to speak another protocol version */
+  reloadAfterMismatchMs?: number;
+  reload?: () => void;
+}
+
+export function createSocket(url?: string): WallSocket {
+  const options = {
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
+    timeout: 10_000,
+  };
+  return url ? io(url, options) : io(options);
+}
+
+export function connectWall(options: ConnectOptions = {}): WallConnection {
+  const live = useLiveStore();
+  const socket = options.socket ?? createSocket(options.url);
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  let token = 0;
+  let pending: { region: string } | null = null;
+  let held: Delta[] = [];
+  let heldOverflow = false;
+
+  function subscribe(region: string, allowResume: boolean): void {
+    if (!socket.connected) return; // hello on the next connection subscribes
+    const t = ++token;
+    pending = { region };
+    held = [];
+    heldOverflow = false;
+    const canResume = allowResume && live.region?.code === region && live.seq !== null;
+    const request: SubscribeRequest = {
+      protocolVersion: PROTOCOL_VERSION,
+      region,
+      layers: [...LAYERS],
+      ...(canResume && live.seq !== null ? { lastSeq: live.seq } : {}),
+    };
+    socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (err, answer) => {
+      if (t !== token) return; // superseded by a newer subscription or a disconnect
+      pending = null;
+      if (err || !answer) {
+        later(RETRY_MS, () => t === token && subscribe(region, allowResume));
+        return;
+      }
+      if (!answer.ok) {
+        live.setProblem({ code: answer.error, message: answer.message });
+        if (answer.error === 'PROTOCOL_MISMATCH') return mismatch();
+        if (answer.error === 'UNKNOWN_REGION' && live.rootCode && region !== live.rootCode) {
+          live.wantedRegion = null;
+          return subscribe(live.rootCode, false);
+        }
+        later(RETRY_MS, () => t === token && subscribe(region, allowResume));
+        return;
+      }
+      applySubscribeResult(answer.data);
+      const replay = held;
+      held = [];
+      if (heldOverflow) return subscribe(region, false);
+      for (const delta of replay) applyDelta(delta);
+    });
+  }
+
+  function mismatch(): void {
+    // A hub that speaks another protocol was upgraded: a reload fetches the wall that matches it.
+    const reload = options.reload ?? (() => location.reload());
+    later(options.reloadAfterMismatchMs ?? 30_000, reload);
+  }
+
+  const onHello = (hello: Hello) => {
+    live.hello(hello);
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      live.setProblem({
+        code: 'PROTOCOL_MISMATCH',
+        message: `hub protocol ${hello.protocolVersion}, wall protocol ${PROTOCOL_VERSION}`,
+      });
+      mismatch();
+      return;
+    }
+    const region = live.targetRegion();
+    if (region) subscribe(region, true);
+  };
+
+  const onDelta = (delta: Delta) => {
+    if (pending) {
+      if (held.length < PENDING_CAP) held.push(delta);
+      else heldOverflow = true;
+      return;
+    }
+    applyDelta(delta);
+  };
+
+  const onStats: ServerToClientEvents['stats:updated'] = (frame) => {
+    if (!pending) applyStatsFrame(frame);
+  };
+  const onPositions: ServerToClientEvents['positions'] = (frame) => {
+    if (!pending) applyPositionsFrame(frame);
+  };
+  const onResync: ServerToClientEvents['resync'] = () => {
+    const region = live.targetRegion();
+    if (region) subscribe(region, false);
+  };
+  const onConnect = () => live.setConnected(true);
+  const onDisconnect = () => {
+    token++; // answers of subscriptions sent on the old connection are void
+    pending = null;
+    held = [];
+    live.setConnected(false);
+  };
+  const onConnectError = () => {
+    live.noteReconnectAttempt();
+    live.setConnected(false);
+  };
+
+  socket.on('hello', onHello);
+  for (const name of DELTA_EVENTS) socket.on(name, onDelta as never);
+  socket.on('stats:updated', onStats);
+  socket.on('positions', onPositions);
+  socket.on('resync', onResync);
+  socket.on('connect', onConnect);
+  socket.on('disconnect', onDisconnect);
+  socket.on('connect_error', onConnectError);
+
+  live.bindTransport({ subscribe: (code) => subscribe(code, false) });
+
+  // Status once a second; a connection that stays silent far beyond the stale limit is replaced.
+  const stopWatchdog = live.startWatchdog();
+  let staleSince: number | null = null;
+  const reviver = setInterval(() => {
+    if (live.status !== 'stale') {
+      staleSince = null;
+      return;
+    }
+    staleSince ??= Date.now();
+    if (Date.now() - staleSince > 60_000 && socket.connected) {
+      staleSince = null;
+      socket.disconnect();
+      socket.connect();
+    }
+  }, 5_000);
+  const housekeeping = setInterval(() => maintain(), MAINTENANCE_MS);
+
+  return {
+    socket,
+    close() {
+      stopWatchdog();
+      clearInterval(reviver);
+      clearInterval(housekeeping);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      live.bindTransport(null);
+      socket.off('hello', onHello);
+      for (const name of DELTA_EVENTS) socket.off(name, onDelta as never);
+      socket.off('stats:updated', onStats);
+      socket.off('positions', onPositions);
+      socket.off('resync', onResync);
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+      socket.off('connect_error', onConnectError);
+      socket.disconnect();
+    },
+  };
+}

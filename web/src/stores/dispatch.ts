@@ -1,0 +1,76 @@
+/**
+ * Routes what the hub sends to the stores, in one place: a snapshot resets every store, a delta
+ * goes to its store once (the live sequence number drops replays and stale deltas), lossy frames
+ * replace figures and positions. socket.ts wires Socket.IO to these functions; tests call them
+ * directly.
+ */
+import type { Delta, Snapshot, StatsFrame, SubscribeResult } from '@shared/schemas/live';
+import { useCamerasStore } from './cameras';
+import { useIncidentsStore } from './incidents';
+import { useLiveStore } from './live';
+import { usePatrolsStore } from './patrols';
+import { useStatsStore } from './stats';
+import { useWallStore } from './wall';
+
+export function applySnapshot(snapshot: Snapshot, clientNow = Date.now()): void {
+  useLiveStore().applySnapshot(snapshot, clientNow);
+  useIncidentsStore().applySnapshot(snapshot);
+  usePatrolsStore().applySnapshot(snapshot);
+  useCamerasStore().applySnapshot(snapshot);
+  useStatsStore().applySnapshot(snapshot);
+}
+
+/** applies a reliable delta; false when it was already reflected (seq not newer) */
+export function applyDelta(delta: Delta, clientNow = Date.now()): boolean {
+  const live = useLiveStore();
+  if (live.seq !== null && delta.seq <= live.seq) return false;
+  const serverNow = live.serverNow(clientNow);
+  switch (delta.type) {
+    case 'incident:reported':
+    case 'incident:updated':
+      useIncidentsStore().applyDelta(delta, serverNow);
+      break;
+    case 'camera:updated':
+      useCamerasStore().applyDelta(delta);
+      break;
+    case 'patrol:updated':
+      usePatrolsStore().applyDelta(delta);
+      break;
+  }
+  live.seq = delta.seq;
+  live.markData(clientNow);
+  useWallStore().considerDelta(delta, serverNow);
+  return true;
+}
+
+export function applySubscribeResult(result: SubscribeResult, clientNow = Date.now()): void {
+  if (result.mode === 'snapshot') {
+    applySnapshot(result.snapshot, clientNow);
+    return;
+  }
+  for (const delta of result.deltas) applyDelta(delta, clientNow);
+  useLiveStore().resumed(result.seq, clientNow);
+}
+
+export function applyStatsFrame(frame: StatsFrame, clientNow = Date.now()): boolean {
+  const live = useLiveStore();
+  const taken = useStatsStore().applyFrame(frame, live.region?.code ?? null);
+  if (taken) live.markData(clientNow);
+  return taken;
+}
+
+export function applyPositionsFrame(frame: ArrayBuffer | ArrayBufferView, clientNow = Date.now()): void {
+  try {
+    usePatrolsStore().applyFrame(frame);
+    useLiveStore().markData(clientNow);
+  } catch (error) {
+    // a malformed or newer-version frame: skip it, the next one replaces it
+    console.warn('positions frame skipped:', error instanceof Error ? error.message : error);
+  }
+}
+
+/** periodic housekeeping: forget what the hub would no longer send in a snapshot */
+export function maintain(clientNow = Date.now()): void {
+  const serverNow = useLiveStore().serverNow(clientNow);
+  useIncidentsStore().prune(serverNow);
+}

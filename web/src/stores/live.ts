@@ -1,0 +1,181 @@
+/**
+ * The connection and what the wall is subscribed to: status, data age, clock offset, sequence
+ * number, the region tree and the label catalogue. The transport (socket.ts) binds itself here so
+ * that drill-down and the tour can call `subscribe(code)` without knowing about Socket.IO.
+ */
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import type { Hello } from '@shared/events';
+import type { Catalog } from '@shared/schemas/catalog';
+import { LAYERS, type Layer, type Snapshot } from '@shared/schemas/live';
+import type { Region } from '@shared/schemas/region';
+import { DEFAULT_CONFIG } from '../config';
+
+export type LiveStatus = 'connecting' | 'live' | 'stale' | 'offline';
+
+export interface LiveTransport {
+  subscribe(regionCode: string): void;
+}
+
+export interface LiveProblem {
+  code: string;
+  message: string;
+}
+
+export const useLiveStore = defineStore('live', () => {
+  const status = ref<LiveStatus>('connecting');
+  const connected = ref(false);
+  /** a subscription is answered and the stores hold its data */
+  const subscribed = ref(false);
+  /** client clock (Date.now()) of the last data that arrived: delta, statistics or positions */
+  const lastDataAt = ref<number | null>(null);
+  /** server clock − client clock */
+  const serverOffsetMs = ref(0);
+  /** last reliable sequence number applied; null before the first snapshot */
+  const seq = ref<number | null>(null);
+  const region = shallowRef<Region | null>(null);
+  /** the subscribed region, its ancestors and descendants; non-reactive, watch regionsVersion */
+  const regions = markRaw(new Map<string, Region>());
+  const regionsVersion = ref(0);
+  const rootCode = ref<string | null>(null);
+  const catalog = shallowRef<Catalog | null>(null);
+  const layers = ref<Layer[]>([...LAYERS]);
+  /** the region the wall wants (survives reconnects); null = the hub's root region */
+  const wantedRegion = ref<string | null>(null);
+  const node = ref<string | null>(null);
+  const problem = shallowRef<LiveProblem | null>(null);
+  /** failed connection attempts since the last success */
+  const reconnectAttempts = ref(0);
+
+  let staleAfterMs = DEFAULT_CONFIG.staleAfterMs;
+  let transport: LiveTransport | null = null;
+
+  function serverNow(clientNow = Date.now()): number {
+    return clientNow + serverOffsetMs.value;
+  }
+
+  /** recompute the status from the facts; called on every event and once a second */
+  function evaluate(clientNow = Date.now()): LiveStatus {
+    let next: LiveStatus;
+    if (!connected.value || !subscribed.value) next = lastDataAt.value === null ? 'connecting' : 'offline';
+    else if (lastDataAt.value === null || clientNow - lastDataAt.value > staleAfterMs) next = 'stale';
+    else next = 'live';
+    if (status.value !== next) status.value = next;
+    return next;
+  }
+
+  function markData(clientNow = Date.now()): void {
+    lastDataAt.value = clientNow;
+    if (status.value !== 'live') evaluate(clientNow);
+  }
+
+  function setConnected(value: boolean, clientNow = Date.now()): void {
+    connected.value = value;
+    if (!value) subscribed.value = false;
+    else reconnectAttempts.value = 0;
+    evaluate(clientNow);
+  }
+
+  function noteReconnectAttempt(): void {
+    reconnectAttempts.value++;
+  }
+
+  function hello(h: Hello, clientNow = Date.now()): void {
+    rootCode.value = h.rootRegion;
+    node.value = h.node;
+    serverOffsetMs.value = h.serverTime - clientNow;
+  }
+
+  function applySnapshot(s: Snapshot, clientNow = Date.now()): void {
+    seq.value = s.seq;
+    region.value = s.region;
+    catalog.value = s.catalog;
+    layers.value = [...s.layers];
+    serverOffsetMs.value = s.serverTime - clientNow;
+    regions.clear();
+    for (const r of s.regions) regions.set(r.code, r);
+    regionsVersion.value++;
+    problem.value = null;
+    subscribed.value = true;
+    markData(clientNow);
+    evaluate(clientNow);
+  }
+
+  /** after a resume: the deltas are applied, the subscription holds again */
+  function resumed(toSeq: number, clientNow = Date.now()): void {
+    if (seq.value === null || toSeq > seq.value) seq.value = toSeq;
+    problem.value = null;
+    subscribed.value = true;
+    markData(clientNow);
+    evaluate(clientNow);
+  }
+
+  function setProblem(p: LiveProblem | null): void {
+    problem.value = p;
+  }
+
+  function configure(opts: { staleAfterMs?: number }): void {
+    if (opts.staleAfterMs) staleAfterMs = opts.staleAfterMs;
+  }
+
+  function bindTransport(t: LiveTransport | null): void {
+    transport = t;
+  }
+
+  /** drill down (or back up): the transport resubscribes and the stores receive a snapshot */
+  function subscribe(regionCode: string): void {
+    wantedRegion.value = regionCode;
+    transport?.subscribe(regionCode);
+  }
+
+  /** the region code to subscribe to now */
+  function targetRegion(): string | null {
+    return wantedRegion.value ?? rootCode.value;
+  }
+
+  function childrenOf(code: string): Region[] {
+    const out: Region[] = [];
+    for (const r of regions.values()) if (r.parentCode === code) out.push(r);
+    return out.sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** one interval re-evaluates the status; returns the function that stops it */
+  function startWatchdog(periodMs = 1000): () => void {
+    const timer = setInterval(() => evaluate(), periodMs);
+    return () => clearInterval(timer);
+  }
+
+  return {
+    status,
+    connected,
+    subscribed,
+    lastDataAt,
+    serverOffsetMs,
+    seq,
+    region,
+    regions,
+    regionsVersion,
+    rootCode,
+    catalog,
+    layers,
+    wantedRegion,
+    node,
+    problem,
+    reconnectAttempts,
+    serverNow,
+    evaluate,
+    markData,
+    setConnected,
+    noteReconnectAttempt,
+    hello,
+    applySnapshot,
+    resumed,
+    setProblem,
+    configure,
+    bindTransport,
+    subscribe,
+    targetRegion,
+    childrenOf,
+    startWatchdog,
+  };
+});

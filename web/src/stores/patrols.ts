@@ -1,0 +1,138 @@
+/**
+ * The patrol roster and its latest positions. Positions arrive as binary frames once a second for
+ * thousands of patrols, so they live in typed arrays indexed by `Patrol.idx` (no object per fix,
+ * nothing for Vue to proxy): `lng`/`lat` (NaN = no fix yet), `status` (index into
+ * PATROL_STATUSES) and `fixAt` (epoch ms). `fixVersion` bumps once per frame, `rosterVersion` when
+ * the roster or a duty status changes.
+ */
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import { readPositionsFrame } from '@shared/binary/positionsFrame';
+import type { Delta, Snapshot } from '@shared/schemas/live';
+import { PATROL_STATUSES, type Patrol, type PatrolStatus } from '@shared/schemas/patrol';
+
+const STATUS_INDEX = new Map<PatrolStatus, number>(PATROL_STATUSES.map((s, i) => [s, i]));
+
+export function statusIndex(status: PatrolStatus): number {
+  return STATUS_INDEX.get(status) ?? 0;
+}
+
+type PatrolDelta = Extract<Delta, { type: 'patrol:updated' }>;
+
+export const usePatrolsStore = defineStore('patrols', () => {
+  /** roster by idx (sparse when idx values have gaps) */
+  const byIdx = shallowRef<(Patrol | undefined)[]>(markRaw([]));
+  const lng = shallowRef(new Float64Array(0));
+  const lat = shallowRef(new Float64Array(0));
+  const status = shallowRef(new Uint8Array(0));
+  const fixAt = shallowRef(new Float64Array(0));
+  const fixVersion = ref(0);
+  const rosterVersion = ref(0);
+  const seq = ref(0);
+  /** frames applied and positions skipped because their idx is not in the roster (diagnostics) */
+  const framesApplied = ref(0);
+  let unknownPositions = 0;
+
+  function allocate(size: number): void {
+    const grow = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T, fill?: number): T => {
+      const next = make(size);
+      if (fill !== undefined) next.fill(fill);
+      next.set(old.subarray(0, Math.min(old.length, size)));
+      return next;
+    };
+    lng.value = grow(lng.value, (n) => new Float64Array(n), NaN);
+    lat.value = grow(lat.value, (n) => new Float64Array(n), NaN);
+    fixAt.value = grow(fixAt.value, (n) => new Float64Array(n), NaN);
+    status.value = grow(status.value, (n) => new Uint8Array(n));
+  }
+
+  function put(p: Patrol): void {
+    const roster = byIdx.value;
+    if (p.idx >= lng.value.length) allocate(Math.max(p.idx + 1, Math.ceil(lng.value.length * 1.5)));
+    roster[p.idx] = p;
+    status.value[p.idx] = statusIndex(p.status);
+    if (p.lng !== null && p.lat !== null) {
+      const newer = !(fixAt.value[p.idx]! > (p.fixAt ?? 0));
+      if (newer) {
+        lng.value[p.idx] = p.lng;
+        lat.value[p.idx] = p.lat;
+        fixAt.value[p.idx] = p.fixAt ?? NaN;
+      }
+    }
+  }
+
+  function applySnapshot(s: Snapshot): void {
+    let size = 0;
+    for (const p of s.patrols) size = Math.max(size, p.idx + 1);
+    byIdx.value = markRaw(new Array<Patrol | undefined>(size));
+    lng.value = new Float64Array(size).fill(NaN);
+    lat.value = new Float64Array(size).fill(NaN);
+    fixAt.value = new Float64Array(size).fill(NaN);
+    status.value = new Uint8Array(size);
+    for (const p of s.patrols) put(p);
+    seq.value = s.seq;
+    rosterVersion.value++;
+    fixVersion.value++;
+  }
+
+  function applyDelta(delta: PatrolDelta): boolean {
+    if (delta.seq <= seq.value) return false;
+    seq.value = delta.seq;
+    put(delta.patrol);
+    rosterVersion.value++;
+    fixVersion.value++;
+    return true;
+  }
+
+  /** applies one positions frame (zero-copy read); returns how many fixes were taken */
+  function applyFrame(buffer: ArrayBuffer | ArrayBufferView): number {
+    const frame = readPositionsFrame(buffer);
+    const roster = byIdx.value;
+    const lngs = lng.value;
+    const lats = lat.value;
+    const statuses = status.value;
+    const times = fixAt.value;
+    let taken = 0;
+    for (let i = 0; i < frame.count; i++) {
+      const idx = frame.idx[i]!;
+      if (idx >= lngs.length || roster[idx] === undefined) {
+        unknownPositions++;
+        continue;
+      }
+      lngs[idx] = frame.lngE6[i]! / 1e6;
+      lats[idx] = frame.latE6[i]! / 1e6;
+      statuses[idx] = frame.status[i]!;
+      times[idx] = (frame.baseTimeSec - frame.ageSec[i]!) * 1000;
+      taken++;
+    }
+    framesApplied.value++;
+    fixVersion.value++;
+    return taken;
+  }
+
+  function patrolStatus(idx: number): PatrolStatus | undefined {
+    if (byIdx.value[idx] === undefined) return undefined;
+    return PATROL_STATUSES[status.value[idx]!];
+  }
+
+  function unknownCount(): number {
+    return unknownPositions;
+  }
+
+  return {
+    byIdx,
+    lng,
+    lat,
+    status,
+    fixAt,
+    fixVersion,
+    rosterVersion,
+    seq,
+    framesApplied,
+    applySnapshot,
+    applyDelta,
+    applyFrame,
+    patrolStatus,
+    unknownCount,
+  };
+});

@@ -1,0 +1,41 @@
+/**
+ * Today's figures for the subscribed region, exactly as the hub computed them (the wall formats,
+ * it never recomputes), and the risk level of each grid. Frames are lossy: the latest replaces the
+ * previous; a frame for another region (late, after a drill-down) or older than the held one is
+ * ignored.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { Snapshot, StatsFrame } from '@shared/schemas/live';
+import type { GridRisk, Statistics } from '@shared/schemas/stats';
+import { offsetFromDayStart } from '../format';
+
+export const useStatsStore = defineStore('stats', () => {
+  const stats = shallowRef<Statistics | null>(null);
+  const risk = shallowRef<GridRisk>({});
+  /** server time the figures were computed at */
+  const at = ref<number | null>(null);
+  const version = ref(0);
+  /** the centre's UTC offset in minutes, read from the day window of the figures */
+  const tzOffsetMinutes = computed(() => offsetFromDayStart(stats.value?.window.from));
+
+  function applySnapshot(s: Snapshot): void {
+    stats.value = s.stats;
+    risk.value = s.risk;
+    at.value = s.stats ? s.serverTime : null;
+    version.value++;
+  }
+
+  /** returns false when the frame was ignored */
+  function applyFrame(frame: StatsFrame, regionCode: string | null): boolean {
+    if (regionCode !== null && frame.regionCode !== regionCode) return false;
+    if (at.value !== null && frame.at < at.value) return false;
+    stats.value = frame.stats;
+    risk.value = frame.risk;
+    at.value = frame.at;
+    version.value++;
+    return true;
+  }
+
+  return { stats, risk, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
+});
