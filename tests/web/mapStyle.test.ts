@@ -83,10 +83,13 @@ describe('the style is valid', () => {
 });
 
 describe('wall scale', () => {
-  it('changes only size properties when the scale changes', () => {
+  it('changes only sizes and zoom curves when the scale changes', () => {
     const changes = propertyChanges(allLayers(1, 'today'), allLayers(2, 'today'));
     expect(changes.length).toBeGreaterThan(0);
-    for (const c of changes) expect(c.name).toMatch(/size|width|radius|blur|padding|halo/);
+    for (const c of changes) {
+      const zoomCurve = JSON.stringify(c.value).includes('["zoom"]');
+      expect(zoomCurve || /size|width|radius|blur|padding|halo/.test(c.name), `${c.layer} ${c.name}`).toBe(true);
+    }
     expect(changes.some((c) => c.layer === 'district-label' && c.name === 'text-size')).toBe(true);
   });
 

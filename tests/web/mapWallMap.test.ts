@@ -26,6 +26,7 @@ const fake = vi.hoisted(() => {
     readonly layout: [string, string, unknown][] = [];
     readonly paint: [string, string, unknown][] = [];
     readonly filters: [string, unknown][] = [];
+    readonly zoomRanges: [string, number, number][] = [];
     readonly flights: unknown[] = [];
     removed = false;
     resized = 0;
@@ -76,6 +77,9 @@ const fake = vi.hoisted(() => {
     }
     setPaintProperty(id: string, name: string, value: unknown): void {
       this.paint.push([id, name, value]);
+    }
+    setLayerZoomRange(id: string, min: number, max: number): void {
+      this.zoomRanges.push([id, min, max]);
     }
     setFilter(id: string, filter: unknown): void {
       this.filters.push([id, filter]);
@@ -153,6 +157,7 @@ function make() {
     scale: 1,
     layers: { ...DEFAULT_LAYERS },
     drillLevel: () => 'district',
+    zoomShift: () => 0,
     onHover: () => {},
     onClick: () => {},
     onStatus: (s) => statuses.push(s),
@@ -210,6 +215,17 @@ describe('WallMap', () => {
     const before = map.layout.length;
     wallMap.setLayers({ ...DEFAULT_LAYERS, patrols: false });
     expect(map.layout.slice(before)).toEqual([['patrols', 'visibility', 'none']]);
+  });
+
+  it('moves zoom ranges and sizes, not the style, when the wall scale changes', () => {
+    const { wallMap, map } = make();
+    map.fire('load');
+    const paints = map.paint.length;
+    wallMap.setScale(2);
+    expect(map.zoomRanges).toContainEqual(['street-label', 10.6, 24]);
+    expect(map.paint.length).toBeGreaterThan(paints);
+    expect(FakeMap.instances).toHaveLength(1);
+    expect(wallMap.zoomFor(14.5)).toBe(15.5);
   });
 
   it('waits out a lost context, then puts data and feature-state back', () => {

@@ -52,8 +52,9 @@ describe('figures are the hub’s figures', () => {
     expect(seriesOf(buildIntakeByCategoryOption(bars, ctx))[0]!.data).toEqual([40, 12, 5, 0]);
   });
 
-  it('hourly trend: byHour on a 24-hour axis of the centre’s clock, the rest empty', () => {
-    const s = hourlySeries(stats, 480);
+  it('hourly trend without seven-day figures: today’s byHour on a 00–23 axis, the rest empty', () => {
+    const s = hourlySeries(stats, null, 480);
+    expect(s.mode).toBe('today');
     expect(s.labels).toHaveLength(24);
     expect(s.labels[0]).toBe('00');
     expect(s.labels[23]).toBe('23');
@@ -61,7 +62,29 @@ describe('figures are the hub’s figures', () => {
     expect(s.values.slice(11).every((v) => v === null)).toBe(true);
     expect(s.current).toBe(10);
     expect(s.peak).toEqual({ index: 8, value: 12 });
-    expect(seriesOf(buildHourlyTrendOption(s, ctx))[0]!.data).toEqual(s.values);
+    const [, complete, filling] = seriesOf(buildHourlyTrendOption(s, ctx));
+    // the current hour (still filling) is drawn dashed from the hour before
+    expect(complete!.data).toEqual(s.values.map((v, i) => (i === 10 ? null : v)));
+    expect(filling!.data.slice(9, 11)).toEqual([9, 7]);
+    expect(filling!.data.filter((v) => v !== null)).toHaveLength(2);
+  });
+
+  it('rolling 24-hour trend: the last 24 of the 168 weekly buckets, the day before dashed', () => {
+    const byHour = Array.from({ length: 168 }, (_, i) => i);
+    const from = Date.UTC(2026, 10, 18, 3); // 11:00 in Ningbo, seven days before the current hour
+    const week = statistics({ window: { from, to: from + 168 * 3_600_000 }, intake: { ...stats.intake, byHour } });
+    const s = hourlySeries(stats, week, 480);
+    expect(s.mode).toBe('rolling');
+    expect(s.values).toEqual(byHour.slice(144));
+    expect(s.previous).toEqual(byHour.slice(120, 144));
+    expect(s.labels[23]).toBe('10'); // the current hour: 10:00–11:00 on the centre's clock
+    expect(s.labels[0]).toBe('11');
+    expect(s.current).toBe(23);
+    expect(s.peak).toEqual({ index: 23, value: 167 });
+    const [previous, complete, filling] = seriesOf(buildHourlyTrendOption(s, ctx));
+    expect(previous!.data).toEqual(byHour.slice(120, 144));
+    expect(complete!.data).toEqual([...byHour.slice(144, 167), null]);
+    expect(filling!.data.slice(22)).toEqual([166, 167]);
   });
 
   it('ranking rows in rank order with the hub’s score and rates', () => {

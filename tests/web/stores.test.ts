@@ -160,6 +160,16 @@ describe('lossy streams', () => {
     expect(stats.stats?.registered).toBe(49);
   });
 
+  it('the seven-day figures travel with the snapshot and the frames', () => {
+    applySnapshot(snapshot({ week: statistics({ registered: 700 }) }), T0);
+    const stats = useStatsStore();
+    expect(stats.week?.registered).toBe(700);
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics({ registered: 701 }), risk: {} }, T0);
+    expect(stats.week?.registered).toBe(701);
+    applyStatsFrame({ at: T0 + 4000, regionCode: '330200', stats: statistics(), risk: {} }, T0);
+    expect(stats.week?.registered).toBe(701); // a frame without them keeps the last ones
+  });
+
   it('the centre offset is read from the day window of the figures', () => {
     applySnapshot(snapshot(), T0);
     expect(useStatsStore().tzOffsetMinutes).toBe(480);

@@ -28,7 +28,7 @@ export function riskOpacityExpression(dim = 1): Expr {
 }
 
 /** How much the risk fill fades while the heat map is on. */
-export const RISK_DIM_UNDER_HEAT = 0.55;
+export const RISK_DIM_UNDER_HEAT = 0.72;
 
 export function basemapLayers(scale: number, heatOn = false): LayerSpec[] {
   const s = (stops: number[]) => zoomed(...scaled(scale, stops));
@@ -99,18 +99,18 @@ export function basemapLayers(scale: number, heatOn = false): LayerSpec[] {
       id: 'risk-line',
       type: 'line',
       source: SOURCE.grids,
-      minzoom: 8.5,
+      minzoom: 7.5,
       paint: {
         'line-color': riskColorExpression() as never,
-        'line-width': s([8.5, 0.6, 12, 1.6, 15, 3]) as never,
+        'line-width': s([7.5, 0.5, 9, 0.8, 12, 1.6, 15, 3]) as never,
         'line-opacity': [
           'interpolate',
           ['linear'],
           ['zoom'],
-          8.5,
+          7.5,
           0,
-          9.5,
-          ['*', heatOn ? 0.6 : 1, ['match', ['coalesce', ['feature-state', 'risk'], 0], 4, 0.95, 3, 0.85, 2, 0.7, 1, 0.45, 0]],
+          8.5,
+          ['*', heatOn ? 0.7 : 1, ['match', ['coalesce', ['feature-state', 'risk'], 0], 4, 0.95, 3, 0.85, 2, 0.7, 1, 0.45, 0]],
         ] as never,
       },
     },

@@ -61,6 +61,8 @@ export function pickTarget(features: readonly Pick<MapGeoJSONFeature, 'layer' | 
 export interface InteractionOptions {
   /** the level whose regions a click would open (district at city level …), null: none */
   drillLevel(): RegionLevel | null;
+  /** how far the wall scale moves the zoom levels (zoomShift.ts) */
+  zoomShift(): number;
   onHover(target: HitTarget | null, at: HitPoint): void;
   onClick(target: HitTarget | null, at: HitPoint): void;
 }
@@ -75,7 +77,7 @@ export function attachInteraction(map: MapLibreMap, opts: InteractionOptions): (
   const queryAt = (p: HitPoint): HitTarget | null => {
     // markers within a few pixels (a finger is not a mouse), else the region right under the point
     const pad = 5;
-    const markers = pointerLayers(map.getZoom()).filter(visible);
+    const markers = pointerLayers(map.getZoom() - opts.zoomShift()).filter(visible);
     const hits = markers.length
       ? map.queryRenderedFeatures(
           [

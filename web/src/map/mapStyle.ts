@@ -11,6 +11,7 @@ import { patrolLayers } from './patrolLayer';
 import { visibilityOf, type WallLayers } from './layerVisibility';
 import { sourceSpecs } from './sources';
 import type { LayerSpec, StyleSpec } from './mapTypes';
+import { shiftLayerZooms, zoomShift } from './zoomShift';
 
 export interface StyleOptions {
   /** size multiplier of every line, text and marker (1 on 1920×1080) */
@@ -18,8 +19,12 @@ export interface StyleOptions {
   layers: WallLayers;
 }
 
-/** Layers bottom to top. */
+/** Layers bottom to top, their zoom stops moved by the wall scale (zoomShift.ts). */
 export function allLayers(scale: number, heat: HeatWindow): LayerSpec[] {
+  return shiftLayerZooms(layersAt(scale, heat), zoomShift(scale));
+}
+
+function layersAt(scale: number, heat: HeatWindow): LayerSpec[] {
   return [
     ...basemapLayers(scale, heat !== 'off'),
     ...heatLayers(scale, heat),
@@ -48,6 +53,17 @@ export function buildStyle(opts: StyleOptions): StyleSpec {
 }
 
 type Props = Record<string, unknown>;
+
+/** Layers whose zoom range differs between two builds (after the wall scale changed). */
+export function zoomRangeChanges(before: readonly LayerSpec[], after: readonly LayerSpec[]): { layer: string; minzoom: number; maxzoom: number }[] {
+  const old = new Map(before.map((l) => [l.id, l]));
+  return after
+    .filter((l) => {
+      const p = old.get(l.id);
+      return !p || p.minzoom !== l.minzoom || p.maxzoom !== l.maxzoom;
+    })
+    .map((l) => ({ layer: l.id, minzoom: l.minzoom ?? 0, maxzoom: l.maxzoom ?? 24 }));
+}
 
 /**
  * The layout and paint properties that differ between two builds of the same layers (e.g. after

@@ -61,11 +61,11 @@ export function severityStyle(severity: number): SeverityStyle {
 
 /** The five-colour risk map (五色图) uses the colours every command centre knows by name. */
 export const RISK_STYLES = [
-  { level: 0, label: '低', name: '绿', color: '#2fbf71', opacity: 0.1 },
-  { level: 1, label: '较低', name: '蓝', color: '#3a8dff', opacity: 0.26 },
-  { level: 2, label: '一般', name: '黄', color: '#f5d423', opacity: 0.34 },
-  { level: 3, label: '较高', name: '橙', color: '#ff8a1f', opacity: 0.44 },
-  { level: 4, label: '高', name: '红', color: '#ff2e3f', opacity: 0.55 },
+  { level: 0, label: '低', name: '绿', color: '#2fbf71', opacity: 0.12 },
+  { level: 1, label: '较低', name: '蓝', color: '#3a8dff', opacity: 0.3 },
+  { level: 2, label: '一般', name: '黄', color: '#f5d423', opacity: 0.42 },
+  { level: 3, label: '较高', name: '橙', color: '#ff8a1f', opacity: 0.52 },
+  { level: 4, label: '高', name: '红', color: '#ff2e3f', opacity: 0.62 },
 ] as const;
 
 /** Statuses drawn on the map; patrols off duty are not shown (positions serve dispatch only). */

@@ -55,14 +55,20 @@ export class Pulse {
     if (this.disposed) return;
     if (t - this.last >= FRAME_MS) {
       this.last = t;
-      this.draw(t);
+      try {
+        this.draw(t);
+      } catch {
+        // the style is being replaced (context restore, rebuild): skip the frame
+      }
     }
     if (this.active.incidents || this.active.cameras || this.active.focus) this.frame = requestAnimationFrame(this.tick);
   };
 
   private draw(t: number): void {
+    // not isStyleLoaded(): it is false while any source re-tiles (patrols do every second),
+    // which would make the pulse stutter
     const map = this.getMap();
-    if (!map || !map.style || !map.isStyleLoaded()) return;
+    if (!map?.style) return;
     const phase = (t % PERIOD_MS) / PERIOD_MS;
     const s = this.scale;
     if (this.active.incidents && map.getLayer('incident-pulse')) {

@@ -6,7 +6,8 @@
 import { Map as MapLibreMap, setWorkerUrl, getWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { allLayers, buildStyle, propertyChanges } from './mapStyle';
+import { allLayers, buildStyle, propertyChanges, zoomRangeChanges } from './mapStyle';
+import { shiftExpression, zoomShift } from './zoomShift';
 import { SOURCE, type SourceId } from './sources';
 import { drawIcons, ICON_PIXEL_RATIO } from './icons';
 import { visibilityChanges, visibilityOf, type Visibility, type WallLayers } from './layerVisibility';
@@ -75,7 +76,7 @@ export class WallMap {
       style: buildStyle({ scale: this.scale, layers: this.layers }),
       ...(camera ? { center: camera.center, zoom: camera.zoom } : bounds ? { bounds, fitBoundsOptions: { padding: 24 } } : { center: [121.55, 29.87], zoom: 8 }),
       minZoom: 5,
-      maxZoom: 18,
+      maxZoom: 19,
       attributionControl: false,
       dragRotate: false,
       pitchWithRotate: false,
@@ -94,6 +95,8 @@ export class WallMap {
       if (this.disposed || this.map !== map) return;
       this.addIcons();
       this.ready = true;
+      // For the end-to-end tests and an engineer at the wall's devtools (read-only use).
+      (window as unknown as { __wallMap?: MapLibreMap }).__wallMap = map;
       this.syncAll();
       this.detachInteraction = attachInteraction(map, this.opts);
       this.opts.onStatus('ready');
@@ -177,6 +180,7 @@ export class WallMap {
     for (const [id, v] of Object.entries(visibilityOf(this.layers))) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
     this.shownVisibility = visibilityOf(this.layers);
     for (const c of propertyChanges([], this.specs)) this.applyProperty(map, c);
+    for (const r of zoomRangeChanges([], this.specs)) if (map.getLayer(r.layer)) map.setLayerZoomRange(r.layer, r.minzoom, r.maxzoom);
     this.applyFilters(map);
     this.riskShown = {};
     this.applyRisk();
@@ -223,9 +227,19 @@ export class WallMap {
   private restyle(): void {
     const next = allLayers(this.scale, this.layers.heat);
     const changes = propertyChanges(this.specs, next);
+    const ranges = zoomRangeChanges(this.specs, next);
     this.specs = next;
     const map = this.usable();
-    if (map) for (const c of changes) this.applyProperty(map, c);
+    if (!map) return;
+    for (const c of changes) this.applyProperty(map, c);
+    for (const r of ranges) if (map.getLayer(r.layer)) map.setLayerZoomRange(r.layer, r.minzoom, r.maxzoom);
+    // the drill filters carry a zoom expression (district label fade) built for the old scale
+    this.applyFilters(map);
+  }
+
+  /** Zoom levels move by log2(scale) on big walls: what 14.5 means on 1920×1080. */
+  zoomFor(designZoom: number): number {
+    return designZoom + zoomShift(this.scale);
   }
 
   private applyProperty(map: MapLibreMap, c: ReturnType<typeof propertyChanges>[number]): void {
@@ -250,7 +264,8 @@ export class WallMap {
       ['street-label', f.streetLabels],
     ];
     for (const [id, filter] of pairs) if (map.getLayer(id)) map.setFilter(id, filter as never);
-    if (map.getLayer('district-label')) map.setPaintProperty('district-label', 'text-opacity', f.districtLabelOpacity as never);
+    const opacity = shiftExpression(f.districtLabelOpacity, zoomShift(this.scale));
+    if (map.getLayer('district-label')) map.setPaintProperty('district-label', 'text-opacity', opacity as never);
   }
 
   setPulse(state: Partial<PulseState>): void {
@@ -264,6 +279,8 @@ export class WallMap {
 
   dispose(): void {
     this.disposed = true;
+    const w = window as unknown as { __wallMap?: MapLibreMap };
+    if (w.__wallMap === this.map) delete w.__wallMap;
     this.pulse.dispose();
     this.teardown();
     this.data.clear();
