@@ -26,6 +26,7 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
   let main: WatchedPage;
   /** console errors allowed only while the hub is deliberately down */
   let outage = false;
+  let fontAt1080 = 0;
   const outageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -47,22 +48,32 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
 
   async function openWall(page: Page): Promise<void> {
     await page.goto(hub.url, { waitUntil: 'domcontentloaded' });
-    await page.waitForFunction(() => (window as unknown as { __wallMap?: { loaded(): boolean } }).__wallMap?.loaded() === true, null, { timeout: 60_000 });
+    await page.waitForFunction(() => !!(window as unknown as { __wallMap?: unknown }).__wallMap, null, { timeout: 90_000 });
     // the live state: snapshot applied, first figures on screen
     await page.waitForFunction(() => document.body.innerText.includes('实时'), null, { timeout: 30_000 });
     await page.evaluate(() => document.fonts.ready);
     await waitMapIdle(page);
   }
 
-  function waitMapIdle(page: Page): Promise<void> {
-    return page.evaluate(
-      () =>
-        new Promise<void>((resolve) => {
-          const map = (window as unknown as { __wallMap: { loaded(): boolean; once(e: string, f: () => void): void; areTilesLoaded(): boolean; isMoving(): boolean } }).__wallMap;
-          if (!map.isMoving() && map.loaded()) setTimeout(resolve, 500);
-          else map.once('idle', () => resolve());
-        }),
+  /**
+   * Waits until the map has drawn its style and sources. The wall never stops animating (pulses,
+   * moving patrols), so MapLibre's `idle` may not come: poll for a loaded style at rest instead.
+   */
+  async function waitMapIdle(page: Page): Promise<void> {
+    await page.waitForFunction(
+      () => {
+        const map = (window as unknown as { __wallMap?: { isStyleLoaded(): boolean; isMoving(): boolean; areTilesLoaded(): boolean } }).__wallMap;
+        return !!map && map.isStyleLoaded() && !map.isMoving() && map.areTilesLoaded();
+      },
+      null,
+      { timeout: 90_000, polling: 250 },
     );
+    await page.waitForTimeout(800);
+  }
+
+  /** the rendered font size of the headline KPI, in CSS pixels */
+  function kpiFontPx(page: Page): Promise<number> {
+    return page.locator('[data-kpi="reported"] [data-value]').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   }
 
   async function rootStats(): Promise<Statistics> {
@@ -97,6 +108,8 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
         { timeout: 20_000, interval: 1000 },
       )
       .toBe(true);
+    fontAt1080 = await kpiFontPx(page);
+    expect(fontAt1080).toBeGreaterThanOrEqual(40); // readable from across the room
     await page.waitForTimeout(1500); // let the number tweens settle for the picture
     await page.screenshot({ path: `${shots}wall-1920x1080.png` });
   });
@@ -107,21 +120,21 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
       await openWall(big.page);
       await big.page.waitForTimeout(2000);
       await big.page.screenshot({ path: `${shots}wall-3840x2160.png` });
-      // crisp, not scaled: the map canvas is drawn at the screen's size, not a scaled-up 1080p one
+      // crisp, not scaled: text and map are laid out at the screen's real size (twice 1080p),
+      // not a 1080p page blown up by a CSS transform
+      expect(await kpiFontPx(big.page)).toBeCloseTo(2 * fontAt1080, 0);
       const canvas = await big.page.evaluate(() => {
         const c = document.querySelector('.maplibregl-canvas') as HTMLCanvasElement;
         return { width: c.width, cssWidth: c.getBoundingClientRect().width };
       });
       expect(canvas.width).toBeGreaterThan(1500);
       expect(canvas.width).toBe(Math.round(canvas.cssWidth));
-      const noTransform = await big.page.evaluate(() => [...document.querySelectorAll('body *')].every((el) => !getComputedStyle(el).transform.startsWith('matrix(') || !/matrix\((?:2|1\.\d|3)/.test(getComputedStyle(el).transform)));
-      expect(noTransform).toBe(true);
       expect(big.consoleErrors).toEqual([]);
       expect(big.foreignRequests).toEqual([]);
     } finally {
       await big.page.context().close();
     }
-  });
+  }, 240_000);
 
   it('shows an incident pushed through the API on the map and in the ticker', async () => {
     const { page } = main;
