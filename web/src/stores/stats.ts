@@ -1,6 +1,6 @@
 /**
- * Today's figures for the subscribed region, exactly as the hub computed them (the wall formats,
- * it never recomputes), and the risk level of each grid. Frames are lossy: the latest replaces the
+ * Today's figures for the subscribed region and those of the rolling last seven days, exactly as
+ * the hub computed them (the wall formats, it never recomputes), and the risk level of each grid. Frames are lossy: the latest replaces the
  * previous; a frame for another region (late, after a drill-down) or older than the held one is
  * ignored.
  */
@@ -11,7 +11,10 @@ import type { GridRisk, Statistics } from '@shared/schemas/stats';
 import { offsetFromDayStart } from '../format';
 
 export const useStatsStore = defineStore('stats', () => {
+  /** today, from the centre's local midnight */
   const stats = shallowRef<Statistics | null>(null);
+  /** the last seven days in whole hours (168 hourly buckets, the last one the current hour) */
+  const week = shallowRef<Statistics | null>(null);
   const risk = shallowRef<GridRisk>({});
   /** server time the figures were computed at */
   const at = ref<number | null>(null);
@@ -21,6 +24,7 @@ export const useStatsStore = defineStore('stats', () => {
 
   function applySnapshot(s: Snapshot): void {
     stats.value = s.stats;
+    week.value = s.week ?? null;
     risk.value = s.risk;
     at.value = s.stats ? s.serverTime : null;
     version.value++;
@@ -31,11 +35,12 @@ export const useStatsStore = defineStore('stats', () => {
     if (regionCode !== null && frame.regionCode !== regionCode) return false;
     if (at.value !== null && frame.at < at.value) return false;
     stats.value = frame.stats;
+    if (frame.week) week.value = frame.week;
     risk.value = frame.risk;
     at.value = frame.at;
     version.value++;
     return true;
   }
 
-  return { stats, risk, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
+  return { stats, week, risk, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
 });

@@ -1,7 +1,8 @@
 /**
- * Intake per hour over today: the hub's byHour buckets (oldest first, one per hour since the
- * centre's midnight) on a fixed 24-hour axis; hours still to come stay empty, the current hour
- * (still filling) is marked.
+ * The rolling 24-hour trend: the last 24 hourly buckets of the hub's seven-day figures
+ * (week.intake.byHour, oldest first, the last one the current hour, still filling), with the 24
+ * hours before them as a dim dashed line for comparison. Without the seven-day figures it falls
+ * back to today's buckets on a 00–23 axis. Labels are hours of the centre's clock.
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { Statistics } from '@shared/schemas/stats';
@@ -10,36 +11,79 @@ import { COLOR, FONT_SIZE } from '../../layouts/tokens';
 import { CALM_ANIMATION, px, text, type ChartContext } from '../shared/chartKit';
 
 export const HOUR_MS = 3_600_000;
+const SLOTS = 24;
 
 export interface HourlySeries {
-  /** axis labels "00" … "23" (hour of the centre's clock) */
+  /** 'rolling' = last 24 h from the seven-day figures; 'today' = since midnight */
+  mode: 'rolling' | 'today';
+  /** axis labels: hour of the centre's clock, "00" … "23" */
   labels: string[];
-  /** byHour as the hub sent it, padded with null to the end of the day */
+  /** the hub's buckets, null where the hour has not come yet (today mode) */
   values: (number | null)[];
-  /** index of the latest bucket (the current hour), -1 without data */
+  /** the same hours one day earlier (rolling mode), else empty */
+  previous: (number | null)[];
+  /** index of the current (still filling) hour, -1 without data */
   current: number;
   peak: { index: number; value: number } | null;
 }
 
-export function hourlySeries(stats: Statistics | null, tzOffsetMinutes: number, slots = 24): HourlySeries {
-  const byHour = stats?.intake.byHour ?? [];
-  const from = stats?.window.from ?? null;
-  const n = Math.max(slots, byHour.length);
-  const labels: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const hour = from === null ? i % 24 : centreTime(from + i * HOUR_MS, tzOffsetMinutes).hour;
-    labels.push(String(hour).padStart(2, '0'));
-  }
-  const values: (number | null)[] = labels.map((_, i) => (i < byHour.length ? byHour[i]! : null));
+const hourLabel = (ms: number, tz: number) => String(centreTime(ms, tz).hour).padStart(2, '0');
+
+function peakOf(values: readonly (number | null)[]): HourlySeries['peak'] {
   let peak: HourlySeries['peak'] = null;
-  byHour.forEach((v, i) => {
-    if (v > 0 && (peak === null || v > peak.value)) peak = { index: i, value: v };
+  values.forEach((v, i) => {
+    if (v !== null && v > 0 && (peak === null || v > peak.value)) peak = { index: i, value: v };
   });
-  return { labels, values, current: byHour.length - 1, peak };
+  return peak;
+}
+
+export function hourlySeries(today: Statistics | null, week: Statistics | null, tzOffsetMinutes: number): HourlySeries {
+  const buckets = week?.intake.byHour ?? [];
+  if (week && buckets.length >= SLOTS) {
+    const start = buckets.length - SLOTS;
+    const values = buckets.slice(start);
+    const previous = buckets.length >= 2 * SLOTS ? buckets.slice(start - SLOTS, start) : [];
+    const labels = values.map((_, i) => hourLabel(week.window.from + (start + i) * HOUR_MS, tzOffsetMinutes));
+    return { mode: 'rolling', labels, values, previous, current: SLOTS - 1, peak: peakOf(values) };
+  }
+  const byHour = today?.intake.byHour ?? [];
+  const from = today?.window.from ?? null;
+  const n = Math.max(SLOTS, byHour.length);
+  const labels: string[] = [];
+  for (let i = 0; i < n; i++) labels.push(from === null ? String(i % 24).padStart(2, '0') : hourLabel(from + i * HOUR_MS, tzOffsetMinutes));
+  const values = labels.map((_, i) => (i < byHour.length ? byHour[i]! : null));
+  return { mode: 'today', labels, values, previous: [], current: byHour.length - 1, peak: peakOf(values) };
+}
+
+/**
+ * The current hour is still filling: drawn as a dashed segment from the hour before, so that a
+ * low count a few minutes into the hour does not read as a collapse. Returns [complete, filling].
+ */
+export function splitCurrentHour(series: HourlySeries): [(number | null)[], (number | null)[]] {
+  const c = series.current;
+  if (c < 1) return [series.values, series.values.map(() => null)];
+  const complete = series.values.map((v, i) => (i === c ? null : v));
+  const filling = series.values.map((v, i) => (i === c || i === c - 1 ? v : null));
+  return [complete, filling];
 }
 
 export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext): EChartsCoreOption {
   const current = series.current;
+  const [complete, filling] = splitCurrentHour(series);
+  const marker = {
+    showSymbol: true,
+    symbol: 'circle',
+    symbolSize: (_v: unknown, p: { dataIndex: number }) => (p.dataIndex === current ? px(ctx, 12) : 0),
+    itemStyle: { color: COLOR.teal, borderColor: COLOR.bg, borderWidth: px(ctx, 2) },
+    label: {
+      show: true,
+      // a point on the y axis (first hour of the day) is labelled to its right
+      position: current === 0 ? 'right' : 'top',
+      distance: px(ctx, 6),
+      formatter: (p: { dataIndex: number; value: number | null }) => (p.dataIndex === current && p.value !== null ? String(p.value) : ''),
+      ...text(ctx, FONT_SIZE.body, COLOR.text, 600),
+    },
+  };
   return {
     ...CALM_ANIMATION,
     grid: { left: px(ctx, 6), right: px(ctx, 14), top: px(ctx, 30), bottom: px(ctx, 4), containLabel: true },
@@ -60,14 +104,21 @@ export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext):
     },
     series: [
       {
+        id: 'previous',
+        type: 'line',
+        smooth: 0.35,
+        showSymbol: false,
+        silent: true,
+        lineStyle: { color: 'rgba(158, 193, 232, 0.45)', width: px(ctx, 2), type: [px(ctx, 6), px(ctx, 5)] },
+        z: 1,
+        data: series.previous,
+      },
+      {
         id: 'byHour',
         type: 'line',
         smooth: 0.35,
         connectNulls: false,
-        showSymbol: true,
-        symbol: 'circle',
-        symbolSize: (_v: unknown, p: { dataIndex: number }) => (p.dataIndex === current ? px(ctx, 12) : 0),
-        itemStyle: { color: COLOR.teal, borderColor: COLOR.bg, borderWidth: px(ctx, 2) },
+        ...(current === 0 ? marker : { showSymbol: false }),
         lineStyle: { color: COLOR.teal, width: px(ctx, 3), shadowColor: 'rgba(56, 198, 165, 0.5)', shadowBlur: px(ctx, 10) },
         areaStyle: {
           color: {
@@ -82,15 +133,17 @@ export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext):
             ],
           },
         },
-        label: {
-          show: true,
-          // at the first hour of the day the point sits on the y axis: label it to the right
-          position: current === 0 ? 'right' : 'top',
-          distance: px(ctx, 6),
-          formatter: (p: { dataIndex: number; value: number | null }) => (p.dataIndex === current && p.value !== null ? String(p.value) : ''),
-          ...text(ctx, FONT_SIZE.body, COLOR.text, 600),
-        },
-        data: series.values,
+        z: 2,
+        data: complete,
+      },
+      {
+        id: 'filling',
+        type: 'line',
+        connectNulls: false,
+        ...marker,
+        lineStyle: { color: COLOR.teal, width: px(ctx, 3), type: [px(ctx, 5), px(ctx, 4)] },
+        z: 3,
+        data: filling,
       },
     ],
   };
