@@ -33,6 +33,8 @@ export interface AppDeps {
   log: Logger;
   clock?: () => number;
   nodeId?: string;
+  /** the command centre's name, sent to walls in hello */
+  centreName?: string;
   tzOffsetMinutes?: number;
   resumeBuffer?: number;
   memoryDays?: number;
@@ -103,7 +105,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   web.use(errorHandler(deps.log));
 
-  const detachGateway = attachLiveGateway(io, hub, views, nodeId, deps.log);
+  const detachGateway = attachLiveGateway(io, hub, views, { nodeId, centreName: deps.centreName ?? '社会治理指挥中心' }, deps.log);
   const stopLoops = startBroadcastLoops(io, hub, views, { positionTickMs: deps.positionTickMs ?? 1000, statsIntervalMs: deps.statsIntervalMs ?? 2000 }, deps.log);
   const stopMaintenance = startMaintenance(
     hub,

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     catalog: defaultCatalog(),
     log,
     nodeId: config.NODE_ID,
+    centreName: config.CENTRE_NAME,
     tzOffsetMinutes: config.TZ_OFFSET_MINUTES,
     resumeBuffer: config.RESUME_BUFFER,
     memoryDays: config.MEMORY_DAYS,

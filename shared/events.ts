@@ -6,7 +6,7 @@
  */
 import type { ErrorCode } from './errors';
 import type { Incident, IncidentCommand, NewIncident } from './schemas/incident';
-import type { Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
+import type { AlarmRaised, Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
 export const PROTOCOL_VERSION = 1;
@@ -21,6 +21,8 @@ export interface Hello {
   node: string;
   /** code of the top region this hub manages (subscribe to it to see everything) */
   rootRegion: string;
+  /** the command centre's name, for the wall's header */
+  centreName: string;
 }
 
 type DeltaOf<T extends Delta['type']> = Extract<Delta, { type: T }>;
@@ -31,6 +33,8 @@ export interface ServerToClientEvents {
   'incident:updated': (delta: DeltaOf<'incident:updated'>) => void;
   'camera:updated': (delta: DeltaOf<'camera:updated'>) => void;
   'patrol:updated': (delta: DeltaOf<'patrol:updated'>) => void;
+  /** a serious incident (severity >= ALARM_MIN_SEVERITY) was just reported in the client's alarm region */
+  'alarm:raised': (alarm: AlarmRaised) => void;
   /** volatile: the latest figures for the subscribed region */
   'stats:updated': (frame: StatsFrame) => void;
   /** volatile: binary frame of the latest fixes since the last tick (shared/binary/positionsFrame.ts) */

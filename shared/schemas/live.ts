@@ -18,6 +18,12 @@ export const SubscribeRequest = z.object({
   layers: z.array(Layer).min(1).max(LAYERS.length),
   /** the last reliable sequence number this client applied; asks to resume instead of a snapshot */
   lastSeq: z.number().int().min(0).optional(),
+  /**
+   * also receive `alarm:raised` for serious new incidents anywhere in this region (default: the
+   * subscribed region). A touring wall shows one district at a time but must not miss an alarm
+   * elsewhere in its home region.
+   */
+  alarmRegion: RegionCode.optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
@@ -54,7 +60,7 @@ export const Snapshot = z.object({
    * the last seven days up to now, in whole hours (168 hourly buckets, the last one the current
    * hour): rankings and the rolling 24-hour trend read from it; null without the stats layer
    */
-  week: Statistics.nullable().optional(),
+  week: Statistics.nullable(),
   risk: GridRisk,
 });
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -66,6 +72,13 @@ export const SubscribeResult = z.discriminatedUnion('mode', [
 ]);
 export type SubscribeResult = z.infer<typeof SubscribeResult>;
 
+/** Incidents of this severity or more raise `alarm:raised` when they are reported. */
+export const ALARM_MIN_SEVERITY = 3;
+
+/** A serious incident was just reported somewhere in the client's alarm region. */
+export const AlarmRaised = z.object({ seq: z.number().int(), incident: Incident });
+export type AlarmRaised = z.infer<typeof AlarmRaised>;
+
 /** Rolling figures: lossy by design, the latest replaces the previous. */
 export const StatsFrame = z.object({
   at: EpochMs,
@@ -73,7 +86,7 @@ export const StatsFrame = z.object({
   /** today, from the centre's local midnight */
   stats: Statistics,
   /** the last seven days in whole hours, as in the snapshot */
-  week: Statistics.optional(),
+  week: Statistics,
   risk: GridRisk,
 });
 export type StatsFrame = z.infer<typeof StatsFrame>;

@@ -199,6 +199,39 @@ describe('region filtering', () => {
   });
 });
 
+describe('alarms', () => {
+  it('a wall showing one street still hears a serious report elsewhere in its alarm region, and only serious ones', async () => {
+    const here = gridInStreet(0);
+    const there = gridInStreet(1);
+    const touring = await client();
+    const local = await client();
+    await new Promise<void>((resolve, reject) =>
+      touring.socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: here.street, layers: ['incidents'], alarmRegion: touring.root }, (a) => (a.ok ? resolve() : reject(new Error(a.message)))),
+    );
+    await subscribe(local.socket, here.street, undefined, ['incidents']);
+    const heardByTouring: string[] = [];
+    const heardByLocal: string[] = [];
+    touring.socket.on('alarm:raised', (a) => heardByTouring.push(a.incident.id));
+    local.socket.on('alarm:raised', (a) => heardByLocal.push(a.incident.id));
+    const minor = (await post('/api/incidents', incidentBody(...there.grid.center, '小事', 1))).body.id as string;
+    const serious = (await post('/api/incidents', incidentBody(...there.grid.center, '仓库起火', 4))).body.id as string;
+    const nearby = (await post('/api/incidents', incidentBody(...here.grid.center, '燃气泄漏', 3))).body.id as string;
+    await expect.poll(() => heardByTouring).toEqual([serious, nearby]);
+    await expect.poll(() => heardByLocal).toEqual([nearby]);
+    expect(heardByTouring).not.toContain(minor);
+  });
+
+  it('refuses an unknown alarm region and keeps the previous subscription', async () => {
+    const { socket, root } = await client();
+    await subscribe(socket, root, undefined, ['incidents']);
+    const answer = await new Promise<Ack<SubscribeResult>>((r) => socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: root, layers: ['incidents'], alarmRegion: 'nowhere' }, r));
+    expect(answer).toMatchObject({ ok: false, error: 'UNKNOWN_REGION' });
+    const seen = nextEvent(socket, 'incident:reported');
+    await post('/api/incidents', incidentBody(...gridInStreet(0).grid.center, '仍在订阅'));
+    expect((await seen).incident.title).toBe('仍在订阅');
+  });
+});
+
 describe('reconnect', () => {
   it('resumes with exactly what was missed in the region, in order', async () => {
     const { grid } = gridInStreet(3);

@@ -5,6 +5,7 @@ import type { SubscribeRequest, SubscribeResult } from '@shared/schemas/live';
 import { connectWall, type WallConnection, type WallSocket } from '../../web/src/socket';
 import { useIncidentsStore } from '../../web/src/stores/incidents';
 import { useLiveStore } from '../../web/src/stores/live';
+import { useWallStore } from '../../web/src/stores/wall';
 import { incident, reported, snapshot, T0 } from './helpers/fixtures';
 
 type Handler = (...args: unknown[]) => void;
@@ -41,7 +42,7 @@ class FakeSocket {
     for (const fn of this.handlers.get(event) ?? []) fn(...args);
   }
   hello() {
-    this.fire('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: Date.now(), node: 'hub-a', rootRegion: '330200' });
+    this.fire('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: Date.now(), node: 'hub-a', rootRegion: '330200', centreName: '宁波市社会治理指挥中心' });
   }
   listenerCount() {
     let n = 0;
@@ -70,7 +71,7 @@ describe('connection and subscription', () => {
     fake.hello();
     expect(fake.subscriptions).toHaveLength(1);
     const { request, answer } = fake.subscriptions[0]!;
-    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330200', layers: ['incidents', 'patrols', 'cameras', 'stats'] });
+    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330200', layers: ['incidents', 'patrols', 'cameras', 'stats'], alarmRegion: '330200' });
     answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
     expect(useLiveStore().status).toBe('live');
     expect(useLiveStore().seq).toBe(100);
@@ -117,6 +118,24 @@ describe('connection and subscription', () => {
     expect(useLiveStore().seq).toBe(100);
   });
 
+  it('an alarm elsewhere in the home region brings the wall home and raises the popup', () => {
+    vi.useFakeTimers({ now: T0 });
+    fake.connect();
+    fake.hello();
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    // the tour shows another district
+    useLiveStore().subscribe('330205');
+    fake.subscriptions[1]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ seq: 101, region: { ...snapshot().region, code: '330205', level: 'district', parentCode: '330200' } }) } });
+    expect(fake.subscriptions[1]!.request.alarmRegion).toBe('330200');
+    const fire = incident('FIRE', { severity: 4, reportedAt: T0 - 1000 });
+    fake.fire('alarm:raised', { seq: 150, incident: fire });
+    expect(useWallStore().alarm?.id).toBe('FIRE');
+    expect(fake.subscriptions[2]!.request.region).toBe('330200');
+    // a minor case on the same channel would not alarm (the hub only sends serious ones, but the rule holds)
+    fake.fire('alarm:raised', { seq: 151, incident: incident('MINOR', { severity: 1, reportedAt: T0 }) });
+    expect(useWallStore().alarmQueue.map((i) => i.id)).not.toContain('MINOR');
+  });
+
   it('resync asks for a fresh snapshot', () => {
     fake.connect();
     fake.hello();
@@ -131,7 +150,7 @@ describe('connection and subscription', () => {
     fake = new FakeSocket();
     conn = connectWall({ socket: fake as unknown as WallSocket, reload, reloadAfterMismatchMs: 30_000 });
     fake.connect();
-    fake.fire('hello', { protocolVersion: PROTOCOL_VERSION + 1, serverTime: T0, node: 'x', rootRegion: '330200' });
+    fake.fire('hello', { protocolVersion: PROTOCOL_VERSION + 1, serverTime: T0, node: 'x', rootRegion: '330200', centreName: '宁波市社会治理指挥中心' });
     expect(fake.subscriptions).toHaveLength(0);
     expect(useLiveStore().problem?.code).toBe('PROTOCOL_MISMATCH');
     vi.advanceTimersByTime(30_000);

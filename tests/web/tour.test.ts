@@ -21,7 +21,7 @@ beforeEach(() => {
     },
   });
   live.setConnected(true);
-  live.hello({ protocolVersion: 1, serverTime: T0, node: 'n', rootRegion: '330200' });
+  live.hello({ protocolVersion: 1, serverTime: T0, node: 'n', rootRegion: '330200', centreName: '宁波市社会治理指挥中心' });
   applySnapshot(snapshot());
   useWallStore().configure({ tourStepMs: 30_000, idleMs: 60_000, alarmAutoCloseMs: 600_000 });
 });

@@ -11,6 +11,7 @@ import { DELTA_EVENTS, PROTOCOL_VERSION, type ClientToServerEvents, type Hello, 
 import { LAYERS, type Delta, type SubscribeRequest } from '@shared/schemas/live';
 import { applyDelta, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
 import { useLiveStore } from './stores/live';
+import { useWallStore } from './stores/wall';
 
 export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -48,6 +49,7 @@ export function createSocket(url?: string): WallSocket {
 
 export function connectWall(options: ConnectOptions = {}): WallConnection {
   const live = useLiveStore();
+  const wall = useWallStore();
   const socket = options.socket ?? createSocket(options.url);
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const later = (ms: number, fn: () => void) => {
@@ -74,6 +76,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
       protocolVersion: PROTOCOL_VERSION,
       region,
       layers: [...LAYERS],
+      // alarms of the whole home region, even while the tour shows one district of it
+      ...(wall.homeCode() ? { alarmRegion: wall.homeCode()! } : {}),
       ...(canResume && live.seq !== null ? { lastSeq: live.seq } : {}),
     };
     socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (err, answer) => {
@@ -130,6 +134,10 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     applyDelta(delta);
   };
 
+  const onAlarm: ServerToClientEvents['alarm:raised'] = ({ incident }) => {
+    wall.considerAlarm(incident, live.serverNow());
+  };
+
   const onStats: ServerToClientEvents['stats:updated'] = (frame) => {
     if (!pending) applyStatsFrame(frame);
   };
@@ -154,6 +162,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
 
   socket.on('hello', onHello);
   for (const name of DELTA_EVENTS) socket.on(name, onDelta as never);
+  socket.on('alarm:raised', onAlarm);
   socket.on('stats:updated', onStats);
   socket.on('positions', onPositions);
   socket.on('resync', onResync);
@@ -191,6 +200,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
       live.bindTransport(null);
       socket.off('hello', onHello);
       for (const name of DELTA_EVENTS) socket.off(name, onDelta as never);
+      socket.off('alarm:raised', onAlarm);
       socket.off('stats:updated', onStats);
       socket.off('positions', onPositions);
       socket.off('resync', onResync);

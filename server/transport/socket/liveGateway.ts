@@ -6,13 +6,13 @@
 import type { Server, Socket } from 'socket.io';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@shared/events';
 import { HubError } from '@shared/errors';
-import { SubscribeRequest, type Layer, type SubscribeResult } from '@shared/schemas/live';
+import { ALARM_MIN_SEVERITY, SubscribeRequest, type Layer, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
 import type { HubViews } from '../../hub/views';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
-import { roomOf, roomsForPath } from './rooms';
+import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -22,14 +22,17 @@ export interface SocketData {
   layers?: Layer[];
 }
 
-export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, nodeId: string, log: Logger): () => void {
+export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, identity: { nodeId: string; centreName: string }, log: Logger): () => void {
   const detach = hub.onDelta(({ delta, path, layer }) => {
     // One emit to the union of the rooms: each socket receives the delta once.
     io.to(roomsForPath(path, layer)).emit(delta.type, delta as never);
+    if (delta.type === 'incident:reported' && delta.incident.severity >= ALARM_MIN_SEVERITY) {
+      io.to(path.map(alarmRoomOf)).emit('alarm:raised', { seq: delta.seq, incident: delta.incident });
+    }
   });
 
   io.on('connection', (socket: HubSocket) => {
-    socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: hub.now(), node: nodeId, rootRegion: hub.geo.rootCode });
+    socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: hub.now(), node: identity.nodeId, rootRegion: hub.geo.rootCode, centreName: identity.centreName });
 
     socket.on('subscribe', (request, ack) =>
       answer(ack, log, () => subscribe(socket, request, hub, views)),
@@ -65,9 +68,11 @@ function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: HubViews)
     throw new HubError('PROTOCOL_MISMATCH', `This hub speaks protocol ${PROTOCOL_VERSION}; the client sent ${request.protocolVersion}.`);
   }
   views.requireRegion(request.region);
+  if (request.alarmRegion) views.requireRegion(request.alarmRegion);
   const layers = [...new Set(request.layers)];
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
   for (const layer of layers) socket.join(roomOf(request.region, layer));
+  socket.join(alarmRoomOf(request.alarmRegion ?? request.region));
   socket.data.regionCode = request.region;
   socket.data.layers = layers;
   if (request.lastSeq !== undefined) {

@@ -10,6 +10,11 @@ export function roomOf(regionCode: string, layer: Layer): string {
   return `${regionCode}|${layer}`;
 }
 
+/** the room of clients that want alarms for everything inside a region */
+export function alarmRoomOf(regionCode: string): string {
+  return `${regionCode}|alarms`;
+}
+
 export function roomsForPath(path: readonly string[], layer: Layer): string[] {
   return path.map((code) => roomOf(code, layer));
 }

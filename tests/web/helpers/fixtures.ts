@@ -168,6 +168,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     patrols: [patrol(0), patrol(2, { status: 'offline', lng: null, lat: null, fixAt: null })],
     cameras: [camera('C1'), camera('C2', { status: 'fault', statusSince: T0 - 1000 }), camera('C3', { status: 'offline', statusSince: T0 - 5000 })],
     stats: statistics(),
+    week: statistics({ registered: 700 }),
     risk: { '330203001001001': 3 },
     ...over,
   };

@@ -43,6 +43,8 @@ export const useLiveStore = defineStore('live', () => {
   /** the region the wall wants (survives reconnects); null = the hub's root region */
   const wantedRegion = ref<string | null>(null);
   const node = ref<string | null>(null);
+  /** the centre's name as the hub is configured (CENTRE_NAME) */
+  const centreName = ref<string | null>(null);
   const problem = shallowRef<LiveProblem | null>(null);
   /** failed connection attempts since the last success */
   const reconnectAttempts = ref(0);
@@ -83,6 +85,7 @@ export const useLiveStore = defineStore('live', () => {
   function hello(h: Hello, clientNow = Date.now()): void {
     rootCode.value = h.rootRegion;
     node.value = h.node;
+    centreName.value = h.centreName || null;
     serverOffsetMs.value = h.serverTime - clientNow;
   }
 
@@ -160,6 +163,7 @@ export const useLiveStore = defineStore('live', () => {
     layers,
     wantedRegion,
     node,
+    centreName,
     problem,
     reconnectAttempts,
     serverNow,

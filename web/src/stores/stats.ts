@@ -35,7 +35,7 @@ export const useStatsStore = defineStore('stats', () => {
     if (regionCode !== null && frame.regionCode !== regionCode) return false;
     if (at.value !== null && frame.at < at.value) return false;
     stats.value = frame.stats;
-    if (frame.week) week.value = frame.week;
+    week.value = frame.week;
     risk.value = frame.risk;
     at.value = frame.at;
     version.value++;

@@ -223,6 +223,19 @@ export const useWallStore = defineStore('wall', () => {
     }
   }
 
+  /**
+   * A serious incident reported anywhere in the home region (the hub's alarm channel). When it
+   * lies outside the region on screen — the tour is showing another district — the wall goes
+   * back to its home region so the map can fly there.
+   */
+  function considerAlarm(incident: Incident, serverNow: number): void {
+    if (!shouldAlarm({ type: 'incident:reported', seq: 0, incident, entry: null as never }, serverNow)) return;
+    const h = home();
+    const shown = live.region?.code;
+    if (h && shown && !incident.regionPath.includes(shown)) live.subscribe(h);
+    raiseAlarm(incident);
+  }
+
   /** every reliable delta passes here after it was applied */
   function considerDelta(delta: Delta, serverNow: number): void {
     const incident = shouldAlarm(delta, serverNow);
@@ -256,6 +269,8 @@ export const useWallStore = defineStore('wall', () => {
     setHeat,
     cycleHeat,
     focusOn,
+    considerAlarm,
+    homeCode: home,
     startTour,
     stopTour,
     toggleTour,
