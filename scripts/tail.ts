@@ -67,9 +67,15 @@ function applyDelta(d: Delta): void {
   }
 }
 
+let rootRegion = '';
 socket.on('hello', (hello) => {
   line('hello', `connected to ${values.url} (node ${hello.node}, protocol ${hello.protocolVersion})`, hello);
-  const request = { protocolVersion: PROTOCOL_VERSION, region: region ?? hello.rootRegion, layers, ...(lastSeq !== undefined ? { lastSeq } : {}) };
+  rootRegion = hello.rootRegion;
+  subscribe();
+});
+
+function subscribe(): void {
+  const request = { protocolVersion: PROTOCOL_VERSION, region: region ?? rootRegion, layers, ...(lastSeq !== undefined ? { lastSeq } : {}) };
   socket.emit('subscribe', request, (answer) => {
     if (!answer.ok) {
       line('error', `${answer.error}: ${answer.message}`, answer);
@@ -78,7 +84,7 @@ socket.on('hello', (hello) => {
     }
     onSubscribed(answer.data);
   });
-});
+}
 
 function onSubscribed(result: SubscribeResult): void {
   if (result.mode === 'resume') {
@@ -147,6 +153,7 @@ setInterval(() => {
 socket.on('resync', ({ reason }) => {
   line('resync', reason);
   lastSeq = undefined;
+  subscribe();
 });
 socket.on('disconnect', (reason) => line('offline', `disconnected (${reason}); reconnecting…`));
 socket.on('connect_error', (error) => line('offline', `cannot reach ${values.url}: ${error.message}; retrying…`));

@@ -89,7 +89,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(express.json({ limit: '4mb' }));
   api.use('/incidents', incidentRoutes(hub));
   api.use('/', feedRoutes(hub));
-  api.use('/', regionRoutes(hub, views, deps.catalog));
+  api.use('/', regionRoutes(hub, views, deps.catalog, tz));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));

@@ -16,7 +16,7 @@ import { PatrolStatusChange as PatrolStatusChangeSchema, PositionBatch } from '@
 import { z } from 'zod';
 import { HubError } from '@shared/errors';
 import { parseOrThrow } from '@shared/validate';
-import { applyCommand, detectOverdue, reportIncident, type Decision, type EntryDraft } from '../domain/lifecycle';
+import { applyCommand, detectOverdue, FUTURE_TOLERANCE_MS, reportIncident, type Decision, type EntryDraft } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { Logger } from '../lib/log';
 import { SerialQueue } from '../lib/serialQueue';
@@ -59,6 +59,9 @@ export class Hub {
   readonly patrols = new Map<string, Patrol>();
   readonly patrolsByIdx: Patrol[] = [];
   readonly positions = new PositionTracker(0);
+  /** time of the last status report taken per camera (statusSince moves only when the status does) */
+  private readonly cameraReportAt = new Map<string, number>();
+  private rosterListeners: (() => void)[] = [];
   private deltas: DeltaLog;
   private listeners: ((item: LoggedDelta) => void)[] = [];
   private seqNow = 0;
@@ -157,6 +160,15 @@ export class Hub {
       this.setRoster(patrols);
       this.changeCounter++;
     });
+    // Rosters arrive without deltas: clients that subscribed before must take a fresh snapshot.
+    for (const listener of this.rosterListeners) listener();
+  }
+
+  onRosterLoaded(listener: () => void): () => void {
+    this.rosterListeners.push(listener);
+    return () => {
+      this.rosterListeners = this.rosterListeners.filter((l) => l !== listener);
+    };
   }
 
   // ── incidents ────────────────────────────────────────────────────────────────────────────
@@ -185,6 +197,7 @@ export class Hub {
     const outcomes: ReportOutcome[] = [];
     let idempotency: { key: string; incidentId: string; requestHash: string } | undefined;
     const reservedIds: string[] = [];
+    let appendStarted = false;
     const current = (id: string) => working.get(id) ?? this.incidents.get(id)?.incident;
     try {
       for (const step of steps) {
@@ -212,6 +225,7 @@ export class Hub {
           }
           const now = this.now();
           const reportedAt = parsed.reportedAt ?? now;
+          await this.ids.prepare(reportedAt, (prefix) => this.opts.store.highestIncidentId(prefix));
           const id = this.ids.next(reportedAt);
           reservedIds.push(id);
           const decision = reportIncident(parsed, { id, gridCode, regionPath: this.opts.geo.path(gridCode), now, policy: this.opts.policy });
@@ -232,10 +246,12 @@ export class Hub {
           outcomes.push({ incident: decision.incident, created: false });
         }
       }
+      appendStarted = true;
       await this.commitIncidentDecisions(decisions, idempotency);
       return outcomes;
     } catch (error) {
-      this.ids.release(reservedIds);
+      // Numbers go back only if nothing reached the store: a failed COMMIT may still have landed.
+      if (!appendStarted) this.ids.release(reservedIds);
       if (error instanceof IdempotencyConflictError) throw new HubError('IDEMPOTENCY_KEY_REUSED');
       throw error;
     }
@@ -292,12 +308,15 @@ export class Hub {
 
   async updateCameras(input: unknown): Promise<Camera[]> {
     const batch = parseOrThrow(CameraStatusBatch, input, 'camera status batch');
+    this.refuseFuture(batch.changes.map((c) => c.at), 'camera status');
     return this.queue.run(async () => {
       const next = new Map<string, { camera: Camera; at: number }>();
       for (const change of batch.changes) {
         const camera = next.get(change.cameraId)?.camera ?? this.cameras.get(change.cameraId);
         if (!camera) throw new HubError('UNKNOWN_CAMERA', `No camera has the id ${change.cameraId}; nothing in this batch was stored.`);
-        if (change.at < camera.statusSince) continue; // older than what we hold: a late report changes nothing
+        // older than the last report taken: a late report changes nothing
+        const lastReport = next.get(change.cameraId)?.at ?? this.cameraReportAt.get(change.cameraId) ?? camera.statusSince;
+        if (change.at < lastReport) continue;
         next.set(camera.id, {
           at: change.at,
           camera: {
@@ -313,20 +332,26 @@ export class Hub {
         'camera',
         [...next.values()].map(({ camera: c, at }) => ({ id: c.id, payload: { status: c.status, alarm: c.alarm, at } })),
         { cameras: changed },
+        () => {
+          for (const { camera, at } of next.values()) {
+            this.cameras.set(camera.id, camera);
+            this.cameraReportAt.set(camera.id, at);
+          }
+        },
       );
-      for (const c of changed) this.cameras.set(c.id, c);
       return changed;
     });
   }
 
   async updatePatrolStatuses(input: unknown): Promise<Patrol[]> {
     const batch = parseOrThrow(PatrolStatusBatch, input, 'patrol status batch');
+    this.refuseFuture(batch.changes.map((c) => c.at), 'patrol status');
     return this.queue.run(async () => {
       const next = new Map<string, Patrol>();
       for (const change of batch.changes as PatrolStatusChange[]) {
         const patrol = next.get(change.patrolId) ?? this.patrols.get(change.patrolId);
         if (!patrol) throw new HubError('UNKNOWN_PATROL', `No patrol has the id ${change.patrolId}; nothing in this batch was stored.`);
-        if (patrol.status === change.status) continue;
+        if (patrol.status === change.status || change.at < patrol.statusSince) continue; // no change, or a late report
         next.set(patrol.id, { ...patrol, status: change.status, statusSince: change.at });
       }
       const changed = [...next.values()];
@@ -334,20 +359,29 @@ export class Hub {
         'patrol',
         changed.map((p) => ({ id: p.id, payload: { status: p.status, at: p.statusSince } })),
         { patrols: changed.map((p) => this.withPosition(p)) },
+        () => {
+          for (const p of changed) {
+            this.patrols.set(p.id, p);
+            this.patrolsByIdx[p.idx] = p;
+          }
+        },
       );
-      for (const p of changed) {
-        this.patrols.set(p.id, p);
-        this.patrolsByIdx[p.idx] = p;
-      }
       return changed;
     });
   }
 
-  private async commitRosterChanges(kind: 'camera' | 'patrol', changes: { id: string; payload: { at: number } }[], state: StateChanges): Promise<void> {
+  /** writes status events and state, installs them in memory (`install`), then publishes: in that order */
+  private async commitRosterChanges(
+    kind: 'camera' | 'patrol',
+    changes: { id: string; payload: { at: number } }[],
+    state: StateChanges,
+    install: () => void,
+  ): Promise<void> {
     if (changes.length === 0) return;
     const actor: Actor = { kind: kind === 'camera' ? 'camera' : 'patrol', id: 'feed' };
     const events: NewEvent[] = changes.map((c) => ({ kind, aggregateId: c.id, type: 'status', at: c.payload.at, actor: { ...actor, id: c.id }, payload: c.payload }));
     const stored = await this.opts.store.append(events, state);
+    install();
     const items = kind === 'camera' ? state.cameras! : state.patrols!;
     items.forEach((item, i) => {
       const seq = stored[i]!.seq;
@@ -362,6 +396,7 @@ export class Hub {
   /** takes a batch of fixes; the whole batch is refused if any patrol is unknown */
   ingestPositions(input: unknown): { accepted: number; ignored: number } {
     const batch = parseOrThrow(PositionBatch, input, 'position batch');
+    this.refuseFuture(batch.positions.map((p) => p.at), 'position');
     const unknown = batch.positions.find((p) => !this.patrols.has(p.patrolId));
     if (unknown) throw new HubError('UNKNOWN_PATROL', `No patrol has the id ${unknown.patrolId}; no position in this batch was taken.`);
     let accepted = 0;
@@ -375,6 +410,21 @@ export class Hub {
   withPosition(p: Patrol): Patrol {
     const fix = this.positions.get(p.idx);
     return fix ? { ...p, lng: fix.lng, lat: fix.lat, fixAt: fix.at } : p;
+  }
+
+  /**
+   * A report stamped in the future would freeze a patrol or camera until that time (later reports
+   * look older): refuse the batch, naming the problem, so the sender's clock gets fixed.
+   */
+  private refuseFuture(times: readonly number[], what: string): void {
+    const limit = this.now() + FUTURE_TOLERANCE_MS;
+    const ahead = times.find((t) => t > limit);
+    if (ahead !== undefined) {
+      throw new HubError(
+        'VALIDATION_FAILED',
+        `A ${what} is stamped ${new Date(ahead).toISOString()}, more than ${FUTURE_TOLERANCE_MS / 60_000} minutes ahead of the hub's clock; nothing in this batch was taken. Check the sender's clock.`,
+      );
+    }
   }
 
   private publish(item: LoggedDelta): void {

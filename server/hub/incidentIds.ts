@@ -4,6 +4,8 @@
  */
 export class IncidentIds {
   private readonly counters = new Map<string, number>();
+  /** days whose highest number has been read from the store in this process */
+  private readonly checkedDays = new Set<string>();
 
   constructor(private readonly tzOffsetMinutes: number) {}
 
@@ -23,6 +25,19 @@ export class IncidentIds {
       const n = Number(m[2]);
       if (n > (this.counters.get(m[1]!) ?? 0)) this.counters.set(m[1]!, n);
     }
+  }
+
+  /**
+   * Before the first number of a day this process has not seen, reads the day's highest number
+   * from the store: memory only holds recent incidents, and a backdated import or a day outside
+   * the memory window must not reuse a number (the store would take it as the same case).
+   */
+  async prepare(at: number, highest: (prefix: string) => Promise<string | null>): Promise<void> {
+    const day = this.dayOf(at);
+    if (this.checkedDays.has(day)) return;
+    const id = await highest(`E${day}-`);
+    if (id) this.seed([id]);
+    this.checkedDays.add(day);
   }
 
   next(at: number): string {

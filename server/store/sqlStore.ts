@@ -126,6 +126,14 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
       return rows[0] ? doc<Incident>(rows[0]) : null;
     },
 
+    async highestIncidentId(prefix) {
+      // LIKE with the prefix escaped: an id prefix never holds % or _, but a caller could pass them
+      const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await client.query(`SELECT max(id) AS id FROM incidents WHERE id LIKE $1`, [pattern]);
+      const id = rows[0]?.id;
+      return typeof id === 'string' ? id : null;
+    },
+
     async loadIncidents(updatedSince) {
       assertInteger(updatedSince, 'updatedSince');
       // Two branches, each served by its partial index, instead of an OR that scans the table.

@@ -82,6 +82,8 @@ export interface Store {
   lastSeq(): Promise<number>;
 
   getIncident(id: string): Promise<Incident | null>;
+  /** the greatest incident id starting with `prefix` (ids of one day share a prefix), or null */
+  highestIncidentId(prefix: string): Promise<string | null>;
   /** every incident still open, plus those updated at or after `updatedSince` */
   loadIncidents(updatedSince: number): Promise<Incident[]>;
   findIdempotencyKey(key: string): Promise<IdempotencyRecord | null>;

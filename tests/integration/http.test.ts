@@ -69,5 +69,32 @@ describe('http', () => {
     expect(unknown.body?.error).toBe('UNKNOWN_REGION');
     const backwards = await get('/api/stats?region=330203&from=2000&to=1000');
     expect(backwards.res.status).toBe(400);
+    // a window beyond the figures' limit is a clear 400, not an internal error
+    const tooLong = await get(`/api/stats?region=330203&from=${Date.now() - 500 * 86_400_000}`);
+    expect(tooLong.res.status).toBe(400);
+    expect(tooLong.body?.error).toBe('VALIDATION_FAILED');
+    const onlyTo = await get(`/api/stats?region=330203&to=${Date.now() + 1000}`);
+    expect(onlyTo.res.status).toBe(200);
+  });
+});
+
+describe('when the database is gone', () => {
+  it('answers 503 STORE_UNAVAILABLE over HTTP and in acknowledgements', async () => {
+    const lost = await startTestHub();
+    try {
+      await lost.store.close();
+      const [lng, lat] = grids()[0]!.center;
+      const res = await fetch(`${lost.url}/api/incidents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'hotline', category: 'sanitation', severity: 1, title: '库已断开', location: { lng, lat }, reporter: { kind: 'citizen' } }),
+      });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: string }).error).toBe('STORE_UNAVAILABLE');
+      const health = await fetch(`${lost.url}/healthz`);
+      expect(health.status).toBe(503);
+    } finally {
+      await lost.app.close();
+    }
   });
 });

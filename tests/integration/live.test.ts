@@ -306,11 +306,54 @@ describe('positions', () => {
     expect(all.some((p) => p.idx === other.idx)).toBe(false);
   });
 
+  it('refuses fixes stamped in the future, which would freeze a patrol until then', async () => {
+    const res = await post('/api/positions', { positions: [{ patrolId: 'p-1', lng: 121.5, lat: 29.8, at: Date.now() + 3_600_000 }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('VALIDATION_FAILED');
+    expect(String(res.body.message)).toMatch(/ahead of the hub's clock/);
+    expect(t.hub.positions.get(1)?.lng).not.toBe(121.5);
+  });
+
+  it('after a resume, sends every current fix of the region once', async () => {
+    const here = gridInStreet(0);
+    const { socket } = await client();
+    const snap = await subscribe(socket, here.street, undefined, ['patrols']);
+    if (snap.mode !== 'snapshot') throw new Error('expected a snapshot');
+    const patrol = [...t.hub.patrols.values()].find((p) => t.hub.geo.isWithin(p.gridCode, here.street))!;
+    await post('/api/positions', { positions: [{ patrolId: patrol.id, lng: here.grid.center[0], lat: here.grid.center[1], at: Date.now() }] });
+    await new Promise((r) => setTimeout(r, 200)); // the tick has sent it; a client away would have missed it
+    const frame = nextEvent(socket, 'positions');
+    const resumed = await subscribe(socket, here.street, t.hub.seq, ['patrols']);
+    expect(resumed.mode).toBe('resume');
+    const all = decodePositionsFrame((await frame) as unknown as Uint8Array).positions;
+    expect(all.some((p) => p.idx === patrol.idx)).toBe(true);
+  });
+
   it('refuses a batch naming an unknown patrol and takes none of it', async () => {
     const res = await post('/api/positions', { positions: [{ patrolId: 'p-0', lng: 121.5, lat: 29.8, at: Date.now() }, { patrolId: 'ghost', lng: 121.5, lat: 29.8, at: Date.now() }] });
     expect(res.status).toBe(422);
     expect(res.body.error).toBe('UNKNOWN_PATROL');
     expect(t.hub.positions.get(0)?.lng).not.toBe(121.5);
+  });
+});
+
+describe('rosters', () => {
+  it('a roster reloaded after clients subscribed tells them to take a fresh snapshot', async () => {
+    const { socket, root } = await client();
+    await subscribe(socket, root);
+    const resync = nextEvent(socket, 'resync');
+    const roster = smallRoster(40, Date.now());
+    await t.hub.loadRoster(roster.cameras, roster.patrols);
+    expect((await resync).reason).toMatch(/roster/);
+  });
+
+  it('ignores a patrol status report older than the one it holds', async () => {
+    const now = Date.now();
+    await post('/api/patrols/status', { changes: [{ patrolId: 'p-5', status: 'offline', at: now }] });
+    const late = await post('/api/patrols/status', { changes: [{ patrolId: 'p-5', status: 'on_duty', at: now - 60_000 }] });
+    expect(late.status).toBe(200);
+    expect(late.body.changed).toBe(0);
+    expect(t.hub.patrols.get('p-5')!.status).toBe('offline');
   });
 });
 

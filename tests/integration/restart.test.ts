@@ -64,6 +64,29 @@ describe('restart on the same data directory', () => {
     }
   });
 
+  it('never reuses a case number of a day that is no longer held in memory', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'hub-ids-'));
+    try {
+      const longAgo = Date.now() - 40 * 86_400_000; // beyond the 35 days held in memory
+      const first = await startTestHub({ store: await createPgliteStore({ dataDir: dir2 }) });
+      const old = (await first.hub.report({ ...body(4), reportedAt: longAgo })).incident;
+      await first.hub.command(old.id, { action: 'reject', reason: 'invalid', actor: operator, at: longAgo + 60_000 });
+      await first.close();
+      const second = await startTestHub({ store: await createPgliteStore({ dataDir: dir2 }) });
+      try {
+        expect(second.hub.incidents.get(old.id)).toBeUndefined(); // not in memory any more
+        const again = (await second.hub.report({ ...body(5), reportedAt: longAgo + 120_000 })).incident;
+        expect(again.id).not.toBe(old.id);
+        expect(again.id.slice(0, 10)).toBe(old.id.slice(0, 10)); // same day, next number
+        expect((await second.store.getIncident(old.id))!.title).toBe(old.title);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
   it('computes the same figures from the stored event log as from memory', async () => {
     const t = await startTestHub({ store: await createPgliteStore({ dataDir: dir }) });
     try {

@@ -183,6 +183,18 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(own(await store.loadIncidents(T0), p)).toHaveLength(5);
     });
 
+    it('finds the greatest incident id with a prefix, treating % and _ literally', async () => {
+      const p = uniquePrefix('ids').replace(/[^A-Za-z0-9]/g, 'x');
+      const ids = [`${p}-00002`, `${p}-00010`, `${p}-00009`, `${p}x-99999`];
+      await store.append(
+        ids.map((id) => makeEvent({ aggregateId: id })),
+        { incidents: ids.map((id) => makeIncident({ id })) },
+      );
+      expect(await store.highestIncidentId(`${p}-`)).toBe(`${p}-00010`);
+      expect(await store.highestIncidentId(`${p}_`)).toBeNull();
+      expect(await store.highestIncidentId(`${p}-%`)).toBeNull();
+    });
+
     it('upserts replace the stored rows; within one batch the last copy wins', async () => {
       const p = uniquePrefix('upsert');
       const incident = makeIncident({ id: `${p}-i` });

@@ -7,8 +7,18 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HTTP_STATUS, HubError } from '@shared/errors';
 import type { Logger } from '../../lib/log';
 
+/** connection-class failures of PostgreSQL or PGlite: the database cannot be reached */
+export function isStoreUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /PGlite is closed|Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
 export function toHubError(error: unknown): HubError | null {
   if (error instanceof HubError) return error;
+  if (isStoreUnavailable(error)) return new HubError('STORE_UNAVAILABLE');
   const e = error as { type?: string; status?: number } | null;
   if (e?.type === 'entity.too.large') return new HubError('PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
   if (e?.type === 'entity.parse.failed') return new HubError('VALIDATION_FAILED', 'The request body is not valid JSON.');

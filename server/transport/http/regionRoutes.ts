@@ -10,7 +10,8 @@ import { RegionLevel, type RegionWithGeometry } from '@shared/schemas/region';
 import { parseOrThrow } from '@shared/validate';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Hub } from '../../hub/hub';
-import { withoutGeometry, type HubViews } from '../../hub/views';
+import { startOfLocalDay, withoutGeometry, type HubViews } from '../../hub/views';
+import { HOUR_MS, MAX_BUCKETS } from '../../domain/stats';
 
 const GeoQuery = z.object({
   level: RegionLevel.optional(),
@@ -27,6 +28,8 @@ const StatsQuery = z.object({
   to: QueryTime.optional(),
 });
 
+const GEOJSON_CACHE_ENTRIES = 32;
+
 function featureCollection(regions: readonly RegionWithGeometry[]) {
   return {
     type: 'FeatureCollection' as const,
@@ -39,7 +42,7 @@ function featureCollection(regions: readonly RegionWithGeometry[]) {
   };
 }
 
-export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog): Router {
+export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog, tzOffsetMinutes: number): Router {
   const router = Router();
   const cache = new Map<string, { body: string; etag: string }>();
 
@@ -62,6 +65,8 @@ export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog): Route
       );
       const body = JSON.stringify(featureCollection(list));
       entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      // bounded: a client walking every `within` must not pin the city's geometry many times over
+      if (cache.size >= GEOJSON_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
       cache.set(key, entry);
     }
     res.set('ETag', entry.etag).set('Cache-Control', 'public, max-age=300');
@@ -87,9 +92,12 @@ export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog): Route
       res.json({ stats: views.todayStatistics(q.region, now), risk: views.risk(q.region, now) });
       return;
     }
-    const from = q.from ?? 0;
     const to = q.to ?? now + 1;
+    const from = q.from ?? startOfLocalDay(Math.min(now, to - 1), tzOffsetMinutes);
     if (from >= to) throw new HubError('VALIDATION_FAILED', 'from must be before to.');
+    if ((to - from) / HOUR_MS > MAX_BUCKETS) {
+      throw new HubError('VALIDATION_FAILED', `The window may span at most ${MAX_BUCKETS / 24} days; ask for a shorter one.`);
+    }
     res.json({ stats: views.statistics(q.region, { from, to }, Math.min(now, to)), risk: views.risk(q.region, now) });
   });
 

@@ -85,3 +85,14 @@ export function sendPositions(io: HubServer, hub: Hub, tick: number): void {
     io.to(roomOf(code, 'patrols')).volatile.emit('positions', encodePositionsFrame(tick, now, inRegion));
   }
 }
+
+/** every current fix in a region, as one frame (after a resume), or null when there is none */
+export function fullPositionsFrame(hub: Hub, regionCode: string): ArrayBuffer | null {
+  const positions: FramePosition[] = [];
+  for (const patrol of hub.patrolsByIdx) {
+    if (!patrol || !hub.geo.isWithin(patrol.gridCode, regionCode)) continue;
+    const fix = hub.positions.get(patrol.idx);
+    if (fix) positions.push({ idx: patrol.idx, lng: fix.lng, lat: fix.lat, status: patrol.status, at: fix.at });
+  }
+  return positions.length ? encodePositionsFrame(0, hub.now(), positions) : null;
+}

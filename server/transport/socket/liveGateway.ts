@@ -13,6 +13,7 @@ import type { HubViews } from '../../hub/views';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
+import { fullPositionsFrame } from './broadcastLoops';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -31,17 +32,31 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, iden
     }
   });
 
+  const detachRoster = hub.onRosterLoaded(() => io.emit('resync', { reason: 'the roster of patrols and cameras was reloaded' }));
+
   io.on('connection', (socket: HubSocket) => {
     socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: hub.now(), node: identity.nodeId, rootRegion: hub.geo.rootCode, centreName: identity.centreName });
 
     socket.on('subscribe', (request, ack) =>
-      answer(ack, log, () => subscribe(socket, request, hub, views)),
+      answer(ack, log, () => {
+        const result = subscribe(socket, request, hub, views);
+        // A resume carries no positions: patrols that moved while the client was away and then
+        // stood still would stay where it last saw them. Send every current fix once.
+        if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
+          const frame = fullPositionsFrame(hub, socket.data.regionCode!);
+          if (frame) setImmediate(() => socket.emit('positions', frame));
+        }
+        return result;
+      }),
     );
 
     socket.on('incident:report', (request, ack) =>
       answer(ack, log, async () => {
         const body = (request ?? {}) as { incident?: unknown; idempotencyKey?: unknown };
         const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+        if (key !== undefined && (key.length === 0 || key.length > 128)) {
+          throw new HubError('VALIDATION_FAILED', 'idempotencyKey must be 1 to 128 characters.');
+        }
         return (await hub.report(body.incident, key)).incident;
       }),
     );
@@ -55,7 +70,10 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, iden
     );
   });
 
-  return detach;
+  return () => {
+    detach();
+    detachRoster();
+  };
 }
 
 /**
