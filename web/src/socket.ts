@@ -160,15 +160,20 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     live.setConnected(false);
   };
 
-  socket.on('hello', onHello);
-  for (const name of DELTA_EVENTS) socket.on(name, onDelta as never);
-  socket.on('alarm:raised', onAlarm);
-  socket.on('stats:updated', onStats);
-  socket.on('positions', onPositions);
-  socket.on('resync', onResync);
-  socket.on('connect', onConnect);
-  socket.on('disconnect', onDisconnect);
-  socket.on('connect_error', onConnectError);
+  // One table, so that close() removes exactly what was added.
+  const handlers: [string, (...args: never[]) => void][] = [
+    ['hello', onHello],
+    ...DELTA_EVENTS.map((name) => [name, onDelta] as [string, (...args: never[]) => void]),
+    ['alarm:raised', onAlarm],
+    ['stats:updated', onStats],
+    ['positions', onPositions],
+    ['resync', onResync],
+    ['connect', onConnect],
+    ['disconnect', onDisconnect],
+    ['connect_error', onConnectError],
+  ];
+  const untyped = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
+  for (const [event, handler] of handlers) untyped.on(event, handler);
 
   live.bindTransport({ subscribe: (code) => subscribe(code, false) });
 
@@ -198,15 +203,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       live.bindTransport(null);
-      socket.off('hello', onHello);
-      for (const name of DELTA_EVENTS) socket.off(name, onDelta as never);
-      socket.off('alarm:raised', onAlarm);
-      socket.off('stats:updated', onStats);
-      socket.off('positions', onPositions);
-      socket.off('resync', onResync);
-      socket.off('connect', onConnect);
-      socket.off('disconnect', onDisconnect);
-      socket.off('connect_error', onConnectError);
+      for (const [event, handler] of handlers) untyped.off(event, handler);
       socket.disconnect();
     },
   };
