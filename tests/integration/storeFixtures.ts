@@ -7,6 +7,7 @@ import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { NewEvent } from '../../server/store/types';
+import { baseIncident } from '../support/incident';
 
 export const T0 = Date.UTC(2026, 10, 25, 1, 30); // 2026-11-25 09:30 in Ningbo
 export const MINUTE = 60_000;
@@ -20,6 +21,7 @@ export const uniquePrefix = (label: string) => `${label}-${Date.now().toString(3
 export function makeIncident(overrides: Partial<Incident> & Pick<Incident, 'id'>): Incident {
   const reportedAt = overrides.reportedAt ?? T0;
   return {
+    ...baseIncident(reportedAt),
     source: 'hotline',
     category: 'environment',
     subcategory: '01-02',
@@ -33,17 +35,7 @@ export function makeIncident(overrides: Partial<Incident> & Pick<Incident, 'id'>
     reportedAt,
     stageEnteredAt: { reported: reportedAt },
     deadline: { stage: 'reported', dueAt: reportedAt + 30 * MINUTE },
-    sla: { pausedAt: null, pausedMs: 0 },
-    assignee: null,
     reporter: { kind: 'citizen', phone: '138****5678' },
-    overdue: false,
-    supervised: false,
-    fastTrack: false,
-    reworkCount: 0,
-    rejectReason: null,
-    duplicateOf: null,
-    externalRef: null,
-    version: 1,
     updatedAt: reportedAt,
     ...overrides,
   };

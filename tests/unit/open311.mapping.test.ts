@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HubError } from '@shared/errors';
+import { baseIncident } from '../support/incident';
 import type { Catalog } from '@shared/schemas/catalog';
 import { NewIncident, STAGES, type Incident } from '@shared/schemas/incident';
 import { open311Status, toOpen311Errors } from '../../server/transport/http/open311/errorEntries';
@@ -37,6 +38,7 @@ const T0 = Date.UTC(2026, 10, 25, 1, 30); // 2026-11-25 09:30 in Ningbo
 
 function incident(overrides: Partial<Incident> = {}): Incident {
   return {
+    ...baseIncident(T0),
     id: 'E20261125-00042',
     source: 'open311',
     category: 'sanitation',
@@ -51,17 +53,7 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     reportedAt: T0,
     stageEnteredAt: { reported: T0 },
     deadline: { stage: 'reported', dueAt: T0 + 3_600_000 },
-    sla: { pausedAt: null, pausedMs: 0 },
-    assignee: null,
     reporter: { kind: 'citizen' },
-    overdue: false,
-    supervised: false,
-    fastTrack: false,
-    reworkCount: 0,
-    rejectReason: null,
-    duplicateOf: null,
-    externalRef: null,
-    version: 1,
     updatedAt: T0,
     ...overrides,
   };

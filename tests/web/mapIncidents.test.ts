@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '@shared/schemas/incident';
+import { baseIncident } from '../support/incident';
 import { incidentFeatures, NEW_FOR_MS, nextNewExpiry } from '../../web/src/map/incidentLayer';
 import { SEVERITY_STYLES } from '../../web/src/map/palette';
 
@@ -7,6 +8,7 @@ const NOW = Date.UTC(2026, 10, 25, 2, 0, 0);
 
 function incident(over: Partial<Incident> & { id: string }): Incident {
   return {
+    ...baseIncident(NOW),
     source: 'patrol',
     category: 'environment',
     subcategory: null,
@@ -20,17 +22,7 @@ function incident(over: Partial<Incident> & { id: string }): Incident {
     reportedAt: NOW - 60 * 60_000,
     stageEnteredAt: {},
     deadline: null,
-    sla: { pausedAt: null, pausedMs: 0 },
-    assignee: null,
     reporter: { kind: 'patrol' },
-    overdue: false,
-    supervised: false,
-    fastTrack: false,
-    reworkCount: 0,
-    rejectReason: null,
-    duplicateOf: null,
-    externalRef: null,
-    version: 1,
     updatedAt: NOW,
     ...over,
   };

@@ -149,6 +149,7 @@ import { useIncidentsStore } from '../../web/src/stores/incidents';
 import { useStatsStore } from '../../web/src/stores/stats';
 import { DEFAULT_LAYERS } from '../../web/src/map/layerVisibility';
 import { SOURCE } from '../../web/src/map/sources';
+import { baseIncident } from '../support/incident';
 
 function make() {
   const statuses: MapStatus[] = [];
@@ -288,6 +289,7 @@ describe('MapView', () => {
       catalog: { categories: [] },
       incidents: [
         {
+          ...baseIncident(NOW),
           id: 'INC-1',
           source: 'patrol',
           category: 'environment',
@@ -302,17 +304,7 @@ describe('MapView', () => {
           reportedAt: NOW - 1000,
           stageEnteredAt: {},
           deadline: null,
-          sla: { pausedAt: null, pausedMs: 0 },
-          assignee: null,
           reporter: { kind: 'patrol' },
-          overdue: false,
-          supervised: false,
-          fastTrack: false,
-          reworkCount: 0,
-          rejectReason: null,
-          duplicateOf: null,
-          externalRef: null,
-          version: 1,
           updatedAt: NOW,
         },
       ],

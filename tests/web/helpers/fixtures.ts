@@ -7,6 +7,7 @@ import type { Delta, Snapshot } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Region } from '@shared/schemas/region';
 import type { Statistics } from '@shared/schemas/stats';
+import { baseIncident } from '../../support/incident';
 
 export const T0 = Date.UTC(2026, 10, 25, 2, 0, 0); // 10:00 in Ningbo
 
@@ -43,6 +44,7 @@ export const CATALOG: Catalog = {
 
 export function incident(id: string, over: Partial<Incident> = {}): Incident {
   return {
+    ...baseIncident(T0 - 60_000),
     id,
     source: 'patrol',
     category: 'dispute',
@@ -57,17 +59,7 @@ export function incident(id: string, over: Partial<Incident> = {}): Incident {
     reportedAt: T0 - 60_000,
     stageEnteredAt: { reported: T0 - 60_000 },
     deadline: { stage: 'reported', dueAt: T0 + 3_600_000 },
-    sla: { pausedAt: null, pausedMs: 0 },
-    assignee: null,
     reporter: { kind: 'patrol', id: 'p1', name: '张三' },
-    overdue: false,
-    supervised: false,
-    fastTrack: false,
-    reworkCount: 0,
-    rejectReason: null,
-    duplicateOf: null,
-    externalRef: null,
-    version: 1,
     updatedAt: T0 - 60_000,
     ...over,
   };
