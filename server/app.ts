@@ -13,9 +13,13 @@ import type { SlaPolicy } from './domain/sla';
 import { Hub } from './hub/hub';
 import type { GeoContext } from './hub/geoContext';
 import { startMaintenance } from './hub/maintenance';
-import { HubViews } from './hub/views';
+import { ReadModel } from './hub/readModel';
 import type { Logger } from './lib/log';
 import type { Store } from './store/types';
+import { Accounts } from './auth/accounts';
+import { identify, type AnonymousPolicy } from './transport/http/auth';
+import { auditRoutes } from './transport/http/auditRoutes';
+import { authRoutes } from './transport/http/authRoutes';
 import { errorHandler, notFound } from './transport/http/errors';
 import { feedRoutes } from './transport/http/feedRoutes';
 import { healthHandler } from './transport/http/health';
@@ -47,13 +51,18 @@ export interface AppDeps {
   webRoot?: string;
   /** what /healthz says about the simulator */
   simulatorStatus?: () => unknown;
+  /** how long a sign-in lasts (hours) */
+  sessionHours?: number;
+  /** who may read without signing in (WALL_ANONYMOUS) */
+  anonymous?: AnonymousPolicy;
 }
 
 export interface App {
   httpServer: HttpServer;
   io: HubServer;
   hub: Hub;
-  views: HubViews;
+  views: ReadModel;
+  accounts: Accounts;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -76,7 +85,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     tzOffsetMinutes: tz,
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
   });
-  const views = new HubViews(hub, deps.catalog, tz);
+  const views = new ReadModel(hub, deps.catalog, tz, deps.policy);
+  const anonymous = deps.anonymous ?? 'localhost';
+  const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 
   const web = express();
   web.disable('x-powered-by');
@@ -87,9 +98,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus() }));
   const api = express.Router();
   api.use(express.json({ limit: '4mb' }));
-  api.use('/incidents', incidentRoutes(hub));
-  api.use('/', feedRoutes(hub));
-  api.use('/', regionRoutes(hub, views, deps.catalog, tz));
+  api.use(identify(accounts));
+  api.use('/', authRoutes(accounts, anonymous));
+  api.use('/', auditRoutes(views));
+  api.use('/incidents', incidentRoutes(hub, views, anonymous));
+  api.use('/', feedRoutes(hub, views, anonymous));
+  api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
@@ -105,7 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   web.use(errorHandler(deps.log));
 
-  const detachGateway = attachLiveGateway(io, hub, views, { nodeId, centreName: deps.centreName ?? '社会治理指挥中心' }, deps.log);
+  const detachGateway = attachLiveGateway(io, hub, views, { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous }, deps.log);
   const stopLoops = startBroadcastLoops(io, hub, views, { positionTickMs: deps.positionTickMs ?? 1000, statsIntervalMs: deps.statsIntervalMs ?? 2000 }, deps.log);
   const stopMaintenance = startMaintenance(
     hub,
@@ -118,6 +132,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     io,
     hub,
     views,
+    accounts,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

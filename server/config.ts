@@ -43,6 +43,15 @@ export const ConfigSchema = z.object({
   MEMORY_DAYS: int(1, 400).default(35),
   /** UTC offset of the centre's clock (Asia/Shanghai = 480); days and hours are cut at this offset */
   TZ_OFFSET_MINUTES: int(-720, 840).default(480),
+  /** how long a sign-in lasts, in hours */
+  SESSION_HOURS: int(1, 24 * 30).default(12),
+  /**
+   * who may watch without signing in (read-only): `localhost` (walls on this machine), `lan`
+   * (any address: kiosk walls on the centre's network) or `off` (everyone signs in)
+   */
+  WALL_ANONYMOUS: z.enum(['localhost', 'lan', 'off']).default('localhost'),
+  /** the first admin's password on an empty store; unset, a random one is generated and printed once */
+  ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

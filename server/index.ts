@@ -81,7 +81,21 @@ async function main(): Promise<void> {
     trackRetentionHours: config.TRACK_RETENTION_HOURS,
     webRoot,
     simulatorStatus: () => simulator?.status() ?? { running: false, enabled: config.SIM },
+    sessionHours: config.SESSION_HOURS,
+    anonymous: config.WALL_ANONYMOUS,
   });
+  // First start: an admin, never with a default password. A generated one is shown once, here.
+  const admin = await app.accounts.bootstrapAdmin(app.hub.geo.rootCode, config.ADMIN_PASSWORD);
+  if (admin) {
+    log.warn('first start: created the admin user', { username: admin.username, passwordGenerated: admin.generated });
+    if (admin.generated) {
+      process.stdout.write(
+        `\n  First start: an administrator was created. This password is shown only once:\n` +
+          `    user name: ${admin.username}\n    password:  ${admin.password}\n` +
+          `  Sign in at /console, then add operators (npm run users -- add NAME --role operator --region CODE).\n`,
+      );
+    }
+  }
   const port = await app.listen(config.PORT, config.HOST);
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   log.info('hub listening', { url: `http://${shown}:${port}`, store: store.kind, node: config.NODE_ID });
@@ -97,7 +111,8 @@ async function main(): Promise<void> {
       log,
     });
   }
-  process.stdout.write(`\n  宁波 · command-centre wall:  http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}\n  live stream in a terminal:   npm run tail\n\n`);
+  const base = `http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`;
+  process.stdout.write(`\n  宁波 · command-centre wall:  ${base}\n  operator console:            ${base}/console\n  live stream in a terminal:   npm run tail\n\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -19,6 +19,14 @@ export const ERROR_CODES = {
   PROTOCOL_MISMATCH: 'The client speaks another protocol version than this hub.',
   NOT_SUBSCRIBED: 'Subscribe to a region first.',
   STORE_UNAVAILABLE: 'The database cannot be reached; nothing was stored.',
+  AUTH_REQUIRED: 'Sign in first: this needs a signed-in user.',
+  BAD_CREDENTIALS: 'The user name or the password is wrong.',
+  SESSION_EXPIRED: 'Your session has ended; sign in again.',
+  ACCOUNT_DISABLED: 'This account is disabled; ask an administrator.',
+  FORBIDDEN_ROLE: 'Your role does not allow this.',
+  FORBIDDEN_REGION: 'This is outside the region you may act in.',
+  TOO_MANY_ATTEMPTS: 'Too many attempts; wait a moment and try again.',
+  USER_EXISTS: 'A user with that name exists already.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
 
@@ -66,5 +74,13 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PROTOCOL_MISMATCH: 400,
   NOT_SUBSCRIBED: 400,
   STORE_UNAVAILABLE: 503,
+  AUTH_REQUIRED: 401,
+  BAD_CREDENTIALS: 401,
+  SESSION_EXPIRED: 401,
+  ACCOUNT_DISABLED: 403,
+  FORBIDDEN_ROLE: 403,
+  FORBIDDEN_REGION: 403,
+  TOO_MANY_ATTEMPTS: 429,
+  USER_EXISTS: 409,
   INTERNAL: 500,
 };

@@ -5,11 +5,12 @@
  * through an acknowledgement.
  */
 import type { ErrorCode } from './errors';
-import type { Incident, IncidentCommand, NewIncident } from './schemas/incident';
+import type { Me } from './schemas/auth';
+import type { Incident, IncidentCommandRequest, ReportRequest } from './schemas/incident';
 import type { AlarmRaised, Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message: string; details?: unknown };
 export type AckCallback<T> = (answer: Ack<T>) => void;
@@ -23,6 +24,8 @@ export interface Hello {
   rootRegion: string;
   /** the command centre's name, for the wall's header */
   centreName: string;
+  /** who this connection acts as: a signed-in user, or an anonymous read-only wall */
+  me: Me;
 }
 
 type DeltaOf<T extends Delta['type']> = Extract<Delta, { type: T }>;
@@ -39,25 +42,21 @@ export interface ServerToClientEvents {
   'stats:updated': (frame: StatsFrame) => void;
   /** volatile: binary frame of the latest fixes since the last tick (shared/binary/positionsFrame.ts) */
   positions: (frame: ArrayBuffer) => void;
+  /** the session of this connection ended (signed out, expired, disabled): commands are refused from now on */
+  'auth:ended': (why: { reason: string }) => void;
   /** the hub cannot guarantee continuity for this client any more: subscribe again without lastSeq */
   resync: (why: { reason: string }) => void;
 }
 
-export interface IncidentCommandRequest {
-  incidentId: string;
-  command: IncidentCommand;
-}
-
-export interface ReportRequest {
-  incident: NewIncident;
-  /** the same key twice creates one incident */
-  idempotencyKey?: string;
-}
+export type { IncidentCommandRequest, ReportRequest };
 
 export interface ClientToServerEvents {
   subscribe: (request: SubscribeRequest, ack: AckCallback<SubscribeResult>) => void;
   'incident:report': (request: ReportRequest, ack: AckCallback<Incident>) => void;
+  /** a step of the closed loop, as the signed-in user of this connection (docs/protocol.md: sign-in) */
   'incident:command': (request: IncidentCommandRequest, ack: AckCallback<Incident>) => void;
+  /** who this connection acts as */
+  'auth:me': (request: Record<string, never>, ack: AckCallback<Me>) => void;
 }
 
 /** Names of the reliable delta events, in one place for clients that register handlers in a loop. */

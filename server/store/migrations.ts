@@ -107,6 +107,61 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE meta (key text PRIMARY KEY, value jsonb NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    name: 'users, sessions, audit log',
+    statements: [
+      `CREATE TABLE users (
+        username text PRIMARY KEY,
+        display_name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('viewer', 'operator', 'supervisor', 'admin')),
+        region_code text NOT NULL,
+        password_hash text NOT NULL,
+        disabled boolean NOT NULL DEFAULT false,
+        created_at bigint NOT NULL,
+        password_changed_at bigint NOT NULL
+      )`,
+      // The token itself is never stored: a copy of the database does not sign anybody in.
+      `CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        username text NOT NULL REFERENCES users (username),
+        kind text NOT NULL CHECK (kind IN ('cookie', 'bearer')),
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        ended_at bigint,
+        client jsonb NOT NULL
+      )`,
+      `CREATE INDEX sessions_username ON sessions (username) WHERE ended_at IS NULL`,
+      `CREATE TABLE audit (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        role text,
+        client jsonb NOT NULL,
+        action text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('ok', 'refused')),
+        error text,
+        message text,
+        incident_id text,
+        subject text,
+        stage_before text,
+        stage_after text,
+        reason text,
+        step_ms bigint,
+        region_path text[] NOT NULL,
+        seq bigint
+      )`,
+      `CREATE INDEX audit_actor_at ON audit (actor, at)`,
+      `CREATE INDEX audit_incident ON audit (incident_id, id) WHERE incident_id IS NOT NULL`,
+      `CREATE INDEX audit_at ON audit (at)`,
+      `CREATE FUNCTION append_only_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$`,
+      `CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+        FOR EACH ROW EXECUTE FUNCTION append_only_refuse()`,
+      `CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+        FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse()`,
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

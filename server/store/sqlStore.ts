@@ -6,6 +6,7 @@ import type { Actor } from '@shared/schemas/common';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
+import { accessStore, insertAuditRows } from './accessStore';
 import { lockFor, runMigrations } from './migrations';
 import {
   insertEvents,
@@ -85,7 +86,9 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
       return closed;
     },
 
-    async append(events, state, idempotency) {
+    ...accessStore(client),
+
+    async append(events, state, idempotency, audit) {
       return client.transaction(async (tx) => {
         // Appends take turns, so seq order is commit order: a reader that resumes "after seq N"
         // can never miss a lower seq committed later by a slower concurrent transaction.
@@ -103,6 +106,7 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
         if (state.incidents?.length) await upsertIncidentRows(tx, state.incidents);
         if (state.cameras?.length) await upsertCameraRows(tx, state.cameras);
         if (state.patrols?.length) await upsertPatrolRows(tx, state.patrols);
+        if (audit?.length) await insertAuditRows(tx, audit, stored);
         return stored;
       });
     },

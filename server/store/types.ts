@@ -3,6 +3,8 @@
  * migrations. An append-only event log is the truth; current-state tables are kept beside it in
  * the same transaction so a restart loads state without replaying the whole log.
  */
+import type { AuditEntry } from '@shared/schemas/audit';
+import type { User } from '@shared/schemas/auth';
 import type { Actor } from '@shared/schemas/common';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
@@ -63,6 +65,41 @@ export interface TrackSample {
   at: number;
 }
 
+/** A user as stored: the public fields plus the KDF hash (server/auth/password.ts). */
+export interface StoredUser extends User {
+  passwordHash: string;
+}
+
+/** A session: the store keeps a hash of the token, never the token itself. */
+export interface StoredSession {
+  tokenHash: string;
+  username: string;
+  kind: 'cookie' | 'bearer';
+  createdAt: number;
+  expiresAt: number;
+  /** signed out, or ended because the user was disabled or the password reset */
+  endedAt: number | null;
+  client: AuditEntry['client'];
+}
+
+/** An audit row about to be written; `eventIndex` links it to an event of the same append. */
+export type NewAuditRecord = Omit<AuditEntry, 'id' | 'seq'> & { eventIndex?: number };
+
+export interface AuditReadQuery {
+  actor?: string;
+  incidentId?: string;
+  from?: number;
+  to?: number;
+  outcome?: 'ok' | 'refused';
+  /** only rows whose region path holds this code */
+  withinRegion?: string;
+  /** rows with a smaller id (paging backwards, newest first) */
+  before?: number;
+  limit: number;
+}
+
+export type UserChanges = Partial<Pick<StoredUser, 'passwordHash' | 'passwordChangedAt' | 'disabled' | 'role' | 'regionCode' | 'displayName'>>;
+
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
   /** idempotent: creates or upgrades the schema */
@@ -76,7 +113,7 @@ export interface Store {
    * in the same transaction; a key that exists already makes the whole append fail with
    * IdempotencyConflictError and nothing is written.
    */
-  append(events: readonly NewEvent[], state: StateChanges, idempotency?: IdempotencyRecord): Promise<StoredEvent[]>;
+  append(events: readonly NewEvent[], state: StateChanges, idempotency?: IdempotencyRecord, audit?: readonly NewAuditRecord[]): Promise<StoredEvent[]>;
   readEvents(query: EventQuery): Promise<StoredEvent[]>;
   /** highest seq written, 0 when empty */
   lastSeq(): Promise<number>;
@@ -99,6 +136,24 @@ export interface Store {
   readTrackSamples(patrolId: string, from: number, to: number): Promise<TrackSample[]>;
   pruneTrackSamples(olderThan: number): Promise<number>;
 
+  /** people (server/auth): a name taken already → UserExistsError */
+  createUser(user: StoredUser): Promise<void>;
+  getUser(username: string): Promise<StoredUser | null>;
+  listUsers(): Promise<StoredUser[]>;
+  updateUser(username: string, changes: UserChanges): Promise<StoredUser | null>;
+  countUsers(): Promise<number>;
+
+  createSession(session: StoredSession): Promise<void>;
+  getSession(tokenHash: string): Promise<StoredSession | null>;
+  endSession(tokenHash: string, at: number): Promise<void>;
+  /** ends every open session of a user; returns their token hashes */
+  endSessionsOf(username: string, at: number): Promise<string[]>;
+
+  /** the append-only audit log: rows of their own (sign-ins, refusals), or with an append */
+  appendAudit(records: readonly NewAuditRecord[]): Promise<void>;
+  /** newest first */
+  readAudit(query: AuditReadQuery): Promise<AuditEntry[]>;
+
   /** small key → JSON settings (simulator state, schema facts) */
   getMeta<T>(key: string): Promise<T | null>;
   setMeta(key: string, value: unknown): Promise<void>;
@@ -108,5 +163,12 @@ export class IdempotencyConflictError extends Error {
   constructor(readonly key: string) {
     super(`idempotency key ${key} already used`);
     this.name = 'IdempotencyConflictError';
+  }
+}
+
+export class UserExistsError extends Error {
+  constructor(readonly username: string) {
+    super(`user ${username} exists already`);
+    this.name = 'UserExistsError';
   }
 }

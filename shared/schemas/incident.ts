@@ -39,7 +39,12 @@ export type TimedStage = (typeof TIMED_STAGES)[number];
 
 export const TERMINAL_STAGES: readonly Stage[] = ['closed', 'rejected'];
 
-export const Assignee = z.object({ id: Id, name: z.string().min(1).max(80) });
+/** Who a case is dispatched to: a department (the default) or a patrol (grid worker) sent to the scene. */
+export const Assignee = z.object({
+  id: Id,
+  name: z.string().trim().min(1).max(80),
+  kind: z.enum(['department', 'patrol']).optional(),
+});
 export type Assignee = z.infer<typeof Assignee>;
 
 export const Reporter = z.object({
@@ -94,6 +99,8 @@ export const Incident = z.object({
   supervised: z.boolean(),
   fastTrack: z.boolean(),
   reworkCount: z.number().int().min(0),
+  /** who reported it handled last (feedback): may not verify it (监督与处置相分离); absent on older cases */
+  handledBy: Id.nullable().optional(),
   rejectReason: z.enum(['invalid', 'duplicate']).nullable(),
   duplicateOf: Id.nullable(),
   /** id in the system it came from (hotline order number, Open311 token, camera alarm id) */
@@ -121,37 +128,64 @@ export const NewIncident = z.object({
 export type NewIncident = z.input<typeof NewIncident>;
 export type ParsedNewIncident = z.output<typeof NewIncident>;
 
+/** A reason a person must give: trimmed, at least one character. */
+const reasonText = (what: string) =>
+  z
+    .string({ error: `${what} needs a reason (note).` })
+    .trim()
+    .min(1, `${what} needs a reason (note).`)
+    .max(500);
+
 const commandBase = {
-  actor: Actor,
-  /** when it happened; defaults to now. Imports of history pass the original time. */
-  at: TimeInput.optional(),
-  note: z.string().max(500).optional(),
+  note: z.string().trim().max(500).optional(),
   /** refuse the command if the incident has moved on since the client saw it */
   expectedVersion: z.number().int().min(1).optional(),
 };
 
-/** Transitions and flags an operator, department or supervisor may ask for. */
+/**
+ * A step of the closed loop as a client asks for it (console, script, integration). The actor is
+ * never part of it: the hub takes it from the signed-in session, and the time is the hub's own.
+ * Strict: an `actor` or `at` in the body is refused by name rather than silently ignored.
+ */
 export const IncidentCommand = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('register'), ...commandBase }),
-  z.object({
+  z.strictObject({ action: z.literal('register'), ...commandBase }),
+  z.strictObject({
     action: z.literal('reject'),
     reason: z.enum(['invalid', 'duplicate']),
     duplicateOf: Id.optional(),
     ...commandBase,
+    note: reasonText('Rejecting a case'),
   }),
-  z.object({ action: z.literal('dispatch'), assignee: Assignee, ...commandBase }),
-  z.object({ action: z.literal('accept'), ...commandBase }),
-  z.object({ action: z.literal('feedback'), ...commandBase }),
-  z.object({ action: z.literal('verify_pass'), ...commandBase }),
-  z.object({ action: z.literal('verify_fail'), ...commandBase }),
-  z.object({ action: z.literal('close'), ...commandBase }),
-  z.object({ action: z.literal('supervise'), ...commandBase }),
-  z.object({ action: z.literal('pause_sla'), ...commandBase }),
-  z.object({ action: z.literal('resume_sla'), ...commandBase }),
+  z.strictObject({ action: z.literal('dispatch'), assignee: Assignee, ...commandBase }),
+  /** 退单: the department gives back a case it does not own; the centre dispatches it again */
+  z.strictObject({ action: z.literal('hand_back'), ...commandBase, note: reasonText('Handing a case back') }),
+  /** the centre moves a dispatched case to another department or patrol (改派) */
+  z.strictObject({ action: z.literal('redispatch'), assignee: Assignee, ...commandBase, note: reasonText('Re-dispatching a case') }),
+  z.strictObject({ action: z.literal('accept'), ...commandBase }),
+  z.strictObject({ action: z.literal('feedback'), ...commandBase }),
+  z.strictObject({ action: z.literal('verify_pass'), ...commandBase }),
+  z.strictObject({ action: z.literal('verify_fail'), ...commandBase, note: reasonText('Failing a verification') }),
+  z.strictObject({ action: z.literal('close'), ...commandBase }),
+  z.strictObject({ action: z.literal('supervise'), ...commandBase }),
+  z.strictObject({ action: z.literal('pause_sla'), ...commandBase, note: reasonText('Pausing the clock (挂起)') }),
+  z.strictObject({ action: z.literal('resume_sla'), ...commandBase }),
+  z.strictObject({ action: z.literal('note'), ...commandBase, note: z.string().trim().min(1, 'A note needs text.').max(500) }),
 ]);
 export type IncidentCommand = z.input<typeof IncidentCommand>;
 export type ParsedIncidentCommand = z.output<typeof IncidentCommand>;
 export type IncidentAction = ParsedIncidentCommand['action'];
+export const INCIDENT_ACTIONS = IncidentCommand.options.map((o) => o.shape.action.value) as readonly IncidentAction[];
+
+/** The socket command `incident:command` and its HTTP twin (POST /api/incidents/:id/commands takes `command` alone). */
+export const IncidentCommandRequest = z.strictObject({ incidentId: Id, command: z.unknown() });
+export type IncidentCommandRequest = { incidentId: string; command: IncidentCommand };
+
+/** Idempotency keys: the same key twice creates one incident. */
+export const IdempotencyKey = z.string().min(1, 'idempotencyKey must be 1 to 128 characters.').max(128, 'idempotencyKey must be 1 to 128 characters.');
+
+/** The socket command `incident:report`. */
+export const ReportRequest = z.strictObject({ incident: z.unknown(), idempotencyKey: IdempotencyKey.optional() });
+export type ReportRequest = { incident: NewIncident; idempotencyKey?: string };
 
 /** Everything that can appear in an incident's log: the commands plus what the hub does itself. */
 export const LOG_ENTRY_TYPES = [
@@ -167,6 +201,9 @@ export const LOG_ENTRY_TYPES = [
   'supervise',
   'pause_sla',
   'resume_sla',
+  'hand_back',
+  'redispatch',
+  'note',
   'overdue',
 ] as const;
 export const LogEntryType = z.enum(LOG_ENTRY_TYPES);

@@ -3,7 +3,9 @@
  * store a test passes), the generated city at district scale (海曙区), no simulator, fast loops.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@shared/events';
+import type { ClientToServerEvents, Hello, ServerToClientEvents } from '@shared/events';
+import type { Role } from '@shared/schemas/auth';
+import type { Principal } from '../../server/hub/audit';
 import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
@@ -75,14 +77,41 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** a real Socket.IO client, connected, with its hello received */
-export async function connectClient(url: string): Promise<{ socket: TestClient; rootRegion: string }> {
-  const socket: TestClient = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const hello = await new Promise<{ rootRegion: string }>((resolve, reject) => {
+/** a real Socket.IO client, connected, with its hello received; `token` signs it in */
+export async function connectClient(url: string, token?: string): Promise<{ socket: TestClient; rootRegion: string; hello: Hello }> {
+  const socket: TestClient = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(token ? { auth: { token } } : {}) });
+  const hello = await new Promise<Hello>((resolve, reject) => {
     socket.once('hello', resolve);
     socket.once('connect_error', reject);
   });
-  return { socket, rootRegion: hello.rootRegion };
+  return { socket, rootRegion: hello.rootRegion, hello };
+}
+
+export const TEST_PASSWORD = 'correct-horse-battery-staple';
+
+/** the harness acting as an admin, to add users without a sign-in of its own */
+function harnessAdmin(t: TestHub): Principal {
+  const root = t.hub.geo.rootCode;
+  return {
+    user: { username: 'harness', displayName: 'harness', role: 'admin', regionCode: root, disabled: false, createdAt: 0, passwordChangedAt: 0 },
+    sessionId: 'harness',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    client: { channel: 'cli', address: null, userAgent: 'test harness' },
+  };
+}
+
+export interface TestUser {
+  username: string;
+  token: string;
+  /** `Authorization: Bearer …` */
+  headers: Record<string, string>;
+}
+
+/** adds a user (real scrypt hash) and signs them in with a bearer token */
+export async function signedInUser(t: TestHub, username: string, role: Role, regionCode = t.hub.geo.rootCode): Promise<TestUser> {
+  await t.app.accounts.addUser({ username, role, regionCode, password: TEST_PASSWORD, displayName: username }, harnessAdmin(t));
+  const { token } = await t.app.accounts.signIn({ username, password: TEST_PASSWORD }, { channel: 'http', address: '127.0.0.1', userAgent: 'test' }, 'bearer');
+  return { username, token, headers: { authorization: `Bearer ${token}` } };
 }
 
 /** the grids of the test city */

@@ -1,13 +1,15 @@
 /** The HTTP surface around the live protocol: health, regions as GeoJSON, logs, statistics. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '@shared/schemas/incident';
-import { grids, smallRoster, startTestHub, type TestHub } from './harness';
+import { grids, signedInUser, smallRoster, startTestHub, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
+let op: TestUser;
 beforeAll(async () => {
   t = await startTestHub();
   const roster = smallRoster(5, Date.now());
   await t.hub.loadRoster(roster.cameras, roster.patrols);
+  op = await signedInUser(t, 'op-9', 'operator');
 });
 afterAll(() => t.close());
 
@@ -41,15 +43,15 @@ describe('http', () => {
     const [lng, lat] = grids()[0]!.center;
     const created = await fetch(`${t.url}/api/incidents`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...op.headers },
       body: JSON.stringify({ source: 'sensor', category: 'fire_safety', severity: 3, title: '烟感报警', location: { lng, lat }, reporter: { kind: 'sensor', id: 'smoke-17' } }),
     });
     const incident = (await created.json()) as Incident;
     expect(incident.fastTrack).toBe(true);
     await fetch(`${t.url}/api/incidents/${incident.id}/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'register', actor: { kind: 'operator', id: 'op-9' } }),
+      headers: { 'content-type': 'application/json', ...op.headers },
+      body: JSON.stringify({ action: 'register' }),
     });
     const log = await get(`/api/incidents/${incident.id}/log`);
     expect((log.body as { entries: { type: string; seq: number }[] }).entries.map((e) => e.type)).toEqual(['reported', 'register']);
@@ -82,11 +84,12 @@ describe('when the database is gone', () => {
   it('answers 503 STORE_UNAVAILABLE over HTTP and in acknowledgements', async () => {
     const lost = await startTestHub();
     try {
+      const someone = await signedInUser(lost, 'op-lost', 'operator'); // signed in while the store was up
       await lost.store.close();
       const [lng, lat] = grids()[0]!.center;
       const res = await fetch(`${lost.url}/api/incidents`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...someone.headers },
         body: JSON.stringify({ source: 'hotline', category: 'sanitation', severity: 1, title: '库已断开', location: { lng, lat }, reporter: { kind: 'citizen' } }),
       });
       expect(res.status).toBe(503);

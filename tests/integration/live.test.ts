@@ -8,15 +8,17 @@ import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import { decodePositionsFrame } from '@shared/binary/positionsFrame';
 import type { Incident } from '@shared/schemas/incident';
 import type { Delta, Layer, SubscribeResult } from '@shared/schemas/live';
-import { connectClient, grids, nextEvent, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
+import { connectClient, grids, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
+let op: TestUser;
 const open: TestClient[] = [];
 
 beforeAll(async () => {
   t = await startTestHub({ resumeBuffer: 10_000 });
   const roster = smallRoster(40, Date.now());
   await t.hub.loadRoster(roster.cameras, roster.patrols);
+  op = await signedInUser(t, 'op-1', 'operator');
 });
 afterAll(async () => {
   await t.close();
@@ -25,8 +27,9 @@ afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
+/** a connection signed in as the operator (commands need a person; reading alone would not) */
 async function client(): Promise<{ socket: TestClient; root: string }> {
-  const { socket, rootRegion } = await connectClient(t.url);
+  const { socket, rootRegion } = await connectClient(t.url, op.token);
   open.push(socket);
   return { socket, root: rootRegion };
 }
@@ -62,11 +65,10 @@ function incidentBody(lng: number, lat: number, title = '占道经营', severity
 }
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...op.headers, ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const operator = { kind: 'operator', id: 'op-1', name: '值班员甲' } as const;
 
 describe('snapshot', () => {
   it('gives the region, its descendants, the roster and the figures at one sequence number', async () => {
@@ -121,9 +123,9 @@ describe('ingest → broadcast → stored', () => {
     const received: Delta[] = [];
     b.socket.on('incident:updated', (d) => received.push(d));
     const steps = [
-      { action: 'register', actor: operator },
-      { action: 'dispatch', actor: operator, assignee: { id: 'dept-cg', name: '城管执法局' } },
-      { action: 'supervise', actor: operator, note: '领导关注' },
+      { action: 'register' },
+      { action: 'dispatch', assignee: { id: 'dept-cg', name: '城管执法局' } },
+      { action: 'pause_sla', note: '等待市民补充材料' },
     ];
     for (const command of steps) {
       const ack = await new Promise<Ack<Incident>>((r) => a.socket.emit('incident:command', { incidentId: incident.id, command: command as never }, r));
@@ -132,9 +134,12 @@ describe('ingest → broadcast → stored', () => {
     await expect.poll(() => received.length).toBe(3);
     const seqs = received.map((d) => d.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
-    expect(received.map((d) => (d.type === 'incident:updated' ? d.entry.type : ''))).toEqual(['register', 'dispatch', 'supervise']);
+    expect(received.map((d) => (d.type === 'incident:updated' ? d.entry.type : ''))).toEqual(['register', 'dispatch', 'pause_sla']);
     const stored = await t.store.getIncident(incident.id);
-    expect(stored).toMatchObject({ stage: 'dispatched', supervised: true, assignee: { id: 'dept-cg' } });
+    expect(stored).toMatchObject({ stage: 'dispatched', assignee: { id: 'dept-cg' } });
+    expect(stored?.sla.pausedAt).not.toBeNull();
+    // the actor of every step is the signed-in operator, never a field of the request
+    expect(received.every((d) => d.type === 'incident:updated' && d.entry.actor.id === 'op-1')).toBe(true);
   });
 
   it('refuses bad input with a stable code and stores nothing', async () => {
@@ -158,7 +163,7 @@ describe('ingest → broadcast → stored', () => {
     const { socket } = await client();
     const { grid } = gridInStreet(1);
     const created = (await post('/api/incidents', incidentBody(...grid.center))).body as unknown as Incident;
-    const ack = await new Promise<Ack<Incident>>((r) => socket.emit('incident:command', { incidentId: created.id, command: { action: 'close', actor: operator } }, r));
+    const ack = await new Promise<Ack<Incident>>((r) => socket.emit('incident:command', { incidentId: created.id, command: { action: 'close' } }, r));
     expect(ack).toMatchObject({ ok: false, error: 'ILLEGAL_TRANSITION' });
     if (!ack.ok) expect(ack.message).toMatch(/reported/);
     expect(await t.store.getIncident(created.id)).toMatchObject({ stage: 'reported', version: 1 });

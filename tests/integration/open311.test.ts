@@ -227,7 +227,7 @@ describe('GET requests', () => {
     sanitationId = await created(form());
     disputeId = await created(form({ service_code: 'dispute', description: '楼上漏水引发邻里纠纷' }));
     rejectedId = await created(form({ description: '同一处垃圾，重复上报' }));
-    await t.hub.command(rejectedId, { action: 'reject', reason: 'duplicate', duplicateOf: sanitationId, actor: operator });
+    await t.hub.command(rejectedId, { action: 'reject', reason: 'duplicate', duplicateOf: sanitationId, note: '重复上报' }, { actor: operator });
     oldAt = t.hub.now() - 10 * 86_400_000;
     const [lng, lat] = [Number(point.long), Number(point.lat)];
     const old = await t.hub.report({

@@ -39,7 +39,8 @@ describe('restart on the same data directory', () => {
       { action: 'verify_pass', actor: supervisor },
       { action: 'close', actor: operator },
     ]) {
-      await first.hub.command(a.id, command);
+      const { actor, ...input } = command;
+      await first.hub.command(a.id, input, { actor });
     }
     await first.hub.updateCameras({ changes: [{ cameraId: 'cam-2', status: 'offline', at: Date.now() }] });
     const seqBefore = first.hub.seq;
@@ -70,7 +71,7 @@ describe('restart on the same data directory', () => {
       const longAgo = Date.now() - 40 * 86_400_000; // beyond the 35 days held in memory
       const first = await startTestHub({ store: await createPgliteStore({ dataDir: dir2 }) });
       const old = (await first.hub.report({ ...body(4), reportedAt: longAgo })).incident;
-      await first.hub.command(old.id, { action: 'reject', reason: 'invalid', actor: operator, at: longAgo + 60_000 });
+      await first.hub.command(old.id, { action: 'reject', reason: 'invalid', note: '无效' }, { actor: operator, at: longAgo + 60_000 });
       await first.close();
       const second = await startTestHub({ store: await createPgliteStore({ dataDir: dir2 }) });
       try {

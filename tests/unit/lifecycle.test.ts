@@ -87,7 +87,7 @@ const cases = STAGES.flatMap((stage) => ACTIONS.map((action) => ({ stage, action
 describe('transitions from a running clock', () => {
   it.each(cases.filter((c) => c.to))('$stage --$action--> $to', ({ stage, action, to }) => {
     const { incident, at } = incidentIn(stage);
-    const { incident: next, entry } = applyCommand(incident, command(action, at + MIN), { now: at + MIN, policy });
+    const { incident: next, entry } = applyCommand(incident, ...command(action, at + MIN), { now: at + MIN, policy });
     expect(next.stage).toBe(to);
     expect(entry).toMatchObject({ type: action, from: stage, to, at: at + MIN });
     expect(next.version).toBe(incident.version + 1);
@@ -98,7 +98,7 @@ describe('transitions from a running clock', () => {
   it.each(cases.filter((c) => !c.to))('$stage --$action--> ILLEGAL_TRANSITION', ({ stage, action }) => {
     const { incident, at } = incidentIn(stage);
     expectHubError(
-      () => applyCommand(incident, command(action, at + MIN), { now: at + MIN, policy }),
+      () => applyCommand(incident, ...command(action, at + MIN), { now: at + MIN, policy }),
       'ILLEGAL_TRANSITION',
       new RegExp(`^Cannot ${action} incident INC-1: .*${action === 'resume_sla' && stage !== 'closed' && stage !== 'rejected' ? 'not paused' : `it is ${stage}`}`),
     );
@@ -106,7 +106,7 @@ describe('transitions from a running clock', () => {
 
   it('says plainly what went wrong', () => {
     const { incident, at } = incidentIn('closed');
-    expectHubError(() => applyCommand(incident, command('dispatch', at), { now: at, policy }), 'ILLEGAL_TRANSITION', /^Cannot dispatch incident INC-1: it is closed\.$/);
+    expectHubError(() => applyCommand(incident, ...command('dispatch', at), { now: at, policy }), 'ILLEGAL_TRANSITION', /^Cannot dispatch incident INC-1: it is closed\.$/);
   });
 });
 
@@ -115,8 +115,8 @@ describe('transitions from a paused clock', () => {
   it.each(openStages)('in %s: pause_sla is refused, resume_sla allowed', (stage) => {
     const { incident, at } = incidentIn(stage, true);
     expect(incident.sla.pausedAt).toBe(at);
-    expectHubError(() => applyCommand(incident, command('pause_sla', at + MIN), { now: at + MIN, policy }), 'ILLEGAL_TRANSITION', /already paused/);
-    const resumed = applyCommand(incident, command('resume_sla', at + MIN), { now: at + MIN, policy }).incident;
+    expectHubError(() => applyCommand(incident, ...command('pause_sla', at + MIN), { now: at + MIN, policy }), 'ILLEGAL_TRANSITION', /already paused/);
+    const resumed = applyCommand(incident, ...command('resume_sla', at + MIN), { now: at + MIN, policy }).incident;
     expect(resumed.stage).toBe(stage);
     expect(resumed.sla.pausedAt).toBeNull();
   });
@@ -124,7 +124,7 @@ describe('transitions from a paused clock', () => {
   it.each(openStages.filter((s) => s !== 'reported'))('in %s: a stage change ends the pause', (stage) => {
     const { incident, at } = incidentIn(stage, true);
     const [action] = Object.entries(LEGAL[stage]).find(([, to]) => to !== stage)!;
-    const next = applyCommand(incident, command(action as IncidentAction, at + MIN), { now: at + MIN, policy }).incident;
+    const next = applyCommand(incident, ...command(action as IncidentAction, at + MIN), { now: at + MIN, policy }).incident;
     expect(next.sla).toEqual({ pausedAt: null, pausedMs: 0 });
   });
 });
@@ -134,41 +134,41 @@ describe('guards', () => {
     const { incident, at } = incidentIn('handled');
     for (const action of ['verify_pass', 'verify_fail'] as const) {
       const byHandler = command(action, at + MIN, { actor: { kind: 'department', id: DEPARTMENT.id } });
-      expectHubError(() => applyCommand(incident, byHandler, { now: at + MIN, policy }), 'SEPARATION_OF_DUTIES', /dept-sanitation/);
+      expectHubError(() => applyCommand(incident, ...byHandler, { now: at + MIN, policy }), 'SEPARATION_OF_DUTIES', /dept-sanitation/);
     }
-    expect(applyCommand(incident, command('verify_pass', at + MIN), { now: at + MIN, policy }).incident.stage).toBe('verified');
+    expect(applyCommand(incident, ...command('verify_pass', at + MIN), { now: at + MIN, policy }).incident.stage).toBe('verified');
   });
 
   it('refuses a command made against an older version', () => {
     const { incident, at } = incidentIn('registered'); // version 2
     expectHubError(
-      () => applyCommand(incident, command('dispatch', at, { expectedVersion: 1 }), { now: at, policy }),
+      () => applyCommand(incident, ...command('dispatch', at, { expectedVersion: 1 }), { now: at, policy }),
       'VERSION_CONFLICT',
       /version 2, not 1/,
     );
-    expect(applyCommand(incident, command('dispatch', at, { expectedVersion: 2 }), { now: at, policy }).incident.version).toBe(3);
+    expect(applyCommand(incident, ...command('dispatch', at, { expectedVersion: 2 }), { now: at, policy }).incident.version).toBe(3);
   });
 
   it('refuses a command time before the last change, and one in the future', () => {
     const { incident, at } = incidentIn('registered');
-    expectHubError(() => applyCommand(incident, command('dispatch', at - 1), { now: at + H, policy }), 'VALIDATION_FAILED', /earlier than the last change/);
-    expectHubError(() => applyCommand(incident, command('dispatch', at + 2 * H), { now: at, policy }), 'VALIDATION_FAILED', /future/);
+    expectHubError(() => applyCommand(incident, ...command('dispatch', at - 1), { now: at + H, policy }), 'VALIDATION_FAILED', /earlier than the last change/);
+    expectHubError(() => applyCommand(incident, ...command('dispatch', at + 2 * H), { now: at, policy }), 'VALIDATION_FAILED', /future/);
   });
 
   it('uses now when the command has no time, never earlier than the last change', () => {
     const { incident, at } = incidentIn('registered');
-    const untimed = IncidentCommand.parse({ action: 'supervise', actor: OPERATOR });
-    expect(applyCommand(incident, untimed, { now: at + H, policy }).entry.at).toBe(at + H);
-    expect(applyCommand(incident, untimed, { now: at - H, policy }).entry.at).toBe(at);
+    const untimed = IncidentCommand.parse({ action: 'supervise' });
+    expect(applyCommand(incident, untimed, { actor: OPERATOR }, { now: at + H, policy }).entry.at).toBe(at + H);
+    expect(applyCommand(incident, untimed, { actor: OPERATOR }, { now: at - H, policy }).entry.at).toBe(at);
   });
 
   it('requires duplicateOf for a duplicate, and only for a duplicate', () => {
     const { incident, at } = incidentIn('reported');
     const ctx = { now: at, policy };
-    expectHubError(() => applyCommand(incident, command('reject', at, { reason: 'duplicate' }), ctx), 'VALIDATION_FAILED', /duplicateOf/);
-    expectHubError(() => applyCommand(incident, command('reject', at, { reason: 'duplicate', duplicateOf: 'INC-1' }), ctx), 'VALIDATION_FAILED', /itself/);
-    expectHubError(() => applyCommand(incident, command('reject', at, { reason: 'invalid', duplicateOf: 'INC-0' }), ctx), 'VALIDATION_FAILED');
-    const { incident: rejected, entry } = applyCommand(incident, command('reject', at, { reason: 'duplicate', duplicateOf: 'INC-0' }), ctx);
+    expectHubError(() => applyCommand(incident, ...command('reject', at, { reason: 'duplicate' }), ctx), 'VALIDATION_FAILED', /duplicateOf/);
+    expectHubError(() => applyCommand(incident, ...command('reject', at, { reason: 'duplicate', duplicateOf: 'INC-1' }), ctx), 'VALIDATION_FAILED', /itself/);
+    expectHubError(() => applyCommand(incident, ...command('reject', at, { reason: 'invalid', duplicateOf: 'INC-0' }), ctx), 'VALIDATION_FAILED');
+    const { incident: rejected, entry } = applyCommand(incident, ...command('reject', at, { reason: 'duplicate', duplicateOf: 'INC-0' }), ctx);
     expect(rejected).toMatchObject({ stage: 'rejected', rejectReason: 'duplicate', duplicateOf: 'INC-0', deadline: null });
     expect(entry.data).toEqual({ deadline: null, reason: 'duplicate', duplicateOf: 'INC-0' });
   });

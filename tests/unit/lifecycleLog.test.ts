@@ -9,7 +9,7 @@ describe('deadlines and flags along the loop', () => {
   it('gives each stage its own deadline from the policy, and none once closed', () => {
     const t = (hh: number, mm = 0) => cst(23, hh, mm);
     let { incident } = report(); // reported Mon 09:00, due 10:00
-    const step = (action: IncidentAction, at: number) => (incident = applyCommand(incident, command(action, at), { now: at, policy }).incident);
+    const step = (action: IncidentAction, at: number) => (incident = applyCommand(incident, ...command(action, at), { now: at, policy }).incident);
     expect(step('register', t(9, 30)).deadline).toEqual({ stage: 'registered', dueAt: t(10, 30) });
     expect(step('dispatch', t(10)).deadline).toEqual({ stage: 'dispatched', dueAt: t(12) });
     // exposed garbage: 4 working hours to handle, across lunch (11–12, 13:30–16:30)
@@ -26,9 +26,9 @@ describe('deadlines and flags along the loop', () => {
 
   it('moves the deadline by the paused working time on resume', () => {
     let { incident } = report(); // due Mon 10:00
-    incident = applyCommand(incident, command('pause_sla', cst(23, 9, 30)), { now: cst(23, 9, 30), policy }).incident;
+    incident = applyCommand(incident, ...command('pause_sla', cst(23, 9, 30)), { now: cst(23, 9, 30), policy }).incident;
     expect(incident.deadline?.dueAt).toBe(cst(23, 10)); // untouched while paused
-    const { incident: resumed, entry } = applyCommand(incident, command('resume_sla', cst(24, 9, 30)), { now: cst(24, 9, 30), policy });
+    const { incident: resumed, entry } = applyCommand(incident, ...command('resume_sla', cst(24, 9, 30)), { now: cst(24, 9, 30), policy });
     // paused working time Mon 09:30 → Tue 09:30 = 7.5 h; the 30 min left run Tue 09:30–10:00
     expect(resumed.deadline).toEqual({ stage: 'reported', dueAt: cst(24, 10) });
     expect(resumed.sla).toEqual({ pausedAt: null, pausedMs: 7.5 * H });
@@ -37,11 +37,11 @@ describe('deadlines and flags along the loop', () => {
 
   it('supervises on request and keeps the flag until the case ends', () => {
     const { incident, at } = incidentIn('registered');
-    const supervised = applyCommand(incident, command('supervise', at), { now: at, policy }).incident;
+    const supervised = applyCommand(incident, ...command('supervise', at), { now: at, policy }).incident;
     expect(supervised.supervised).toBe(true);
-    const dispatched = applyCommand(supervised, command('dispatch', at), { now: at, policy }).incident;
+    const dispatched = applyCommand(supervised, ...command('dispatch', at), { now: at, policy }).incident;
     expect(dispatched.supervised).toBe(true);
-    const rejected = applyCommand(applyCommand(report().incident, command('supervise', at), { now: at, policy }).incident, command('reject', at), { now: at, policy });
+    const rejected = applyCommand(applyCommand(report().incident, ...command('supervise', at), { now: at, policy }).incident, ...command('reject', at), { now: at, policy });
     expect(rejected.incident.supervised).toBe(false);
   });
 });
@@ -57,7 +57,7 @@ describe('detectOverdue', () => {
     });
     expect(decision.incident).toMatchObject({ overdue: true, supervised: true, version: 2, stage: 'reported' });
     expect(detectOverdue(decision.incident, cst(23, 12))).toBeNull();
-    const registered = applyCommand(decision.incident, command('register', cst(23, 12)), { now: cst(23, 12), policy }).incident;
+    const registered = applyCommand(decision.incident, ...command('register', cst(23, 12)), { now: cst(23, 12), policy }).incident;
     // registered at noon: the working hour starts after lunch
     expect(registered).toMatchObject({ overdue: false, supervised: true, deadline: { stage: 'registered', dueAt: cst(23, 14, 30) } });
     expect(detectOverdue(registered, cst(23, 14, 30))).toBeNull();
@@ -83,7 +83,7 @@ describe('replay', () => {
     ];
     for (const [action, t, extra] of steps) {
       const last = decisions.at(-1)!.incident;
-      decisions.push(action === 'sweep' ? detectOverdue(last, t)! : applyCommand(last, command(action, t, extra), { now: t, policy }));
+      decisions.push(action === 'sweep' ? detectOverdue(last, t)! : applyCommand(last, ...command(action, t, extra), { now: t, policy }));
     }
     expect(decisions[8]!.entry.type).toBe('overdue');
     const entries = JSON.parse(JSON.stringify(decisions.map((d) => d.entry))) as EntryDraft[];
@@ -106,7 +106,7 @@ describe('resilience to imported state', () => {
   it('resumes a paused case that has no deadline by just ending the pause', () => {
     const { incident, at } = incidentIn('handling', true);
     const lost = { ...incident, deadline: null };
-    const { incident: resumed, entry } = applyCommand(lost, command('resume_sla', at + H), { now: at + H, policy });
+    const { incident: resumed, entry } = applyCommand(lost, ...command('resume_sla', at + H), { now: at + H, policy });
     expect(resumed).toMatchObject({ deadline: null, sla: { pausedAt: null, pausedMs: 0 } });
     expect(evolve(lost, entry)).toEqual(resumed);
   });

@@ -4,8 +4,9 @@
  */
 import { expect } from 'vitest';
 import { HubError, type ErrorCode } from '@shared/errors';
+import type { Actor } from '@shared/schemas/common';
 import { IncidentCommand, NewIncident, type IncidentAction, type ParsedIncidentCommand, type Stage } from '@shared/schemas/incident';
-import { applyCommand, defaultSlaPolicy, reportIncident, type EntryDraft } from '../../server/domain/lifecycle';
+import { applyCommand, defaultSlaPolicy, reportIncident, type CommandOrigin, type EntryDraft } from '../../server/domain/lifecycle';
 
 /** A local time at +08:00. 2026-11-23 is a Monday. */
 export const cst = (day: number, hh: number, mm = 0) => Date.UTC(2026, 10, day, hh - 8, mm);
@@ -32,11 +33,19 @@ export function report(overrides: Record<string, unknown> = {}, now = cst(23, 9)
   return reportIncident(input, { id: 'INC-1', gridCode: 'G-1', regionPath: ['330200', '330203', 'S-1', 'C-1', 'G-1'], now, policy });
 }
 
-/** The command for an action with the fields it needs. */
-export function command(action: IncidentAction, at: number, extra: Record<string, unknown> = {}): ParsedIncidentCommand {
-  const actor = action === 'accept' || action === 'feedback' ? { kind: 'department', id: DEPARTMENT.id } : action.startsWith('verify') ? SUPERVISOR : OPERATOR;
-  const fields = action === 'dispatch' ? { assignee: DEPARTMENT } : action === 'reject' ? { reason: 'invalid' } : {};
-  return IncidentCommand.parse({ action, actor, at, ...fields, ...extra });
+/** reasons the steps that need one are given by default */
+const NEEDS_REASON: ReadonlySet<IncidentAction> = new Set<IncidentAction>(['reject', 'verify_fail', 'pause_sla', 'hand_back', 'redispatch', 'note']);
+
+/**
+ * The command for an action with the fields it needs, and its origin (who, when): spread it into
+ * applyCommand(incident, ...command(action, at), ctx). `extra.actor` overrides the actor.
+ */
+export function command(action: IncidentAction, at: number | undefined, extra: Record<string, unknown> = {}): [ParsedIncidentCommand, CommandOrigin] {
+  const { actor: actorOverride, ...rest } = extra;
+  const actor = (actorOverride as Actor | undefined) ?? (action === 'accept' || action === 'feedback' ? { kind: 'department', id: DEPARTMENT.id } : action.startsWith('verify') ? SUPERVISOR : OPERATOR);
+  const fields = action === 'dispatch' || action === 'redispatch' ? { assignee: DEPARTMENT } : action === 'reject' ? { reason: 'invalid' } : {};
+  const note = NEEDS_REASON.has(action) ? { note: `reason for ${action}` } : {};
+  return [IncidentCommand.parse({ action, ...fields, ...note, ...rest }), at === undefined ? { actor } : { actor, at }];
 }
 
 /** The actions that bring a fresh report to each stage. */
@@ -58,7 +67,7 @@ export function incidentIn(stage: Stage, paused = false) {
   let at = cst(23, 9);
   for (const action of [...PATH_TO[stage], ...(paused ? (['pause_sla'] as const) : [])]) {
     at += 10 * MIN;
-    ({ incident, entry } = applyCommand(incident, command(action, at), { now: at, policy }));
+    ({ incident, entry } = applyCommand(incident, ...command(action, at), { now: at, policy }));
     entries.push(entry);
   }
   return { incident, entries, at };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Actor } from '@shared/schemas/common';
 import { IncidentCommand, NewIncident, type IncidentAction, type TimedStage } from '@shared/schemas/incident';
 import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
@@ -31,7 +32,8 @@ function record(id: string, street: string, reported: { at: number; source: stri
   for (const [action, at, extra] of steps) {
     const actor = action.startsWith('verify') ? { kind: 'operator', id: 'sup' } : { kind: 'operator', id: 'op' };
     const fields = action === 'dispatch' ? { assignee: { id: 'dept', name: 'Dept' } } : action === 'reject' ? { reason: 'invalid' } : {};
-    d = action === 'sweep' ? detectOverdue(d.incident, at)! : applyCommand(d.incident, IncidentCommand.parse({ action, actor, at, ...fields, ...extra }), { now: at, policy });
+    const note = ['reject', 'verify_fail', 'pause_sla'].includes(action) ? { note: 'reason' } : {};
+    d = action === 'sweep' ? detectOverdue(d.incident, at)! : applyCommand(d.incident, IncidentCommand.parse({ action, ...fields, ...note, ...extra }), { actor: actor as Actor, at }, { now: at, policy });
     entries.push(d.entry);
   }
   return { incident: d.incident, entries };

@@ -3,6 +3,7 @@
  * duties, its own fields), turned into one log entry, and the new incident is evolve(old, entry).
  */
 import { HubError } from '@shared/errors';
+import type { Actor } from '@shared/schemas/common';
 import type { Incident, ParsedIncidentCommand, Stage } from '@shared/schemas/incident';
 import { resumeDeadline } from '../sla/clock';
 import { stageDeadline, type SlaPolicy } from '../sla/policy';
@@ -16,7 +17,17 @@ export interface CommandContext {
   policy: SlaPolicy;
 }
 
-export function applyCommand(incident: Incident, command: ParsedIncidentCommand, ctx: CommandContext): Decision {
+/**
+ * Who gives the command and, for imports of history only, when it happened. Never part of a
+ * client's request: the transport takes the actor from the signed-in session; the simulator and
+ * importers are trusted in-process sources.
+ */
+export interface CommandOrigin {
+  actor: Actor;
+  at?: number;
+}
+
+export function applyCommand(incident: Incident, command: ParsedIncidentCommand, origin: CommandOrigin, ctx: CommandContext): Decision {
   // A stale view is the most useful thing to report first: the other refusals may be its consequences.
   if (command.expectedVersion !== undefined && command.expectedVersion !== incident.version) {
     throw new HubError(
@@ -25,16 +36,16 @@ export function applyCommand(incident: Incident, command: ParsedIncidentCommand,
       { expected: command.expectedVersion, actual: incident.version },
     );
   }
-  const at = commandTime(command.at, ctx.now, incident.updatedAt, incident.id);
+  const at = commandTime(origin.at, ctx.now, incident.updatedAt, incident.id);
   const to = nextStageOrThrow(incident, command.action);
-  checkSeparationOfDuties(incident, command);
+  checkSeparationOfDuties(incident, command, origin.actor);
 
   const entry: EntryDraft = {
     incidentId: incident.id,
     type: command.action,
     from: incident.stage,
     to,
-    actor: { ...command.actor },
+    actor: { ...origin.actor },
     at,
     note: command.note ?? null,
     data: entryData(incident, command, to, at, ctx.policy),
@@ -42,14 +53,18 @@ export function applyCommand(incident: Incident, command: ParsedIncidentCommand,
   return { incident: evolve(incident, entry), entry };
 }
 
-/** 监督与处置相分离: whoever handled the case may not judge its result. */
-function checkSeparationOfDuties(incident: Incident, command: ParsedIncidentCommand): void {
+/**
+ * 监督与处置相分离: whoever handled the case may not judge its result — neither the unit it was
+ * dispatched to nor the person who reported it handled.
+ */
+function checkSeparationOfDuties(incident: Incident, command: ParsedIncidentCommand, actor: Actor): void {
   if (command.action !== 'verify_pass' && command.action !== 'verify_fail') return;
-  if (incident.assignee && incident.assignee.id === command.actor.id) {
+  const handlers = [incident.assignee?.id, incident.handledBy ?? undefined].filter((id): id is string => id !== undefined);
+  if (handlers.includes(actor.id)) {
     throw new HubError(
       'SEPARATION_OF_DUTIES',
-      `${command.actor.id} handled incident ${incident.id} and may not verify it; another supervisor or the reporter must.`,
-      { actor: command.actor.id, assignee: incident.assignee.id },
+      `${actor.name ?? actor.id} handled incident ${incident.id} and may not verify it; another supervisor or the reporter must.`,
+      { actor: actor.id, assignee: incident.assignee?.id ?? null, handledBy: incident.handledBy ?? null },
     );
   }
 }
@@ -64,7 +79,11 @@ function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage
     case 'close':
       return { deadline: newStageDeadline() };
     case 'dispatch':
-      return { deadline: newStageDeadline(), assignee: { id: command.assignee.id, name: command.assignee.name } };
+    case 'redispatch':
+      return { deadline: newStageDeadline(), assignee: assigneeOf(command.assignee) };
+    case 'hand_back':
+      // the case is nobody's until the centre dispatches it again
+      return { deadline: newStageDeadline(), assignee: null };
     case 'verify_fail':
       return { deadline: newStageDeadline(), reworkCount: incident.reworkCount + 1 };
     case 'reject':
@@ -77,8 +96,13 @@ function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage
     }
     case 'supervise':
     case 'pause_sla':
+    case 'note':
       return null;
   }
+}
+
+function assigneeOf(a: { id: string; name: string; kind?: 'department' | 'patrol' | undefined }) {
+  return a.kind ? { id: a.id, name: a.name, kind: a.kind } : { id: a.id, name: a.name };
 }
 
 function rejection(incident: Incident, command: Extract<ParsedIncidentCommand, { action: 'reject' }>) {

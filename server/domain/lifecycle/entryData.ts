@@ -5,11 +5,13 @@
  *   reported      { incident, deadline }       the full initial incident
  *   register …    { deadline }                 every stage change: the new stage's deadline (null when terminal)
  *   dispatch      { deadline, assignee }
+ *   redispatch    { deadline, assignee }       the new assignee (改派)
+ *   hand_back     { deadline, assignee: null } 退单: back to registered, nobody's case
  *   reject        { deadline: null, reason, duplicateOf }
  *   verify_fail   { deadline, reworkCount }    reworkCount after this rework
  *   resume_sla    { deadline, pausedMs }       the moved deadline; pause length on the limit's clock
  *   overdue       { deadline }                 the deadline that was missed
- *   supervise, pause_sla: null                 the entry's own time and actor say it all
+ *   supervise, pause_sla, note: null                 the entry's own time and actor say it all
  *
  * The readers below check shapes by hand rather than with zod: statistics read every entry of
  * every incident every couple of seconds.
@@ -30,8 +32,9 @@ export function deadlineIn(data: EntryData): Deadline | null | undefined {
 export function assigneeIn(data: EntryData): Assignee | undefined {
   const a = data?.assignee;
   if (typeof a !== 'object' || a === null) return undefined;
-  const { id, name } = a as Record<string, unknown>;
-  return typeof id === 'string' && typeof name === 'string' ? { id, name } : undefined;
+  const { id, name, kind } = a as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof name !== 'string') return undefined;
+  return kind === 'department' || kind === 'patrol' ? { id, name, kind } : { id, name };
 }
 
 export function rejectionIn(data: EntryData): { reason: 'invalid' | 'duplicate'; duplicateOf: string | null } | undefined {

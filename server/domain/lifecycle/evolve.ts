@@ -34,6 +34,8 @@ export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
       if (deadline === undefined || pausedMs === undefined) throw replayError(entry, 'data.deadline or data.pausedMs is missing');
       return { ...next, deadline: deadline && { ...deadline }, sla: { pausedAt: null, pausedMs: incident.sla.pausedMs + pausedMs } };
     }
+    case 'note':
+      return next;
     case 'overdue':
       // 督办 follows automatically when a limit is missed.
       return { ...next, overdue: true, supervised: true };
@@ -66,11 +68,16 @@ function enterStage(next: Incident, entry: EntryDraft): Incident {
     supervised: terminal ? false : next.supervised,
   };
   switch (entry.type) {
-    case 'dispatch': {
+    case 'dispatch':
+    case 'redispatch': {
       const assignee = assigneeIn(entry.data);
       if (!assignee) throw replayError(entry, 'data.assignee is missing');
-      return { ...entered, assignee };
+      return { ...entered, assignee, handledBy: null };
     }
+    case 'hand_back':
+      return { ...entered, assignee: null, handledBy: null };
+    case 'feedback':
+      return { ...entered, handledBy: entry.actor.id };
     case 'reject': {
       const rejection = rejectionIn(entry.data);
       if (!rejection) throw replayError(entry, 'data.reason is missing');

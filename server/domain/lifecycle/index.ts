@@ -1,5 +1,5 @@
 /** The seven-step closed loop as a state machine over an append-only log. Pure, no I/O. */
-export { applyCommand, type CommandContext } from './commands';
+export { applyCommand, type CommandContext, type CommandOrigin } from './commands';
 export { defaultSlaPolicy } from './defaultPolicy';
 export { assigneeIn, deadlineIn, initialIncidentIn, pausedMsIn, rejectionIn, type EntryData } from './entryData';
 export { commandTime, FUTURE_TOLERANCE_MS } from './eventTime';

@@ -7,60 +7,17 @@
 import type { Actor } from '@shared/schemas/common';
 import type { Assignee } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
+import { CATEGORY_HANDLERS, DEPARTMENT_KINDS, departmentId, FALLBACK_HANDLERS, type DepartmentKind } from '../../domain/departments/directory';
 import { createRng, type Rng } from '../../lib/rng';
 import { personName } from './names';
 import type { GridInfo } from './world';
 
-interface DepartmentKind {
-  key: string;
-  /** name after the district's name, e.g. 海曙区 + 城管执法局 */
-  name: string;
-  /** true for the street's own office, named after the street */
-  street?: boolean;
-}
-
-const KINDS = {
-  chengguan: { key: 'CGZF', name: '城管执法局' },
-  huanwei: { key: 'HWC', name: '环境卫生管理处' },
-  shizheng: { key: 'SZGY', name: '市政公用管理处' },
-  zhujian: { key: 'ZJJ', name: '住建局' },
-  shuiwu: { key: 'SWJ', name: '水务局' },
-  jiaojing: { key: 'JJDD', name: '交警大队' },
-  jiaotong: { key: 'JTJ', name: '交通运输局' },
-  xiaofang: { key: 'XFJY', name: '消防救援大队' },
-  yingji: { key: 'YJJ', name: '应急管理局' },
-  gongan: { key: 'GAFJ', name: '公安分局' },
-  huanjing: { key: 'STHJ', name: '生态环境分局' },
-  shichang: { key: 'SCJG', name: '市场监管局' },
-  minzheng: { key: 'MZJ', name: '民政局' },
-  renshe: { key: 'RSJ', name: '人力社保局' },
-  sifa: { key: 'SFJ', name: '司法局' },
-  zongzhi: { key: 'ZZZX', name: '综治中心', street: true },
-  gas: { key: 'RQGS', name: '燃气公司' },
-} as const satisfies Record<string, DepartmentKind>;
-
-type KindName = keyof typeof KINDS;
-
-/** which department handles a category, with weights */
-const HANDLERS: Readonly<Record<string, readonly (readonly [KindName, number])[]>> = {
-  dispute: [['zongzhi', 0.7], ['sifa', 0.3]],
-  safety_hazard: [['yingji', 0.35], ['zhujian', 0.35], ['gas', 0.1], ['zongzhi', 0.2]],
-  public_order: [['gongan', 0.85], ['zongzhi', 0.15]],
-  fire_safety: [['xiaofang', 0.7], ['zongzhi', 0.3]],
-  sanitation: [['chengguan', 0.55], ['huanwei', 0.35], ['huanjing', 0.1]],
-  municipal_facility: [['shizheng', 0.6], ['zhujian', 0.2], ['shuiwu', 0.2]],
-  traffic: [['jiaojing', 0.8], ['jiaotong', 0.2]],
-  livelihood: [['minzheng', 0.4], ['renshe', 0.2], ['shichang', 0.2], ['zongzhi', 0.2]],
-  rental_population: [['gongan', 0.4], ['zongzhi', 0.6]],
-};
-const FALLBACK: readonly (readonly [KindName, number])[] = [['zongzhi', 1]];
-
 /** the department a case in `category` at `grid` is dispatched to */
 export function departmentFor(category: string, grid: GridInfo, rng: Rng): Assignee {
-  const options = HANDLERS[category] ?? FALLBACK;
-  const kind = KINDS[rng.weighted(options.map(([k]) => k), options.map(([, w]) => w))] as DepartmentKind;
-  if (kind.street) return { id: `D${grid.streetCode}-${kind.key}`, name: `${grid.streetName}${kind.name}` };
-  return { id: `D${grid.districtCode}-${kind.key}`, name: `${grid.districtName}${kind.name}` };
+  const options = CATEGORY_HANDLERS[category] ?? FALLBACK_HANDLERS;
+  const kind: DepartmentKind = DEPARTMENT_KINDS[rng.weighted(options.map(([k]) => k), options.map(([, w]) => w))];
+  if (kind.street) return { id: departmentId(grid.streetCode, kind), name: `${grid.streetName}${kind.name}` };
+  return { id: departmentId(grid.districtCode, kind), name: `${grid.districtName}${kind.name}` };
 }
 
 /** the department's actor for its own steps (accept, feedback) */

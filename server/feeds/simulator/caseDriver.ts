@@ -136,9 +136,8 @@ export class CaseDriver {
       }
       const minAt = Math.max(incident.updatedAt, lastAt.get(it.incidentId) ?? 0);
       const dup = it.step.duplicateOfKey ? this.ids.get(it.step.duplicateOfKey) : undefined;
-      const input = toCommand(it.step, dup, minAt);
       lastAt.set(it.incidentId, Math.max(minAt, it.step.at));
-      batch.push({ kind: 'command', incidentId: it.incidentId, input });
+      batch.push({ kind: 'command', incidentId: it.incidentId, ...toCommand(it.step, dup, minAt) });
       sent.push(it);
     }
     const outcomes = await this.applyOrEach(batch);

@@ -5,6 +5,7 @@
  */
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident, IncidentCommand } from '@shared/schemas/incident';
+import type { CommandOrigin } from '../../domain/lifecycle';
 import type { Patrol } from '@shared/schemas/patrol';
 import { isFastTrack, type SlaPolicy } from '../../domain/sla';
 import { createRng } from '../../lib/rng';
@@ -102,16 +103,16 @@ export function planAdopted(incident: Incident, env: CaseEnv, salt = ''): PlanSt
  * The command a planned step becomes. `minAt` keeps the log in order when the case changed
  * after the step was planned; a duplicate whose original is unknown is rejected as invalid.
  */
-export function toCommand(step: PlanStep, duplicateOf: string | undefined, minAt = 0): IncidentCommand {
-  const at = Math.max(step.at, minAt);
-  const base = { actor: step.actor, at, ...(step.note ? { note: step.note } : {}) };
+export function toCommand(step: PlanStep, duplicateOf: string | undefined, minAt = 0): { input: IncidentCommand; origin: CommandOrigin } {
+  const origin = { actor: step.actor, at: Math.max(step.at, minAt) };
+  const base = step.note ? { note: step.note } : {};
   switch (step.action) {
     case 'dispatch':
-      return { action: 'dispatch', assignee: step.assignee!, ...base };
+      return { origin, input: { action: 'dispatch', assignee: step.assignee!, ...base } };
     case 'reject':
-      if (step.reason === 'duplicate' && duplicateOf) return { action: 'reject', reason: 'duplicate', duplicateOf, ...base };
-      return { action: 'reject', reason: 'invalid', ...base, note: '经核实不属于受理范围' };
+      if (step.reason === 'duplicate' && duplicateOf) return { origin, input: { action: 'reject', reason: 'duplicate', duplicateOf, note: step.note ?? '重复上报' } };
+      return { origin, input: { action: 'reject', reason: 'invalid', note: '经核实不属于受理范围' } };
     default:
-      return { action: step.action, ...base } as IncidentCommand;
+      return { origin, input: { action: step.action, ...base } as IncidentCommand };
   }
 }

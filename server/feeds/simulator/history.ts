@@ -98,7 +98,7 @@ async function applyChunk(hub: Hub, chunk: readonly Item[], ids: Map<string, str
     const id = ids.get(it.arrival.key);
     if (!id || failed.has(it.arrival.key)) continue;
     const dup = it.step.duplicateOfKey ? ids.get(it.step.duplicateOfKey) : undefined;
-    commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, input: toCommand(it.step, dup) } });
+    commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, ...toCommand(it.step, dup) } });
   }
   if (commands.length > 0) {
     const results = await applyOrEach(hub, commands.map((c) => c.step), log, (k) => failed.has(commands[k]!.key));

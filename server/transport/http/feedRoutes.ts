@@ -1,10 +1,26 @@
-/** Ingest of the lossy and roster feeds: GPS position batches, camera and patrol status batches. */
+/**
+ * Ingest of the lossy and roster feeds (GPS position batches, camera and patrol status batches)
+ * and the read of cameras and patrols. The feeds are machine-to-machine and, for now, open to any
+ * client that reaches the port (issue 17 gives each source its own key); reads follow the read rules.
+ */
 import { Router } from 'express';
+import { z } from 'zod';
+import { PatrolStatus } from '@shared/schemas/patrol';
+import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
+import type { ReadModel } from '../../hub/readModel';
+import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
 
-export function feedRoutes(hub: Hub): Router {
+const UnitQuery = z.object({
+  region: z.string().max(32).optional(),
+  status: PatrolStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
   const router = Router();
+  const pathOf = (code: string) => read.pathOf(code) ?? [];
 
   router.post('/positions', requireJson, (req, res) => {
     res.status(202).json(hub.ingestPositions(req.body));
@@ -20,12 +36,18 @@ export function feedRoutes(hub: Hub): Router {
     res.json({ changed: changed.length, patrols: changed });
   });
 
-  router.get('/cameras', (_req, res) => {
-    res.json({ cameras: [...hub.cameras.values()] });
+  router.get('/cameras', requireRead(anonymous), (req, res) => {
+    const q = parseOrThrow(UnitQuery, req.query, 'query');
+    const region = readableRegion(res, q.region, pathOf);
+    if (region) read.requireRegion(region);
+    res.json({ cameras: read.cameraList(region) });
   });
 
-  router.get('/patrols', (_req, res) => {
-    res.json({ patrols: [...hub.patrols.values()].map((p) => hub.withPosition(p)) });
+  router.get('/patrols', requireRead(anonymous), (req, res) => {
+    const q = parseOrThrow(UnitQuery, req.query, 'query');
+    const region = readableRegion(res, q.region, pathOf);
+    if (region) read.requireRegion(region);
+    res.json({ patrols: read.patrolList({ region, status: q.status, ...(q.limit ? { limit: q.limit } : {}) }) });
   });
 
   return router;

@@ -1,64 +1,80 @@
 /**
- * The JSON API for incidents: create (idempotent with a key), read, list, read the log, and run a
- * step of the closed loop. Handlers parse nothing themselves: the hub validates every payload.
+ * The JSON API for incidents: report (idempotent with a key), list with filters, read one, its
+ * log and its audit trail, and run a step of the closed loop. Writes need a signed-in person (the
+ * hub authorises and audits them); reads go through the read model, scoped to the reader's region.
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { withinRegion } from '@shared/access';
 import { HubError } from '@shared/errors';
-import { Stage } from '@shared/schemas/incident';
+import { IdempotencyKey, IncidentSource, Stage } from '@shared/schemas/incident';
 import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
-import { isOpen } from '../../hub/incidentProjection';
+import type { ReadModel } from '../../hub/readModel';
+import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
 
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 const ListQuery = z.object({
-  region: z.string().optional(),
+  region: z.string().max(32).optional(),
   stage: Stage.optional(),
-  open: z.enum(['true', 'false']).optional(),
+  open: flag.optional(),
+  category: z.string().max(40).optional(),
+  source: IncidentSource.optional(),
+  severity: z.coerce.number().int().min(1).max(4).optional(),
+  overdue: flag.optional(),
+  q: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-export function incidentRoutes(hub: Hub): Router {
+export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
   const router = Router();
+  const pathOf = (code: string) => read.pathOf(code) ?? [];
 
   router.post('/', requireJson, async (req, res) => {
+    const by = principalOf(res, 'report');
     const header = req.get('Idempotency-Key');
-    const body = req.body as Record<string, unknown>;
-    if (header !== undefined && (header.length === 0 || header.length > 128)) {
-      throw new HubError('VALIDATION_FAILED', 'The Idempotency-Key header must be 1 to 128 characters.');
-    }
-    const { incident, created } = await hub.report(body, header);
+    const key = header === undefined ? undefined : parseOrThrow(IdempotencyKey, header, 'Idempotency-Key header');
+    const { incident, created } = await hub.reportAs(by, req.body, key);
     res.status(created ? 201 : 200).location(`/api/incidents/${incident.id}`).json(incident);
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', requireRead(anonymous), (req, res) => {
     const q = parseOrThrow(ListQuery, req.query, 'query');
-    if (q.region && !hub.geo.get(q.region)) throw new HubError('UNKNOWN_REGION', `No region has the code ${q.region}.`);
-    const list = [];
-    for (const { incident } of hub.incidents.values()) {
-      if (q.region && !incident.regionPath.includes(q.region)) continue;
-      if (q.stage && incident.stage !== q.stage) continue;
-      if (q.open && isOpen(incident) !== (q.open === 'true')) continue;
-      list.push(incident);
+    const region = readableRegion(res, q.region, pathOf);
+    res.json(read.listIncidents({ ...q, region, severity: q.severity as 1 | 2 | 3 | 4 | undefined }));
+  });
+
+  /** the incident, if the reader may see its region */
+  const readable = async (res: Parameters<typeof identity>[0], id: string) => {
+    const incident = await read.getIncident(id);
+    const principal = identity(res).principal;
+    if (principal && !withinRegion(principal.user.regionCode, incident.regionPath)) {
+      throw new HubError('FORBIDDEN_REGION', `Incident ${id} lies outside your region (${principal.user.regionCode}).`);
     }
-    list.sort((a, b) => b.reportedAt - a.reportedAt);
-    res.json({ total: list.length, incidents: list.slice(0, q.limit) });
+    return incident;
+  };
+
+  router.get('/:id', requireRead(anonymous), async (req, res) => {
+    res.json(await readable(res, String(req.params.id)));
   });
 
-  router.get('/:id', async (req, res) => {
-    const incident = hub.incidents.get(req.params.id)?.incident ?? (await hub.store.getIncident(req.params.id));
-    if (!incident) throw new HubError('NOT_FOUND', `No incident has the id ${req.params.id}.`);
-    res.json(incident);
+  router.get('/:id/log', requireRead(anonymous), async (req, res) => {
+    await readable(res, String(req.params.id));
+    res.json({ incidentId: String(req.params.id), entries: await read.incidentLog(String(req.params.id)) });
   });
 
-  router.get('/:id/log', async (req, res) => {
-    const events = await hub.store.readEvents({ kind: 'incident', aggregateId: req.params.id });
-    if (events.length === 0) throw new HubError('NOT_FOUND', `No incident has the id ${req.params.id}.`);
-    res.json({ incidentId: req.params.id, entries: events.map((e) => ({ ...(e.payload as object), seq: e.seq })) });
+  /** who did what to this case, refusals included: for the centre's own staff */
+  router.get('/:id/audit', async (req, res) => {
+    principalOf(res, 'register');
+    await readable(res, String(req.params.id));
+    res.json({ incidentId: String(req.params.id), entries: (await read.audit({ incidentId: String(req.params.id), limit: 1000 })).reverse() });
   });
 
   router.post('/:id/commands', requireJson, async (req, res) => {
-    res.json(await hub.command(String(req.params.id), req.body));
+    const by = principalOf(res, 'read');
+    res.json(await hub.commandAs(by, String(req.params.id), req.body));
   });
 
   return router;

@@ -10,8 +10,9 @@ import { RegionLevel, type RegionWithGeometry } from '@shared/schemas/region';
 import { parseOrThrow } from '@shared/validate';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Hub } from '../../hub/hub';
-import { startOfLocalDay, withoutGeometry, type HubViews } from '../../hub/views';
+import { startOfLocalDay, withoutGeometry, type ReadModel } from '../../hub/readModel';
 import { HOUR_MS, MAX_BUCKETS } from '../../domain/stats';
+import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 
 const GeoQuery = z.object({
   level: RegionLevel.optional(),
@@ -28,6 +29,8 @@ const StatsQuery = z.object({
   to: QueryTime.optional(),
 });
 
+const DepartmentQuery = z.object({ region: z.string().max(32).optional(), category: z.string().max(40).optional() });
+
 const GEOJSON_CACHE_ENTRIES = 32;
 
 function featureCollection(regions: readonly RegionWithGeometry[]) {
@@ -42,11 +45,23 @@ function featureCollection(regions: readonly RegionWithGeometry[]) {
   };
 }
 
-export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog, tzOffsetMinutes: number): Router {
+export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOffsetMinutes: number, anonymous: AnonymousPolicy): Router {
   const router = Router();
+  const readers = requireRead(anonymous);
+  const pathOf = (code: string) => views.pathOf(code) ?? [];
+
+  router.get('/departments', readers, (req, res) => {
+    const q = parseOrThrow(DepartmentQuery, req.query, 'query');
+    const region = readableRegion(res, q.region, pathOf) ?? hub.geo.rootCode;
+    res.json({ departments: views.departments(region, q.category) });
+  });
+
+  router.get('/calendar', readers, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(views.calendar());
+  });
   const cache = new Map<string, { body: string; etag: string }>();
 
-  router.get('/regions', (req, res) => {
+  router.get('/regions', readers, (req, res) => {
     const q = parseOrThrow(GeoQuery, req.query, 'query');
     const root = q.within ?? hub.geo.rootCode;
     views.requireRegion(root);
@@ -54,7 +69,7 @@ export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog, tzOffs
     res.json({ regions: list });
   });
 
-  router.get('/regions.geojson', (req, res) => {
+  router.get('/regions.geojson', readers, (req, res) => {
     const q = parseOrThrow(GeoQuery, req.query, 'query');
     const key = `${q.level ?? '*'}|${q.within ?? '*'}`;
     let entry = cache.get(key);
@@ -77,19 +92,20 @@ export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog, tzOffs
     res.type('application/geo+json').send(entry.body);
   });
 
-  router.get('/regions/:code', (req, res) => {
-    res.json(withoutGeometry(views.requireRegion(req.params.code)));
+  router.get('/regions/:code', readers, (req, res) => {
+    res.json(withoutGeometry(views.requireRegion(String(req.params.code))));
   });
 
-  router.get('/catalog', (_req, res) => {
+  router.get('/catalog', readers, (_req, res) => {
     res.json(catalog);
   });
 
-  router.get('/stats', (req, res) => {
+  router.get('/stats', readers, (req, res) => {
     const q = parseOrThrow(StatsQuery, req.query, 'query');
+    const code = readableRegion(res, q.region, pathOf) ?? q.region;
     const now = hub.now();
     if (q.from === undefined && q.to === undefined) {
-      res.json({ stats: views.todayStatistics(q.region, now), risk: views.risk(q.region, now) });
+      res.json({ stats: views.todayStatistics(code, now), risk: views.risk(code, now) });
       return;
     }
     const to = q.to ?? now + 1;
@@ -98,7 +114,7 @@ export function regionRoutes(hub: Hub, views: HubViews, catalog: Catalog, tzOffs
     if ((to - from) / HOUR_MS > MAX_BUCKETS) {
       throw new HubError('VALIDATION_FAILED', `The window may span at most ${MAX_BUCKETS / 24} days; ask for a shorter one.`);
     }
-    res.json({ stats: views.statistics(q.region, { from, to }, Math.min(now, to)), risk: views.risk(q.region, now) });
+    res.json({ stats: views.statistics(code, { from, to }, Math.min(now, to)), risk: views.risk(code, now) });
   });
 
   return router;

@@ -5,7 +5,7 @@
  */
 import { encodePositionsFrame, type FramePosition } from '@shared/binary/positionsFrame';
 import type { Hub } from '../../hub/hub';
-import type { HubViews } from '../../hub/views';
+import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import type { HubServer } from './liveGateway';
 import { parseRoom, roomOf } from './rooms';
@@ -26,7 +26,7 @@ export interface LoopOptions {
   statsIntervalMs: number;
 }
 
-export function startBroadcastLoops(io: HubServer, hub: Hub, views: HubViews, opts: LoopOptions, log: Logger): () => void {
+export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, opts: LoopOptions, log: Logger): () => void {
   let tick = 0;
   const positionsTimer = setInterval(() => {
     try {

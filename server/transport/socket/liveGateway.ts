@@ -6,14 +6,19 @@
 import type { Server, Socket } from 'socket.io';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@shared/events';
 import { HubError } from '@shared/errors';
+import type { Me } from '@shared/schemas/auth';
+import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
 import { ALARM_MIN_SEVERITY, SubscribeRequest, type Layer, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
+import type { Accounts } from '../../auth/accounts';
+import type { Principal } from '../../hub/audit';
 import type { Hub } from '../../hub/hub';
-import type { HubViews } from '../../hub/views';
+import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { fullPositionsFrame } from './broadcastLoops';
+import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -21,9 +26,70 @@ type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 export interface SocketData {
   regionCode?: string;
   layers?: Layer[];
+  /** the session token this connection signed in with (memory only), and what it resolved to */
+  token?: string;
+  principal?: Principal | null;
+  anonymousRead?: boolean;
 }
 
-export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, identity: { nodeId: string; centreName: string }, log: Logger): () => void {
+export interface GatewayOptions {
+  nodeId: string;
+  centreName: string;
+  accounts: Accounts;
+  anonymous: AnonymousPolicy;
+}
+
+export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, identity: GatewayOptions, log: Logger): () => void {
+  const { accounts } = identity;
+
+  // Who the connection is: the session cookie (same-origin browsers) or `auth.token` (scripts).
+  // Without one it may only read, and only where the deployment allows anonymous walls.
+  io.use((socket, next) => {
+    const address = socket.handshake.address;
+    const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof authToken === 'string' ? authToken : tokenFrom(socket.handshake.headers.authorization, socket.handshake.headers.cookie);
+    socket.data.anonymousRead = anonymousMay(identity.anonymous, address);
+    if (!token) {
+      socket.data.principal = null;
+      return socket.data.anonymousRead ? next() : next(refusal(new HubError('AUTH_REQUIRED', 'Sign in to watch this hub (anonymous walls are allowed on this machine only).')));
+    }
+    accounts
+      .resolve(token, socketClient(socket))
+      .then((principal) => {
+        socket.data.token = token;
+        socket.data.principal = principal;
+        next();
+      })
+      .catch((error: unknown) => {
+        // a stale cookie on a wall that may read anonymously: connect read-only rather than not at all
+        socket.data.principal = null;
+        if (socket.data.anonymousRead && error instanceof HubError) return next();
+        next(error instanceof HubError ? refusal(error) : refusal(new HubError('INTERNAL')));
+      });
+  });
+
+  accounts.onSessionsEnded((hashes, reason) => {
+    const ended = new Set(hashes);
+    for (const socket of io.sockets.sockets.values()) {
+      if (!socket.data.principal || !ended.has(socket.data.principal.sessionId)) continue;
+      socket.data.principal = null;
+      delete socket.data.token;
+      socket.emit('auth:ended', { reason });
+      if (!socket.data.anonymousRead) socket.disconnect(true);
+    }
+  });
+
+  /** the signed-in person of a socket, checked again (expiry, disabling) for every command */
+  const principalOf = async (socket: HubSocket): Promise<Principal> => {
+    if (!socket.data.token) throw new HubError('AUTH_REQUIRED', 'Sign in first: this connection is read-only.');
+    try {
+      return (socket.data.principal = await accounts.resolve(socket.data.token, socketClient(socket)));
+    } catch (error) {
+      socket.data.principal = null;
+      delete socket.data.token;
+      throw error;
+    }
+  };
   const detach = hub.onDelta(({ delta, path, layer }) => {
     // One emit to the union of the rooms: each socket receives the delta once.
     io.to(roomsForPath(path, layer)).emit(delta.type, delta as never);
@@ -35,7 +101,16 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, iden
   const detachRoster = hub.onRosterLoaded(() => io.emit('resync', { reason: 'the roster of patrols and cameras was reloaded' }));
 
   io.on('connection', (socket: HubSocket) => {
-    socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: hub.now(), node: identity.nodeId, rootRegion: hub.geo.rootCode, centreName: identity.centreName });
+    socket.emit('hello', {
+      protocolVersion: PROTOCOL_VERSION,
+      serverTime: hub.now(),
+      node: identity.nodeId,
+      rootRegion: hub.geo.rootCode,
+      centreName: identity.centreName,
+      me: meOf(socket),
+    });
+
+    socket.on('auth:me', (_request, ack) => answer(ack, log, () => meOf(socket)));
 
     socket.on('subscribe', (request, ack) =>
       answer(ack, log, () => {
@@ -52,20 +127,17 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, iden
 
     socket.on('incident:report', (request, ack) =>
       answer(ack, log, async () => {
-        const body = (request ?? {}) as { incident?: unknown; idempotencyKey?: unknown };
-        const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
-        if (key !== undefined && (key.length === 0 || key.length > 128)) {
-          throw new HubError('VALIDATION_FAILED', 'idempotencyKey must be 1 to 128 characters.');
-        }
-        return (await hub.report(body.incident, key)).incident;
+        const body = parseOrThrow(ReportRequest, request, 'report request');
+        const by = await principalOf(socket);
+        return (await hub.reportAs(by, body.incident, body.idempotencyKey)).incident;
       }),
     );
 
     socket.on('incident:command', (request, ack) =>
-      answer(ack, log, () => {
-        const body = (request ?? {}) as { incidentId?: unknown; command?: unknown };
-        if (typeof body.incidentId !== 'string') throw new HubError('VALIDATION_FAILED', 'incidentId must be a string.');
-        return hub.command(body.incidentId, body.command);
+      answer(ack, log, async () => {
+        const body = parseOrThrow(IncidentCommandRequest, request, 'command request');
+        const by = await principalOf(socket);
+        return hub.commandAs(by, body.incidentId, body.command);
       }),
     );
   });
@@ -80,13 +152,20 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: HubViews, iden
  * Synchronous on purpose between joining the rooms and reading the state: no delta can slip in
  * between, so the client sees everything after `seq` exactly once.
  */
-function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: HubViews): SubscribeResult {
+function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel): SubscribeResult {
   const request = parseOrThrow(SubscribeRequest, input, 'subscription');
   if (request.protocolVersion !== PROTOCOL_VERSION) {
     throw new HubError('PROTOCOL_MISMATCH', `This hub speaks protocol ${PROTOCOL_VERSION}; the client sent ${request.protocolVersion}.`);
   }
   views.requireRegion(request.region);
   if (request.alarmRegion) views.requireRegion(request.alarmRegion);
+  // a signed-in person sees their own region and what lies inside it
+  const scope = socket.data.principal?.user.regionCode;
+  for (const code of [request.region, request.alarmRegion]) {
+    if (scope && code && !hub.geo.path(code).includes(scope)) {
+      throw new HubError('FORBIDDEN_REGION', `Region ${code} lies outside your region (${scope}).`);
+    }
+  }
   const layers = [...new Set(request.layers)];
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
   for (const layer of layers) socket.join(roomOf(request.region, layer));
@@ -98,4 +177,24 @@ function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: HubViews)
     if (deltas) return { mode: 'resume', fromSeq: request.lastSeq, seq: hub.seq, deltas };
   }
   return { mode: 'snapshot', snapshot: views.snapshot(request.region, layers) };
+}
+
+function meOf(socket: HubSocket): Me {
+  const principal = socket.data.principal ?? null;
+  return {
+    signedIn: principal !== null,
+    user: principal?.user ?? null,
+    expiresAt: principal?.expiresAt ?? null,
+    anonymous: socket.data.anonymousRead ? 'read' : 'none',
+  };
+}
+
+function socketClient(socket: HubSocket): Principal['client'] {
+  const agent = socket.handshake.headers['user-agent'];
+  return { channel: 'socket', address: socket.handshake.address ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 200) : null };
+}
+
+/** a connection refusal the client reads in connect_error: `data` carries the stable code */
+function refusal(error: HubError): Error & { data: unknown } {
+  return Object.assign(new Error(error.message), { data: error.toBody() });
 }

@@ -1,6 +1,8 @@
 /**
- * Read side of the hub: snapshots, resumption and statistics for a region, built synchronously
- * from memory so that a subscription sees exactly the state as of one sequence number.
+ * The read model: every read of the HTTP API and the socket goes through here — snapshots,
+ * resumption and statistics for a region (built synchronously from memory so that a subscription
+ * sees exactly the state as of one sequence number), incident lists and logs, the audit log,
+ * cameras, patrols and departments. Routes never reach into the store or the hub's maps.
  */
 import { PROTOCOL_VERSION } from '@shared/events';
 import type { Catalog } from '@shared/schemas/catalog';
@@ -11,6 +13,14 @@ import type { Patrol } from '@shared/schemas/patrol';
 import type { Region } from '@shared/schemas/region';
 import type { GridRisk, Statistics } from '@shared/schemas/stats';
 import { HubError } from '@shared/errors';
+import { describeCalendar } from '@shared/calendar';
+import type { AuditEntry } from '@shared/schemas/audit';
+import type { Department } from '@shared/schemas/department';
+import type { IncidentLogEntry, IncidentSource, Severity, Stage } from '@shared/schemas/incident';
+import type { PatrolStatus } from '@shared/schemas/patrol';
+import { districtDepartments } from '../domain/departments/directory';
+import type { SlaPolicy } from '../domain/sla';
+import type { AuditReadQuery } from '../store/types';
 import { computeGridRisk, computeStatistics } from '../domain/stats';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
@@ -30,14 +40,121 @@ export function withoutGeometry({ code, name, level, parentCode, center, bbox, g
   return { code, name, level, parentCode, center, bbox, generated };
 }
 
-export class HubViews {
+export interface IncidentListQuery {
+  region?: string | undefined;
+  stage?: Stage | undefined;
+  open?: boolean | undefined;
+  category?: string | undefined;
+  source?: IncidentSource | undefined;
+  severity?: Severity | undefined;
+  overdue?: boolean | undefined;
+  /** a case number, or words of the title or address */
+  q?: string | undefined;
+  limit: number;
+}
+
+export class ReadModel {
   private readonly weekCache = new Map<string, { at: number; counter: number; stats: Statistics }>();
+  private readonly departmentCache = new Map<string, Department[]>();
 
   constructor(
     private readonly hub: Hub,
     private readonly catalog: Catalog,
     private readonly tzOffsetMinutes: number,
+    private readonly policy: SlaPolicy,
   ) {}
+
+  get rootCode(): string {
+    return this.hub.geo.rootCode;
+  }
+
+  /** the region path of a code (root … code), or null when unknown */
+  pathOf(code: string): readonly string[] | null {
+    return this.hub.geo.get(code) ? this.hub.geo.path(code) : null;
+  }
+
+  // ── incidents ────────────────────────────────────────────────────────────────────────────
+
+  /** newest first; open and recent cases come from memory (the memory window) */
+  listIncidents(q: IncidentListQuery): { total: number; incidents: Incident[] } {
+    if (q.region) this.requireRegion(q.region);
+    const words = q.q?.trim().toLowerCase();
+    const list: Incident[] = [];
+    for (const { incident } of this.hub.incidents.values()) {
+      if (q.region && !incident.regionPath.includes(q.region)) continue;
+      if (q.stage && incident.stage !== q.stage) continue;
+      if (q.open !== undefined && isOpen(incident) !== q.open) continue;
+      if (q.category && incident.category !== q.category) continue;
+      if (q.source && incident.source !== q.source) continue;
+      if (q.severity && incident.severity !== q.severity) continue;
+      if (q.overdue !== undefined && incident.overdue !== q.overdue) continue;
+      if (words && !matches(incident, words)) continue;
+      list.push(incident);
+    }
+    list.sort((a, b) => b.reportedAt - a.reportedAt);
+    return { total: list.length, incidents: list.slice(0, q.limit) };
+  }
+
+  async getIncident(id: string): Promise<Incident> {
+    const incident = this.hub.incidents.get(id)?.incident ?? (await this.hub.store.getIncident(id));
+    if (!incident) throw new HubError('NOT_FOUND', `No incident has the id ${id}.`);
+    return incident;
+  }
+
+  /** the whole log of an incident, from the store (the truth), in order */
+  async incidentLog(id: string): Promise<IncidentLogEntry[]> {
+    const events = await this.hub.store.readEvents({ kind: 'incident', aggregateId: id });
+    if (events.length === 0) throw new HubError('NOT_FOUND', `No incident has the id ${id}.`);
+    return events.map((e) => ({ ...(e.payload as Omit<IncidentLogEntry, 'seq'>), seq: e.seq }));
+  }
+
+  audit(query: AuditReadQuery): Promise<AuditEntry[]> {
+    return this.hub.store.readAudit(query);
+  }
+
+  /** the business calendar deadlines are counted in, for consoles that count them down */
+  calendar() {
+    return describeCalendar(this.policy.calendar);
+  }
+
+  // ── units ────────────────────────────────────────────────────────────────────────────────
+
+  cameraList(code?: string): Camera[] {
+    return code ? this.camerasIn(code) : [...this.hub.cameras.values()];
+  }
+
+  patrolList(q: { region?: string | undefined; status?: PatrolStatus | undefined; limit?: number }): Patrol[] {
+    const geo = this.hub.geo;
+    const out: Patrol[] = [];
+    for (const p of this.hub.patrols.values()) {
+      if (q.region && !geo.isWithin(p.gridCode, q.region)) continue;
+      if (q.status && p.status !== q.status) continue;
+      out.push(this.hub.withPosition(p));
+      if (q.limit !== undefined && out.length >= q.limit) break;
+    }
+    return out;
+  }
+
+  /** the units of the district a region lies in (a street sees its district's bureaus and its own office) */
+  departments(code: string, category?: string): Department[] {
+    const region = this.requireRegion(code);
+    const geo = this.hub.geo;
+    const districts = region.level === 'district' ? [region] : geo.path(code).map((c) => geo.get(c)!).filter((r) => r.level === 'district');
+    const within = districts.length > 0 ? districts : geo.descendants(code).filter((r) => r.level === 'district');
+    const out: Department[] = [];
+    for (const d of within) {
+      let list = this.departmentCache.get(d.code);
+      if (!list) {
+        list = districtDepartments(d, geo.children(d.code).filter((r) => r.level === 'street'));
+        this.departmentCache.set(d.code, list);
+      }
+      out.push(...list);
+    }
+    // a street's console sees the bureaus and its own street office, not other streets' offices
+    const streetCodes = new Set(geo.path(code));
+    const visible = region.level === 'district' || region.level === 'city' ? out : out.filter((dep) => districts.some((d) => d.code === dep.regionCode) || streetCodes.has(dep.regionCode));
+    return category ? [...visible].sort((a, b) => Number(b.categories.includes(category)) - Number(a.categories.includes(category))) : visible;
+  }
 
   requireRegion(code: string): Region {
     const region = this.hub.geo.get(code);
@@ -150,4 +267,13 @@ export class HubViews {
     const want = new Set(layers);
     return this.hub.resumeSince(lastSeq, (item) => want.has(item.layer) && item.path.includes(code));
   }
+}
+
+function matches(incident: Incident, words: string): boolean {
+  return (
+    incident.id.toLowerCase().includes(words) ||
+    incident.title.toLowerCase().includes(words) ||
+    (incident.location.address ?? '').toLowerCase().includes(words) ||
+    (incident.externalRef ?? '').toLowerCase().includes(words)
+  );
 }

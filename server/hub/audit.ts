@@ -1,0 +1,77 @@
+/**
+ * What the audit log records of a person's step, built beside the decision so that an accepted
+ * command's row is written in the same transaction as its event. Refusals get rows of their own.
+ */
+import type { AuditEntry } from '@shared/schemas/audit';
+import type { User } from '@shared/schemas/auth';
+import type { Actor } from '@shared/schemas/common';
+import type { Incident, Stage } from '@shared/schemas/incident';
+import type { NewAuditRecord } from '../store/types';
+
+/** A signed-in person and where the request came from. */
+export interface Principal {
+  user: User;
+  sessionId: string;
+  expiresAt: number;
+  client: AuditEntry['client'];
+}
+
+export function actorOf(user: User): Actor {
+  return { kind: 'operator', id: user.username, name: user.displayName };
+}
+
+export function auditOfStep(
+  principal: Principal,
+  action: string,
+  before: Incident | null,
+  after: Incident | null,
+  at: number,
+  reason: string | null,
+): NewAuditRecord {
+  const from: Stage | null = before?.stage ?? null;
+  const enteredAt = before && from ? before.stageEnteredAt[from] : undefined;
+  return {
+    at,
+    actor: principal.user.username,
+    role: principal.user.role,
+    client: principal.client,
+    action,
+    outcome: 'ok',
+    error: null,
+    message: null,
+    incidentId: after?.id ?? before?.id ?? null,
+    subject: null,
+    stageBefore: from,
+    stageAfter: after?.stage ?? null,
+    reason,
+    stepMs: enteredAt === undefined ? null : Math.max(0, at - enteredAt),
+    regionPath: [...(after ?? before)!.regionPath],
+  };
+}
+
+export function auditOfRefusal(
+  who: { actor: string; role: User['role'] | null; client: AuditEntry['client']; regionPath: readonly string[] },
+  action: string,
+  at: number,
+  error: { code: string; message: string },
+  incident: Incident | null,
+  reason: string | null,
+): NewAuditRecord {
+  return {
+    at,
+    actor: who.actor,
+    role: who.role,
+    client: who.client,
+    action,
+    outcome: 'refused',
+    error: error.code,
+    message: error.message,
+    incidentId: incident?.id ?? null,
+    subject: null,
+    stageBefore: incident?.stage ?? null,
+    stageAfter: incident?.stage ?? null,
+    reason,
+    stepMs: null,
+    regionPath: [...(incident?.regionPath ?? who.regionPath)],
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Cameras and patrols: the roster (loaded without events) and their status feeds (each change an
+ * event in the log). Written to the store, installed in memory, then published — in that order.
+ */
+import { HubError } from '@shared/errors';
+import type { Camera } from '@shared/schemas/camera';
+import { CameraStatusBatch } from '@shared/schemas/camera';
+import type { Actor } from '@shared/schemas/common';
+import type { Patrol, PatrolStatusChange } from '@shared/schemas/patrol';
+import { PatrolStatusChange as PatrolStatusChangeSchema } from '@shared/schemas/patrol';
+import { parseOrThrow } from '@shared/validate';
+import { z } from 'zod';
+import type { SerialQueue } from '../lib/serialQueue';
+import type { NewEvent, StateChanges, Store } from '../store/types';
+import type { DeltaStream } from './deltaStream';
+import { refuseFutureBatch } from './futureTimes';
+import type { GeoContext } from './geoContext';
+import type { PositionTracker } from './positionTracker';
+
+const PatrolStatusBatch = z.object({ changes: z.array(PatrolStatusChangeSchema).min(1).max(10_000) });
+
+export interface RosterDeps {
+  store: Store;
+  geo: GeoContext;
+  queue: SerialQueue;
+  stream: DeltaStream;
+  positions: PositionTracker;
+  clock: () => number;
+}
+
+export class RosterIntake {
+  readonly cameras = new Map<string, Camera>();
+  readonly patrols = new Map<string, Patrol>();
+  readonly patrolsByIdx: Patrol[] = [];
+  /** time of the last status report taken per camera (statusSince moves only when the status does) */
+  private readonly cameraReportAt = new Map<string, number>();
+  private rosterListeners: (() => void)[] = [];
+
+  constructor(private readonly deps: RosterDeps) {}
+
+  /** installs what the store holds (start-up) */
+  install(cameras: readonly Camera[], patrols: readonly Patrol[]): void {
+    for (const c of cameras) this.cameras.set(c.id, c);
+    this.setPatrols(patrols);
+  }
+
+  private setPatrols(patrols: readonly Patrol[]): void {
+    const positions = this.deps.positions;
+    positions.ensureCapacity(patrols.reduce((m, p) => Math.max(m, p.idx + 1), 0));
+    for (const p of patrols) {
+      this.patrols.set(p.id, p);
+      this.patrolsByIdx[p.idx] = p;
+      if (p.lng !== null && p.lat !== null && p.fixAt !== null) positions.update(p.idx, p.lng, p.lat, p.fixAt);
+    }
+    positions.drainDirty();
+    positions.drainForSampling();
+  }
+
+  /** installs a roster (cameras and patrols) without events: the initial load of a city */
+  async loadRoster(cameras: readonly Camera[], patrols: readonly Patrol[]): Promise<void> {
+    await this.deps.queue.run(async () => {
+      await this.deps.store.upsertCameras(cameras);
+      await this.deps.store.upsertPatrols(patrols);
+      for (const c of cameras) this.cameras.set(c.id, c);
+      this.setPatrols(patrols);
+      this.deps.stream.touch();
+    });
+    // Rosters arrive without deltas: clients that subscribed before must take a fresh snapshot.
+    for (const listener of this.rosterListeners) listener();
+  }
+
+  onRosterLoaded(listener: () => void): () => void {
+    this.rosterListeners.push(listener);
+    return () => {
+      this.rosterListeners = this.rosterListeners.filter((l) => l !== listener);
+    };
+  }
+
+  async updateCameras(input: unknown): Promise<Camera[]> {
+    const batch = parseOrThrow(CameraStatusBatch, input, 'camera status batch');
+    refuseFutureBatch(batch.changes.map((c) => c.at), this.deps.clock(), 'camera status');
+    return this.deps.queue.run(async () => {
+      const next = new Map<string, { camera: Camera; at: number }>();
+      for (const change of batch.changes) {
+        const camera = next.get(change.cameraId)?.camera ?? this.cameras.get(change.cameraId);
+        if (!camera) throw new HubError('UNKNOWN_CAMERA', `No camera has the id ${change.cameraId}; nothing in this batch was stored.`);
+        // older than the last report taken: a late report changes nothing
+        const lastReport = next.get(change.cameraId)?.at ?? this.cameraReportAt.get(change.cameraId) ?? camera.statusSince;
+        if (change.at < lastReport) continue;
+        next.set(camera.id, {
+          at: change.at,
+          camera: {
+            ...camera,
+            status: change.status,
+            statusSince: change.status === camera.status ? camera.statusSince : change.at,
+            alarm: change.alarm === undefined ? camera.alarm : change.alarm,
+          },
+        });
+      }
+      const changed = [...next.values()].map((n) => n.camera);
+      await this.commit(
+        'camera',
+        [...next.values()].map(({ camera: c, at }) => ({ id: c.id, payload: { status: c.status, alarm: c.alarm, at } })),
+        { cameras: changed },
+        () => {
+          for (const { camera, at } of next.values()) {
+            this.cameras.set(camera.id, camera);
+            this.cameraReportAt.set(camera.id, at);
+          }
+        },
+      );
+      return changed;
+    });
+  }
+
+  async updatePatrolStatuses(input: unknown, withPosition: (p: Patrol) => Patrol): Promise<Patrol[]> {
+    const batch = parseOrThrow(PatrolStatusBatch, input, 'patrol status batch');
+    refuseFutureBatch(batch.changes.map((c) => c.at), this.deps.clock(), 'patrol status');
+    return this.deps.queue.run(async () => {
+      const next = new Map<string, Patrol>();
+      for (const change of batch.changes as PatrolStatusChange[]) {
+        const patrol = next.get(change.patrolId) ?? this.patrols.get(change.patrolId);
+        if (!patrol) throw new HubError('UNKNOWN_PATROL', `No patrol has the id ${change.patrolId}; nothing in this batch was stored.`);
+        if (patrol.status === change.status || change.at < patrol.statusSince) continue; // no change, or a late report
+        next.set(patrol.id, { ...patrol, status: change.status, statusSince: change.at });
+      }
+      const changed = [...next.values()];
+      await this.commit(
+        'patrol',
+        changed.map((p) => ({ id: p.id, payload: { status: p.status, at: p.statusSince } })),
+        { patrols: changed.map(withPosition) },
+        () => {
+          for (const p of changed) {
+            this.patrols.set(p.id, p);
+            this.patrolsByIdx[p.idx] = p;
+          }
+        },
+      );
+      return changed;
+    });
+  }
+
+  /** writes status events and state, installs them in memory (`install`), then publishes: in that order */
+  private async commit(kind: 'camera' | 'patrol', changes: { id: string; payload: { at: number } }[], state: StateChanges, install: () => void): Promise<void> {
+    if (changes.length === 0) return;
+    const actor: Actor = { kind: kind === 'camera' ? 'camera' : 'patrol', id: 'feed' };
+    const events: NewEvent[] = changes.map((c) => ({ kind, aggregateId: c.id, type: 'status', at: c.payload.at, actor: { ...actor, id: c.id }, payload: c.payload }));
+    const stored = await this.deps.store.append(events, state);
+    install();
+    const items = kind === 'camera' ? state.cameras! : state.patrols!;
+    items.forEach((item, i) => {
+      const seq = stored[i]!.seq;
+      const path = this.deps.geo.path(item.gridCode);
+      if (kind === 'camera') this.deps.stream.publish({ delta: { type: 'camera:updated', seq, camera: item as Camera }, path, layer: 'cameras' });
+      else this.deps.stream.publish({ delta: { type: 'patrol:updated', seq, patrol: item as Patrol }, path, layer: 'patrols' });
+    });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Who may do what: roles are ranks (viewer < operator < supervisor < admin) and each permission
+ * names the lowest rank that holds it. Every permission is also limited to the user's region:
+ * `withinRegion` decides that from a case's region path. Shared so a console offers only what the
+ * hub will accept; the hub checks again on every command.
+ */
+import type { Role } from './schemas/auth';
+import type { IncidentAction } from './schemas/incident';
+
+const RANK: Readonly<Record<Role, number>> = { viewer: 0, operator: 1, supervisor: 2, admin: 3 };
+
+export type Permission = IncidentAction | 'report' | 'read' | 'audit:read' | 'users:manage';
+
+/** The lowest role that may do each thing. */
+export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
+  read: 'viewer',
+  report: 'operator',
+  register: 'operator',
+  reject: 'operator',
+  dispatch: 'operator',
+  hand_back: 'operator',
+  redispatch: 'operator',
+  accept: 'operator',
+  feedback: 'operator',
+  verify_pass: 'operator',
+  verify_fail: 'operator',
+  close: 'operator',
+  pause_sla: 'operator',
+  resume_sla: 'operator',
+  note: 'operator',
+  /** 督办 escalates a case to leaders: a supervisor's decision */
+  supervise: 'supervisor',
+  'audit:read': 'supervisor',
+  'users:manage': 'admin',
+};
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return RANK[role] >= RANK[LOWEST_ROLE[permission]];
+}
+
+/** A user of `userRegion` may act on something whose region path (root … grid) includes it. */
+export function withinRegion(userRegion: string, regionPath: readonly string[]): boolean {
+  return regionPath.includes(userRegion);
+}

@@ -1,0 +1,125 @@
+/**
+ * The steps the console offers and the command bodies it sends. Offered = what the case's stage
+ * and flags allow (shared/lifecycle) ∩ what the role may do ∩ the user's region (shared/access):
+ * the same tables the hub checks, so a button never leads to a refusal the console could have
+ * foreseen. Bodies never carry `actor` or `at`: the hub takes both from the session and its clock.
+ */
+import { roleAllows, withinRegion } from '@shared/access';
+import { allowedActions } from '@shared/lifecycle';
+import type { User } from '@shared/schemas/auth';
+import type { Assignee, Incident, IncidentAction, IncidentCommand } from '@shared/schemas/incident';
+
+/** display order: the loop's steps first, then the flags */
+export const ACTION_ORDER: readonly IncidentAction[] = [
+  'register',
+  'reject',
+  'dispatch',
+  'accept',
+  'hand_back',
+  'redispatch',
+  'feedback',
+  'verify_pass',
+  'verify_fail',
+  'close',
+  'supervise',
+  'pause_sla',
+  'resume_sla',
+  'note',
+];
+
+/** one key per action, shown on its button; pause and resume share z because only one is ever offered */
+export const ACTION_KEYS: Readonly<Record<IncidentAction, string>> = {
+  register: 'r',
+  reject: 'x',
+  dispatch: 'd',
+  hand_back: 'b',
+  redispatch: 'm',
+  accept: 'a',
+  feedback: 'h',
+  verify_pass: 'p',
+  verify_fail: 'f',
+  close: 'c',
+  supervise: 's',
+  pause_sla: 'z',
+  resume_sla: 'z',
+  note: 'n',
+};
+
+/** what a step needs before it is sent: nothing, a reason, a rejection, or an assignee */
+export type DialogKind = 'none' | 'reason' | 'reject' | 'assignee';
+
+export const ACTION_DIALOG: Readonly<Record<IncidentAction, DialogKind>> = {
+  register: 'none',
+  reject: 'reject',
+  dispatch: 'assignee',
+  hand_back: 'reason',
+  redispatch: 'assignee',
+  accept: 'none',
+  feedback: 'none',
+  verify_pass: 'none',
+  verify_fail: 'reason',
+  close: 'none',
+  supervise: 'none',
+  pause_sla: 'reason',
+  resume_sla: 'none',
+  note: 'reason',
+};
+
+/** steps whose reason the hub requires (the shared schema refuses them without a note) */
+export const REASON_REQUIRED: ReadonlySet<IncidentAction> = new Set<IncidentAction>(['reject', 'hand_back', 'redispatch', 'verify_fail', 'pause_sla', 'note']);
+
+export function offeredActions(incident: Incident, user: User | null): IncidentAction[] {
+  if (!user || user.disabled) return [];
+  if (!withinRegion(user.regionCode, incident.regionPath)) return [];
+  const allowed = new Set(allowedActions(incident));
+  return ACTION_ORDER.filter((a) => allowed.has(a) && roleAllows(user.role, a));
+}
+
+/** the offered action bound to a key press, if any */
+export function actionForKey(key: string, offered: readonly IncidentAction[]): IncidentAction | null {
+  const k = key.toLowerCase();
+  return offered.find((a) => ACTION_KEYS[a] === k) ?? null;
+}
+
+export interface CommandInput {
+  note?: string;
+  reason?: 'invalid' | 'duplicate';
+  duplicateOf?: string;
+  assignee?: Assignee;
+}
+
+/**
+ * The body of `incident:command` for one step, with `expectedVersion` so that a view that went
+ * stale is refused (VERSION_CONFLICT) instead of acting on a case that moved on.
+ */
+export function buildCommand(action: IncidentAction, incident: Incident, input: CommandInput = {}): IncidentCommand {
+  const expectedVersion = incident.version;
+  const text = input.note?.trim() ?? '';
+  const optionalNote = text ? { note: text } : {};
+  switch (action) {
+    case 'reject':
+      return {
+        action,
+        reason: input.reason ?? 'invalid',
+        ...(input.reason === 'duplicate' && input.duplicateOf?.trim() ? { duplicateOf: input.duplicateOf.trim() } : {}),
+        note: text,
+        expectedVersion,
+      };
+    case 'dispatch':
+      return { action, assignee: requireAssignee(action, input), ...optionalNote, expectedVersion };
+    case 'redispatch':
+      return { action, assignee: requireAssignee(action, input), note: text, expectedVersion };
+    case 'hand_back':
+    case 'verify_fail':
+    case 'pause_sla':
+    case 'note':
+      return { action, note: text, expectedVersion };
+    default:
+      return { action, ...optionalNote, expectedVersion };
+  }
+}
+
+function requireAssignee(action: IncidentAction, input: CommandInput): Assignee {
+  if (!input.assignee) throw new Error(`${action} needs an assignee`);
+  return input.assignee;
+}

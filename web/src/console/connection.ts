@@ -1,0 +1,159 @@
+/**
+ * The console's one Socket.IO connection (same origin, so the session cookie travels with the
+ * handshake): hello → subscribe to the user's region, incidents only → snapshot | resume with
+ * lastSeq → deltas. Commands go out as acknowledged `incident:command`. The pattern follows the
+ * wall's socket.ts (held deltas while a subscription is in flight, a token that voids answers of a
+ * dropped connection) but feeds the console's own store.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
+import type { Me } from '@shared/schemas/auth';
+import type { Incident, IncidentCommand } from '@shared/schemas/incident';
+import type { Delta, SubscribeRequest } from '@shared/schemas/live';
+import { useConsoleQueue } from './stores/queue';
+
+export type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const SUBSCRIBE_TIMEOUT_MS = 20_000;
+export const COMMAND_TIMEOUT_MS = 15_000;
+export const RETRY_MS = 3_000;
+export const PRUNE_MS = 60_000;
+/** deltas held while a subscription is in flight; beyond this a fresh snapshot is cheaper */
+export const PENDING_CAP = 20_000;
+/** codes that mean the session is gone: the console returns to the sign-in form */
+export const SESSION_CODES: ReadonlySet<string> = new Set(['AUTH_REQUIRED', 'SESSION_EXPIRED', 'ACCOUNT_DISABLED']);
+
+/** a command's outcome: the hub's answer, or TIMEOUT / OFFLINE when no answer could come */
+export type CommandOutcome = { ok: true; incident: Incident } | { ok: false; code: string; message: string };
+
+export interface ConsoleConnection {
+  sendCommand(incidentId: string, command: IncidentCommand): Promise<CommandOutcome>;
+  close(): void;
+}
+
+export interface ConsoleConnectOptions {
+  /** for tests: a socket-like object instead of a real connection */
+  socket?: ConsoleSocket;
+  /** who the hub says this connection acts as (every hello) */
+  onMe(me: Me): void;
+  /** the session ended; `reason` is the hub's, null when it gave none */
+  onEnded(reason: string | null): void;
+  /** texts for outcomes the hub cannot word itself */
+  texts: { noAnswer: string; offline: string };
+}
+
+export function connectConsole(options: ConsoleConnectOptions): ConsoleConnection {
+  const queue = useConsoleQueue();
+  const socket: ConsoleSocket = options.socket ?? io({ transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let token = 0;
+  let region: string | null = null;
+  let pending = false;
+  let held: Delta[] = [];
+  let heldOverflow = false;
+
+  function retry(t: number, allowResume: boolean): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (t === token) subscribe(allowResume);
+    }, RETRY_MS);
+    timers.add(timer);
+  }
+
+  function subscribe(allowResume: boolean): void {
+    if (!socket.connected || !region) return;
+    const t = ++token;
+    pending = true;
+    held = [];
+    heldOverflow = false;
+    const request: SubscribeRequest = {
+      protocolVersion: PROTOCOL_VERSION,
+      region,
+      layers: ['incidents'],
+      ...(allowResume && queue.seq !== null && queue.region?.code === region ? { lastSeq: queue.seq } : {}),
+    };
+    socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (err, answer) => {
+      if (t !== token) return; // superseded, or the connection dropped meanwhile
+      pending = false;
+      if (err || !answer) return retry(t, allowResume);
+      if (!answer.ok) {
+        if (SESSION_CODES.has(answer.error)) return options.onEnded(answer.message);
+        queue.setProblem({ code: answer.error, message: answer.message });
+        if (answer.error !== 'PROTOCOL_MISMATCH') retry(t, false);
+        return;
+      }
+      queue.applySubscribeResult(answer.data);
+      const replay = held;
+      held = [];
+      if (heldOverflow) return subscribe(false);
+      for (const d of replay) queue.applyDelta(d);
+    });
+  }
+
+  const onHello = (hello: Hello) => {
+    queue.hello(hello);
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      queue.setProblem({ code: 'PROTOCOL_MISMATCH', message: `hub protocol ${hello.protocolVersion}, console protocol ${PROTOCOL_VERSION}: reload the page` });
+      return;
+    }
+    // A connection that is not signed in (cookie expired between page load and handshake) is
+    // a session that ended, not a read-only desk: the console needs a user.
+    if (!hello.me.signedIn || !hello.me.user) return options.onEnded(null);
+    options.onMe(hello.me);
+    region = hello.me.user.regionCode;
+    subscribe(true);
+  };
+  const onDelta = (delta: Delta) => {
+    if (!pending) queue.applyDelta(delta);
+    else if (held.length < PENDING_CAP) held.push(delta);
+    else heldOverflow = true;
+  };
+  const onEnded: ServerToClientEvents['auth:ended'] = (why) => options.onEnded(why?.reason || null);
+  const onResync: ServerToClientEvents['resync'] = () => subscribe(false);
+  const onConnect = () => queue.setConnected(true);
+  const onDisconnect = () => {
+    token++;
+    pending = false;
+    held = [];
+    queue.setConnected(false);
+  };
+
+  const handlers: [string, (...args: never[]) => void][] = [
+    ['hello', onHello],
+    ['incident:reported', onDelta],
+    ['incident:updated', onDelta],
+    ['auth:ended', onEnded],
+    ['resync', onResync],
+    ['connect', onConnect],
+    ['disconnect', onDisconnect],
+    ['connect_error', onDisconnect],
+  ];
+  const untyped = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
+  for (const [event, handler] of handlers) untyped.on(event, handler);
+  const pruner = setInterval(() => queue.prune(), PRUNE_MS);
+
+  function sendCommand(incidentId: string, command: IncidentCommand): Promise<CommandOutcome> {
+    if (!socket.connected) return Promise.resolve({ ok: false, code: 'OFFLINE', message: options.texts.offline });
+    return new Promise((resolve) => {
+      socket.timeout(COMMAND_TIMEOUT_MS).emit('incident:command', { incidentId, command }, (err, answer) => {
+        if (err || !answer) return resolve({ ok: false, code: 'TIMEOUT', message: options.texts.noAnswer });
+        if (!answer.ok) return resolve({ ok: false, code: answer.error, message: answer.message });
+        // the answer is the case after the step: show it now, the delta that follows is a no-op
+        queue.upsert(answer.data);
+        resolve({ ok: true, incident: answer.data });
+      });
+    });
+  }
+
+  return {
+    sendCommand,
+    close() {
+      token++;
+      clearInterval(pruner);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const [event, handler] of handlers) untyped.off(event, handler);
+      socket.disconnect();
+    },
+  };
+}

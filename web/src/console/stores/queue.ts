@@ -1,0 +1,145 @@
+/**
+ * The console's own copy of the live incidents (the wall's stores are left alone): open cases of
+ * the user's region plus those closed or rejected in the last 24 h, as the snapshot carries them,
+ * kept current by deltas and by the incidents that command acknowledgements return. The Map is
+ * not reactive; components watch `version`.
+ */
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import type { Hello } from '@shared/events';
+import type { Catalog } from '@shared/schemas/catalog';
+import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
+import type { Delta, SubscribeResult } from '@shared/schemas/live';
+import type { Region } from '@shared/schemas/region';
+
+export const RECENT_TERMINAL_MS = 86_400_000;
+
+export type ConsoleStatus = 'connecting' | 'live' | 'offline';
+
+export interface ConsoleProblem {
+  code: string;
+  message: string;
+}
+
+export const useConsoleQueue = defineStore('console-queue', () => {
+  const byId = markRaw(new Map<string, Incident>());
+  const version = ref(0);
+  /** last reliable sequence number applied; null before the first snapshot */
+  const seq = ref<number | null>(null);
+  const region = shallowRef<Region | null>(null);
+  const regions = markRaw(new Map<string, Region>());
+  const regionsVersion = ref(0);
+  const catalog = shallowRef<Catalog | null>(null);
+  const serverOffsetMs = ref(0);
+  const status = ref<ConsoleStatus>('connecting');
+  const problem = shallowRef<ConsoleProblem | null>(null);
+
+  function serverNow(clientNow = Date.now()): number {
+    return clientNow + serverOffsetMs.value;
+  }
+
+  function hello(h: Hello, clientNow = Date.now()): void {
+    serverOffsetMs.value = h.serverTime - clientNow;
+  }
+
+  /** live again only once the (re)subscription is answered */
+  function setConnected(connected: boolean): void {
+    status.value = connected ? 'connecting' : 'offline';
+  }
+
+  function setProblem(p: ConsoleProblem | null): void {
+    problem.value = p;
+  }
+
+  /** stores a newer version of a case; false when it holds that version or a newer one already */
+  function upsert(incident: Incident): boolean {
+    const before = byId.get(incident.id);
+    if (before && before.version >= incident.version) return false;
+    byId.set(incident.id, incident);
+    version.value++;
+    return true;
+  }
+
+  /** a reliable delta; false when its seq is not newer than what was applied (a replay) */
+  function applyDelta(delta: Delta): boolean {
+    if (seq.value !== null && delta.seq <= seq.value) return false;
+    seq.value = delta.seq;
+    if (delta.type === 'incident:reported' || delta.type === 'incident:updated') upsert(delta.incident);
+    return true;
+  }
+
+  function applySubscribeResult(result: SubscribeResult, clientNow = Date.now()): void {
+    if (result.mode === 'snapshot') {
+      const s = result.snapshot;
+      byId.clear();
+      for (const i of s.incidents) byId.set(i.id, i);
+      regions.clear();
+      for (const r of s.regions) regions.set(r.code, r);
+      region.value = s.region;
+      catalog.value = s.catalog;
+      seq.value = s.seq;
+      serverOffsetMs.value = s.serverTime - clientNow;
+      version.value++;
+      regionsVersion.value++;
+    } else {
+      for (const d of result.deltas) applyDelta(d);
+      if (seq.value === null || result.seq > seq.value) seq.value = result.seq;
+    }
+    problem.value = null;
+    status.value = 'live';
+  }
+
+  /** forgets cases closed or rejected more than 24 h ago (a fresh snapshot would not carry them) */
+  function prune(now = serverNow()): number {
+    let removed = 0;
+    for (const [id, i] of byId) {
+      if (TERMINAL_STAGES.includes(i.stage) && i.updatedAt < now - RECENT_TERMINAL_MS) {
+        byId.delete(id);
+        removed++;
+      }
+    }
+    if (removed) version.value++;
+    return removed;
+  }
+
+  /** a new session starts from nothing: another user may see another region */
+  function reset(): void {
+    byId.clear();
+    regions.clear();
+    seq.value = null;
+    region.value = null;
+    catalog.value = null;
+    problem.value = null;
+    status.value = 'connecting';
+    version.value++;
+    regionsVersion.value++;
+  }
+
+  function regionName(code: string | null | undefined): string {
+    void regionsVersion.value; // the Map is not reactive: depend on its version
+    return code ? regions.get(code)?.name ?? code : '';
+  }
+
+  return {
+    byId,
+    version,
+    seq,
+    region,
+    regions,
+    regionsVersion,
+    catalog,
+    serverOffsetMs,
+    status,
+    problem,
+    serverNow,
+    hello,
+    setConnected,
+    setProblem,
+    upsert,
+    applyDelta,
+    applySubscribeResult,
+    prune,
+    reset,
+    regionName,
+  };
+});

@@ -1,0 +1,73 @@
+/**
+ * What the operator is looking at: language, filters, the queue's cursor (moved with j/k), the
+ * open case (Enter), the business calendar the countdowns use, and the brief confirmation after
+ * a step. Nothing here comes from the hub except the calendar.
+ */
+import { defineStore } from 'pinia';
+import { markRaw, reactive, ref, shallowRef } from 'vue';
+import { createBusinessCalendar, DEFAULT_CALENDAR_CONFIG, type BusinessCalendar, type CalendarConfig } from '@shared/calendar';
+import { readConfig } from '../../config';
+import type { Lang } from '../../format';
+import { fetchCalendar } from '../api';
+import { emptyFilters, type QueueFilters } from '../queue';
+
+export const TOAST_MS = 3_000;
+
+export interface Toast {
+  text: string;
+  /** client time, so that a repeated message restarts its timer */
+  at: number;
+}
+
+export const useConsoleView = defineStore('console-view', () => {
+  const lang = ref<Lang>(readConfig().lang ?? 'zh');
+  const filters = reactive<QueueFilters>(emptyFilters());
+  /** the highlighted row in the queue */
+  const cursorId = ref<string | null>(null);
+  /** the case shown on the card */
+  const openId = ref<string | null>(null);
+  const calendar = shallowRef<BusinessCalendar>(markRaw(createBusinessCalendar(DEFAULT_CALENDAR_CONFIG)));
+  /** the centre's UTC offset, for times on its clock (the desk's own time zone may differ) */
+  const tzOffsetMinutes = ref(480);
+  /** false until the hub's calendar arrived; the default (Mon–Fri 08:30–17:30) counts meanwhile */
+  const calendarLoaded = ref(false);
+  const toast = shallowRef<Toast | null>(null);
+  let toastTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function setCalendar(config: CalendarConfig): void {
+    calendar.value = markRaw(createBusinessCalendar(config));
+    tzOffsetMinutes.value = config.utcOffsetMinutes;
+    calendarLoaded.value = true;
+  }
+
+  async function loadCalendar(): Promise<void> {
+    try {
+      setCalendar(await fetchCalendar());
+    } catch (error) {
+      // the default calendar keeps the countdowns going; the header says it is the default
+      console.warn('calendar not loaded, using the default:', error instanceof Error ? error.message : error);
+    }
+  }
+
+  function showToast(text: string, clientNow = Date.now()): void {
+    toast.value = { text, at: clientNow };
+    if (toastTimer) clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => (toast.value = null), TOAST_MS);
+  }
+
+  function resetFilters(): void {
+    Object.assign(filters, emptyFilters());
+  }
+
+  /** a new session starts with a clean desk */
+  function reset(): void {
+    resetFilters();
+    cursorId.value = null;
+    openId.value = null;
+    toast.value = null;
+    if (toastTimer) clearTimeout(toastTimer);
+    toastTimer = null;
+  }
+
+  return { lang, filters, cursorId, openId, calendar, tzOffsetMinutes, calendarLoaded, toast, setCalendar, loadCalendar, showToast, resetFilters, reset };
+});

@@ -1,0 +1,89 @@
+/**
+ * A case's whole history in one list: the incident log (every step as the hub applied it) merged
+ * with the audit log (who, in which role, the reason, and the refused attempts the incident log
+ * never sees). An audit row that wrote a log entry names it by `seq`; those two become one line.
+ */
+import type { Role } from '@shared/schemas/auth';
+import type { AuditEntry } from '@shared/schemas/audit';
+import type { IncidentLogEntry, Stage } from '@shared/schemas/incident';
+
+export interface TimelineRow {
+  key: string;
+  at: number;
+  /** step: applied to the case; refusal: tried and refused; other: audit-only (e.g. a report) */
+  kind: 'step' | 'refusal' | 'other';
+  /** a log entry type or an audit action */
+  action: string;
+  actor: string;
+  role: Role | null;
+  from: Stage | null;
+  to: Stage | null;
+  /** the reason or note given */
+  note: string | null;
+  /** who it went to, for dispatch and redispatch */
+  assignee: string | null;
+  /** the refusal's code and the hub's message */
+  error: string | null;
+  message: string | null;
+}
+
+function assigneeName(data: IncidentLogEntry['data']): string | null {
+  const a = data?.['assignee'];
+  if (a && typeof a === 'object' && 'name' in a && typeof a.name === 'string') return a.name;
+  return null;
+}
+
+function fromLog(e: IncidentLogEntry): TimelineRow {
+  return {
+    key: `log:${e.seq}`,
+    at: e.at,
+    kind: 'step',
+    action: e.type,
+    actor: e.actor.name ?? e.actor.id,
+    role: null,
+    from: e.from,
+    to: e.to,
+    note: e.note,
+    assignee: assigneeName(e.data),
+    error: null,
+    message: null,
+  };
+}
+
+function fromAudit(a: AuditEntry): TimelineRow {
+  return {
+    key: `audit:${a.id}`,
+    at: a.at,
+    kind: a.outcome === 'refused' ? 'refusal' : 'other',
+    action: a.action,
+    actor: a.actor,
+    role: a.role,
+    from: a.stageBefore,
+    to: a.stageAfter,
+    note: a.reason,
+    assignee: null,
+    error: a.error,
+    message: a.message,
+  };
+}
+
+/** newest first; ties keep the log's order */
+export function mergeTimeline(log: readonly IncidentLogEntry[], audit: readonly AuditEntry[]): TimelineRow[] {
+  const bySeq = new Map<number, AuditEntry>();
+  const rest: AuditEntry[] = [];
+  for (const a of audit) {
+    if (a.outcome === 'ok' && a.seq !== null) bySeq.set(a.seq, a);
+    else rest.push(a);
+  }
+  const rows: TimelineRow[] = log.map((e) => {
+    const row = fromLog(e);
+    const a = bySeq.get(e.seq);
+    if (!a) return row;
+    bySeq.delete(e.seq);
+    // the audit names the person by user name and role; the log's note stays if no reason was audited
+    return { ...row, actor: a.actor || row.actor, role: a.role, note: a.reason ?? row.note };
+  });
+  for (const a of [...rest, ...bySeq.values()]) rows.push(fromAudit(a));
+  const order = (r: TimelineRow) => (r.key.startsWith('log:') ? Number(r.key.slice(4)) : Number.MAX_SAFE_INTEGER);
+  return rows.sort((x, y) => y.at - x.at || order(y) - order(x));
+}
