@@ -3,54 +3,18 @@
  * hub, the wall's files and — on the embedded defaults — the simulated city. Everything else is a
  * factory that takes its dependencies, so tests can build the same thing on port 0.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RegionWithGeometry } from '@shared/schemas/region';
 import { createApp } from './app';
-import { loadConfig, type Config } from './config';
+import { loadConfig } from './config';
 import { defaultCatalog } from './domain/catalog';
 import { defaultSlaPolicy } from './domain/lifecycle';
 import { startSimulator } from './feeds/simulator';
-import { generateCity, loadRegionsFromGeoJSON } from './geo';
+import { buildGeography, checkGeography } from './geography';
 import { createGeoContext } from './hub/createGeoContext';
-import { createLogger, type Logger } from './lib/log';
+import { createLogger } from './lib/log';
 import { createStore } from './store';
-import type { Store } from './store/types';
 
 const webRoot = fileURLToPath(new URL('../dist/web', import.meta.url));
-
-interface GeographyStamp {
-  source: string;
-  seed?: string;
-  scale?: string;
-}
-
-function buildGeography(config: Config): { regions: RegionWithGeometry[]; stamp: GeographyStamp } {
-  if (config.GEO_FILE) {
-    return { regions: loadRegionsFromGeoJSON(JSON.parse(readFileSync(config.GEO_FILE, 'utf8'))), stamp: { source: config.GEO_FILE } };
-  }
-  return {
-    regions: generateCity({ seed: config.SIM_SEED, scale: config.SIM_SCALE }),
-    stamp: { source: 'generated', seed: config.SIM_SEED, scale: config.SIM_SCALE },
-  };
-}
-
-/** a data directory written for one geography must not be read with another: the grid codes would not match */
-async function checkGeography(store: Store, stamp: GeographyStamp, log: Logger): Promise<void> {
-  const held = await store.getMeta<GeographyStamp>('geography');
-  if (!held) {
-    await store.setMeta('geography', stamp);
-    return;
-  }
-  // jsonb does not keep key order: compare field by field
-  if (held.source !== stamp.source || held.seed !== stamp.seed || held.scale !== stamp.scale) {
-    log.error('the store was written for another geography', { store: held, configured: stamp });
-    throw new Error(
-      `The data in the store belongs to another geography (${JSON.stringify(held)}), not the configured one (${JSON.stringify(stamp)}). ` +
-        'Use another DATA_DIR or DATABASE_URL, or the settings it was written with.',
-    );
-  }
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();

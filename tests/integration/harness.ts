@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Hello, ServerToClientEvents } from '@shared/events';
 import type { Role } from '@shared/schemas/auth';
 import type { Principal } from '../../server/hub/audit';
+import type { AnonymousPolicy } from '../../server/transport/http/auth';
 import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
@@ -43,6 +44,9 @@ export interface TestHubOptions {
   statsIntervalMs?: number;
   /** keep the store open on close (restart tests) */
   keepStore?: boolean;
+  /** who may read without signing in (default: localhost) */
+  anonymous?: AnonymousPolicy;
+  sessionHours?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -61,6 +65,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     statsIntervalMs: opts.statsIntervalMs ?? 100,
     overdueSweepMs: 3_600_000,
     trackSampleMs: 0,
+    ...(opts.anonymous ? { anonymous: opts.anonymous } : {}),
+    ...(opts.sessionHours ? { sessionHours: opts.sessionHours } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -266,12 +266,66 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.getMeta(`${p}-missing`)).toBeNull();
     });
 
+    it('keeps users and sessions; a taken name is refused; ending sessions returns them', async () => {
+      const p = uniquePrefix('user').toLowerCase();
+      const user = { username: `${p}-op`, displayName: '值班员', role: 'operator' as const, regionCode: '330203', disabled: false, createdAt: T0, passwordChangedAt: T0, passwordHash: 'scrypt$17$8$1$c2FsdA$aGFzaA' };
+      await store.createUser(user);
+      await expect(store.createUser(user)).rejects.toThrow(/exists/);
+      expect(await store.getUser(user.username)).toEqual(user);
+      expect((await store.listUsers()).some((u) => u.username === user.username)).toBe(true);
+      expect(await store.updateUser(user.username, { disabled: true, role: 'supervisor' })).toMatchObject({ disabled: true, role: 'supervisor', passwordHash: user.passwordHash });
+      expect(await store.updateUser(`${p}-nobody`, { disabled: true })).toBeNull();
+      const client = { channel: 'http' as const, address: '127.0.0.1', userAgent: 'test' };
+      for (const n of [1, 2]) await store.createSession({ tokenHash: `${p}-t${n}`, username: user.username, kind: 'cookie', createdAt: T0, expiresAt: T0 + 1000, endedAt: null, client });
+      expect(await store.getSession(`${p}-t1`)).toMatchObject({ username: user.username, expiresAt: T0 + 1000, endedAt: null, client });
+      await store.endSession(`${p}-t1`, T0 + 5);
+      expect((await store.getSession(`${p}-t1`))?.endedAt).toBe(T0 + 5);
+      expect(await store.endSessionsOf(user.username, T0 + 6)).toEqual([`${p}-t2`]);
+      expect(await store.countUsers()).toBeGreaterThan(0);
+    });
+
+    it('writes audit rows with an append (taking its seq) or alone, and reads them newest first by person, case, window and region', async () => {
+      const p = uniquePrefix('audit');
+      const row = {
+        at: T0, actor: `${p}-op`, role: 'operator' as const, client: { channel: 'socket' as const, address: null, userAgent: null }, action: 'register',
+        outcome: 'ok' as const, error: null, message: null, incidentId: `${p}-i`, subject: null, stageBefore: 'reported' as const, stageAfter: 'registered' as const,
+        reason: '立案', stepMs: 60_000, regionPath: ['330200', '330203', '330203001'],
+      };
+      const [event] = await store.append([makeEvent({ aggregateId: `${p}-i` })], {}, undefined, [{ ...row, eventIndex: 0 }]);
+      await store.appendAudit([{ ...row, at: T0 + 10, action: 'close', outcome: 'refused', error: 'ILLEGAL_TRANSITION', message: 'no', stageAfter: 'reported' }]);
+      const rows = await store.readAudit({ actor: `${p}-op`, limit: 10 });
+      expect(rows.map((r) => r.action)).toEqual(['close', 'register']);
+      expect(rows[1]).toMatchObject({ ...row, seq: event!.seq });
+      expect(rows[0]).toMatchObject({ seq: null, error: 'ILLEGAL_TRANSITION' });
+      expect(await store.readAudit({ incidentId: `${p}-i`, from: T0 + 1, to: T0 + 11, limit: 10 })).toHaveLength(1);
+      expect(await store.readAudit({ actor: `${p}-op`, withinRegion: '330203001', limit: 10 })).toHaveLength(2);
+      expect(await store.readAudit({ actor: `${p}-op`, withinRegion: '330203002', limit: 10 })).toHaveLength(0);
+      expect(await store.readAudit({ actor: `${p}-op`, before: rows[0]!.id, limit: 10 })).toHaveLength(1);
+    });
+
+    it('rolls the audit rows back with a refused append', async () => {
+      const p = uniquePrefix('audit-rollback');
+      const key = { key: `${p}-k`, incidentId: `${p}-i`, requestHash: 'h' };
+      await store.append([makeEvent({ aggregateId: `${p}-i` })], {}, key);
+      const row = {
+        at: T0, actor: `${p}-op`, role: 'operator' as const, client: { channel: 'http' as const, address: null, userAgent: null }, action: 'report', outcome: 'ok' as const,
+        error: null, message: null, incidentId: `${p}-i`, subject: null, stageBefore: null, stageAfter: 'reported' as const, reason: null, stepMs: null, regionPath: ['330200'], eventIndex: 0,
+      };
+      await expect(store.append([makeEvent({ aggregateId: `${p}-i` })], {}, key, [row])).rejects.toThrow();
+      expect(await store.readAudit({ actor: `${p}-op`, limit: 10 })).toHaveLength(0);
+    });
+
     // Registered only where the harness can run raw SQL / reopen, so nothing shows up as skipped.
     if (harness.raw) it('refuses UPDATE and DELETE on the event log', async () => {
       const raw = harness.raw!;
       await store.append([makeEvent({ aggregateId: uniquePrefix('append-only') })], {});
       await expect(raw(`UPDATE events SET type = 'changed'`)).rejects.toThrow(/append-only/);
       await expect(raw(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+      await store.appendAudit([
+        { at: T0, actor: 'x', role: null, client: { channel: 'cli', address: null, userAgent: null }, action: 'sign_in', outcome: 'ok', error: null, message: null, incidentId: null, subject: null, stageBefore: null, stageAfter: null, reason: null, stepMs: null, regionPath: [] },
+      ]);
+      await expect(raw(`UPDATE audit SET actor = 'someone-else'`)).rejects.toThrow(/append-only/);
+      await expect(raw(`DELETE FROM audit`)).rejects.toThrow(/append-only/);
     });
 
     if (harness.reopen) it('keeps everything across a restart (close, open the same database)', async () => {
