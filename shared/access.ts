@@ -28,6 +28,7 @@ export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
   pause_sla: 'operator',
   resume_sla: 'operator',
   note: 'operator',
+  split: 'operator',
   /** 督办 escalates a case to leaders: a supervisor's decision */
   supervise: 'supervisor',
   'audit:read': 'supervisor',

@@ -13,6 +13,7 @@ import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
 import type { Delta } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { CommandOrigin, EntryDraft } from '../domain/lifecycle';
+import { createFusionPolicy, type FusionPolicy } from '../domain/fusion';
 import type { SlaPolicy } from '../domain/sla';
 import type { Logger } from '../lib/log';
 import { SerialQueue } from '../lib/serialQueue';
@@ -40,6 +41,8 @@ export interface HubOptions {
   memoryDays: number;
   tzOffsetMinutes: number;
   knownCategories: ReadonlySet<string>;
+  /** duplicate fusion rules (the shipped defaults when absent) */
+  fusion?: FusionPolicy;
 }
 
 export class Hub {
@@ -67,6 +70,7 @@ export class Hub {
       projection: this.incidents,
       ids: this.ids,
       knownCategories: opts.knownCategories,
+      fusion: opts.fusion ?? createFusionPolicy(),
     });
   }
 
@@ -133,6 +137,7 @@ export class Hub {
       afterSeq = page[page.length - 1]!.seq;
     }
     for (const incident of incidents) this.incidents.load(incident, entriesById.get(incident.id) ?? []);
+    this.commands.indexLoaded();
     this.roster.install(cameras, patrols);
     this.stream.reset(lastSeq);
     this.ids.seed(incidents.map((i) => i.id));

@@ -11,15 +11,17 @@ import { createHash } from 'node:crypto';
 import { roleAllows, withinRegion, type Permission } from '@shared/access';
 import { HubError } from '@shared/errors';
 import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
-import { IncidentCommand, NewIncident } from '@shared/schemas/incident';
+import { IncidentCommand, NewIncident, type ParsedIncidentCommand } from '@shared/schemas/incident';
 import { parseOrThrow } from '@shared/validate';
-import { applyCommand, detectOverdue, reportIncident, type CommandOrigin, type Decision } from '../domain/lifecycle';
+import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
+import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin, type Decision } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
 import type { NewAuditRecord, NewEvent, Store } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { actorOf, auditOfStep, type Principal } from './audit';
 import type { DeltaStream } from './deltaStream';
+import { FusionIndex } from './fusionIndex';
 import type { GeoContext } from './geoContext';
 import { IncidentIds } from './incidentIds';
 import { isOpen, type IncidentProjection } from './incidentProjection';
@@ -27,6 +29,8 @@ import { isOpen, type IncidentProjection } from './incidentProjection';
 export interface ReportOutcome {
   incident: Incident;
   created: boolean;
+  /** the report joined this open case instead of opening one (duplicate fusion) */
+  joined?: boolean;
 }
 
 /** One step of a batch: imports and the simulator's history write a week in few transactions. */
@@ -45,12 +49,22 @@ export interface IncidentCommandsDeps {
   projection: IncidentProjection;
   ids: IncidentIds;
   knownCategories: ReadonlySet<string>;
+  fusion: FusionPolicy;
 }
 
 type Idempotency = { key: string; incidentId: string; requestHash: string };
 
 export class IncidentCommands {
-  constructor(private readonly deps: IncidentCommandsDeps) {}
+  private readonly fusionIndex: FusionIndex;
+
+  constructor(private readonly deps: IncidentCommandsDeps) {
+    this.fusionIndex = new FusionIndex(deps.fusion.maxRadiusM);
+  }
+
+  /** indexes what the projection holds (after loading from the store) */
+  indexLoaded(): void {
+    for (const { incident } of this.deps.projection.values()) this.fusionIndex.update(incident);
+  }
 
   /** Applies steps in order in one transaction: all of them or, if any step is refused, none. */
   applyBatch(steps: readonly BatchStep[]): Promise<ReportOutcome[]> {
@@ -96,6 +110,17 @@ export class IncidentCommands {
           if (step.by) authoriseRegion(step.by, regionPath, 'report a case there');
           const now = this.deps.clock();
           const reportedAt = parsed.reportedAt ?? now;
+          const open = [...this.fusionIndex.candidates(parsed)].map(current).filter((i): i is Incident => i !== undefined && isOpen(i));
+          const match = findFusionMatch(parsed, reportedAt, open, this.deps.fusion);
+          if (match) {
+            const decision = joinReport(match.incident, parsed, { now, distanceM: match.distanceM });
+            if (idempotency) idempotency.incidentId = match.incident.id;
+            working.set(match.incident.id, decision.incident);
+            if (step.by) audit.push({ ...auditOfStep(step.by, 'report', match.incident, decision.incident, decision.entry.at, `joined ${match.incident.id}`), eventIndex: decisions.length });
+            decisions.push(decision);
+            outcomes.push({ incident: decision.incident, created: false, joined: true });
+            continue;
+          }
           await this.deps.ids.prepare(reportedAt, (prefix) => this.deps.store.highestIncidentId(prefix));
           const id = this.deps.ids.next(reportedAt);
           reservedIds.push(id);
@@ -114,6 +139,14 @@ export class IncidentCommands {
           const incident = current(step.incidentId);
           if (!incident) throw new HubError('NOT_FOUND', `No incident has the id ${step.incidentId}.`);
           if (step.by) authoriseRegion(step.by, incident.regionPath, `act on incident ${incident.id}`);
+          if (parsed.action === 'split') {
+            const { original, created } = await this.split(incident, parsed, origin, reservedIds);
+            working.set(incident.id, original.incident).set(created.incident.id, created.incident);
+            if (step.by) audit.push({ ...auditOfStep(step.by, 'split', incident, original.incident, original.entry.at, parsed.note), eventIndex: decisions.length });
+            decisions.push(original, created);
+            outcomes.push({ incident: original.incident, created: false });
+            continue;
+          }
           const decision = applyCommand(incident, parsed, origin, { now: this.deps.clock(), policy: this.deps.policy });
           working.set(incident.id, decision.incident);
           if (step.by) {
@@ -152,11 +185,38 @@ export class IncidentCommands {
       const seq = stored[i]!.seq;
       const entry: IncidentLogEntry = { ...d.entry, seq };
       this.deps.projection.apply(d.incident, entry);
+      this.fusionIndex.update(d.incident);
       this.deps.stream.publish({
         delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident: d.incident, entry } : { type: 'incident:updated', seq, incident: d.incident, entry },
         path: d.incident.regionPath,
         layer: 'incidents',
       });
+    });
+  }
+
+  /** the split of a joined report: the case's split entry and the new case, with a fresh number */
+  private async split(incident: Incident, command: Extract<ParsedIncidentCommand, { action: 'split' }>, origin: CommandOrigin, reservedIds: string[]) {
+    nextStageOrThrow(incident, 'split');
+    const entries = this.deps.projection.get(incident.id)?.entries ?? [];
+    const joined = entries.find((e) => e.seq === command.reportSeq);
+    const alreadySplit = entries.some((e) => e.type === 'split' && e.data?.reportSeq === command.reportSeq);
+    const report = joined ? joinedReportIn(joined.data) : undefined;
+    const gridCode = report ? this.deps.geo.locate(report.location.lng, report.location.lat) : incident.gridCode;
+    if (!gridCode) throw new HubError('OUT_OF_AREA', 'The joined report lies outside every grid this hub manages.');
+    const now = this.deps.clock();
+    // the new case keeps the report's own time, so its number is of that day
+    const numberedAt = report?.reportedAt ?? now;
+    await this.deps.ids.prepare(numberedAt, (prefix) => this.deps.store.highestIncidentId(prefix));
+    const newId = this.deps.ids.next(numberedAt);
+    reservedIds.push(newId);
+    return splitReport(incident, joined, alreadySplit, {
+      newId,
+      gridCode,
+      regionPath: this.deps.geo.path(gridCode),
+      now,
+      policy: this.deps.policy,
+      actor: origin.actor,
+      note: command.note,
     });
   }
 

@@ -99,6 +99,17 @@ export const Incident = z.object({
   supervised: z.boolean(),
   fastTrack: z.boolean(),
   reworkCount: z.number().int().min(0),
+  /**
+   * the reports this case stands for (duplicate fusion, 并单): how many, from which channels, and
+   * the latest one's time; absent on older cases (one report, from \`source\`)
+   */
+  reports: z
+    .object({
+      count: z.number().int().min(1),
+      bySource: z.partialRecord(IncidentSource, z.number().int().min(0)),
+      lastAt: EpochMs,
+    })
+    .optional(),
   /** who reported it handled last (feedback): may not verify it (监督与处置相分离); absent on older cases */
   handledBy: Id.nullable().optional(),
   rejectReason: z.enum(['invalid', 'duplicate']).nullable(),
@@ -170,6 +181,8 @@ export const IncidentCommand = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('pause_sla'), ...commandBase, note: reasonText('Pausing the clock (挂起)') }),
   z.strictObject({ action: z.literal('resume_sla'), ...commandBase }),
   z.strictObject({ action: z.literal('note'), ...commandBase, note: z.string().trim().min(1, 'A note needs text.').max(500) }),
+  /** a report that was joined to this case by mistake becomes a case of its own; `reportSeq` is its report_joined entry */
+  z.strictObject({ action: z.literal('split'), reportSeq: z.number().int().min(1), ...commandBase, note: reasonText('Splitting a report off') }),
 ]);
 export type IncidentCommand = z.input<typeof IncidentCommand>;
 export type ParsedIncidentCommand = z.output<typeof IncidentCommand>;
@@ -204,6 +217,9 @@ export const LOG_ENTRY_TYPES = [
   'hand_back',
   'redispatch',
   'note',
+  'split',
+  /** another report of the same problem joined this case (duplicate fusion) */
+  'report_joined',
   'overdue',
 ] as const;
 export const LogEntryType = z.enum(LOG_ENTRY_TYPES);

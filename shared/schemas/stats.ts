@@ -43,7 +43,11 @@ export const Statistics = z.object({
   /** the instant "open" and "overdue" are evaluated at */
   asOf: EpochMs,
   intake: z.object({
+    /** cases opened in the window */
     total: z.number().int().min(0),
+    /** reports taken in the window, those joined to an open case included (duplicate fusion): ≥ total */
+    reports: z.number().int().min(0).optional(),
+    reportsBySource: Counts.optional(),
     bySource: Counts,
     byCategory: Counts,
     bySeverity: Counts,

@@ -1,4 +1,5 @@
 /** Builds the catalogue of labels (shared/schemas/catalog.ts) and the SLA policy from a category table. */
+import { createFusionPolicy, type FusionPolicy } from '../fusion/rules';
 import type { Catalog } from '@shared/schemas/catalog';
 import { createSlaPolicy, type FastTrackRule, type SlaPolicy } from '../sla/policy';
 import type { BusinessCalendar } from '../sla/calendar';
@@ -37,4 +38,9 @@ export function slaPolicyFromTable(
   options: { calendar?: BusinessCalendar; fastTrack?: Partial<FastTrackRule> } = {},
 ): SlaPolicy {
   return createSlaPolicy(table, options);
+}
+
+/** the duplicate-fusion rules of a table: the defaults, with each category's overrides */
+export function fusionPolicyFromTable(table: CategoryTable = SHIPPED_CATEGORY_TABLE): FusionPolicy {
+  return createFusionPolicy(new Map(table.categories.filter((c) => c.fusion).map((c) => [c.code, c.fusion!])));
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CategoryCode, SubcategoryCode } from '@shared/schemas/incident';
 import { parseOrThrow } from '@shared/validate';
+import { FusionOverridesSchema } from '../fusion/rules';
 import { FullStageLimitsSchema, StageLimitsSchema } from '../sla/limits';
 import { DEFAULT_STAGE_LIMITS } from './defaultLimits';
 
@@ -26,6 +27,8 @@ export const CategorySchema = z
     en: Name,
     /** overrides the default limits for these stages */
     limits: StageLimitsSchema.optional(),
+    /** duplicate fusion per channel for this category (null: that channel never fuses here) */
+    fusion: FusionOverridesSchema.optional(),
     subcategories: z.array(SubcategorySchema).max(500).default([]),
   })
   .superRefine((c, ctx) => {

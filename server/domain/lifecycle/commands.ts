@@ -98,6 +98,9 @@ function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage
     case 'pause_sla':
     case 'note':
       return null;
+    case 'split':
+      // a split writes two entries (the case and the new one): the hub applies it with splitReport
+      throw new HubError('INTERNAL', 'split is applied with splitReport, not applyCommand.');
   }
 }
 

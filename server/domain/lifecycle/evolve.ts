@@ -36,6 +36,25 @@ export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
     }
     case 'note':
       return next;
+    case 'report_joined': {
+      const source = typeof (entry.data?.report as { source?: unknown } | undefined)?.source === 'string' ? ((entry.data!.report as { source: Incident['source'] }).source) : incident.source;
+      const reports = incident.reports ?? { count: 1, bySource: { [incident.source]: 1 }, lastAt: incident.reportedAt };
+      const reportedAt = (entry.data?.report as { reportedAt?: unknown } | undefined)?.reportedAt;
+      return {
+        ...next,
+        reports: {
+          count: reports.count + 1,
+          bySource: { ...reports.bySource, [source]: (reports.bySource[source] ?? 0) + 1 },
+          lastAt: Math.max(reports.lastAt, typeof reportedAt === 'number' ? reportedAt : entry.at),
+        },
+      };
+    }
+    case 'split': {
+      const source = entry.data?.source as Incident['source'] | undefined;
+      const reports = incident.reports ?? { count: 1, bySource: { [incident.source]: 1 }, lastAt: incident.reportedAt };
+      if (!source || reports.count < 2) throw replayError(entry, 'nothing to split off');
+      return { ...next, reports: { ...reports, count: reports.count - 1, bySource: { ...reports.bySource, [source]: Math.max(0, (reports.bySource[source] ?? 1) - 1) } } };
+    }
     case 'overdue':
       // 督办 follows automatically when a limit is missed.
       return { ...next, overdue: true, supervised: true };

@@ -6,6 +6,7 @@ export { commandTime, FUTURE_TOLERANCE_MS } from './eventTime';
 export { evolve, replay } from './evolve';
 export { detectOverdue, SLA_ACTOR } from './overdue';
 export { maskPhone, reportIncident, type ReportContext } from './report';
+export { joinedReportIn, joinReport, splitReport, type SplitContext } from './fusion';
 export {
   allowedActions,
   FLAG_ACTIONS,

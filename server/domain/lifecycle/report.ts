@@ -48,6 +48,7 @@ export function reportIncident(input: ParsedNewIncident, ctx: ReportContext): De
     rejectReason: null,
     duplicateOf: null,
     externalRef: input.externalRef ?? null,
+    reports: { count: 1, bySource: { [input.source]: 1 }, lastAt: reportedAt },
     version: 1,
     updatedAt: reportedAt,
   };
@@ -72,7 +73,7 @@ export function maskPhone(phone: string): string {
   return `${'*'.repeat(Math.max(0, p.length - 2))}${p.slice(-2)}`;
 }
 
-function maskReporter(reporter: Reporter): Reporter {
+export function maskReporter(reporter: Reporter): Reporter {
   const out: Reporter = { kind: reporter.kind };
   if (reporter.id !== undefined) out.id = reporter.id;
   if (reporter.name !== undefined) out.name = reporter.name;
@@ -81,7 +82,7 @@ function maskReporter(reporter: Reporter): Reporter {
 }
 
 /** The reporter as the actor of the first entry; anonymous reporters are named after the channel. */
-function reporterActor(input: ParsedNewIncident): Actor {
+export function reporterActor(input: ParsedNewIncident): Actor {
   const actor: Actor = { kind: input.reporter.kind, id: input.reporter.id ?? input.source };
   if (input.reporter.name !== undefined) actor.name = input.reporter.name;
   return actor;

@@ -36,7 +36,11 @@ export const emptyTally = (): Tally => ({
 });
 
 export interface Intake {
+  /** cases opened in the window */
   total: number;
+  /** reports taken in the window: each case's own plus those joined to open cases (duplicate fusion) */
+  reports: number;
+  reportsBySource: Record<string, number>;
   bySource: Record<string, number>;
   byCategory: Record<string, number>;
   bySeverity: Record<string, number>;
@@ -117,6 +121,12 @@ export function scanRecord(record: IncidentRecord, w: ScanWindow, sinks: ScanSin
       dueAt = deadlineIn(e.data)?.dueAt ?? null;
       pausedAt = null;
       if (isTerminal(stage)) supervised = false;
+    } else if (e.type === 'report_joined') {
+      if (inWindow) {
+        sinks.intake.reports++;
+        const source = (e.data?.report as { source?: unknown } | undefined)?.source;
+        increment(sinks.intake.reportsBySource, typeof source === 'string' ? source : incident.source);
+      }
     } else if (e.type === 'supervise' || e.type === 'overdue') {
       supervised = true;
     } else if (e.type === 'pause_sla') {
@@ -143,6 +153,8 @@ export function scanRecord(record: IncidentRecord, w: ScanWindow, sinks: ScanSin
 
 function countIntake(intake: Intake, incident: IncidentRecord['incident'], at: number, w: ScanWindow): void {
   intake.total++;
+  intake.reports++;
+  increment(intake.reportsBySource, incident.source);
   increment(intake.bySource, incident.source);
   increment(intake.byCategory, incident.category);
   increment(intake.bySeverity, String(incident.severity));

@@ -25,6 +25,8 @@ export function computeStatistics(input: StatsInput): Statistics {
 
   const intake: Intake = {
     total: 0,
+    reports: 0,
+    reportsBySource: Object.fromEntries(INCIDENT_SOURCES.map((s) => [s, 0])),
     bySource: Object.fromEntries(INCIDENT_SOURCES.map((s) => [s, 0])),
     byCategory: {},
     bySeverity: { '1': 0, '2': 0, '3': 0, '4': 0 },

@@ -91,7 +91,8 @@ export class CaseDriver {
         if (!o) return;
         this.generated++;
         this.remember(a.key, o.incident.id);
-        this.schedule(o.incident.id, planArrival(a, this.env));
+        // joined to an open case (duplicate fusion): the case's own plan goes on; this report has none
+        if (!o.joined) this.schedule(o.incident.id, planArrival(a, this.env));
         if (a.camera) {
           const change = this.cameras.raise(a.camera.id, a.camera.alarm, a.at);
           if (change) cameraChanges.push(change);

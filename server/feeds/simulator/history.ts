@@ -28,7 +28,10 @@ export interface PendingStep {
 }
 
 export interface HistoryResult {
+  /** cases opened */
   incidents: number;
+  /** reports taken: a report joined to an open case (duplicate fusion) is a report, not a case */
+  reports: number;
   steps: number;
   batches: number;
   failedSteps: number;
@@ -75,8 +78,8 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
     if (windowEnd >= to) break;
   }
   const live = pending.filter((p) => ids.has(p.key) && !failed.has(p.key));
-  const result = { incidents: ids.size, steps, batches, failedSteps, ms: Math.round(performance.now() - started), pending: live, ids };
-  log.info('simulator history written', { days: Math.round((to - from) / 86_400_000), incidents: result.incidents, steps, batches, failedSteps, ms: result.ms });
+  const result = { incidents: new Set(ids.values()).size, reports: ids.size, steps, batches, failedSteps, ms: Math.round(performance.now() - started), pending: live, ids };
+  log.info('simulator history written', { days: Math.round((to - from) / 86_400_000), incidents: result.incidents, reports: result.reports, steps, batches, failedSteps, ms: result.ms });
   return result;
 }
 
@@ -90,7 +93,8 @@ async function applyChunk(hub: Hub, chunk: readonly Item[], ids: Map<string, str
   outcomes.forEach((o, k) => {
     const key = reports[k]!.arrival.key;
     if (o) ids.set(key, o.incident.id);
-    else failed.add(key);
+    // refused, or joined to an open case (duplicate fusion): this report's planned steps are not taken
+    if (!o || o.joined) failed.add(key);
   });
   const commands: { key: string; step: BatchStep }[] = [];
   for (const it of chunk) {
