@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { Server } from 'socket.io';
 import type { Catalog } from '@shared/schemas/catalog';
+import type { FusionPolicy } from './domain/fusion';
 import type { SlaPolicy } from './domain/sla';
 import { Hub } from './hub/hub';
 import type { GeoContext } from './hub/geoContext';
@@ -26,6 +27,7 @@ import { healthHandler } from './transport/http/health';
 import { incidentRoutes } from './transport/http/incidentRoutes';
 import { open311Routes } from './transport/http/open311/routes';
 import { regionRoutes } from './transport/http/regionRoutes';
+import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
 import { startBroadcastLoops } from './transport/socket/broadcastLoops';
 import { attachLiveGateway, type HubServer } from './transport/socket/liveGateway';
 
@@ -55,6 +57,8 @@ export interface AppDeps {
   sessionHours?: number;
   /** who may read without signing in (WALL_ANONYMOUS) */
   anonymous?: AnonymousPolicy;
+  /** duplicate fusion rules (the shipped category table's when absent) */
+  fusion?: FusionPolicy;
 }
 
 export interface App {
@@ -84,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     memoryDays: deps.memoryDays ?? 35,
     tzOffsetMinutes: tz,
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
+    ...(deps.fusion ? { fusion: deps.fusion } : {}),
   });
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy);
   const anonymous = deps.anonymous ?? 'localhost';
@@ -102,6 +107,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/', authRoutes(accounts, anonymous));
   api.use('/', auditRoutes(views));
   api.use('/incidents', incidentRoutes(hub, views, anonymous));
+  api.use('/video-alarms', videoAlarmRoutes(hub, views, anonymous));
   api.use('/', feedRoutes(hub, views, anonymous));
   api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
   api.use(notFound('API endpoint'));

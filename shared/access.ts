@@ -9,12 +9,13 @@ import type { IncidentAction } from './schemas/incident';
 
 const RANK: Readonly<Record<Role, number>> = { viewer: 0, operator: 1, supervisor: 2, admin: 3 };
 
-export type Permission = IncidentAction | 'report' | 'read' | 'audit:read' | 'users:manage';
+export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage';
 
 /** The lowest role that may do each thing. */
 export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
   read: 'viewer',
   report: 'operator',
+  'alarm:decide': 'operator',
   register: 'operator',
   reject: 'operator',
   dispatch: 'operator',

@@ -7,6 +7,7 @@
 import type { ErrorCode } from './errors';
 import type { Me } from './schemas/auth';
 import type { Incident, IncidentCommandRequest, ReportRequest } from './schemas/incident';
+import type { VideoAlarm, VideoAlarmDecisionRequest } from './schemas/videoAlarm';
 import type { AlarmRaised, Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
@@ -36,6 +37,7 @@ export interface ServerToClientEvents {
   'incident:updated': (delta: DeltaOf<'incident:updated'>) => void;
   'camera:updated': (delta: DeltaOf<'camera:updated'>) => void;
   'patrol:updated': (delta: DeltaOf<'patrol:updated'>) => void;
+  'videoAlarm:updated': (delta: DeltaOf<'videoAlarm:updated'>) => void;
   /** a serious incident (severity >= ALARM_MIN_SEVERITY) was just reported in the client's alarm region */
   'alarm:raised': (alarm: AlarmRaised) => void;
   /** volatile: the latest figures for the subscribed region */
@@ -55,9 +57,11 @@ export interface ClientToServerEvents {
   'incident:report': (request: ReportRequest, ack: AckCallback<Incident>) => void;
   /** a step of the closed loop, as the signed-in user of this connection (docs/protocol.md: sign-in) */
   'incident:command': (request: IncidentCommandRequest, ack: AckCallback<Incident>) => void;
+  /** confirm an AI video alarm into a case, or dismiss it with a reason */
+  'videoAlarm:decide': (request: VideoAlarmDecisionRequest, ack: AckCallback<{ alarm: VideoAlarm; incident: Incident | null }>) => void;
   /** who this connection acts as */
   'auth:me': (request: Record<string, never>, ack: AckCallback<Me>) => void;
 }
 
 /** Names of the reliable delta events, in one place for clients that register handlers in a loop. */
-export const DELTA_EVENTS = ['incident:reported', 'incident:updated', 'camera:updated', 'patrol:updated'] as const;
+export const DELTA_EVENTS = ['incident:reported', 'incident:updated', 'camera:updated', 'patrol:updated', 'videoAlarm:updated'] as const;

@@ -15,3 +15,4 @@ export * from './events';
 export * from './validate';
 export * from './binary/positionsFrame';
 export * from './schemas/department';
+export * from './schemas/videoAlarm';

@@ -45,7 +45,7 @@ export function auditOfStep(
     stageAfter: after?.stage ?? null,
     reason,
     stepMs: enteredAt === undefined ? null : Math.max(0, at - enteredAt),
-    regionPath: [...(after ?? before)!.regionPath],
+    regionPath: [...(after?.regionPath ?? before?.regionPath ?? [])],
   };
 }
 

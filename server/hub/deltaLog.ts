@@ -16,6 +16,7 @@ export function layerOf(delta: Delta): Layer {
   switch (delta.type) {
     case 'incident:reported':
     case 'incident:updated':
+    case 'videoAlarm:updated':
       return 'incidents';
     case 'camera:updated':
       return 'cameras';

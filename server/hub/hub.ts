@@ -22,14 +22,16 @@ import { auditOfRefusal, type Principal } from './audit';
 import { DeltaStream } from './deltaStream';
 import { layerOf, type LoggedDelta } from './deltaLog';
 import type { GeoContext } from './geoContext';
-import { IncidentCommands, type BatchStep, type ReportOutcome } from './incidentCommands';
+import type { AlarmSteps } from './alarmSteps';
+import { IncidentCommands, type AlarmOutcome, type BatchStep, type ReportOutcome } from './incidentCommands';
+import { ALARM_MEMORY_MS, VideoAlarmBook } from './videoAlarmBook';
 import { IncidentIds } from './incidentIds';
 import { IncidentProjection } from './incidentProjection';
 import { PositionIntake } from './positionIntake';
 import { PositionTracker } from './positionTracker';
 import { RosterIntake } from './rosterIntake';
 
-export type { BatchStep, ReportOutcome };
+export type { AlarmOutcome, AlarmSteps, BatchStep, ReportOutcome };
 
 export interface HubOptions {
   store: Store;
@@ -48,6 +50,7 @@ export interface HubOptions {
 export class Hub {
   readonly queue = new SerialQueue();
   readonly incidents = new IncidentProjection();
+  readonly videoAlarms = new VideoAlarmBook();
   readonly stream: DeltaStream;
   readonly roster: RosterIntake;
   readonly positionIntake: PositionIntake;
@@ -71,6 +74,8 @@ export class Hub {
       ids: this.ids,
       knownCategories: opts.knownCategories,
       fusion: opts.fusion ?? createFusionPolicy(),
+      alarms: this.videoAlarms,
+      cameras: this.roster.cameras,
     });
   }
 
@@ -122,7 +127,14 @@ export class Hub {
   private async load(): Promise<void> {
     const { store, log } = this.opts;
     const since = this.now() - this.opts.memoryDays * 86_400_000;
-    const [incidents, cameras, patrols, lastSeq] = await Promise.all([store.loadIncidents(since), store.loadCameras(), store.loadPatrols(), store.lastSeq()]);
+    const [incidents, cameras, patrols, lastSeq, alarms] = await Promise.all([
+      store.loadIncidents(since),
+      store.loadCameras(),
+      store.loadPatrols(),
+      store.lastSeq(),
+      store.loadVideoAlarms(this.now() - ALARM_MEMORY_MS),
+    ]);
+    for (const alarm of alarms) this.videoAlarms.set(alarm);
     const entriesById = new Map<string, IncidentLogEntry[]>(incidents.map((i) => [i.id, []]));
     const minReported = incidents.reduce((m, i) => Math.min(m, i.reportedAt), Infinity);
     let afterSeq = 0;
@@ -190,13 +202,37 @@ export class Hub {
   }
 
   /** a refused step leaves a row too; a failing store must not hide the original error */
-  private async auditRefusal(by: Principal, action: string, incident: Incident | null, reason: string | null, error: unknown): Promise<void> {
+  private async auditRefusal(by: Principal, action: string, incident: Incident | null, reason: string | null, error: unknown, subject: string | null = null): Promise<void> {
     if (!(error instanceof HubError) || error.code === 'STORE_UNAVAILABLE') return;
     const who = { actor: by.user.username, role: by.user.role, client: by.client, regionPath: this.geo.path(by.user.regionCode) };
     try {
-      await this.store.appendAudit([auditOfRefusal(who, action, this.now(), { code: error.code, message: error.message }, incident, reason)]);
+      await this.store.appendAudit([{ ...auditOfRefusal(who, action, this.now(), { code: error.code, message: error.message }, incident, reason), subject }]);
     } catch (auditError) {
       this.opts.log.error('audit of a refused command failed', { error: String(auditError) });
+    }
+  }
+
+  // ── AI video alarms: raised by a platform, decided by a person ─────────────────────────
+
+  /** a platform's alarm enters the confirm queue (idempotent on its externalRef) */
+  async raiseVideoAlarm(input: unknown): Promise<AlarmOutcome> {
+    const [outcome] = await this.commands.applyAlarmBatch([{ kind: 'alarm_raise', input }]);
+    return outcome!;
+  }
+
+  /** trusted sources (simulator, imports): raise and decide in one batch, or decide later */
+  applyAlarmBatch(steps: readonly AlarmSteps[]): Promise<AlarmOutcome[]> {
+    return this.commands.applyAlarmBatch(steps);
+  }
+
+  async decideVideoAlarmAs(by: Principal, alarmId: string, input: unknown): Promise<AlarmOutcome> {
+    try {
+      const outcomes = await this.commands.applyAlarmBatch([{ kind: 'alarm_decide', alarmId, input, by }]);
+      return outcomes[outcomes.length - 1]!;
+    } catch (error) {
+      const action = (input as { action?: unknown } | null)?.action;
+      await this.auditRefusal(by, `alarm_${typeof action === 'string' ? action.slice(0, 20) : 'decide'}`, null, null, error, alarmId);
+      throw error;
     }
   }
 
@@ -220,6 +256,7 @@ export class Hub {
 
   /** forgets closed incidents older than the memory window */
   pruneMemory(): number {
+    this.videoAlarms.prune(this.now());
     return this.incidents.prune(this.now() - this.opts.memoryDays * 86_400_000);
   }
 }

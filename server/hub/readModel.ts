@@ -16,6 +16,7 @@ import { HubError } from '@shared/errors';
 import { describeCalendar } from '@shared/calendar';
 import type { AuditEntry } from '@shared/schemas/audit';
 import type { Department } from '@shared/schemas/department';
+import type { AiPrecision, VideoAlarm } from '@shared/schemas/videoAlarm';
 import type { IncidentLogEntry, IncidentSource, Severity, Stage } from '@shared/schemas/incident';
 import type { PatrolStatus } from '@shared/schemas/patrol';
 import { districtDepartments } from '../domain/departments/directory';
@@ -110,6 +111,24 @@ export class ReadModel {
 
   audit(query: AuditReadQuery): Promise<AuditEntry[]> {
     return this.hub.store.readAudit(query);
+  }
+
+  /** AI video alarms of a region: pending ones and those decided in the last 24 hours, oldest first */
+  videoAlarmList(code: string, status?: VideoAlarm['status']): VideoAlarm[] {
+    this.requireRegion(code);
+    const list = this.hub.videoAlarms.inRegion(code, this.hub.now() - DAY);
+    return status ? list.filter((a) => a.status === status) : list;
+  }
+
+  getVideoAlarm(id: string): VideoAlarm {
+    const alarm = this.hub.videoAlarms.get(id);
+    if (!alarm) throw new HubError('NOT_FOUND', `No video alarm has the id ${id}.`);
+    return alarm;
+  }
+
+  /** the AI's precision per alarm type over seven days (confirmed ÷ decided) */
+  aiPrecision(code: string, asOf = this.hub.now()): AiPrecision {
+    return this.hub.videoAlarms.precision(code, asOf);
   }
 
   /** the business calendar deadlines are counted in, for consoles that count them down */
@@ -258,6 +277,8 @@ export class ReadModel {
       stats: want.has('stats') ? this.todayStatistics(code, now) : null,
       week: want.has('stats') ? this.weekStatistics(code, now) : null,
       risk: want.has('stats') || want.has('incidents') ? this.risk(code, now) : {},
+      ...(want.has('incidents') ? { videoAlarms: this.hub.videoAlarms.inRegion(code, recentCut) } : {}),
+      ...(want.has('stats') ? { aiPrecision: this.aiPrecision(code, now) } : {}),
     };
   }
 

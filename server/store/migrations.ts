@@ -162,6 +162,25 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse()`,
     ],
   },
+  {
+    version: 3,
+    name: 'AI video alarms and their confirm queue',
+    statements: [
+      `ALTER TABLE events DROP CONSTRAINT events_kind_check`,
+      `ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN ('incident', 'camera', 'patrol', 'video_alarm'))`,
+      `CREATE TABLE video_alarms (
+        id text PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('pending', 'confirmed', 'dismissed')),
+        camera_id text NOT NULL,
+        at bigint NOT NULL,
+        external_ref text,
+        doc jsonb NOT NULL
+      )`,
+      `CREATE INDEX video_alarms_pending ON video_alarms (at) WHERE status = 'pending'`,
+      `CREATE INDEX video_alarms_at ON video_alarms (at)`,
+      `CREATE UNIQUE INDEX video_alarms_external_ref ON video_alarms (camera_id, external_ref) WHERE external_ref IS NOT NULL`,
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -7,6 +7,7 @@
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
+import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import type { SqlQueryable } from './sqlClient';
 import { chunks, integerColumn, lastById } from './sqlValues';
 import type { NewEvent, StoredEvent, TrackSample } from './types';
@@ -77,6 +78,12 @@ const UPSERT_PATROLS = `
   ON CONFLICT (id) DO UPDATE SET
     idx = EXCLUDED.idx, grid_code = EXCLUDED.grid_code, status = EXCLUDED.status, doc = EXCLUDED.doc`;
 
+const UPSERT_VIDEO_ALARMS = `
+  INSERT INTO video_alarms (id, status, camera_id, at, external_ref, doc)
+  SELECT d.doc->>'id', d.doc->>'status', d.doc->>'cameraId', (d.doc->>'at')::bigint, d.doc->>'externalRef', d.doc
+  FROM jsonb_array_elements($1::jsonb) AS d(doc)
+  ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, doc = EXCLUDED.doc`;
+
 async function upsertDocs(tx: SqlQueryable, sql: string, docs: readonly { id: string }[]): Promise<void> {
   for (const batch of chunks(lastById(docs), MAX_ROWS_PER_STATEMENT)) {
     await tx.query(sql, [JSON.stringify(batch)]);
@@ -85,6 +92,7 @@ async function upsertDocs(tx: SqlQueryable, sql: string, docs: readonly { id: st
 
 export const upsertIncidentRows = (tx: SqlQueryable, incidents: readonly Incident[]) =>
   upsertDocs(tx, UPSERT_INCIDENTS, incidents);
+export const upsertVideoAlarmRows = (tx: SqlQueryable, alarms: readonly VideoAlarm[]) => upsertDocs(tx, UPSERT_VIDEO_ALARMS, alarms);
 export const upsertCameraRows = (tx: SqlQueryable, cameras: readonly Camera[]) => upsertDocs(tx, UPSERT_CAMERAS, cameras);
 export const upsertPatrolRows = (tx: SqlQueryable, patrols: readonly Patrol[]) => upsertDocs(tx, UPSERT_PATROLS, patrols);
 

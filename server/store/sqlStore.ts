@@ -6,6 +6,7 @@ import type { Actor } from '@shared/schemas/common';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
+import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import { accessStore, insertAuditRows } from './accessStore';
 import { lockFor, runMigrations } from './migrations';
 import {
@@ -14,6 +15,7 @@ import {
   upsertCameraRows,
   upsertIncidentRows,
   upsertPatrolRows,
+  upsertVideoAlarmRows,
 } from './sqlBatches';
 import type { SqlClient, SqlRow } from './sqlClient';
 import { assertInteger, column, integerColumn, numberColumn, textColumn } from './sqlValues';
@@ -104,6 +106,7 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
         }
         const stored = events.length > 0 ? await insertEvents(tx, events) : [];
         if (state.incidents?.length) await upsertIncidentRows(tx, state.incidents);
+        if (state.videoAlarms?.length) await upsertVideoAlarmRows(tx, state.videoAlarms);
         if (state.cameras?.length) await upsertCameraRows(tx, state.cameras);
         if (state.patrols?.length) await upsertPatrolRows(tx, state.patrols);
         if (audit?.length) await insertAuditRows(tx, audit, stored);
@@ -149,6 +152,18 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
         [updatedSince],
       );
       return rows.map((row) => doc<Incident>(row));
+    },
+
+    async loadVideoAlarms(since) {
+      assertInteger(since, 'since');
+      const rows = await client.query(
+        `SELECT doc, at, id FROM video_alarms WHERE status = 'pending'
+         UNION ALL
+         SELECT doc, at, id FROM video_alarms WHERE status <> 'pending' AND at >= $1
+         ORDER BY at, id`,
+        [since],
+      );
+      return rows.map((row) => doc<VideoAlarm>(row));
     },
 
     async findIdempotencyKey(key) {

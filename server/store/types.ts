@@ -9,8 +9,9 @@ import type { Actor } from '@shared/schemas/common';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
+import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 
-export type EventKind = 'incident' | 'camera' | 'patrol';
+export type EventKind = 'incident' | 'camera' | 'patrol' | 'video_alarm';
 
 /** An event about to be appended: `at` is when it happened (may be in the past for imports). */
 export interface NewEvent {
@@ -35,6 +36,7 @@ export interface StoredEvent extends NewEvent {
 /** Current-state rows written in the same transaction as the events that produced them. */
 export interface StateChanges {
   incidents?: readonly Incident[];
+  videoAlarms?: readonly VideoAlarm[];
   cameras?: readonly Camera[];
   patrols?: readonly Patrol[];
 }
@@ -124,6 +126,9 @@ export interface Store {
   /** every incident still open, plus those updated at or after `updatedSince` */
   loadIncidents(updatedSince: number): Promise<Incident[]>;
   findIdempotencyKey(key: string): Promise<IdempotencyRecord | null>;
+
+  /** AI video alarms still pending, plus those raised at or after `since` */
+  loadVideoAlarms(since: number): Promise<VideoAlarm[]>;
 
   /** roster data without events (initial load of a city's cameras and patrols) */
   upsertCameras(cameras: readonly Camera[]): Promise<void>;

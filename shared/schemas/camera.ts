@@ -10,17 +10,8 @@ export const CAMERA_STATUSES = ['online', 'offline', 'video_lost', 'fault'] as c
 export const CameraStatus = z.enum(CAMERA_STATUSES);
 export type CameraStatus = z.infer<typeof CameraStatus>;
 
-export const CameraAlarmType = z.enum([
-  'intrusion',
-  'crowd',
-  'fire_smoke',
-  'garbage',
-  'illegal_parking',
-  'street_vending',
-  'flooding',
-  'fight',
-  'other',
-]);
+export const CAMERA_ALARM_TYPES = ['intrusion', 'crowd', 'fire_smoke', 'garbage', 'illegal_parking', 'street_vending', 'flooding', 'fight', 'other'] as const;
+export const CameraAlarmType = z.enum(CAMERA_ALARM_TYPES);
 export type CameraAlarmType = z.infer<typeof CameraAlarmType>;
 
 export const CameraAlarm = z.object({ type: CameraAlarmType, at: EpochMs });

@@ -6,6 +6,7 @@ import { Camera } from './camera';
 import { Patrol } from './patrol';
 import { GridRisk, Statistics } from './stats';
 import { Catalog } from './catalog';
+import { AiPrecision, VideoAlarm } from './videoAlarm';
 
 /** What a client can ask to receive. */
 export const LAYERS = ['incidents', 'patrols', 'cameras', 'stats'] as const;
@@ -33,6 +34,8 @@ export const Delta = z.discriminatedUnion('type', [
   z.object({ type: z.literal('incident:updated'), seq: z.number().int(), incident: Incident, entry: IncidentLogEntry }),
   z.object({ type: z.literal('camera:updated'), seq: z.number().int(), camera: Camera }),
   z.object({ type: z.literal('patrol:updated'), seq: z.number().int(), patrol: Patrol }),
+  /** an AI video alarm entered the confirm queue, or was confirmed or dismissed (layer: incidents) */
+  z.object({ type: z.literal('videoAlarm:updated'), seq: z.number().int(), alarm: VideoAlarm }),
 ]);
 export type Delta = z.infer<typeof Delta>;
 export type DeltaType = Delta['type'];
@@ -62,6 +65,10 @@ export const Snapshot = z.object({
    */
   week: Statistics.nullable(),
   risk: GridRisk,
+  /** with the incidents layer: AI video alarms waiting for a person, and those decided in the last 24 hours */
+  videoAlarms: z.array(VideoAlarm).optional(),
+  /** with the stats layer: the AI's precision per alarm type over seven days */
+  aiPrecision: AiPrecision.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
@@ -88,5 +95,6 @@ export const StatsFrame = z.object({
   /** the last seven days in whole hours, as in the snapshot */
   week: Statistics,
   risk: GridRisk,
+  aiPrecision: AiPrecision.optional(),
 });
 export type StatsFrame = z.infer<typeof StatsFrame>;

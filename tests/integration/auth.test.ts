@@ -22,7 +22,7 @@ const streets = () => [...new Set(grids().map((g) => t.hub.geo.path(g.code)[2]!)
 const gridOfStreet = (i: number) => grids().find((g) => t.hub.geo.path(g.code)[2] === streets()[i])!;
 
 beforeAll(async () => {
-  t = await startTestHub({ clock: () => now });
+  t = await startTestHub({ clock: () => now, fusion: 'off' });
   op = await signedInUser(t, 'op-a', 'operator');
   opB = await signedInUser(t, 'op-b', 'operator');
   streetOp = await signedInUser(t, 'op-street', 'operator', streets()[0]);

@@ -17,6 +17,7 @@ import { generateCity } from '../../server/geo/generateCity';
 import type { Hub } from '../../server/hub/hub';
 import { createGeoContext } from '../../server/hub/createGeoContext';
 import { silentLogger } from '../../server/lib/log';
+import { noFusion } from '../../server/domain/fusion';
 import { createPgliteStore } from '../../server/store/pgliteStore';
 import type { Store } from '../../server/store/types';
 
@@ -47,6 +48,11 @@ export interface TestHubOptions {
   /** who may read without signing in (default: localhost) */
   anonymous?: AnonymousPolicy;
   sessionHours?: number;
+  /**
+   * 'off' for tests that post many reports at one spot to test something else (the protocol,
+   * sign-in): there they would join one case. Duplicate fusion itself is tested with it on.
+   */
+  fusion?: 'on' | 'off';
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -67,6 +73,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     trackSampleMs: 0,
     ...(opts.anonymous ? { anonymous: opts.anonymous } : {}),
     ...(opts.sessionHours ? { sessionHours: opts.sessionHours } : {}),
+    ...(opts.fusion === 'off' ? { fusion: noFusion() } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -6,7 +6,7 @@ import { grids, signedInUser, smallRoster, startTestHub, type TestHub, type Test
 let t: TestHub;
 let op: TestUser;
 beforeAll(async () => {
-  t = await startTestHub();
+  t = await startTestHub({ fusion: 'off' });
   const roster = smallRoster(5, Date.now());
   await t.hub.loadRoster(roster.cameras, roster.patrols);
   op = await signedInUser(t, 'op-9', 'operator');

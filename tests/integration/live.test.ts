@@ -15,7 +15,7 @@ let op: TestUser;
 const open: TestClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestHub({ resumeBuffer: 10_000 });
+  t = await startTestHub({ resumeBuffer: 10_000, fusion: 'off' });
   const roster = smallRoster(40, Date.now());
   await t.hub.loadRoster(roster.cameras, roster.patrols);
   op = await signedInUser(t, 'op-1', 'operator');
@@ -262,7 +262,7 @@ describe('reconnect', () => {
   });
 
   it('gets a fresh snapshot when what it missed is no longer held, never a silent gap', async () => {
-    const small = await startTestHub({ resumeBuffer: 100 });
+    const small = await startTestHub({ resumeBuffer: 100, fusion: 'off' });
     try {
       const roster = smallRoster(5, Date.now());
       await small.hub.loadRoster(roster.cameras, roster.patrols);

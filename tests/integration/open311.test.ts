@@ -15,7 +15,7 @@ const operator = { kind: 'operator', id: 'op-1', name: '值班员' } as const;
 const OFFSET_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
 
 beforeAll(async () => {
-  t = await startTestHub();
+  t = await startTestHub({ fusion: 'off' });
   const grid = grids().find((g) => t.hub.geo.locate(g.center[0], g.center[1]) === g.code)!;
   point = { long: String(grid.center[0]), lat: String(grid.center[1]) };
 });

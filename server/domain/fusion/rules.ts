@@ -55,3 +55,8 @@ export function createFusionPolicy(overrides: ReadonlyMap<string, FusionOverride
     },
   };
 }
+
+/** no channel fuses: for a deployment that merges duplicates elsewhere, and for tests of other things */
+export function noFusion(): FusionPolicy {
+  return { maxRadiusM: 0, ruleFor: () => null };
+}

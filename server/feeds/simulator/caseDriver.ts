@@ -1,5 +1,6 @@
 /**
- * Live incidents: reports the arrivals of each minute when their time comes, keeps an agenda of
+ * Live incidents: reports the arrivals of each minute when their time comes (video-AI detections
+ * through the confirm queue, alarmDesk.ts), keeps an agenda of
  * every open case's next steps and sends them as hub commands when due. A refused step (a person
  * at the console moved the case first, or a race) is logged at debug and the case re-planned from
  * where it now stands; nothing here ever throws out of a tick.
@@ -9,7 +10,9 @@ import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
 import { createRng } from '../../lib/rng';
+import { AlarmDesk } from './alarmDesk';
 import { arrivalsForMinute, isSimulatedRef, type Arrival, type FalseAlarm } from './arrivals';
+import { alarmReportOf } from './videoAlarms';
 import { planAdopted, planArrival, toCommand, type CaseEnv } from './cases';
 import type { CameraNetwork } from './cameraNetwork';
 import { MinHeap } from './heap';
@@ -36,6 +39,7 @@ export class CaseDriver {
   private readonly ids = new Map<string, string>();
   private queue: Arrival[] = [];
   private alarms: FalseAlarm[] = [];
+  private readonly desk: AlarmDesk;
   private nextMinute: number;
   generated = 0;
   stepsSent = 0;
@@ -50,6 +54,12 @@ export class CaseDriver {
     private readonly liveFrom: number,
   ) {
     this.nextMinute = Math.floor(liveFrom / MINUTE);
+    this.desk = new AlarmDesk(hub, env, log);
+  }
+
+  /** pending simulated alarms after a restart go back on the duty operator's desk */
+  adoptPendingAlarms(now: number): number {
+    return this.desk.adopt(now);
   }
 
   /** open cases (with steps still planned) */
@@ -85,9 +95,17 @@ export class CaseDriver {
     while (this.queue.length > 0 && this.queue[0]!.at <= now) due.push(this.queue.shift()!);
     if (due.length > 0) {
       for (const a of due) this.atReporter(a);
-      const outcomes = await this.applyOrEach(due.map((a): BatchStep => ({ kind: 'report', input: a.input })));
+      // video-AI detections wait in the confirm queue; a person makes them cases (alarmDesk.ts)
+      for (const a of due) {
+        if (!alarmReportOf(a)) continue;
+        await this.desk.raiseArrival(a);
+        const change = a.camera ? this.cameras.raise(a.camera.id, a.camera.alarm, a.at) : null;
+        if (change) cameraChanges.push(change);
+      }
+      const reports = due.filter((a) => !alarmReportOf(a));
+      const outcomes = await this.applyOrEach(reports.map((a): BatchStep => ({ kind: 'report', input: a.input })));
       outcomes.forEach((o, k) => {
-        const a = due[k]!;
+        const a = reports[k]!;
         if (!o) return;
         this.generated++;
         this.remember(a.key, o.incident.id);
@@ -101,8 +119,16 @@ export class CaseDriver {
     }
     while (this.alarms.length > 0 && this.alarms[0]!.at <= now) {
       const alarm = this.alarms.shift()!;
+      await this.desk.raiseFalse(alarm);
       const change = this.cameras.raise(alarm.cameraId, alarm.type, alarm.at);
       if (change) cameraChanges.push(change);
+    }
+    for (const c of await this.desk.decideDue(now)) {
+      this.generated++;
+      if (c.arrival) this.remember(c.arrival.key, c.incident.id);
+      if (c.joined) continue;
+      if (c.arrival) this.schedule(c.incident.id, planArrival(c.arrival, this.env));
+      else this.replan(c.incident, '/confirmed', now);
     }
 
     await this.sendDueSteps(now);

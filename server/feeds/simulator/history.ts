@@ -9,7 +9,9 @@
  */
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
-import { arrivalsForMinute, type Arrival } from './arrivals';
+import { arrivalsForMinute, type Arrival, type FalseAlarm } from './arrivals';
+import { applyVideoAlarms, dismissFalseAlarms } from './historyAlarms';
+import { alarmReportOf } from './videoAlarms';
 import { planArrival, toCommand, type CaseEnv } from './cases';
 import { MinHeap } from './heap';
 import type { PlanStep } from './planner';
@@ -50,13 +52,16 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
   const pending: PendingStep[] = [];
   const ids = new Map<string, string>();
   const failed = new Set<string>();
+  const falseDetections: FalseAlarm[] = [];
   let steps = 0;
   let batches = 0;
   let failedSteps = 0;
   let minute = Math.floor(from / MINUTE);
   for (let windowEnd = Math.min(to, from + HISTORY_WINDOW_MS); ; windowEnd = Math.min(to, windowEnd + HISTORY_WINDOW_MS)) {
     for (; minute * MINUTE < windowEnd; minute++) {
-      for (const arrival of arrivalsForMinute(minute, env.arrivals).arrivals) {
+      const { arrivals, falseAlarms } = arrivalsForMinute(minute, env.arrivals);
+      falseDetections.push(...falseAlarms.filter((f) => f.at >= from && f.at + 10 * MINUTE < to));
+      for (const arrival of arrivals) {
         if (arrival.at < from || arrival.at >= to) continue;
         agenda.push(arrival.at, { arrival, step: null });
         for (const step of planArrival(arrival, env)) {
@@ -71,10 +76,11 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
       while (chunk.length < HISTORY_CHUNK && (agenda.peekKey() ?? Infinity) < windowEnd) chunk.push(agenda.pop()!);
       if (chunk.length === 0) break;
       steps += chunk.length;
-      const r = await applyChunk(hub, chunk, ids, failed, log);
+      const r = await applyChunk(hub, env, chunk, ids, failed, log);
       batches += r.batches;
       failedSteps += r.failedSteps;
     }
+    batches += await dismissFalseAlarms(hub, env, falseDetections.splice(0), log);
     if (windowEnd >= to) break;
   }
   const live = pending.filter((p) => ids.has(p.key) && !failed.has(p.key));
@@ -84,10 +90,12 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
 }
 
 /** a chunk in time order: its reports in one batch (the hub gives their ids), then its commands */
-async function applyChunk(hub: Hub, chunk: readonly Item[], ids: Map<string, string>, failed: Set<string>, log: Logger): Promise<{ batches: number; failedSteps: number }> {
+async function applyChunk(hub: Hub, env: CaseEnv, chunk: readonly Item[], ids: Map<string, string>, failed: Set<string>, log: Logger): Promise<{ batches: number; failedSteps: number }> {
   let batches = 0;
   let failedSteps = 0;
-  const reports = chunk.filter((it) => it.step === null);
+  const videoBatches = await applyVideoAlarms(hub, env, chunk.filter((it) => it.step === null && alarmReportOf(it.arrival)), ids, failed, log);
+  batches += videoBatches;
+  const reports = chunk.filter((it) => it.step === null && !alarmReportOf(it.arrival));
   const outcomes = await applyOrEach(hub, reports.map((it): BatchStep => ({ kind: 'report', input: it.arrival.input })), log);
   if (reports.length > 0) batches++;
   outcomes.forEach((o, k) => {

@@ -124,7 +124,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const fleet = new PatrolFleet(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => hub.positions.get(p.idx));
   const driver = new CaseDriver(hub, env, network, fleet, log, now0);
   if (history) driver.continueHistory(history.pending, history.ids);
-  else log.info('simulator adopted open cases', { cases: driver.adoptOpenCases() });
+  else log.info('simulator adopted open cases', { cases: driver.adoptOpenCases(), pendingAlarms: driver.adoptPendingAlarms(now0) });
 
   let running = true;
   let inFlight: Promise<void> | null = null;

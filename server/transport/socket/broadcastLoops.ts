@@ -53,6 +53,7 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, o
           stats: views.todayStatistics(code, now),
           week: views.weekStatistics(code, now),
           risk: views.risk(code, now),
+          aiPrecision: views.aiPrecision(code, now),
         });
       }
     } catch (error) {

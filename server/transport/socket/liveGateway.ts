@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents 
 import { HubError } from '@shared/errors';
 import type { Me } from '@shared/schemas/auth';
 import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
+import { VideoAlarmDecisionRequest } from '@shared/schemas/videoAlarm';
 import { ALARM_MIN_SEVERITY, SubscribeRequest, type Layer, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Accounts } from '../../auth/accounts';
@@ -130,6 +131,15 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         const body = parseOrThrow(ReportRequest, request, 'report request');
         const by = await principalOf(socket);
         return (await hub.reportAs(by, body.incident, body.idempotencyKey)).incident;
+      }),
+    );
+
+    socket.on('videoAlarm:decide', (request, ack) =>
+      answer(ack, log, async () => {
+        const body = parseOrThrow(VideoAlarmDecisionRequest, request, 'alarm decision request');
+        const by = await principalOf(socket);
+        const { alarm, incident } = await hub.decideVideoAlarmAs(by, body.alarmId, body.decision);
+        return { alarm, incident };
       }),
     );
 
