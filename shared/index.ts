@@ -16,3 +16,4 @@ export * from './validate';
 export * from './binary/positionsFrame';
 export * from './schemas/department';
 export * from './schemas/videoAlarm';
+export * from './schemas/api';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { PROTOCOL_VERSION } from '@shared/events';
 import { applyDelta, applySnapshot } from '../../web/src/stores/dispatch';
 import { useLiveStore } from '../../web/src/stores/live';
 import { useWallStore } from '../../web/src/stores/wall';
@@ -21,7 +22,7 @@ beforeEach(() => {
     },
   });
   live.setConnected(true);
-  live.hello({ protocolVersion: 1, serverTime: T0, node: 'n', rootRegion: '330200', centreName: '宁波市社会治理指挥中心' });
+  live.hello({ protocolVersion: PROTOCOL_VERSION, serverTime: T0, node: 'n', rootRegion: '330200', centreName: '宁波市社会治理指挥中心', me: { signedIn: false, user: null, expiresAt: null, anonymous: 'read' } });
   applySnapshot(snapshot());
   useWallStore().configure({ tourStepMs: 30_000, idleMs: 60_000, alarmAutoCloseMs: 600_000 });
 });

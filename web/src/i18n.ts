@@ -120,6 +120,12 @@ const zh = {
   act_pause_sla: '暂停计时',
   act_resume_sla: '恢复计时',
   act_overdue: '超期',
+  act_hand_back: '退单',
+  act_redispatch: '改派',
+  act_note: '备注',
+  act_split: '拆单',
+  act_report_joined: '并入上报',
+  readOnly: '只读 · 未登录',
 };
 
 export type DictKey = keyof typeof zh;
@@ -235,6 +241,12 @@ const en: Record<DictKey, string> = {
   act_pause_sla: 'Clock paused',
   act_resume_sla: 'Clock resumed',
   act_overdue: 'Overdue',
+  act_hand_back: 'Handed back',
+  act_redispatch: 'Re-dispatched',
+  act_note: 'Note',
+  act_split: 'Split off',
+  act_report_joined: 'Report joined',
+  readOnly: 'Read-only · not signed in',
 };
 
 export const DICTIONARY: Record<Lang, Record<DictKey, string>> = { zh, en };

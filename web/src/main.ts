@@ -10,7 +10,7 @@ import { createPinia } from 'pinia';
 import { createApp, type Component } from 'vue';
 import { applyTokens } from './layouts/tokens';
 
-export function isConsolePath(pathname: string): boolean {
+function isConsolePath(pathname: string): boolean {
   return /^\/console\/?$/.test(pathname);
 }
 

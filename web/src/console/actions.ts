@@ -24,6 +24,7 @@ export const ACTION_ORDER: readonly IncidentAction[] = [
   'supervise',
   'pause_sla',
   'resume_sla',
+  'split',
   'note',
 ];
 
@@ -42,11 +43,12 @@ export const ACTION_KEYS: Readonly<Record<IncidentAction, string>> = {
   supervise: 's',
   pause_sla: 'z',
   resume_sla: 'z',
+  split: 'u',
   note: 'n',
 };
 
-/** what a step needs before it is sent: nothing, a reason, a rejection, or an assignee */
-export type DialogKind = 'none' | 'reason' | 'reject' | 'assignee';
+/** what a step needs before it is sent: nothing, a reason, a rejection, an assignee, or which joined report */
+export type DialogKind = 'none' | 'reason' | 'reject' | 'assignee' | 'split';
 
 export const ACTION_DIALOG: Readonly<Record<IncidentAction, DialogKind>> = {
   register: 'none',
@@ -62,11 +64,12 @@ export const ACTION_DIALOG: Readonly<Record<IncidentAction, DialogKind>> = {
   supervise: 'none',
   pause_sla: 'reason',
   resume_sla: 'none',
+  split: 'split',
   note: 'reason',
 };
 
 /** steps whose reason the hub requires (the shared schema refuses them without a note) */
-export const REASON_REQUIRED: ReadonlySet<IncidentAction> = new Set<IncidentAction>(['reject', 'hand_back', 'redispatch', 'verify_fail', 'pause_sla', 'note']);
+export const REASON_REQUIRED: ReadonlySet<IncidentAction> = new Set<IncidentAction>(['reject', 'hand_back', 'redispatch', 'verify_fail', 'pause_sla', 'split', 'note']);
 
 export function offeredActions(incident: Incident, user: User | null): IncidentAction[] {
   if (!user || user.disabled) return [];
@@ -86,6 +89,8 @@ export interface CommandInput {
   reason?: 'invalid' | 'duplicate';
   duplicateOf?: string;
   assignee?: Assignee;
+  /** the report_joined entry to split off */
+  reportSeq?: number;
 }
 
 /**
@@ -109,6 +114,9 @@ export function buildCommand(action: IncidentAction, incident: Incident, input: 
       return { action, assignee: requireAssignee(action, input), ...optionalNote, expectedVersion };
     case 'redispatch':
       return { action, assignee: requireAssignee(action, input), note: text, expectedVersion };
+    case 'split':
+      if (input.reportSeq === undefined) throw new Error('split needs the joined report (reportSeq)');
+      return { action, reportSeq: input.reportSeq, note: text, expectedVersion };
     case 'hand_back':
     case 'verify_fail':
     case 'pause_sla':

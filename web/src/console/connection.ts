@@ -39,7 +39,7 @@ export interface ConsoleConnectOptions {
   /** the session ended; `reason` is the hub's, null when it gave none */
   onEnded(reason: string | null): void;
   /** texts for outcomes the hub cannot word itself */
-  texts: { noAnswer: string; offline: string };
+  texts: { noAnswer: string; offline: string; protocol: string };
 }
 
 export function connectConsole(options: ConsoleConnectOptions): ConsoleConnection {
@@ -93,7 +93,8 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
   const onHello = (hello: Hello) => {
     queue.hello(hello);
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
-      queue.setProblem({ code: 'PROTOCOL_MISMATCH', message: `hub protocol ${hello.protocolVersion}, console protocol ${PROTOCOL_VERSION}: reload the page` });
+      // the hub was upgraded under this page: only a reload brings the console that matches it
+      queue.setProblem({ code: 'PROTOCOL_MISMATCH', message: options.texts.protocol });
       return;
     }
     // A connection that is not signed in (cookie expired between page load and handshake) is

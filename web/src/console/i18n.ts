@@ -72,6 +72,7 @@ const zh = {
   done: '{action}成功 · {id}',
   noAnswer: '指挥中心没有应答，请稍后重试',
   offlineCommand: '连接中断，暂不能办理',
+  protocolMismatch: '指挥中心已升级，请刷新页面',
   confirm: '确认',
   cancel: '取消',
   reason: '原因',
@@ -105,7 +106,13 @@ const zh = {
   act_pause_sla: '挂起',
   act_resume_sla: '恢复计时',
   act_note: '备注',
+  act_split: '拆单',
+  act_report_joined: '并入上报',
   act_overdue: '超期',
+  joinedReports: '并入的上报',
+  noJoined: '没有可拆出的上报',
+  pickJoined: '请选择要拆出的上报',
+  reports: '合并上报 {n} 件',
 };
 
 export type ConsoleKey = keyof typeof zh;
@@ -174,6 +181,7 @@ const en: Record<ConsoleKey, string> = {
   done: '{action} · {id}',
   noAnswer: 'The hub did not answer; try again shortly',
   offlineCommand: 'Disconnected: steps cannot be sent now',
+  protocolMismatch: 'The hub was upgraded; reload this page',
   confirm: 'Confirm',
   cancel: 'Cancel',
   reason: 'Reason',
@@ -207,7 +215,13 @@ const en: Record<ConsoleKey, string> = {
   act_pause_sla: 'Pause clock',
   act_resume_sla: 'Resume clock',
   act_note: 'Note',
+  act_split: 'Split off',
+  act_report_joined: 'Report joined',
   act_overdue: 'Overdue',
+  joinedReports: 'Joined reports',
+  noJoined: 'No joined report to split off',
+  pickJoined: 'Choose the report to split off',
+  reports: '{n} reports joined',
 };
 
 const DICT: Record<Lang, Record<ConsoleKey, string>> = { zh, en };

@@ -20,17 +20,26 @@ export interface TimelineRow {
   to: Stage | null;
   /** the reason or note given */
   note: string | null;
-  /** who it went to, for dispatch and redispatch */
-  assignee: string | null;
+  /** what the step carried: the assignee (dispatch), the joined report's title, the new case of a split */
+  detail: string | null;
   /** the refusal's code and the hub's message */
   error: string | null;
   message: string | null;
 }
 
-function assigneeName(data: IncidentLogEntry['data']): string | null {
-  const a = data?.['assignee'];
-  if (a && typeof a === 'object' && 'name' in a && typeof a.name === 'string') return a.name;
+function nameIn(v: unknown, key: 'name' | 'title'): string | null {
+  if (v && typeof v === 'object' && key in v) {
+    const s = (v as Record<string, unknown>)[key];
+    if (typeof s === 'string') return s;
+  }
   return null;
+}
+
+function detailOf(e: IncidentLogEntry): string | null {
+  const data = e.data;
+  if (e.type === 'report_joined') return nameIn(data?.['report'], 'title');
+  if (e.type === 'split') return typeof data?.['newIncidentId'] === 'string' ? data['newIncidentId'] : null;
+  return nameIn(data?.['assignee'], 'name');
 }
 
 function fromLog(e: IncidentLogEntry): TimelineRow {
@@ -44,7 +53,7 @@ function fromLog(e: IncidentLogEntry): TimelineRow {
     from: e.from,
     to: e.to,
     note: e.note,
-    assignee: assigneeName(e.data),
+    detail: detailOf(e),
     error: null,
     message: null,
   };
@@ -61,7 +70,7 @@ function fromAudit(a: AuditEntry): TimelineRow {
     from: a.stageBefore,
     to: a.stageAfter,
     note: a.reason,
-    assignee: null,
+    detail: null,
     error: a.error,
     message: a.message,
   };

@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import type { Hello } from '@shared/events';
+import type { Me } from '@shared/schemas/auth';
 import type { Catalog } from '@shared/schemas/catalog';
 import { LAYERS, type Layer, type Snapshot } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
@@ -46,6 +47,8 @@ export const useLiveStore = defineStore('live', () => {
   /** the centre's name as the hub is configured (CENTRE_NAME) */
   const centreName = ref<string | null>(null);
   const problem = shallowRef<LiveProblem | null>(null);
+  /** who the hub says this connection acts as; null before the first hello */
+  const me = shallowRef<Me | null>(null);
   /** failed connection attempts since the last success */
   const reconnectAttempts = ref(0);
 
@@ -86,6 +89,7 @@ export const useLiveStore = defineStore('live', () => {
     rootCode.value = h.rootRegion;
     node.value = h.node;
     centreName.value = h.centreName || null;
+    me.value = h.me ?? null;
     serverOffsetMs.value = h.serverTime - clientNow;
   }
 
@@ -165,6 +169,7 @@ export const useLiveStore = defineStore('live', () => {
     node,
     centreName,
     problem,
+    me,
     reconnectAttempts,
     serverNow,
     evaluate,

@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Me } from '@shared/schemas/auth';
-import { ApiError, fetchMe, signIn as postSignIn, signOut as postSignOut } from '../api';
+import { fetchMe, signIn as postSignIn, signOut as postSignOut } from '../api';
 
 export type SessionPhase = 'checking' | 'signedOut' | 'signedIn';
 
@@ -57,7 +57,8 @@ export const useConsoleSession = defineStore('console-session', () => {
       accept({ signedIn: true, user: r.user, expiresAt: r.expiresAt, anonymous: me.value?.anonymous ?? 'none' });
       return null;
     } catch (error) {
-      return error instanceof ApiError || error instanceof Error ? error.message : String(error);
+      // the hub's message as it words it (ApiError), or the browser's when the hub was unreachable
+      return error instanceof Error ? error.message : String(error);
     }
   }
 
