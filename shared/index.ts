@@ -17,3 +17,4 @@ export * from './binary/positionsFrame';
 export * from './schemas/department';
 export * from './schemas/videoAlarm';
 export * from './schemas/api';
+export * from './schemas/queries';

@@ -7,9 +7,8 @@ import type { Camera } from '@shared/schemas/camera';
 import { CameraStatusBatch } from '@shared/schemas/camera';
 import type { Actor } from '@shared/schemas/common';
 import type { Patrol, PatrolStatusChange } from '@shared/schemas/patrol';
-import { PatrolStatusChange as PatrolStatusChangeSchema } from '@shared/schemas/patrol';
+import { PatrolStatusBatch } from '@shared/schemas/patrol';
 import { parseOrThrow } from '@shared/validate';
-import { z } from 'zod';
 import type { SerialQueue } from '../lib/serialQueue';
 import type { NewEvent, StateChanges, Store } from '../store/types';
 import type { DeltaStream } from './deltaStream';
@@ -17,7 +16,6 @@ import { refuseFutureBatch } from './futureTimes';
 import type { GeoContext } from './geoContext';
 import type { PositionTracker } from './positionTracker';
 
-const PatrolStatusBatch = z.object({ changes: z.array(PatrolStatusChangeSchema).min(1).max(10_000) });
 
 export interface RosterDeps {
   store: Store;

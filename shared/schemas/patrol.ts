@@ -65,3 +65,7 @@ export const PatrolStatusChange = z.object({
   at: EpochMs,
 });
 export type PatrolStatusChange = z.infer<typeof PatrolStatusChange>;
+
+/** POST /api/patrols/status */
+export const PatrolStatusBatch = z.object({ changes: z.array(PatrolStatusChange).min(1).max(10_000) });
+export type PatrolStatusBatch = z.infer<typeof PatrolStatusBatch>;

@@ -22,6 +22,9 @@ announceSkip();
 
 describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', () => {
   let hub: HubProcess;
+  let token = '';
+  let posted = 0;
+  const ADMIN_PASSWORD = 'e2e-wall-admin-password';
   let browser: Browser;
   let main: WatchedPage;
   /** console errors allowed only while the hub is deliberately down */
@@ -32,8 +35,12 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
   beforeAll(async () => {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
     mkdirSync(shots, { recursive: true });
-    hub = await createHubProcess();
+    hub = await createHubProcess({ ADMIN_PASSWORD });
     await hub.start();
+    // reports need a signed-in person: the first start's admin, with the password the test chose
+    const login = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    expect(login.status).toBe(200);
+    token = ((await login.json()) as { token: string }).token;
     browser = await launch();
     main = await watchedPage(browser, 1920, 1080);
     main.page.on('console', (msg) => {
@@ -84,10 +91,11 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
 
   async function postIncident(severity: 1 | 2 | 3 | 4, title: string): Promise<Incident> {
     const grids = (await (await fetch(`${hub.url}/api/regions?level=grid`)).json()) as { regions: { center: [number, number] }[] };
-    const [lng, lat] = grids.regions[7]!.center;
+    // a grid of its own for each report: two fire reports at one spot would be one case (duplicate fusion)
+    const [lng, lat] = grids.regions[(7 + 13 * posted++) % grids.regions.length]!.center;
     const res = await fetch(`${hub.url}/api/incidents`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ source: 'hotline', category: 'fire_safety', severity, title, location: { lng, lat }, reporter: { kind: 'citizen', name: '测试市民' } }),
     });
     expect(res.status).toBe(201);

@@ -4,19 +4,13 @@
  * client that reaches the port (issue 17 gives each source its own key); reads follow the read rules.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { PatrolStatus } from '@shared/schemas/patrol';
+import { UnitQuery } from '@shared/schemas/queries';
 import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
 
-const UnitQuery = z.object({
-  region: z.string().max(32).optional(),
-  status: PatrolStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(100_000).optional(),
-});
 
 export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
   const router = Router();

@@ -4,29 +4,16 @@
  * hub authorises and audits them); reads go through the read model, scoped to the reader's region.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { withinRegion } from '@shared/access';
 import { HubError } from '@shared/errors';
-import { IdempotencyKey, IncidentSource, Stage } from '@shared/schemas/incident';
+import { IdempotencyKey } from '@shared/schemas/incident';
+import { IncidentListQuery } from '@shared/schemas/queries';
 import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
 
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-
-const ListQuery = z.object({
-  region: z.string().max(32).optional(),
-  stage: Stage.optional(),
-  open: flag.optional(),
-  category: z.string().max(40).optional(),
-  source: IncidentSource.optional(),
-  severity: z.coerce.number().int().min(1).max(4).optional(),
-  overdue: flag.optional(),
-  q: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-});
 
 export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
   const router = Router();
@@ -41,7 +28,7 @@ export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPo
   });
 
   router.get('/', requireRead(anonymous), (req, res) => {
-    const q = parseOrThrow(ListQuery, req.query, 'query');
+    const q = parseOrThrow(IncidentListQuery, req.query, 'query');
     const region = readableRegion(res, q.region, pathOf);
     res.json(read.listIncidents({ ...q, region, severity: q.severity as 1 | 2 | 3 | 4 | undefined }));
   });

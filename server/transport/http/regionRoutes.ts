@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
 import { HubError } from '@shared/errors';
-import { RegionLevel, type RegionWithGeometry } from '@shared/schemas/region';
+import { DepartmentQuery, GeoQuery, StatsQuery } from '@shared/schemas/queries';
+import type { RegionWithGeometry } from '@shared/schemas/region';
 import { parseOrThrow } from '@shared/validate';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Hub } from '../../hub/hub';
@@ -14,22 +14,6 @@ import { startOfLocalDay, withoutGeometry, type ReadModel } from '../../hub/read
 import { HOUR_MS, MAX_BUCKETS } from '../../domain/stats';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 
-const GeoQuery = z.object({
-  level: RegionLevel.optional(),
-  /** only regions within this one (inclusive) */
-  within: z.string().optional(),
-});
-
-/** a time in a query string: epoch milliseconds, or ISO 8601 with an offset */
-const QueryTime = z.union([z.string().regex(/^\d{1,15}$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
-
-const StatsQuery = z.object({
-  region: z.string(),
-  from: QueryTime.optional(),
-  to: QueryTime.optional(),
-});
-
-const DepartmentQuery = z.object({ region: z.string().max(32).optional(), category: z.string().max(40).optional() });
 
 const GEOJSON_CACHE_ENTRIES = 32;
 

@@ -3,17 +3,15 @@
  * readers list the queue, and a signed-in operator confirms (→ a case) or dismisses (with a reason).
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { withinRegion } from '@shared/access';
 import { HubError } from '@shared/errors';
-import { VideoAlarmStatus } from '@shared/schemas/videoAlarm';
+import { VideoAlarmListQuery } from '@shared/schemas/queries';
 import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
 
-const ListQuery = z.object({ region: z.string().max(32).optional(), status: VideoAlarmStatus.optional() });
 
 export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
   const router = Router();
@@ -26,7 +24,7 @@ export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: Anonymous
   });
 
   router.get('/', requireRead(anonymous), (req, res) => {
-    const q = parseOrThrow(ListQuery, req.query, 'query');
+    const q = parseOrThrow(VideoAlarmListQuery, req.query, 'query');
     const region = readableRegion(res, q.region, pathOf) ?? read.rootCode;
     res.json({ alarms: read.videoAlarmList(region, q.status), precision: read.aiPrecision(region) });
   });
