@@ -105,12 +105,18 @@ async function applyChunk(hub: Hub, env: CaseEnv, chunk: readonly Item[], ids: M
     if (!o || o.joined) failed.add(key);
   });
   const commands: { key: string; step: BatchStep }[] = [];
+  // A report of this chunk may have joined a case (duplicate fusion) at a later minute than some of
+  // the case's own steps here; those steps are recorded at the join's time so the log stays in order.
+  const lastAt = new Map<string, number>();
   for (const it of chunk) {
     if (!it.step) continue;
     const id = ids.get(it.arrival.key);
     if (!id || failed.has(it.arrival.key)) continue;
     const dup = it.step.duplicateOfKey ? ids.get(it.step.duplicateOfKey) : undefined;
-    commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, ...toCommand(it.step, dup) } });
+    const minAt = Math.max(hub.incidents.get(id)?.incident.updatedAt ?? 0, lastAt.get(id) ?? 0);
+    const command = toCommand(it.step, dup, minAt);
+    lastAt.set(id, command.origin.at ?? minAt);
+    commands.push({ key: it.arrival.key, step: { kind: 'command', incidentId: id, ...command } });
   }
   if (commands.length > 0) {
     const results = await applyOrEach(hub, commands.map((c) => c.step), log, (k) => failed.has(commands[k]!.key));
