@@ -44,6 +44,9 @@ describe('findFusionMatch', () => {
     expect(findFusionMatch(reportOf({ location: north(120) }), cst(23, 10), [c], fusion)).toBeNull();
     expect(findFusionMatch(reportOf({ location: north(10) }), cst(23, 11, 1), [c], fusion)).toBeNull();
     expect(findFusionMatch(reportOf({ location: north(10), category: 'traffic' }), cst(23, 10), [c], fusion)).toBeNull();
+    // same class, another kind of problem: not a duplicate; no subcategory on one side: may be
+    expect(findFusionMatch(reportOf({ location: north(10), subcategory: '01-05' }), cst(23, 10), [c], fusion)).toBeNull();
+    expect(findFusionMatch(reportOf({ location: north(10), subcategory: undefined }), cst(23, 10), [c], fusion)).not.toBeNull();
   });
 
   it('counts the window from the latest joined report, so a problem reported again and again stays one case', () => {

@@ -22,6 +22,8 @@ export function lastReportedAt(incident: Incident): number {
 
 function matches(report: ParsedNewIncident, at: number, candidate: Incident, rule: FusionRule): number | null {
   if (candidate.category !== report.category) return null;
+  // same class but another kind of problem (road markings vs illegal parking): not a duplicate
+  if (report.subcategory && candidate.subcategory && report.subcategory !== candidate.subcategory) return null;
   const since = at - lastReportedAt(candidate);
   if (since < 0 || since > rule.windowMs) return null;
   const d = distanceM(report.location.lng, report.location.lat, candidate.location.lng, candidate.location.lat);
