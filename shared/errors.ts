@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   FORBIDDEN_REGION: 'This is outside the region you may act in.',
   TOO_MANY_ATTEMPTS: 'Too many attempts; wait a moment and try again.',
   USER_EXISTS: 'A user with that name exists already.',
+  WINDOW_NOT_HELD: 'That window reaches further back than the figures this hub holds; ask for a later one.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
 
@@ -82,5 +83,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN_REGION: 403,
   TOO_MANY_ATTEMPTS: 429,
   USER_EXISTS: 409,
+  WINDOW_NOT_HELD: 400,
   INTERNAL: 500,
 };

@@ -55,6 +55,7 @@ export class Hub {
   readonly roster: RosterIntake;
   readonly positionIntake: PositionIntake;
   private readonly commands: IncidentCommands;
+  private backfills = 0;
   private readonly ids: IncidentIds;
 
   private constructor(readonly opts: HubOptions) {
@@ -172,8 +173,29 @@ export class Hub {
     return this.commands.applyBatch(steps);
   }
 
+  /**
+   * Marks open cases whose deadline passed. Not while history is being written or imported: the
+   * sweep judges by the wall clock, and a case it marked "now" would refuse every backdated step
+   * still to come for it (the log only grows forward).
+   */
   sweepOverdue(): Promise<number> {
+    if (this.backfills > 0) return Promise.resolve(0);
     return this.commands.sweepOverdue();
+  }
+
+  /** runs `write` (history, an import of backdated steps) with the overdue sweep held off */
+  async backfill<T>(write: () => Promise<T>): Promise<T> {
+    this.backfills++;
+    try {
+      return await write();
+    } finally {
+      this.backfills--;
+    }
+  }
+
+  /** whether history or an import is being written now */
+  get backfilling(): boolean {
+    return this.backfills > 0;
   }
 
   // ── incidents: a signed-in person (authorised and audited) ──────────────────────────────

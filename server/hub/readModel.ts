@@ -69,6 +69,15 @@ export class ReadModel {
     return this.hub.geo.rootCode;
   }
 
+  /**
+   * The earliest instant a statistics window may start at: every case with activity after it is
+   * in memory (open ones, and closed ones changed within MEMORY_DAYS). Earlier windows would be
+   * partial, so they are refused rather than answered wrongly.
+   */
+  heldFrom(asOf = this.hub.now()): number {
+    return asOf - this.hub.opts.memoryDays * DAY;
+  }
+
   /** the region path of a code (root … code), or null when unknown */
   pathOf(code: string): readonly string[] | null {
     return this.hub.geo.get(code) ? this.hub.geo.path(code) : null;

@@ -77,6 +77,26 @@ describe('http', () => {
     expect(tooLong.body?.error).toBe('VALIDATION_FAILED');
     const onlyTo = await get(`/api/stats?region=330203&to=${Date.now() + 1000}`);
     expect(onlyTo.res.status).toBe(200);
+    // older than what memory holds (MEMORY_DAYS, 35): refused, never answered with partial figures
+    const old = await get(`/api/stats?region=330203&from=${Date.now() - 40 * 86_400_000}&to=${Date.now() - 39 * 86_400_000}`);
+    expect(old.res.status).toBe(400);
+    expect(old.body).toMatchObject({ error: 'WINDOW_NOT_HELD', details: { heldFrom: expect.any(Number) } });
+    expect(String(old.body?.message)).toMatch(/MEMORY_DAYS/);
+  });
+
+  it('holds the overdue sweep off while history is written, so backdated steps are still taken', async () => {
+    const [lng, lat] = grids()[2]!.center;
+    const tenDaysAgo = Date.now() - 10 * 86_400_000;
+    const operator = { actor: { kind: 'operator' as const, id: 'importer' } };
+    await t.hub.backfill(async () => {
+      const { incident } = await t.hub.report({ source: 'hotline', category: 'dispute', severity: 1, title: '历史案件', location: { lng, lat }, reporter: { kind: 'citizen' }, reportedAt: tenDaysAgo });
+      expect(t.hub.backfilling).toBe(true);
+      expect(await t.hub.sweepOverdue()).toBe(0); // its deadline passed days ago, but history is still being written
+      await t.hub.command(incident.id, { action: 'register' }, { ...operator, at: tenDaysAgo + 3_600_000 });
+      expect((await t.store.getIncident(incident.id))?.stage).toBe('registered');
+    });
+    expect(t.hub.backfilling).toBe(false);
+    expect(await t.hub.sweepOverdue()).toBeGreaterThanOrEqual(1);
   });
 });
 

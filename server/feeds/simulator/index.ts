@@ -111,7 +111,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const meta = await hub.store.getMeta<SimulatorMeta>(SIMULATOR_META_KEY);
   let history: HistoryResult | null = null;
   if (meta === null && hub.incidents.size === 0 && opts.historyDays > 0 && opts.rate > 0) {
-    history = await seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log);
+    history = await hub.backfill(() => seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log));
     await hub.sweepOverdue();
   }
   if (meta === null) {

@@ -27,6 +27,7 @@ export function healthHandler(src: HealthSources) {
       seq: src.hub.seq,
       clients: src.clients(),
       incidentsInMemory: src.hub.incidents.size,
+      backfilling: src.hub.backfilling,
       cameras: src.hub.cameras.size,
       patrols: src.hub.patrols.size,
       commandQueue: src.hub.queue.size,

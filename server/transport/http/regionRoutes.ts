@@ -98,6 +98,14 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
     if ((to - from) / HOUR_MS > MAX_BUCKETS) {
       throw new HubError('VALIDATION_FAILED', `The window may span at most ${MAX_BUCKETS / 24} days; ask for a shorter one.`);
     }
+    const heldFrom = views.heldFrom(now);
+    if (from < heldFrom) {
+      // never partial figures: older windows need the store-backed statistics (issue 13)
+      throw new HubError('WINDOW_NOT_HELD', `This hub holds figures from ${new Date(heldFrom).toISOString()} on (MEMORY_DAYS); the window starts at ${new Date(from).toISOString()}.`, {
+        heldFrom,
+        from,
+      });
+    }
     res.json({ stats: views.statistics(code, { from, to }, Math.min(now, to)), risk: views.risk(code, now) });
   });
 
