@@ -4,6 +4,7 @@
  *   npm run tail                          # the whole city, every layer
  *   npm run tail -- --region 330203       # one district
  *   npm run tail -- --url http://hub:8080 --layers incidents,stats --json
+ *   HUB_TOKEN=… npm run tail -- --url http://hub:8080   # signed in, where anonymous reading is off
  *
  * It also shows the protocol at work: subscribe → snapshot, then ordered deltas; on a reconnect
  * it resumes from its last sequence number, and says so.
@@ -18,6 +19,8 @@ import type { Incident } from '../shared/schemas/incident';
 const { values } = parseArgs({
   options: {
     url: { type: 'string', default: process.env.HUB_URL ?? `http://localhost:${process.env.PORT ?? 8080}` },
+    /** a session token (POST /api/auth/login) where the hub does not let anonymous clients read */
+    token: { type: 'string', default: process.env.HUB_TOKEN },
     region: { type: 'string' },
     layers: { type: 'string', default: LAYERS.join(',') },
     json: { type: 'boolean', default: false },
@@ -44,7 +47,7 @@ function describe(incident: Incident): string {
   return `${incident.id} ${sev} ${incident.stage.padEnd(10)} ${incident.title} · ${where} ${flags}`;
 }
 
-const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(values.url!, { transports: ['websocket'] });
+const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(values.url!, { transports: ['websocket'], ...(values.token ? { auth: { token: values.token } } : {}) });
 let lastSeq: number | undefined;
 let region = values.region;
 
