@@ -3,7 +3,9 @@
  * admin on its empty store) serving the built app to Debian's Chromium in two browser contexts.
  * An operator signs in at /console and registers and dispatches a fresh case with the keyboard
  * only; the wall in the other context — read-only, not signed in, and saying so — shows the step
- * in its live ticker. No console error, no request leaving the machine.
+ * in its live ticker. A video platform raises an AI alarm; the operator confirms it with the
+ * keyboard in the confirm queue and the case it became appears in the case queue. No console
+ * error, no request leaving the machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { SignInResult } from '@shared/schemas/auth';
+import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
+import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import { announceSkip, chromiumAvailable, launch, watchedPage, type WatchedPage } from './support/browser';
 import { createHubProcess, type HubProcess } from './support/hubProcess';
 
@@ -147,6 +151,59 @@ describe.runIf(chromiumAvailable)('the operator console in Chromium against the 
       { title: incident.title },
       { ...WAIT, polling: 250 },
     );
+  });
+
+  it('an AI alarm from a video platform: the operator confirms it with the keyboard and its case appears in the queue', async () => {
+    const { page } = desk;
+    // a platform posts a detection (feeds need no sign-in), on a camera the hub knows
+    const cameras = (await (await fetch(`${hub.url}/api/cameras`)).json()) as { cameras: Camera[] };
+    const camera = cameras.cameras.find((c) => c.status === 'online') ?? cameras.cameras[0]!;
+    const raised = await fetch(`${hub.url}/api/video-alarms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cameraId: camera.id, alarmType: 'flooding', confidence: 0.88, snapshotUrl: 'https://video.example.invalid/snap/e2e.jpg', externalRef: `E2E-${Date.now()}` }),
+    });
+    expect(raised.status).toBe(201);
+    const { alarm } = (await raised.json()) as { alarm: VideoAlarm };
+
+    // 2: the confirm queue; the new alarm arrives over the socket
+    await page.keyboard.press('2');
+    const row = page.locator(`[data-alarm-queue] [data-alarm-id="${alarm.id}"][data-alarm-status="pending"]`);
+    await row.waitFor(WAIT);
+    expect(await row.innerText()).toContain(camera.name);
+    // j/k until the cursor is on it (the simulated city raises alarms of its own meanwhile)
+    for (let guard = 0; guard < 200; guard++) {
+      if ((await page.locator('[data-alarm]').getAttribute('data-alarm').catch(() => null)) === alarm.id) break;
+      const order = await page.locator('[data-alarm-queue] [data-alarm-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-alarm-id')));
+      const cursor = await page.locator('[data-alarm-queue] [aria-selected="true"]').getAttribute('data-alarm-id');
+      await page.keyboard.press(order.indexOf(alarm.id) > order.indexOf(cursor) ? 'j' : 'k');
+    }
+    const card = page.locator(`[data-alarm="${alarm.id}"]`);
+    await card.waitFor(WAIT);
+    // the platform's snapshot is a link, never an image loaded from outside the hub
+    expect(await card.locator('a[data-snapshot]').getAttribute('rel')).toContain('noopener');
+    expect(await card.locator('img').count()).toBe(0);
+
+    // y opens the confirm dialog; 2 sets 较大; Enter confirms
+    await page.keyboard.press('y');
+    const dialog = page.locator('[role="dialog"][aria-modal="true"]');
+    await dialog.locator('[data-alarm-dialog="confirm"]').waitFor(WAIT);
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.locator(`[data-alarm="${alarm.id}"][data-alarm-status="confirmed"]`).waitFor(WAIT);
+    const became = await card.locator('[data-became]').innerText();
+    const caseId = /E\d{8}-\d{5}/.exec(became)?.[0];
+    expect(caseId, became).toBeTruthy();
+    await page.screenshot({ path: `${shots}console-ai-alarm-1920x1080.png` });
+
+    // Enter: the case it became (or joined) in the case queue and on the card
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-incident-id="${caseId}"]`).waitFor(WAIT);
+    await page.locator(`[data-case="${caseId}"]`).waitFor(WAIT);
+    const stored = await call<Incident>('GET', `/api/incidents/${caseId}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.source === 'video_ai' || (stored.body.reports?.bySource.video_ai ?? 0) > 0).toBe(true);
   });
 
   it('the body text of the console is readable at a desk (≥ 14 px)', async () => {

@@ -22,7 +22,9 @@ describe('the key map', () => {
     expect(key('/')).toEqual({ kind: 'search' });
     expect(key('Escape')).toEqual({ kind: 'escape' });
     expect(key('R')).toEqual({ kind: 'action', key: 'r' });
-    expect(key('1')).toBeNull();
+    expect(key('1')).toEqual({ kind: 'pane', pane: 'cases' });
+    expect(key('2')).toEqual({ kind: 'pane', pane: 'alarms' });
+    expect(key('3')).toBeNull();
   });
 
   it('fires nothing while typing, with a modifier, in an IME composition or under a dialog', () => {

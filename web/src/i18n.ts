@@ -4,6 +4,7 @@
  * things the same way); the built-in table below is only a fallback before the first snapshot.
  */
 import { computed } from 'vue';
+import type { CameraAlarmType } from '@shared/schemas/camera';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Lang } from './format';
 import { useLiveStore } from './stores/live';
@@ -42,6 +43,12 @@ const zh = {
   PatrolDuty: '网格员在岗',
   CameraHealth: '视频点位',
   OverdueList: '超期督办',
+  AiPrecision: 'AI告警准确率',
+  aiPending: '待确认 {n}',
+  aiPendingShort: '待{n}',
+  aiPrecisionDefinition: '准确率 = 确认数 ÷ 已处理数（近7天）',
+  aiNoneDecided: '暂无已处理告警',
+  aiTotal: '合计',
   total: '合计',
   today: '今日',
   perHour: '件/时',
@@ -163,6 +170,12 @@ const en: Record<DictKey, string> = {
   PatrolDuty: 'Grid workers on duty',
   CameraHealth: 'Video points',
   OverdueList: 'Overdue & supervised',
+  AiPrecision: 'AI precision',
+  aiPending: '{n} waiting',
+  aiPendingShort: '{n} wait',
+  aiPrecisionDefinition: 'Precision = confirmed ÷ decided (last 7 days)',
+  aiNoneDecided: 'No alarm decided yet',
+  aiTotal: 'All',
   total: 'Total',
   today: 'Today',
   perHour: 'per hour',
@@ -251,6 +264,29 @@ const en: Record<DictKey, string> = {
 
 export const DICTIONARY: Record<Lang, Record<DictKey, string>> = { zh, en };
 
+/**
+ * What each AI video detection is called (GB/T 28181 platforms send the type as a code). The wall's
+ * precision panel and the console's confirm queue both name alarms with these words; short, so
+ * that they fit a row of the wall's panel in either language.
+ */
+export const ALARM_TYPE_WORDS: Readonly<Record<CameraAlarmType, readonly [zh: string, en: string]>> = {
+  intrusion: ['区域入侵', 'Intrusion'],
+  crowd: ['人员聚集', 'Crowd'],
+  fire_smoke: ['烟火', 'Fire / smoke'],
+  garbage: ['垃圾堆放', 'Garbage'],
+  illegal_parking: ['违章停车', 'Parking'],
+  street_vending: ['占道经营', 'Vending'],
+  flooding: ['积水', 'Flooding'],
+  fight: ['打架斗殴', 'Fight'],
+  other: ['其他', 'Other'],
+};
+
+/** the label of an alarm type; the code itself for a type this build does not know */
+export function alarmTypeLabel(lang: Lang, type: string): string {
+  const words = ALARM_TYPE_WORDS[type as CameraAlarmType];
+  return words ? (lang === 'en' ? words[1] : words[0]) : type;
+}
+
 export type CatalogKind = keyof Catalog;
 
 export function translate(lang: Lang, key: DictKey, params?: Record<string, string | number>): string {
@@ -274,6 +310,7 @@ export function glyphsToPreload(catalog: Catalog | null, names: Iterable<string>
     for (const ch of s) chars.add(ch);
   };
   for (const dict of Object.values(DICTIONARY)) for (const v of Object.values(dict)) add(v);
+  for (const [zhWord, enWord] of Object.values(ALARM_TYPE_WORDS)) add(zhWord + enWord);
   if (catalog) for (const list of Object.values(catalog)) for (const e of list as { zh: string; en: string }[]) add(e.zh + e.en);
   for (const n of names) add(n);
   add('0123456789%·:-—');

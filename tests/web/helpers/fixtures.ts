@@ -7,6 +7,7 @@ import type { Delta, Snapshot } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Region } from '@shared/schemas/region';
 import type { Statistics } from '@shared/schemas/stats';
+import type { AiPrecision, VideoAlarm } from '@shared/schemas/videoAlarm';
 import { baseIncident } from '../../support/incident';
 
 export const T0 = Date.UTC(2026, 10, 25, 2, 0, 0); // 10:00 in Ningbo
@@ -164,4 +165,35 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     risk: { '330203001001001': 3 },
     ...over,
   };
+}
+
+/** an AI video alarm waiting in the confirm queue (in 南门第1网格, 海曙区) */
+export function videoAlarm(id: string, over: Partial<VideoAlarm> = {}): VideoAlarm {
+  return {
+    id,
+    cameraId: 'C1',
+    cameraName: '南门街道·解放南路口(球机)',
+    alarmType: 'garbage',
+    confidence: 0.87,
+    snapshotUrl: null,
+    at: T0 - 120_000,
+    location: { lng: 121.55, lat: 29.87 },
+    gridCode: '330203001001001',
+    regionPath: ['330200', '330203', '330203001', '330203001001', '330203001001001'],
+    category: 'sanitation',
+    subcategory: '01-02',
+    title: '视频识别：南门街道·解放南路口(球机)暴露垃圾',
+    externalRef: null,
+    status: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    incidentId: null,
+    version: 1,
+    ...over,
+  };
+}
+
+export function aiPrecision(byType: AiPrecision['byType'], pending = byType.reduce((n, t) => n + t.pending, 0)): AiPrecision {
+  return { from: T0 - 7 * 86_400_000, to: T0 + 1, byType, pending };
 }

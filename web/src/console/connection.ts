@@ -1,7 +1,8 @@
 /**
  * The console's one Socket.IO connection (same origin, so the session cookie travels with the
  * handshake): hello → subscribe to the user's region, incidents only → snapshot | resume with
- * lastSeq → deltas. Commands go out as acknowledged `incident:command`. The pattern follows the
+ * lastSeq → deltas (cases and AI video alarms). Commands go out as acknowledged `incident:command`,
+ * alarm decisions as acknowledged `videoAlarm:decide`. The pattern follows the
  * wall's socket.ts (held deltas while a subscription is in flight, a token that voids answers of a
  * dropped connection) but feeds the console's own store.
  */
@@ -10,6 +11,8 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToC
 import type { Me } from '@shared/schemas/auth';
 import type { Incident, IncidentCommand } from '@shared/schemas/incident';
 import type { Delta, SubscribeRequest } from '@shared/schemas/live';
+import type { VideoAlarm, VideoAlarmDecision } from '@shared/schemas/videoAlarm';
+import { useConsoleAlarms } from './stores/alarms';
 import { useConsoleQueue } from './stores/queue';
 
 export type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -26,8 +29,17 @@ export const SESSION_CODES: ReadonlySet<string> = new Set(['AUTH_REQUIRED', 'SES
 /** a command's outcome: the hub's answer, or TIMEOUT / OFFLINE when no answer could come */
 export type CommandOutcome = { ok: true; incident: Incident } | { ok: false; code: string; message: string };
 
+/**
+ * a decision's outcome: the decided alarm and, on confirm, the case it became or joined
+ * (`joined`: an open case that was there before, by duplicate fusion)
+ */
+export type DecisionOutcome =
+  | { ok: true; alarm: VideoAlarm; incident: Incident | null; joined: boolean }
+  | { ok: false; code: string; message: string };
+
 export interface ConsoleConnection {
   sendCommand(incidentId: string, command: IncidentCommand): Promise<CommandOutcome>;
+  decideAlarm(alarmId: string, decision: VideoAlarmDecision): Promise<DecisionOutcome>;
   close(): void;
 }
 
@@ -44,6 +56,7 @@ export interface ConsoleConnectOptions {
 
 export function connectConsole(options: ConsoleConnectOptions): ConsoleConnection {
   const queue = useConsoleQueue();
+  const alarms = useConsoleAlarms();
   const socket: ConsoleSocket = options.socket ?? io({ transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let token = 0;
@@ -123,6 +136,7 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     ['hello', onHello],
     ['incident:reported', onDelta],
     ['incident:updated', onDelta],
+    ['videoAlarm:updated', onDelta],
     ['auth:ended', onEnded],
     ['resync', onResync],
     ['connect', onConnect],
@@ -146,8 +160,31 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     });
   }
 
+  function decideAlarm(alarmId: string, decision: VideoAlarmDecision): Promise<DecisionOutcome> {
+    if (!socket.connected) return Promise.resolve({ ok: false, code: 'OFFLINE', message: options.texts.offline });
+    // the case's delta reaches this connection before the acknowledgement: remember which cases
+    // were here before asking, so that "joined an open case" is told apart from "a new case"
+    const before = new Set(queue.byId.keys());
+    return new Promise((resolve) => {
+      socket.timeout(COMMAND_TIMEOUT_MS).emit('videoAlarm:decide', { alarmId, decision }, (err, answer) => {
+        if (err || !answer) return resolve({ ok: false, code: 'TIMEOUT', message: options.texts.noAnswer });
+        if (!answer.ok) return resolve({ ok: false, code: answer.error, message: answer.message });
+        const { alarm, incident } = answer.data;
+        alarms.upsert(alarm);
+        let joined = false;
+        if (incident) {
+          queue.upsert(incident);
+          joined = (incident.reports?.count ?? 1) > 1 || before.has(incident.id);
+          alarms.noteOutcome(alarm.id, { incidentId: incident.id, joined, reports: incident.reports?.count ?? 1 });
+        }
+        resolve({ ok: true, alarm, incident, joined });
+      });
+    });
+  }
+
   return {
     sendCommand,
+    decideAlarm,
     close() {
       token++;
       clearInterval(pruner);

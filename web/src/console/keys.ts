@@ -4,6 +4,7 @@
  * modifier (Ctrl+C must stay copy). Dialogs handle their own keys.
  */
 export type KeyIntent =
+  | { kind: 'pane'; pane: 'cases' | 'alarms' }
   | { kind: 'move'; step: number }
   | { kind: 'open' }
   | { kind: 'search' }
@@ -59,6 +60,11 @@ export function keyIntent(e: KeyEventLike, dialogOpen: boolean): KeyIntent | nul
       return { kind: 'search' };
     case 'Escape':
       return { kind: 'escape' };
+    // the two panes, numbered as their tabs: the case queue, the AI alarms waiting for a person
+    case '1':
+      return { kind: 'pane', pane: 'cases' };
+    case '2':
+      return { kind: 'pane', pane: 'alarms' };
     default:
       return /^[a-z]$/i.test(e.key) ? { kind: 'action', key: e.key.toLowerCase() } : null;
   }

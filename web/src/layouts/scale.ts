@@ -46,6 +46,7 @@ export type PanelName =
   | 'StreetRanking'
   | 'PatrolDuty'
   | 'CameraHealth'
+  | 'AiPrecision'
   | 'OverdueList';
 
 export interface ColumnPlan {
@@ -66,6 +67,7 @@ export const ALL_PANELS: readonly PanelName[] = [
   'StreetRanking',
   'PatrolDuty',
   'CameraHealth',
+  'AiPrecision',
   'OverdueList',
 ];
 
@@ -75,6 +77,7 @@ export const ALL_PANELS: readonly PanelName[] = [
  * Wide (3 screens of 1920 at 2160 high → 2880 design px): a second right column, map ≈ 1510.
  * Ultra (4 screens → 3840 design px): two columns each side, map ≈ 2010; the ranking and the
  * overdue list get a full column each (fewer pages to turn).
+ * The AI's precision always sits right below the video points: both are about the sky network.
  */
 export function layoutPlan(mode: LayoutMode): LayoutPlan {
   switch (mode) {
@@ -95,9 +98,10 @@ export function layoutPlan(mode: LayoutMode): LayoutPlan {
           {
             width: 440,
             panels: [
-              { name: 'StreetRanking', weight: 1 },
+              { name: 'StreetRanking', weight: 0.9 },
               { name: 'CameraHealth', weight: 1 },
-              { name: 'OverdueList', weight: 1.1 },
+              { name: 'AiPrecision', weight: 0.8 },
+              { name: 'OverdueList', weight: 0.9 },
             ],
           },
         ],
@@ -125,8 +129,9 @@ export function layoutPlan(mode: LayoutMode): LayoutPlan {
           {
             width: 420,
             panels: [
-              { name: 'HourlyTrend', weight: 1 },
-              { name: 'CameraHealth', weight: 1.25 },
+              { name: 'HourlyTrend', weight: 0.9 },
+              { name: 'CameraHealth', weight: 1.05 },
+              { name: 'AiPrecision', weight: 0.95 },
             ],
           },
         ],
@@ -139,14 +144,15 @@ export function layoutPlan(mode: LayoutMode): LayoutPlan {
             panels: [
               { name: 'IntakeBySource', weight: 1 },
               { name: 'IntakeByCategory', weight: 1.25 },
+              { name: 'PatrolDuty', weight: 0.6 },
             ],
           },
           {
             width: 430,
             panels: [
-              { name: 'HourlyTrend', weight: 1 },
-              { name: 'PatrolDuty', weight: 0.55 },
-              { name: 'CameraHealth', weight: 1.2 },
+              { name: 'HourlyTrend', weight: 0.9 },
+              { name: 'CameraHealth', weight: 1.1 },
+              { name: 'AiPrecision', weight: 1 },
             ],
           },
         ],

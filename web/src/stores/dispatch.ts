@@ -36,6 +36,10 @@ export function applyDelta(delta: Delta, clientNow = Date.now()): boolean {
     case 'patrol:updated':
       usePatrolsStore().applyDelta(delta);
       break;
+    case 'videoAlarm:updated':
+      // the confirm queue is the console's; the wall shows the AI's precision, which comes with
+      // the statistics frames. The delta still counts for the sequence number below.
+      break;
   }
   live.seq = delta.seq;
   live.markData(clientNow);

@@ -1,13 +1,15 @@
 /**
  * Today's figures for the subscribed region and those of the rolling last seven days, exactly as
- * the hub computed them (the wall formats, it never recomputes), and the risk level of each grid. Frames are lossy: the latest replaces the
- * previous; a frame for another region (late, after a drill-down) or older than the held one is
- * ignored.
+ * the hub computed them (the wall formats, it never recomputes), the risk level of each grid, and
+ * the AI's precision per video alarm type over seven days. Frames are lossy: the latest replaces
+ * the previous; a frame for another region (late, after a drill-down) or older than the held one
+ * is ignored.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Snapshot, StatsFrame } from '@shared/schemas/live';
 import type { GridRisk, Statistics } from '@shared/schemas/stats';
+import type { AiPrecision } from '@shared/schemas/videoAlarm';
 import { offsetFromDayStart } from '../format';
 
 export const useStatsStore = defineStore('stats', () => {
@@ -16,6 +18,8 @@ export const useStatsStore = defineStore('stats', () => {
   /** the last seven days in whole hours (168 hourly buckets, the last one the current hour) */
   const week = shallowRef<Statistics | null>(null);
   const risk = shallowRef<GridRisk>({});
+  /** confirmed ÷ decided per AI alarm type over seven days; null when the hub sent none */
+  const aiPrecision = shallowRef<AiPrecision | null>(null);
   /** server time the figures were computed at */
   const at = ref<number | null>(null);
   const version = ref(0);
@@ -26,6 +30,7 @@ export const useStatsStore = defineStore('stats', () => {
     stats.value = s.stats;
     week.value = s.week ?? null;
     risk.value = s.risk;
+    aiPrecision.value = s.aiPrecision ?? null;
     at.value = s.stats ? s.serverTime : null;
     version.value++;
   }
@@ -37,10 +42,12 @@ export const useStatsStore = defineStore('stats', () => {
     stats.value = frame.stats;
     week.value = frame.week;
     risk.value = frame.risk;
+    // a hub that leaves it out of a frame has not changed it: keep the snapshot's
+    if (frame.aiPrecision) aiPrecision.value = frame.aiPrecision;
     at.value = frame.at;
     version.value++;
     return true;
   }
 
-  return { stats, week, risk, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
+  return { stats, week, risk, aiPrecision, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
 });

@@ -2,7 +2,9 @@
  * The console's own copy of the live incidents (the wall's stores are left alone): open cases of
  * the user's region plus those closed or rejected in the last 24 h, as the snapshot carries them,
  * kept current by deltas and by the incidents that command acknowledgements return. The Map is
- * not reactive; components watch `version`.
+ * not reactive; components watch `version`. It owns the stream's sequence number, and hands the
+ * AI video alarms of the same stream (snapshot `videoAlarms`, `videoAlarm:updated`) to the alarms
+ * store under the same rule: a delta whose seq is not newer is dropped.
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
@@ -11,6 +13,7 @@ import type { Catalog } from '@shared/schemas/catalog';
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
 import type { Delta, SubscribeResult } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
+import { useConsoleAlarms } from './alarms';
 
 export const RECENT_TERMINAL_MS = 86_400_000;
 
@@ -22,6 +25,7 @@ export interface ConsoleProblem {
 }
 
 export const useConsoleQueue = defineStore('console-queue', () => {
+  const alarms = useConsoleAlarms();
   const byId = markRaw(new Map<string, Incident>());
   const version = ref(0);
   /** last reliable sequence number applied; null before the first snapshot */
@@ -65,6 +69,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     if (seq.value !== null && delta.seq <= seq.value) return false;
     seq.value = delta.seq;
     if (delta.type === 'incident:reported' || delta.type === 'incident:updated') upsert(delta.incident);
+    else if (delta.type === 'videoAlarm:updated') alarms.upsert(delta.alarm);
     return true;
   }
 
@@ -73,6 +78,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
       const s = result.snapshot;
       byId.clear();
       for (const i of s.incidents) byId.set(i.id, i);
+      alarms.applySnapshot(s.videoAlarms);
       regions.clear();
       for (const r of s.regions) regions.set(r.code, r);
       region.value = s.region;
@@ -99,6 +105,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
       }
     }
     if (removed) version.value++;
+    alarms.prune(now);
     return removed;
   }
 
@@ -106,6 +113,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
   function reset(): void {
     byId.clear();
     regions.clear();
+    alarms.reset();
     seq.value = null;
     region.value = null;
     catalog.value = null;

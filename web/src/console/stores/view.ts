@@ -1,17 +1,22 @@
 /**
- * What the operator is looking at: language, filters, the queue's cursor (moved with j/k), the
- * open case (Enter), the business calendar the countdowns use, and the brief confirmation after
- * a step. Nothing here comes from the hub except the calendar.
+ * What the operator is looking at: language, which pane (the case queue or the AI confirm queue),
+ * filters, the queue's cursor (moved with j/k), the open case (Enter), the alarm under the alarm
+ * cursor, the business calendar the countdowns use, and the brief confirmation after a step.
+ * Nothing here comes from the hub except the calendar.
  */
 import { defineStore } from 'pinia';
 import { markRaw, reactive, ref, shallowRef } from 'vue';
 import { createBusinessCalendar, DEFAULT_CALENDAR_CONFIG, type BusinessCalendar, type CalendarConfig } from '@shared/calendar';
 import { readConfig } from '../../config';
 import type { Lang } from '../../format';
+import type { AlarmAnchor } from '../alarms';
 import { fetchCalendar } from '../api';
 import { emptyFilters, type QueueFilters } from '../queue';
 
 export const TOAST_MS = 3_000;
+
+/** the case queue, or the AI alarms waiting for a person (AI告警待确认) */
+export type Pane = 'cases' | 'alarms';
 
 export interface Toast {
   text: string;
@@ -21,11 +26,16 @@ export interface Toast {
 
 export const useConsoleView = defineStore('console-view', () => {
   const lang = ref<Lang>(readConfig().lang ?? 'zh');
+  const pane = ref<Pane>('cases');
   const filters = reactive<QueueFilters>(emptyFilters());
   /** the highlighted row in the queue */
   const cursorId = ref<string | null>(null);
   /** the case shown on the card */
   const openId = ref<string | null>(null);
+  /** the highlighted alarm in the confirm queue (its card shows on the right) */
+  const alarmCursorId = ref<string | null>(null);
+  /** where the last decided alarm stood among the pending ones (j/k continue from there) */
+  const alarmAnchor = shallowRef<AlarmAnchor | null>(null);
   const calendar = shallowRef<BusinessCalendar>(markRaw(createBusinessCalendar(DEFAULT_CALENDAR_CONFIG)));
   /** the centre's UTC offset, for times on its clock (the desk's own time zone may differ) */
   const tzOffsetMinutes = ref(480);
@@ -62,12 +72,15 @@ export const useConsoleView = defineStore('console-view', () => {
   /** a new session starts with a clean desk */
   function reset(): void {
     resetFilters();
+    pane.value = 'cases';
     cursorId.value = null;
     openId.value = null;
+    alarmCursorId.value = null;
+    alarmAnchor.value = null;
     toast.value = null;
     if (toastTimer) clearTimeout(toastTimer);
     toastTimer = null;
   }
 
-  return { lang, filters, cursorId, openId, calendar, tzOffsetMinutes, calendarLoaded, toast, setCalendar, loadCalendar, showToast, resetFilters, reset };
+  return { lang, pane, filters, cursorId, openId, alarmCursorId, alarmAnchor, calendar, tzOffsetMinutes, calendarLoaded, toast, setCalendar, loadCalendar, showToast, resetFilters, reset };
 });

@@ -1,0 +1,83 @@
+/**
+ * The AI's precision per video alarm type (confirmed ÷ decided over seven days, as the hub counted
+ * it) as rows for the wall: label, percentage, the counts it is made of, and how many still wait
+ * for a person. A percentage never appears without its counts; a type with nothing decided shows
+ * "—" and its counts (0/0), never 0 %. The busiest types come first (they turn the first page).
+ */
+import type { AiPrecision } from '@shared/schemas/videoAlarm';
+import { fmtInt, fmtRate, type Lang } from '../../format';
+import { alarmTypeLabel } from '../../i18n';
+import { COLOR } from '../../layouts/tokens';
+
+/** the published precision of such detectors is 70–92 %: below 70 % a type is noisier than usual */
+export const PRECISION_GOOD = 0.85;
+export const PRECISION_FAIR = 0.7;
+
+export interface PrecisionRow {
+  type: string;
+  label: string;
+  /** "74.8%", or "—" while nothing of this type was decided */
+  percent: string;
+  /** 0…1 for the bar; 0 when nothing was decided */
+  share: number;
+  /** "80/107": confirmed / decided */
+  counts: string;
+  confirmed: number;
+  decided: number;
+  pending: number;
+  color: string;
+}
+
+export interface PrecisionView {
+  /** no figures from the hub (no stats layer yet, or an older hub) */
+  missing: boolean;
+  /** nothing of any type was decided in the window: the panel says so instead of showing rows */
+  noneDecided: boolean;
+  rows: PrecisionRow[];
+  /** all types together, with its counts; null when nothing was decided */
+  overall: { percent: string; counts: string; color: string } | null;
+  /** alarms waiting for a person now, every type */
+  pending: number;
+}
+
+export function precisionColor(precision: number | null): string {
+  if (precision === null) return COLOR.textMuted;
+  return precision >= PRECISION_GOOD ? COLOR.good : precision >= PRECISION_FAIR ? COLOR.accent : COLOR.warn;
+}
+
+const counts = (confirmed: number, decided: number) => `${fmtInt(confirmed)}/${fmtInt(decided)}`;
+
+export function buildPrecisionView(p: AiPrecision | null, lang: Lang): PrecisionView {
+  if (!p) return { missing: true, noneDecided: true, rows: [], overall: null, pending: 0 };
+  let confirmed = 0;
+  let decided = 0;
+  const rows = p.byType.map((t): PrecisionRow => {
+    const d = t.confirmed + t.dismissed;
+    confirmed += t.confirmed;
+    decided += d;
+    // the hub's precision when it gave one; it is null exactly when nothing was decided
+    const precision = d > 0 ? t.precision ?? t.confirmed / d : null;
+    return {
+      type: t.alarmType,
+      label: alarmTypeLabel(lang, t.alarmType),
+      percent: fmtRate(precision),
+      share: precision ?? 0,
+      counts: counts(t.confirmed, d),
+      confirmed: t.confirmed,
+      decided: d,
+      pending: t.pending,
+      color: precisionColor(precision),
+    };
+  });
+  // most decided first; the hub's order (a fixed order of types) among equals
+  const order = new Map(p.byType.map((t, i) => [t.alarmType as string, i]));
+  rows.sort((a, b) => b.decided - a.decided || b.pending - a.pending || order.get(a.type)! - order.get(b.type)!);
+  const rate = decided > 0 ? confirmed / decided : null;
+  return {
+    missing: false,
+    noneDecided: decided === 0,
+    rows,
+    overall: rate === null ? null : { percent: fmtRate(rate), counts: counts(confirmed, decided), color: precisionColor(rate) },
+    pending: p.pending,
+  };
+}
