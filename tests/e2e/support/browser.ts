@@ -46,6 +46,9 @@ const LOCAL = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 export async function watchedPage(browser: Browser, width: number, height: number, deviceScaleFactor = 1): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor });
   const page = await context.newPage();
+  // A busy 2-core CI machine renders a 4K SwiftShader page slowly: Playwright's 30 s default made a
+  // screenshot fail by chance. Waits end on their event; this timeout only catches a hang.
+  page.setDefaultTimeout(180_000);
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
   page.on('console', (msg) => {
