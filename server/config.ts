@@ -41,8 +41,13 @@ export const ConfigSchema = z.object({
   RESUME_BUFFER: int(100, 1_000_000).default(50_000),
   /** days of closed incidents kept in memory for statistics; older windows are read from the store */
   MEMORY_DAYS: int(1, 400).default(35),
-  /** UTC offset of the centre's clock (Asia/Shanghai = 480); days and hours are cut at this offset */
-  TZ_OFFSET_MINUTES: int(-720, 840).default(480),
+  /**
+   * UTC offset of the centre's clock (Asia/Shanghai = 480); days, hours and SLA calendars are cut
+   * at it. Unset: the calendar file's, else 480. Set beside a calendar file, the two must agree.
+   */
+  TZ_OFFSET_MINUTES: int(-720, 840).optional(),
+  /** the centre's business calendar as JSON: working hours per weekday, holidays, make-up days (调休) */
+  CALENDAR_FILE: z.string().min(1).optional(),
   /** how long a sign-in lasts, in hours */
   SESSION_HOURS: int(1, 24 * 30).default(12),
   /**

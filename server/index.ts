@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { defaultCatalog } from './domain/catalog';
 import { defaultSlaPolicy } from './domain/lifecycle';
 import { startSimulator } from './feeds/simulator';
+import { loadCalendar } from './calendarConfig';
 import { buildGeography, checkGeography } from './geography';
 import { createGeoContext } from './hub/createGeoContext';
 import { createLogger } from './lib/log';
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   const { regions, stamp } = buildGeography(config);
   log.info('geography ready', { regions: regions.length, grids: regions.filter((r) => r.level === 'grid').length, ms: Date.now() - t0 });
 
+  const centre = loadCalendar({ file: config.CALENDAR_FILE, tzOffsetMinutes: config.TZ_OFFSET_MINUTES });
+  log.info('business calendar', { source: centre.source, utcOffsetMinutes: centre.utcOffsetMinutes });
+
   const store = await createStore({ dataDir: config.DATA_DIR, ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}) });
   await checkGeography(store, stamp, log);
 
@@ -30,12 +34,12 @@ async function main(): Promise<void> {
   const app = await createApp({
     store,
     geo: createGeoContext(regions),
-    policy: defaultSlaPolicy(),
+    policy: defaultSlaPolicy(centre.calendar),
     catalog: defaultCatalog(),
     log,
     nodeId: config.NODE_ID,
     centreName: config.CENTRE_NAME,
-    tzOffsetMinutes: config.TZ_OFFSET_MINUTES,
+    tzOffsetMinutes: centre.utcOffsetMinutes,
     resumeBuffer: config.RESUME_BUFFER,
     memoryDays: config.MEMORY_DAYS,
     positionTickMs: config.POSITION_TICK_MS,

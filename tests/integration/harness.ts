@@ -17,6 +17,7 @@ import { generateCity } from '../../server/geo/generateCity';
 import type { Hub } from '../../server/hub/hub';
 import { createGeoContext } from '../../server/hub/createGeoContext';
 import { silentLogger } from '../../server/lib/log';
+import type { CentreCalendar } from '../../server/calendarConfig';
 import { noFusion } from '../../server/domain/fusion';
 import { createPgliteStore } from '../../server/store/pgliteStore';
 import type { Store } from '../../server/store/types';
@@ -53,6 +54,8 @@ export interface TestHubOptions {
    * sign-in): there they would join one case. Duplicate fusion itself is tested with it on.
    */
   fusion?: 'on' | 'off';
+  /** the centre's calendar as index.ts loads it (CALENDAR_FILE); default office hours at +08:00 */
+  calendar?: CentreCalendar;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -61,7 +64,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
   const app = await createApp({
     store,
     geo: createGeoContext(testCity()),
-    policy: defaultSlaPolicy(),
+    policy: defaultSlaPolicy(opts.calendar?.calendar),
+    ...(opts.calendar ? { tzOffsetMinutes: opts.calendar.utcOffsetMinutes } : {}),
     catalog: defaultCatalog(),
     log: silentLogger,
     ...(opts.clock ? { clock: opts.clock } : {}),
