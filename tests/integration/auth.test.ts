@@ -292,6 +292,23 @@ describe('the audit API', () => {
   });
 });
 
+describe('sessions that run out while connected', () => {
+  it('are told, and a client that may not read anonymously is let go', async () => {
+    const short = await startTestHub({ anonymous: 'off', sessionHours: 5 / 3600 }); // five seconds: time enough to connect on a busy machine
+    try {
+      const someone = await signedInUser(short, 'brief-op', 'operator');
+      const { socket, hello } = await connectClient(short.url, someone.token);
+      expect(hello.me.signedIn).toBe(true);
+      const ended = nextEvent(socket, 'auth:ended', () => true, 60_000);
+      const gone = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+      expect((await ended).reason).toMatch(/expired/);
+      await gone;
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe('anonymous walls', () => {
   it('are refused where the deployment says everyone signs in', async () => {
     const strict = await startTestHub({ anonymous: 'off' });

@@ -69,16 +69,36 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       });
   });
 
+  /** the session of this connection is over: say so; a client that may not read anonymously leaves */
+  const endSession = (socket: HubSocket, reason: string) => {
+    socket.data.principal = null;
+    delete socket.data.token;
+    socket.emit('auth:ended', { reason });
+    if (!socket.data.anonymousRead) socket.disconnect(true);
+  };
+
   accounts.onSessionsEnded((hashes, reason) => {
     const ended = new Set(hashes);
     for (const socket of io.sockets.sockets.values()) {
-      if (!socket.data.principal || !ended.has(socket.data.principal.sessionId)) continue;
-      socket.data.principal = null;
-      delete socket.data.token;
-      socket.emit('auth:ended', { reason });
-      if (!socket.data.anonymousRead) socket.disconnect(true);
+      if (socket.data.principal && ended.has(socket.data.principal.sessionId)) endSession(socket, reason);
     }
   });
+
+  /** a session also ends by time while its connection stays open: a timer ends it then (re-armed past setTimeout's 24.8-day ceiling) */
+  const armExpiry = (socket: HubSocket) => {
+    const principal = socket.data.principal;
+    if (!principal) return;
+    const timer = setTimeout(
+      () => {
+        if (socket.data.principal?.sessionId !== principal.sessionId) return;
+        if (hub.now() >= principal.expiresAt) endSession(socket, 'the session expired');
+        else armExpiry(socket);
+      },
+      Math.min(2 ** 31 - 1, Math.max(0, principal.expiresAt - hub.now())),
+    );
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
+  };
 
   /** the signed-in person of a socket, checked again (expiry, disabling) for every command */
   const principalOf = async (socket: HubSocket): Promise<Principal> => {
@@ -102,6 +122,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   const detachRoster = hub.onRosterLoaded(() => io.emit('resync', { reason: 'the roster of patrols and cameras was reloaded' }));
 
   io.on('connection', (socket: HubSocket) => {
+    armExpiry(socket);
     socket.emit('hello', {
       protocolVersion: PROTOCOL_VERSION,
       serverTime: hub.now(),
