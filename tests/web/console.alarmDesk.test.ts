@@ -5,40 +5,14 @@
  * it became or joined and Enter to open it, the hub's refusal, and what a viewer or an operator of
  * another region is offered (nothing).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { DEFAULT_CALENDAR_CONFIG } from '@shared/calendar';
-import { PROTOCOL_VERSION } from '@shared/events';
-import type { Me, Role } from '@shared/schemas/auth';
+import type { Role } from '@shared/schemas/auth';
 import { VideoAlarmDecision, type VideoAlarm } from '@shared/schemas/videoAlarm';
-import ConsoleWorkspace from '../../web/src/console/ConsoleWorkspace.vue';
-import type { ConsoleSocket } from '../../web/src/console/connection';
-import { useConsoleSession } from '../../web/src/console/stores/session';
 import { useConsoleView } from '../../web/src/console/stores/view';
-import { entry, incident, snapshot, T0, videoAlarm } from './helpers/fixtures';
-
-type Handler = (...args: unknown[]) => void;
-type Answer = (err: Error | null, answer?: unknown) => void;
-
-class FakeSocket {
-  connected = false;
-  handlers = new Map<string, Set<Handler>>();
-  emits: { event: string; request: unknown; answer: Answer }[] = [];
-  on = (event: string, fn: Handler) => void (this.handlers.get(event) ?? this.handlers.set(event, new Set()).get(event)!).add(fn);
-  off = (event: string, fn: Handler) => void this.handlers.get(event)?.delete(fn);
-  timeout = () => ({ emit: (event: string, request: unknown, answer: Answer) => void this.emits.push({ event, request, answer }) });
-  disconnect = () => void (this.connected = false);
-  fire = (event: string, ...args: unknown[]) => this.handlers.get(event)?.forEach((fn) => fn(...args));
-  decisions = () => this.emits.filter((e) => e.event === 'videoAlarm:decide');
-}
-
-const me = (role: Role, regionCode = '330200'): Me => ({
-  signedIn: true,
-  user: { username: 'op1', displayName: '值班员甲', role, regionCode, disabled: false, createdAt: T0, passwordChangedAt: T0 },
-  expiresAt: T0 + 8 * 3_600_000,
-  anonymous: 'none',
-});
+import { json, press, setUpDesk, signedIn } from './helpers/desk';
+import { entry, incident, T0, videoAlarm } from './helpers/fixtures';
 
 const ALARMS: VideoAlarm[] = [
   videoAlarm('VA-1', { at: T0 - 300_000, snapshotUrl: 'https://video.example.gov.cn/snap/1.jpg' }),
@@ -53,14 +27,6 @@ const ALARMS: VideoAlarm[] = [
 ];
 const CASES = [incident('E1', { title: '井盖缺失' })];
 
-let fake: FakeSocket;
-let pinia: Pinia;
-let wrapper: VueWrapper | null = null;
-
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
-
 function fakeHub(url: string): Response {
   if (url === '/api/calendar') return json(DEFAULT_CALENDAR_CONFIG);
   const log = url.match(/^\/api\/incidents\/([^/]+)\/log$/);
@@ -69,38 +35,10 @@ function fakeHub(url: string): Response {
   return json({ error: 'NOT_FOUND', message: 'no' }, 404);
 }
 
-async function mountDesk(role: Role = 'operator', regionCode = '330200'): Promise<VueWrapper> {
-  const m = me(role, regionCode);
-  useConsoleSession().accept(m);
-  wrapper = mount(ConsoleWorkspace, { props: { socket: fake as unknown as ConsoleSocket }, global: { plugins: [pinia] }, attachTo: document.body });
-  fake.connected = true;
-  fake.fire('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: T0, node: 'a', rootRegion: '330200', centreName: '中心', me: m });
-  fake.emits.find((e) => e.event === 'subscribe')!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ incidents: CASES, videoAlarms: ALARMS }) } });
-  await flushPromises();
-  return wrapper;
-}
-
-async function press(key: string, target: EventTarget = document.body): Promise<void> {
-  vi.advanceTimersByTime(1); // see console.desk.test.ts: Vue ignores events stamped at its listener's own time
-  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-  await flushPromises();
-}
-
-const dialog = () => wrapper!.find('[role="dialog"]');
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date'] });
-  pinia = createPinia();
-  setActivePinia(pinia);
-  fake = new FakeSocket();
-  vi.stubGlobal('fetch', vi.fn(async (url: string) => fakeHub(url)));
-});
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-});
+const desk = setUpDesk(fakeHub);
+const mountDesk = (role: Role = 'operator', regionCode = '330200') => desk.mount(signedIn(role, regionCode), { incidents: CASES, videoAlarms: ALARMS });
+const decisions = () => desk.fake.of('videoAlarm:decide');
+const dialog = () => desk.wrapper!.find('[role="dialog"]');
 
 describe('the AI confirm queue', () => {
   it('2 shows the alarms waiting (counted on the tab), oldest first; the decided ones below, dimmed, with who and why', async () => {
@@ -157,7 +95,7 @@ describe('the AI confirm queue', () => {
     await press('3', radio.element);
     expect(w.find<HTMLInputElement>('[role="dialog"] input[data-severity="3"]').element.checked).toBe(true);
     await press('Enter', radio.element);
-    const [sent] = fake.decisions();
+    const [sent] = decisions();
     expect(sent!.request).toEqual({ alarmId: 'VA-1', decision: { action: 'confirm', severity: 3 } });
     expect(VideoAlarmDecision.safeParse((sent!.request as { decision: unknown }).decision).success).toBe(true);
 
@@ -183,7 +121,7 @@ describe('the AI confirm queue', () => {
     await press('y');
     await press('Enter', document.activeElement!);
     const joined = { ...CASES[0]!, version: 3, reports: { count: 2, bySource: { patrol: 1, video_ai: 1 }, lastAt: T0 } };
-    fake.decisions()[0]!.answer(null, { ok: true, data: { alarm: { ...ALARMS[0]!, status: 'confirmed', version: 2, incidentId: 'E1', decidedAt: T0 }, incident: joined } });
+    decisions()[0]!.answer(null, { ok: true, data: { alarm: { ...ALARMS[0]!, status: 'confirmed', version: 2, incidentId: 'E1', decidedAt: T0 }, incident: joined } });
     await flushPromises();
     expect(w.find('[data-toast]').text()).toBe('已确认 · 并入 E1');
     expect(w.find('[data-became]').text()).toContain('并入 E1（合并上报 2 件）');
@@ -201,14 +139,14 @@ describe('the AI confirm queue', () => {
     expect(document.activeElement).toBe(first.element);
     expect(w.find<HTMLButtonElement>('[role="dialog"] [data-decide]').element.disabled).toBe(true);
     await press('Enter', first.element);
-    expect(fake.decisions()).toHaveLength(0);
+    expect(decisions()).toHaveLength(0);
     expect(w.find('[data-missing-reason]').text()).toBe('请选择或填写驳回原因');
     await press('2', first.element);
     expect(w.find<HTMLInputElement>('[role="dialog"] input[data-preset="lighting"]').element.checked).toBe(true);
     const text = w.find<HTMLTextAreaElement>('[role="dialog"] [data-dismiss-text]');
     await text.setValue('树影晃动');
     await press('Enter', text.element);
-    const [sent] = fake.decisions();
+    const [sent] = decisions();
     expect(sent!.request).toEqual({ alarmId: 'VA-1', decision: { action: 'dismiss', note: '光线、天气或遮挡导致误报：树影晃动' } });
     expect(VideoAlarmDecision.parse((sent!.request as { decision: unknown }).decision)).toEqual({ action: 'dismiss', note: '光线、天气或遮挡导致误报：树影晃动' });
     sent!.answer(null, { ok: true, data: { alarm: { ...ALARMS[0]!, status: 'dismissed', version: 2, decidedAt: T0, reason: '光线、天气或遮挡导致误报：树影晃动' }, incident: null } });
@@ -223,7 +161,7 @@ describe('the AI confirm queue', () => {
     await press('2');
     await press('y');
     await press('Enter', document.activeElement!);
-    fake.decisions()[0]!.answer(null, { ok: false, error: 'ILLEGAL_TRANSITION', message: 'Alarm VA-1 was dismissed already by 李四' });
+    decisions()[0]!.answer(null, { ok: false, error: 'ILLEGAL_TRANSITION', message: 'Alarm VA-1 was dismissed already by 李四' });
     await flushPromises();
     expect(w.find('[data-alarm-refusal]').text()).toContain('Alarm VA-1 was dismissed already by 李四');
     expect(w.find('[data-alarm]').attributes('data-alarm-status')).toBe('pending');
@@ -233,7 +171,7 @@ describe('the AI confirm queue', () => {
   it('a delta from another desk moves the alarm to the decided ones', async () => {
     const w = await mountDesk();
     await press('2');
-    fake.fire('videoAlarm:updated', { type: 'videoAlarm:updated', seq: 150, alarm: { ...ALARMS[1]!, status: 'confirmed', version: 2, incidentId: 'E9', decidedAt: T0, decidedBy: { kind: 'operator', id: 'op2', name: '李四' } } });
+    desk.fake.fire('videoAlarm:updated', { type: 'videoAlarm:updated', seq: 150, alarm: { ...ALARMS[1]!, status: 'confirmed', version: 2, incidentId: 'E9', decidedAt: T0, decidedBy: { kind: 'operator', id: 'op2', name: '李四' } } });
     await flushPromises();
     expect(w.find('[data-pending-count]').text()).toBe('(1)');
     expect(w.find('[data-alarm-queue] [data-alarm-id="VA-2"]').attributes('data-alarm-status')).toBe('confirmed');
@@ -249,7 +187,7 @@ describe('who may decide', () => {
     expect(w.find('[data-alarm-why]').text()).toContain('只读账号');
     await press('y');
     expect(dialog().exists()).toBe(false);
-    expect(fake.decisions()).toHaveLength(0);
+    expect(decisions()).toHaveLength(0);
   });
 
   it('an operator of another district is offered nothing on these alarms', async () => {

@@ -27,6 +27,7 @@ import {
 import { connectConsole, type ConsoleConnection, type ConsoleSocket } from '../../web/src/console/connection';
 import { useConsoleAlarms } from '../../web/src/console/stores/alarms';
 import { useConsoleQueue } from '../../web/src/console/stores/queue';
+import { FakeSocket } from './helpers/fakeSocket';
 import { incident, snapshot, T0, videoAlarm } from './helpers/fixtures';
 
 const alarmDelta = (seq: number, alarm = videoAlarm('VA-1')): Extract<Delta, { type: 'videoAlarm:updated' }> => ({ type: 'videoAlarm:updated', seq, alarm });
@@ -193,34 +194,6 @@ describe('the alarm cursor', () => {
     expect(afterDismiss(anchorOf(pending, 'C'), ['A', 'B', 'C'])).toBe('B');
   });
 });
-
-type Handler = (...args: unknown[]) => void;
-type Answer = (err: Error | null, answer?: unknown) => void;
-
-class FakeSocket {
-  connected = false;
-  handlers = new Map<string, Set<Handler>>();
-  emits: { event: string; request: unknown; answer: Answer }[] = [];
-  on(event: string, fn: Handler) {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(fn);
-  }
-  off(event: string, fn: Handler) {
-    this.handlers.get(event)?.delete(fn);
-  }
-  timeout() {
-    return { emit: (event: string, request: unknown, answer: Answer) => void this.emits.push({ event, request, answer }) };
-  }
-  disconnect() {
-    this.connected = false;
-  }
-  fire(event: string, ...args: unknown[]) {
-    for (const fn of this.handlers.get(event) ?? []) fn(...args);
-  }
-  of(event: string) {
-    return this.emits.filter((e) => e.event === event);
-  }
-}
 
 describe('deciding over the connection', () => {
   const ME: Me = { signedIn: true, user: user('operator'), expiresAt: T0 + 3_600_000, anonymous: 'none' };

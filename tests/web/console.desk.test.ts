@@ -3,42 +3,17 @@
  * steps as acknowledged commands (confirmation on success; on refusal the hub's message and no
  * change), keyboard-only dialogs, the viewer's read-only desk, and back to sign-in when it ends.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { DEFAULT_CALENDAR_CONFIG } from '@shared/calendar';
-import { PROTOCOL_VERSION } from '@shared/events';
 import type { AuditEntry } from '@shared/schemas/audit';
-import type { Me, Role } from '@shared/schemas/auth';
-import ConsoleWorkspace from '../../web/src/console/ConsoleWorkspace.vue';
-import type { ConsoleSocket } from '../../web/src/console/connection';
+import type { Role } from '@shared/schemas/auth';
 import { useConsoleQueue } from '../../web/src/console/stores/queue';
 import { useConsoleSession } from '../../web/src/console/stores/session';
 import { useConsoleView } from '../../web/src/console/stores/view';
-import { entry, incident, snapshot, T0, updated } from './helpers/fixtures';
+import { json, press, setUpDesk, signedIn } from './helpers/desk';
+import { entry, incident, T0, updated } from './helpers/fixtures';
 
-type Handler = (...args: unknown[]) => void;
-type Answer = (err: Error | null, answer?: unknown) => void;
-
-/** just enough of a Socket.IO client socket: handlers, and every acknowledged emit with its answer */
-class FakeSocket {
-  connected = false;
-  handlers = new Map<string, Set<Handler>>();
-  emits: { event: string; request: unknown; answer: Answer }[] = [];
-  on = (event: string, fn: Handler) => void (this.handlers.get(event) ?? this.handlers.set(event, new Set()).get(event)!).add(fn);
-  off = (event: string, fn: Handler) => void this.handlers.get(event)?.delete(fn);
-  timeout = () => ({ emit: (event: string, request: unknown, answer: Answer) => void this.emits.push({ event, request, answer }) });
-  disconnect = () => void (this.connected = false);
-  fire = (event: string, ...args: unknown[]) => this.handlers.get(event)?.forEach((fn) => fn(...args));
-  commands = () => this.emits.filter((e) => e.event === 'incident:command');
-}
-
-const me = (role: Role): Me => ({
-  signedIn: true,
-  user: { username: 'op1', displayName: '值班员甲', role, regionCode: '330200', disabled: false, createdAt: T0, passwordChangedAt: T0 },
-  expiresAt: T0 + 8 * 3_600_000,
-  anonymous: 'none',
-});
 // T0 is Wednesday 10:00 in Ningbo: 15:00 is 3.5 working hours away (lunch does not count)
 const CASES = [
   incident('E1', { title: '井盖缺失', deadline: { stage: 'reported', dueAt: T0 + 5 * 3_600_000 } }),
@@ -57,14 +32,7 @@ const DEPARTMENTS = [
   { id: 'D2', name: '南门街道综治中心', regionCode: '330203001', categories: ['dispute'] },
 ];
 
-let fake: FakeSocket;
-let pinia: Pinia;
-let wrapper: VueWrapper | null = null;
 const fetched: string[] = [];
-
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
 
 function fakeHub(url: string): Response {
   fetched.push(url);
@@ -78,23 +46,9 @@ function fakeHub(url: string): Response {
   return json({ error: 'NOT_FOUND', message: 'no' }, 404);
 }
 
-async function mountDesk(role: Role = 'operator'): Promise<VueWrapper> {
-  useConsoleSession().accept(me(role));
-  wrapper = mount(ConsoleWorkspace, { props: { socket: fake as unknown as ConsoleSocket }, global: { plugins: [pinia] }, attachTo: document.body });
-  fake.connected = true;
-  fake.fire('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: T0, node: 'a', rootRegion: '330200', centreName: '中心', me: me(role) });
-  fake.emits.find((e) => e.event === 'subscribe')!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ incidents: CASES }) } });
-  await flushPromises();
-  return wrapper;
-}
-
-async function press(key: string, target: EventTarget = document.body): Promise<void> {
-  // Vue ignores an event on an ancestor whose listener was attached at the event's own time
-  // (Date.now() is frozen here): let a millisecond pass, as it always does for a person typing
-  vi.advanceTimersByTime(1);
-  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-  await flushPromises();
-}
+const desk = setUpDesk(fakeHub);
+const mountDesk = (role: Role = 'operator') => desk.mount(signedIn(role), { incidents: CASES });
+const commands = () => desk.fake.of('incident:command');
 
 async function openCase(id: string): Promise<void> {
   useConsoleView().cursorId = id;
@@ -102,18 +56,7 @@ async function openCase(id: string): Promise<void> {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date'] });
-  pinia = createPinia();
-  setActivePinia(pinia);
-  fake = new FakeSocket();
   fetched.length = 0;
-  vi.stubGlobal('fetch', vi.fn(async (url: string) => fakeHub(url)));
-});
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
 });
 
 describe('the queue', () => {
@@ -151,7 +94,7 @@ describe('the queue', () => {
     expect(document.activeElement).toBe(search.element);
     await search.setValue('垃圾');
     await press('r', search.element);
-    expect(fake.commands()).toHaveLength(0);
+    expect(commands()).toHaveLength(0);
     expect(w.findAll('[data-incident-id]').map((r) => r.attributes('data-incident-id'))).toEqual(['E2']);
     await press('Enter', search.element);
     expect(w.find('[data-case]').attributes('data-case')).toBe('E2');
@@ -169,7 +112,7 @@ describe('steps', () => {
     expect(w.findAll('[data-action]').map((b) => b.attributes('data-action'))).toEqual(['register', 'reject', 'pause_sla', 'note']);
     expect(w.find('[data-action="register"] kbd').text()).toBe('r');
     await press('r');
-    const [sent] = fake.commands();
+    const [sent] = commands();
     expect(sent!.request).toEqual({ incidentId: 'E1', command: { action: 'register', expectedVersion: 1 } });
     sent!.answer(null, { ok: true, data: { ...CASES[0]!, stage: 'registered', version: 2 } });
     await flushPromises();
@@ -183,7 +126,7 @@ describe('steps', () => {
     await openCase('E1');
     const before = useConsoleQueue().byId.get('E1');
     await press('r');
-    fake.commands()[0]!.answer(null, { ok: false, error: 'VERSION_CONFLICT', message: '案件已被他人更新，请刷新后重试' });
+    commands()[0]!.answer(null, { ok: false, error: 'VERSION_CONFLICT', message: '案件已被他人更新，请刷新后重试' });
     await flushPromises();
     expect(w.find('[data-refusal]').text()).toContain('案件已被他人更新，请刷新后重试');
     expect(useConsoleQueue().byId.get('E1')).toBe(before);
@@ -201,13 +144,13 @@ describe('steps', () => {
     expect(useConsoleView().cursorId).toBe('E3'); // the queue does not move under a dialog
     await press('Enter', area().element);
     expect(w.find('[role="dialog"] [role="alert"]').text()).toBe('请填写原因');
-    expect(fake.commands()).toHaveLength(0);
+    expect(commands()).toHaveLength(0);
     await press('Escape', area().element);
     expect(w.find('[role="dialog"]').exists()).toBe(false);
     await press('b');
     await area().setValue('不属本单位职责');
     await press('Enter', area().element);
-    expect(fake.commands()[0]!.request).toEqual({ incidentId: 'E3', command: { action: 'hand_back', note: '不属本单位职责', expectedVersion: 1 } });
+    expect(commands()[0]!.request).toEqual({ incidentId: 'E3', command: { action: 'hand_back', note: '不属本单位职责', expectedVersion: 1 } });
   });
 
   it('Tab stays inside a dialog', async () => {
@@ -235,7 +178,7 @@ describe('steps', () => {
     expect(w.find('[role="dialog"] [role="option"][aria-selected="true"]').attributes('data-assignee')).toBe('D1');
     await press('ArrowUp', filter.element);
     await press('Enter', filter.element);
-    expect(fake.commands()[0]!.request).toEqual({
+    expect(commands()[0]!.request).toEqual({
       incidentId: 'E4',
       command: { action: 'dispatch', assignee: { id: 'D2', name: '南门街道综治中心', kind: 'department' }, expectedVersion: 2 },
     });
@@ -255,7 +198,7 @@ describe('steps', () => {
     expect(document.activeElement).toBe(area.element);
     await area.setValue('不是同一处噪音');
     await press('Enter', area.element);
-    expect(fake.commands()[0]!.request).toEqual({ incidentId: 'E5', command: { action: 'split', reportSeq: 9, note: '不是同一处噪音', expectedVersion: 4 } });
+    expect(commands()[0]!.request).toEqual({ incidentId: 'E5', command: { action: 'split', reportSeq: 9, note: '不是同一处噪音', expectedVersion: 4 } });
   });
 
   it('the timeline merges log and audit, and reloads when a delta for the case arrives', async () => {
@@ -264,10 +207,10 @@ describe('steps', () => {
     expect(w.find('[data-timeline] [data-kind="refusal"]').text()).toContain('处置人不能核查');
     const loads = () => fetched.filter((u) => u === '/api/incidents/E1/log').length;
     expect(loads()).toBe(1);
-    fake.fire('incident:updated', updated({ ...CASES[0]!, version: 2, supervised: true }, 150, 'supervise'));
+    desk.fake.fire('incident:updated', updated({ ...CASES[0]!, version: 2, supervised: true }, 150, 'supervise'));
     await flushPromises();
     expect(loads()).toBe(2);
-    fake.fire('incident:updated', updated({ ...CASES[1]!, version: 2 }, 151, 'supervise'));
+    desk.fake.fire('incident:updated', updated({ ...CASES[1]!, version: 2 }, 151, 'supervise'));
     await flushPromises();
     expect(loads()).toBe(2);
   });
@@ -280,14 +223,14 @@ describe('who is at the desk', () => {
     expect(w.findAll('[data-action]')).toHaveLength(0);
     expect(w.find('[data-case]').text()).toContain('只读账号');
     await press('r');
-    expect(fake.commands()).toHaveLength(0);
+    expect(commands()).toHaveLength(0);
   });
 
   it('a step answered SESSION_EXPIRED returns to sign-in, saying why', async () => {
     await mountDesk();
     await openCase('E1');
     await press('r');
-    fake.commands()[0]!.answer(null, { ok: false, error: 'SESSION_EXPIRED', message: '会话已过期，请重新登录。' });
+    commands()[0]!.answer(null, { ok: false, error: 'SESSION_EXPIRED', message: '会话已过期，请重新登录。' });
     await flushPromises();
     expect(useConsoleSession().phase).toBe('signedOut');
     expect(useConsoleSession().endedReason).toBe('会话已过期，请重新登录。');

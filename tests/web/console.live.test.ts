@@ -10,41 +10,8 @@ import type { Me } from '@shared/schemas/auth';
 import type { SubscribeRequest } from '@shared/schemas/live';
 import { connectConsole, type ConsoleConnection, type ConsoleSocket } from '../../web/src/console/connection';
 import { useConsoleQueue } from '../../web/src/console/stores/queue';
+import { FakeSocket } from './helpers/fakeSocket';
 import { incident, reported, snapshot, T0, updated } from './helpers/fixtures';
-
-type Handler = (...args: unknown[]) => void;
-type Answer = (err: Error | null, answer?: unknown) => void;
-
-/** just enough of a Socket.IO client socket: handlers, and every acknowledged emit with its answer */
-class FakeSocket {
-  connected = false;
-  handlers = new Map<string, Set<Handler>>();
-  emits: { event: string; request: unknown; answer: Answer }[] = [];
-  on(event: string, fn: Handler) {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(fn);
-  }
-  off(event: string, fn: Handler) {
-    this.handlers.get(event)?.delete(fn);
-  }
-  timeout() {
-    return { emit: (event: string, request: unknown, answer: Answer) => void this.emits.push({ event, request, answer }) };
-  }
-  connect() {
-    this.connected = true;
-    this.fire('connect');
-  }
-  disconnect() {
-    this.connected = false;
-    this.fire('disconnect', 'io client disconnect');
-  }
-  fire(event: string, ...args: unknown[]) {
-    for (const fn of this.handlers.get(event) ?? []) fn(...args);
-  }
-  of(event: string) {
-    return this.emits.filter((e) => e.event === event);
-  }
-}
 
 const ME: Me = {
   signedIn: true,

@@ -3,6 +3,7 @@ import type { Incident, Stage } from '@shared/schemas/incident';
 import type { Patrol, PatrolRole, PatrolStatus } from '@shared/schemas/patrol';
 import type { Camera, CameraAlarmType, CameraStatus } from '@shared/schemas/camera';
 import type { Lang } from '../format';
+import { ALARM_TYPE_WORDS } from '../i18n';
 import { CAMERA_STYLES, PATROL_STYLES, severityStyle } from './palette';
 import { CENTRE_TZ_OFFSET_MINUTES } from './heatLayer';
 
@@ -52,16 +53,14 @@ export const CAMERA_STATUS_WORDS: Words<CameraStatus | 'alarm'> = {
   alarm: [CAMERA_STYLES.alarm.label, 'Alarm'],
 };
 
+/**
+ * The alarm types' words are the wall's and the console's (ALARM_TYPE_WORDS); a tooltip has room
+ * for the two English words that the wall's narrow panel shortens.
+ */
 export const ALARM_WORDS: Words<CameraAlarmType> = {
-  intrusion: ['区域入侵', 'Intrusion'],
-  crowd: ['人员聚集', 'Crowd'],
-  fire_smoke: ['烟火', 'Fire / smoke'],
-  garbage: ['垃圾堆放', 'Garbage'],
-  illegal_parking: ['违章停车', 'Illegal parking'],
-  street_vending: ['占道经营', 'Street vending'],
-  flooding: ['积水', 'Flooding'],
-  fight: ['打架斗殴', 'Fight'],
-  other: ['其他', 'Other'],
+  ...ALARM_TYPE_WORDS,
+  illegal_parking: [ALARM_TYPE_WORDS.illegal_parking[0], 'Illegal parking'],
+  street_vending: [ALARM_TYPE_WORDS.street_vending[0], 'Street vending'],
 };
 
 const LABELS = {

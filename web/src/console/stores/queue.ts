@@ -13,6 +13,7 @@ import type { Catalog } from '@shared/schemas/catalog';
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
 import type { Delta, SubscribeResult } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
+import { pathAt } from '../queue';
 import { useConsoleAlarms } from './alarms';
 
 export const RECENT_TERMINAL_MS = 86_400_000;
@@ -128,6 +129,18 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     return code ? regions.get(code)?.name ?? code : '';
   }
 
+  /** the street a case or an alarm lies in ('' when the tree does not say) */
+  function streetName(at: { regionPath: readonly string[] }): string {
+    return regionName(pathAt(at.regionPath, regions, 'street'));
+  }
+
+  /** a queue line's place: the grid, then its street when that is another region */
+  function gridAndStreet(at: { regionPath: readonly string[]; gridCode: string }): string {
+    const street = streetName(at);
+    const grid = regionName(at.gridCode);
+    return street && street !== grid ? `${grid} · ${street}` : grid;
+  }
+
   return {
     byId,
     version,
@@ -149,5 +162,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     prune,
     reset,
     regionName,
+    streetName,
+    gridAndStreet,
   };
 });
