@@ -29,8 +29,9 @@ export interface AccountsOptions {
 
 /** a principal is looked up again after this long, so a disabled user or changed role takes effect soon on every node */
 const CACHE_MS = 10_000;
-/** a hash to compare against when the user does not exist, so timing does not tell which names exist */
-const DUMMY_HASH = hashPassword('not a password of anyone');
+/** a hash to compare against when the user does not exist, so timing does not tell which names exist (made on first need) */
+let dummyHash: Promise<string> | undefined;
+const dummyHashOnce = () => (dummyHash ??= hashPassword('not a password of anyone'));
 
 const publicUser = ({ passwordHash: _omit, ...user }: StoredUser): User => user;
 export const tokenHashOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -54,7 +55,7 @@ export class Accounts {
       throw new HubError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins; try again in ${wait} s.`, { retryAfterSeconds: wait });
     }
     const stored = await this.opts.store.getUser(username);
-    const ok = await verifyPassword(password, stored?.passwordHash ?? (await DUMMY_HASH));
+    const ok = await verifyPassword(password, stored?.passwordHash ?? (await dummyHashOnce()));
     if (!stored || !ok) {
       await Promise.all([this.perName.penalty(nameKey, 1), this.perAddress.penalty(address, 1)]);
       await this.audit({ actor: username, role: null, client, action: 'sign_in_failed', outcome: 'refused', error: 'BAD_CREDENTIALS', regionPath: [] });

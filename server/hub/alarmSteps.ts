@@ -11,7 +11,7 @@ import { VideoAlarmDecision, VideoAlarmReport, type VideoAlarm } from '@shared/s
 import { parseOrThrow } from '@shared/validate';
 import type { CommandOrigin } from '../domain/lifecycle';
 import { decideAlarm, raiseAlarm } from '../domain/videoAlarms';
-import { actorOf, auditOfStep, type Principal } from './audit';
+import { actorOf, auditOfAlarmDecision, type Principal } from './audit';
 import { authorise, authoriseRegion } from './authorise';
 import type { Batch } from './batch';
 import type { GeoContext } from './geoContext';
@@ -57,15 +57,7 @@ export function decideAlarmStep(batch: Batch, step: Extract<AlarmSteps, { kind: 
   if (!alarm) throw new HubError('NOT_FOUND', `No video alarm has the id ${step.alarmId}.`);
   if (step.by) authoriseRegion(step.by, alarm.regionPath, `decide alarm ${alarm.id}`);
   const decided = decideAlarm(alarm, decision, actor, step.origin?.at ?? now);
-  if (step.by) {
-    batch.audit.push({
-      ...auditOfStep(step.by, `alarm_${decision.action}`, null, null, decided.alarm.decidedAt!, decision.note ?? null),
-      incidentId: null,
-      subject: alarm.id,
-      regionPath: [...alarm.regionPath],
-      eventIndex: batch.nextIndex,
-    });
-  }
+  if (step.by) batch.audit.push({ ...auditOfAlarmDecision(step.by, alarm, `alarm_${decision.action}`, decided.alarm.decidedAt!, decision.note ?? null), eventIndex: batch.nextIndex });
   if (!decided.report) {
     batch.changeAlarm(decided.alarm, 'dismissed');
     batch.alarmOutcomes.push({ alarm: decided.alarm, incident: null });

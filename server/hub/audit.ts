@@ -6,6 +6,7 @@ import type { AuditEntry } from '@shared/schemas/audit';
 import type { User } from '@shared/schemas/auth';
 import type { Actor } from '@shared/schemas/common';
 import type { Incident, Stage } from '@shared/schemas/incident';
+import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import type { NewAuditRecord } from '../store/types';
 
 /** A signed-in person and where the request came from. */
@@ -46,6 +47,27 @@ export function auditOfStep(
     reason,
     stepMs: enteredAt === undefined ? null : Math.max(0, at - enteredAt),
     regionPath: [...(after?.regionPath ?? before?.regionPath ?? [])],
+  };
+}
+
+/** a person's decision on an AI video alarm: about the alarm (subject), in the alarm's region */
+export function auditOfAlarmDecision(principal: Principal, alarm: VideoAlarm, action: string, at: number, reason: string | null): NewAuditRecord {
+  return {
+    at,
+    actor: principal.user.username,
+    role: principal.user.role,
+    client: principal.client,
+    action,
+    outcome: 'ok',
+    error: null,
+    message: null,
+    incidentId: null,
+    subject: alarm.id,
+    stageBefore: null,
+    stageAfter: null,
+    reason,
+    stepMs: Math.max(0, at - alarm.at),
+    regionPath: [...alarm.regionPath],
   };
 }
 

@@ -6,10 +6,10 @@
  */
 import type { Incident, ParsedNewIncident } from '@shared/schemas/incident';
 import { TERMINAL_STAGES } from '@shared/schemas/incident';
+import { addressKey } from '../domain/fusion';
 
 /** at least ≈ 445 m of latitude; a degree of longitude is over 50 km below 63° N, so a cell spans the radius */
 const cellDegFor = (maxRadiusM: number) => Math.max(0.004, maxRadiusM / 50_000);
-const normalise = (address: string | undefined) => (address ?? '').replace(/\s+/g, '').toLowerCase();
 
 interface Keys {
   cell: string;
@@ -19,10 +19,10 @@ interface Keys {
 
 function keysOf(incident: Incident, cellOf: (lng: number, lat: number) => readonly [number, number]): Keys {
   const [x, y] = cellOf(incident.location.lng, incident.location.lat);
-  const address = normalise(incident.location.address);
+  const address = addressKey(incident.location.address);
   return {
     cell: `${incident.category}|${x}|${y}`,
-    address: address.length >= 4 ? `${incident.category}|${address}` : null,
+    address: address === null ? null : `${incident.category}|${address}`,
     reporter: incident.reporter.id ? `${incident.category}|${incident.reporter.id}` : null,
   };
 }
@@ -81,8 +81,8 @@ export class FusionIndex {
     const out = new Set<string>();
     const [x, y] = this.cellOf(report.location.lng, report.location.lat);
     for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (const id of this.byCell.get(`${report.category}|${x + dx}|${y + dy}`) ?? []) out.add(id);
-    const address = normalise(report.location.address);
-    if (address.length >= 4) for (const id of this.byAddress.get(`${report.category}|${address}`) ?? []) out.add(id);
+    const address = addressKey(report.location.address);
+    if (address !== null) for (const id of this.byAddress.get(`${report.category}|${address}`) ?? []) out.add(id);
     if (report.reporter.id) for (const id of this.byReporter.get(`${report.category}|${report.reporter.id}`) ?? []) out.add(id);
     return out;
   }

@@ -12,7 +12,6 @@ import { HubError } from '@shared/errors';
 import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
 import { IncidentCommand, NewIncident, type ParsedIncidentCommand, type ParsedNewIncident } from '@shared/schemas/incident';
 import type { Camera } from '@shared/schemas/camera';
-import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import { parseOrThrow } from '@shared/validate';
 import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
 import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
@@ -244,4 +243,3 @@ export class IncidentCommands {
   }
 }
 
-export type { VideoAlarm };

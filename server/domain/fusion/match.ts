@@ -13,7 +13,14 @@ export function distanceM(lng1: number, lat1: number, lng2: number, lat2: number
   return Math.sqrt(x * x + y * y) * 6_371_008.8;
 }
 
-const normalise = (address: string | undefined) => (address ?? '').replace(/\s+/g, '').toLowerCase();
+/**
+ * An address as fusion compares it (spaces and case ignored), or null when too short to name a
+ * place: "3号" alone must not merge cases across a city.
+ */
+export function addressKey(address: string | undefined): string | null {
+  const key = (address ?? '').replace(/\s+/g, '').toLowerCase();
+  return key.length >= 4 ? key : null;
+}
 
 /** the last time the case was reported (its own report or the latest joined one) */
 export function lastReportedAt(incident: Incident): number {
@@ -32,8 +39,8 @@ function matches(report: ParsedNewIncident, at: number, candidate: Incident, rul
     const sameType = (report.subcategory ?? report.title) === (candidate.subcategory ?? candidate.title);
     return sameCamera && sameType ? d : null;
   }
-  const address = normalise(report.location.address);
-  if (rule.sameAddress && address.length >= 4 && address === normalise(candidate.location.address)) return d;
+  const address = addressKey(report.location.address);
+  if (rule.sameAddress && address !== null && address === addressKey(candidate.location.address)) return d;
   return d <= rule.radiusM ? d : null;
 }
 

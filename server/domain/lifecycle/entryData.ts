@@ -11,6 +11,8 @@
  *   verify_fail   { deadline, reworkCount }    reworkCount after this rework
  *   resume_sla    { deadline, pausedMs }       the moved deadline; pause length on the limit's clock
  *   overdue       { deadline }                 the deadline that was missed
+ *   report_joined { report, distanceM }        the joined report as taken (duplicate fusion)
+ *   split         { reportSeq, newIncidentId, source }
  *   supervise, pause_sla, note: null                 the entry's own time and actor say it all
  *
  * The readers below check shapes by hand rather than with zod: statistics read every entry of
@@ -47,6 +49,13 @@ export function rejectionIn(data: EntryData): { reason: 'invalid' | 'duplicate';
 export function pausedMsIn(data: EntryData): number | undefined {
   const ms = data?.pausedMs;
   return typeof ms === 'number' && ms >= 0 ? ms : undefined;
+}
+
+/** The channel and time of the report a `report_joined` entry carries, or undefined when malformed. */
+export function joinedReportMetaIn(data: EntryData): { source: string; reportedAt: number | undefined } | undefined {
+  const report = data?.report as { source?: unknown; reportedAt?: unknown } | undefined;
+  if (typeof report?.source !== 'string') return undefined;
+  return { source: report.source, reportedAt: typeof report.reportedAt === 'number' ? report.reportedAt : undefined };
 }
 
 /** The initial incident of a 'reported' entry (trusted: the domain wrote it). */

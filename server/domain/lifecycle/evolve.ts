@@ -5,7 +5,7 @@
  * deadline comes from the entry itself.
  */
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
-import { assigneeIn, deadlineIn, initialIncidentIn, pausedMsIn, rejectionIn } from './entryData';
+import { assigneeIn, deadlineIn, initialIncidentIn, joinedReportMetaIn, pausedMsIn, rejectionIn } from './entryData';
 import { isStageAction } from './transitions';
 import type { EntryDraft } from './types';
 
@@ -37,21 +37,21 @@ export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
     case 'note':
       return next;
     case 'report_joined': {
-      const source = typeof (entry.data?.report as { source?: unknown } | undefined)?.source === 'string' ? ((entry.data!.report as { source: Incident['source'] }).source) : incident.source;
-      const reports = incident.reports ?? { count: 1, bySource: { [incident.source]: 1 }, lastAt: incident.reportedAt };
-      const reportedAt = (entry.data?.report as { reportedAt?: unknown } | undefined)?.reportedAt;
+      const joined = joinedReportMetaIn(entry.data);
+      if (!joined) throw replayError(entry, 'data.report is missing');
+      const reports = reportsOf(incident);
       return {
         ...next,
         reports: {
           count: reports.count + 1,
-          bySource: { ...reports.bySource, [source]: (reports.bySource[source] ?? 0) + 1 },
-          lastAt: Math.max(reports.lastAt, typeof reportedAt === 'number' ? reportedAt : entry.at),
+          bySource: { ...reports.bySource, [joined.source]: (reports.bySource[joined.source as Incident['source']] ?? 0) + 1 },
+          lastAt: Math.max(reports.lastAt, joined.reportedAt ?? entry.at),
         },
       };
     }
     case 'split': {
       const source = entry.data?.source as Incident['source'] | undefined;
-      const reports = incident.reports ?? { count: 1, bySource: { [incident.source]: 1 }, lastAt: incident.reportedAt };
+      const reports = reportsOf(incident);
       if (!source || reports.count < 2) throw replayError(entry, 'nothing to split off');
       return { ...next, reports: { ...reports, count: reports.count - 1, bySource: { ...reports.bySource, [source]: Math.max(0, (reports.bySource[source] ?? 1) - 1) } } };
     }
@@ -61,6 +61,11 @@ export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
     default:
       throw replayError(entry, 'unknown entry type');
   }
+}
+
+/** the reports a case stands for; a case from before fusion stands for its own report only */
+function reportsOf(incident: Incident): NonNullable<Incident['reports']> {
+  return incident.reports ?? { count: 1, bySource: { [incident.source]: 1 }, lastAt: incident.reportedAt };
 }
 
 /** Rebuilds an incident from its whole log (entries in order). */

@@ -5,7 +5,7 @@
  * sweep happened and can be recomputed for any past window.
  */
 import { TERMINAL_STAGES, TIMED_STAGES, type Stage, type TimedStage } from '@shared/schemas/incident';
-import { deadlineIn } from '../lifecycle/entryData';
+import { deadlineIn, joinedReportMetaIn } from '../lifecycle/entryData';
 import { isStageAction } from '../lifecycle/transitions';
 import { increment } from './figures';
 import type { IncidentRecord } from './types';
@@ -124,8 +124,7 @@ export function scanRecord(record: IncidentRecord, w: ScanWindow, sinks: ScanSin
     } else if (e.type === 'report_joined') {
       if (inWindow) {
         sinks.intake.reports++;
-        const source = (e.data?.report as { source?: unknown } | undefined)?.source;
-        increment(sinks.intake.reportsBySource, typeof source === 'string' ? source : incident.source);
+        increment(sinks.intake.reportsBySource, joinedReportMetaIn(e.data)?.source ?? incident.source);
       }
     } else if (e.type === 'supervise' || e.type === 'overdue') {
       supervised = true;

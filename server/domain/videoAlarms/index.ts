@@ -8,13 +8,12 @@ import type { Camera, CameraAlarmType } from '@shared/schemas/camera';
 import { CAMERA_ALARM_TYPES } from '@shared/schemas/camera';
 import type { Actor } from '@shared/schemas/common';
 import type { ParsedNewIncident } from '@shared/schemas/incident';
-import type { AiPrecision, VideoAlarm, VideoAlarmDecision, VideoAlarmReport, VideoAlarmDecision as VideoAlarmDecisionSchema, VideoAlarmReport as VideoAlarmReportSchema } from '@shared/schemas/videoAlarm';
+import type { AiPrecision, VideoAlarm, VideoAlarmDecision, VideoAlarmReport } from '@shared/schemas/videoAlarm';
 import type { z } from 'zod';
 import { refuseFuture } from '../lifecycle/eventTime';
 
-type ParsedReport = z.output<typeof VideoAlarmReportSchema>;
-type ParsedDecision = z.output<typeof VideoAlarmDecisionSchema>;
-export type { VideoAlarmDecision, VideoAlarmReport };
+type ParsedReport = z.output<typeof VideoAlarmReport>;
+type ParsedDecision = z.output<typeof VideoAlarmDecision>;
 
 /** the class of case each detection becomes unless the platform says otherwise (GB/T 30428.2 codes where one fits) */
 export const ALARM_CASE: Readonly<Record<CameraAlarmType, { category: string; subcategory: string | null; zh: string }>> = {

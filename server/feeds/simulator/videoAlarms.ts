@@ -5,7 +5,6 @@
  * a reason. Precision then comes out near the published 70–92 %.
  */
 import type { CameraAlarmType } from '@shared/schemas/camera';
-import type { Actor } from '@shared/schemas/common';
 import type { VideoAlarmDecision, VideoAlarmReport } from '@shared/schemas/videoAlarm';
 import { createRng } from '../../lib/rng';
 import type { Arrival, FalseAlarm } from './arrivals';
@@ -55,5 +54,3 @@ export function confirmOf(a: Arrival): VideoAlarmDecision {
 export function dismissOf(seed: string): VideoAlarmDecision {
   return { action: 'dismiss', note: createRng(`${seed}/dismiss`).pick(DISMISS_REASONS) };
 }
-
-export type { Actor };
