@@ -167,7 +167,8 @@ export class ReadModel {
   departments(code: string, category?: string): Department[] {
     const region = this.requireRegion(code);
     const geo = this.hub.geo;
-    const districts = region.level === 'district' ? [region] : geo.path(code).map((c) => geo.get(c)!).filter((r) => r.level === 'district');
+    const onPath = geo.path(code); // the root … the region itself
+    const districts = onPath.map((c) => geo.get(c)!).filter((r) => r.level === 'district');
     const within = districts.length > 0 ? districts : geo.descendants(code).filter((r) => r.level === 'district');
     const out: Department[] = [];
     for (const d of within) {
@@ -178,10 +179,9 @@ export class ReadModel {
       }
       out.push(...list);
     }
-    // a street's console sees the bureaus and its own street office, not other streets' offices
-    const streetCodes = new Set(geo.path(code));
-    const visible = region.level === 'district' || region.level === 'city' ? out : out.filter((dep) => districts.some((d) => d.code === dep.regionCode) || streetCodes.has(dep.regionCode));
-    return category ? [...visible].sort((a, b) => Number(b.categories.includes(category)) - Number(a.categories.includes(category))) : visible;
+    // below a district, a console sees the district's bureaus and its own street's office, not other streets'
+    const visible = region.level === 'district' || region.level === 'city' ? out : out.filter((dep) => onPath.includes(dep.regionCode));
+    return category ? visible.sort((a, b) => Number(b.categories.includes(category)) - Number(a.categories.includes(category))) : visible;
   }
 
   requireRegion(code: string): Region {

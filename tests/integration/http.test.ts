@@ -84,6 +84,20 @@ describe('http', () => {
     expect(String(old.body?.message)).toMatch(/MEMORY_DAYS/);
   });
 
+  it('lists the units to dispatch to: a street sees its district’s bureaus and its own office, handlers of the category first', async () => {
+    const streets = t.hub.geo.children('330203').filter((r) => r.level === 'street');
+    const all = (await get('/api/departments?region=330203')).body as { departments: { id: string; regionCode: string; categories: string[] }[] };
+    const offices = all.departments.filter((d) => d.regionCode !== '330203');
+    expect(offices.map((d) => d.regionCode).sort()).toEqual(streets.map((s) => s.code).sort()); // one 综治中心 per street
+    const street = streets[0]!.code;
+    const own = (await get(`/api/departments?region=${street}&category=traffic`)).body as typeof all;
+    expect(own.departments.every((d) => d.regionCode === '330203' || d.regionCode === street)).toBe(true);
+    expect(own.departments.some((d) => d.regionCode === street)).toBe(true);
+    const handles = own.departments.map((d) => d.categories.includes('traffic'));
+    expect(handles[0]).toBe(true);
+    expect(handles.indexOf(false)).toBeGreaterThan(handles.lastIndexOf(true)); // all handlers before the rest
+  });
+
   it('holds the overdue sweep off while history is written, so backdated steps are still taken', async () => {
     const [lng, lat] = grids()[2]!.center;
     const tenDaysAgo = Date.now() - 10 * 86_400_000;

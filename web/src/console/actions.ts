@@ -7,35 +7,20 @@
 import { roleAllows, withinRegion } from '@shared/access';
 import { allowedActions } from '@shared/lifecycle';
 import type { User } from '@shared/schemas/auth';
-import type { Assignee, Incident, IncidentAction, IncidentCommand } from '@shared/schemas/incident';
+import { IncidentCommand, type Assignee, type Incident, type IncidentAction } from '@shared/schemas/incident';
 
-/** display order: the loop's steps first, then the flags */
-export const ACTION_ORDER: readonly IncidentAction[] = [
-  'register',
-  'reject',
-  'dispatch',
-  'accept',
-  'hand_back',
-  'redispatch',
-  'feedback',
-  'verify_pass',
-  'verify_fail',
-  'close',
-  'supervise',
-  'pause_sla',
-  'resume_sla',
-  'split',
-  'note',
-];
-
-/** one key per action, shown on its button; pause and resume share z because only one is ever offered */
+/**
+ * One key per action, shown on its button; pause and resume share z because only one is ever
+ * offered. Written in display order (the loop's steps first, then the flags): being a Record over
+ * every action, it is also the complete list the buttons are ordered by (ACTION_ORDER).
+ */
 export const ACTION_KEYS: Readonly<Record<IncidentAction, string>> = {
   register: 'r',
   reject: 'x',
   dispatch: 'd',
+  accept: 'a',
   hand_back: 'b',
   redispatch: 'm',
-  accept: 'a',
   feedback: 'h',
   verify_pass: 'p',
   verify_fail: 'f',
@@ -46,6 +31,9 @@ export const ACTION_KEYS: Readonly<Record<IncidentAction, string>> = {
   split: 'u',
   note: 'n',
 };
+
+/** display order of the buttons */
+const ACTION_ORDER = Object.keys(ACTION_KEYS) as readonly IncidentAction[];
 
 /** what a step needs before it is sent: nothing, a reason, a rejection, an assignee, or which joined report */
 export type DialogKind = 'none' | 'reason' | 'reject' | 'assignee' | 'split';
@@ -68,8 +56,8 @@ export const ACTION_DIALOG: Readonly<Record<IncidentAction, DialogKind>> = {
   note: 'reason',
 };
 
-/** steps whose reason the hub requires (the shared schema refuses them without a note) */
-export const REASON_REQUIRED: ReadonlySet<IncidentAction> = new Set<IncidentAction>(['reject', 'hand_back', 'redispatch', 'verify_fail', 'pause_sla', 'split', 'note']);
+/** steps whose reason the hub requires: those whose command in the shared schema has a required note */
+export const REASON_REQUIRED: ReadonlySet<IncidentAction> = new Set(IncidentCommand.options.filter((o) => !o.shape.note.isOptional()).map((o) => o.shape.action.value));
 
 export function offeredActions(incident: Incident, user: User | null): IncidentAction[] {
   if (!user || user.disabled) return [];

@@ -3,12 +3,24 @@
  * categories, sources, stages and severities come from the hub's catalogue, as on the wall.
  */
 import { computed } from 'vue';
-import { alarmTypeLabel, catalogLabel, type CatalogKind } from '../i18n';
+import { alarmTypeLabel, catalogLabel, DICTIONARY, type CatalogKind, type DictKey } from '../i18n';
 import type { Lang } from '../format';
 import { useConsoleQueue } from './stores/queue';
 import { useConsoleView } from './stores/view';
 
+/**
+ * Words the console says exactly as the wall does: the connection's state, the region, overdue
+ * and supervised cases, and the log entries only the hub writes (never a button here). The
+ * steps' own labels stay the console's: on a button they read as commands, on the wall as news.
+ */
+const FROM_WALL = ['live', 'connecting', 'offline', 'region', 'overdueBy', 'supervised', 'overdue', 'act_reported', 'act_report_joined', 'act_overdue'] as const satisfies readonly DictKey[];
+
+function wallWords(lang: Lang): Record<(typeof FROM_WALL)[number], string> {
+  return Object.fromEntries(FROM_WALL.map((k) => [k, DICTIONARY[lang][k]])) as Record<(typeof FROM_WALL)[number], string>;
+}
+
 const zh = {
+  ...wallWords('zh'),
   title: '指挥中心值班台',
   signInTitle: '值班台登录',
   username: '用户名',
@@ -23,25 +35,19 @@ const zh = {
   role_admin: '管理员',
   ended: '会话已结束，请重新登录',
   endedWhy: '会话已结束（{why}），请重新登录',
-  live: '实时',
-  connecting: '连接中',
-  offline: '连接中断',
   offHours: '非工作时间 · 时限不计时',
   defaultCalendar: '默认工作日历',
   search: '搜索案件编号、标题或地址',
-  region: '区域',
   category: '类别',
   source: '来源',
   severity: '等级',
   all: '全部',
   overdueOnly: '仅超期',
   tabOpen: '在办',
-  caseNo: '案件编号',
   caseTitle: '标题',
   where: '网格 / 街道',
   deadline: '时限（工作时间）',
   remaining: '剩余 {d}',
-  overdueBy: '超期 {d}',
   paused: '挂起',
   emptyQueue: '没有符合条件的案件',
   noCase: '用 j / k 选择案件，按 Enter 打开',
@@ -55,10 +61,8 @@ const zh = {
   description: '描述',
   externalRef: '外部编号',
   dueAt: '本阶段时限',
-  supervised: '督办',
   rework: '返工 {n}',
   fastTrack: '快速处置',
-  overdue: '超期',
   rejectReason: '不予立案原因',
   duplicateOf: '重复于',
   timeline: '办理记录',
@@ -138,7 +142,6 @@ const zh = {
   alarmDismissed: '已驳回 · {camera}',
   alarmOutOfRegion: '该告警不在您的辖区内',
   alarmReadOnly: '只读账号：可查看，不能处理告警',
-  act_reported: '上报',
   act_report: '上报',
   act_register: '立案',
   act_reject: '不予立案',
@@ -155,8 +158,6 @@ const zh = {
   act_resume_sla: '恢复计时',
   act_note: '备注',
   act_split: '拆单',
-  act_report_joined: '并入上报',
-  act_overdue: '超期',
   joinedReports: '并入的上报',
   noJoined: '没有可拆出的上报',
   pickJoined: '请选择要拆出的上报',
@@ -166,6 +167,7 @@ const zh = {
 export type ConsoleKey = keyof typeof zh;
 
 const en: Record<ConsoleKey, string> = {
+  ...wallWords('en'),
   title: 'Command centre · operator console',
   signInTitle: 'Operator console sign-in',
   username: 'User name',
@@ -180,25 +182,19 @@ const en: Record<ConsoleKey, string> = {
   role_admin: 'Administrator',
   ended: 'Your session has ended; sign in again.',
   endedWhy: 'Your session has ended ({why}); sign in again.',
-  live: 'Live',
-  connecting: 'Connecting',
-  offline: 'Disconnected',
   offHours: 'Outside working hours · deadlines stand still',
   defaultCalendar: 'default calendar',
   search: 'Search case number, title or address',
-  region: 'Region',
   category: 'Category',
   source: 'Source',
   severity: 'Severity',
   all: 'All',
   overdueOnly: 'Overdue only',
   tabOpen: 'Open',
-  caseNo: 'Case no.',
   caseTitle: 'Title',
   where: 'Grid / street',
   deadline: 'Deadline (working time)',
   remaining: '{d} left',
-  overdueBy: '{d} overdue',
   paused: 'Paused',
   emptyQueue: 'No case matches',
   noCase: 'Pick a case with j / k and press Enter',
@@ -212,10 +208,8 @@ const en: Record<ConsoleKey, string> = {
   description: 'Description',
   externalRef: 'External ref.',
   dueAt: 'Stage deadline',
-  supervised: 'Supervised',
   rework: 'Rework {n}',
   fastTrack: 'Fast track',
-  overdue: 'Overdue',
   rejectReason: 'Rejected as',
   duplicateOf: 'Duplicate of',
   timeline: 'History',
@@ -295,7 +289,6 @@ const en: Record<ConsoleKey, string> = {
   alarmDismissed: 'Dismissed · {camera}',
   alarmOutOfRegion: 'This alarm is outside your region',
   alarmReadOnly: 'Read-only account: you can look, not decide',
-  act_reported: 'Reported',
   act_report: 'Reported',
   act_register: 'Register',
   act_reject: 'Reject',
@@ -312,8 +305,6 @@ const en: Record<ConsoleKey, string> = {
   act_resume_sla: 'Resume clock',
   act_note: 'Note',
   act_split: 'Split off',
-  act_report_joined: 'Report joined',
-  act_overdue: 'Overdue',
   joinedReports: 'Joined reports',
   noJoined: 'No joined report to split off',
   pickJoined: 'Choose the report to split off',

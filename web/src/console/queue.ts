@@ -54,14 +54,17 @@ export function matchesExceptStage(incident: Incident, f: QueueFilters, now: num
   return searchMatches(incident, f.search);
 }
 
+/** 0 overdue, 1 a deadline counting down, 2 a paused clock or no deadline */
+function urgencyRank(i: Incident, now: number): number {
+  return isOverdueNow(i, now) ? 0 : i.deadline && i.sla.pausedAt === null ? 1 : 2;
+}
+
 /**
  * Overdue first (the longest overdue at the top), then the nearest deadline; paused clocks and
- * cases without a deadline after them, the newest report first.
+ * cases without a deadline after them, the newest report first. `rank` is urgencyRank, worked out
+ * once per case rather than once per comparison.
  */
-export function compareUrgency(a: Incident, b: Incident, now: number): number {
-  const rank = (i: Incident) => (isOverdueNow(i, now) ? 0 : i.deadline && i.sla.pausedAt === null ? 1 : 2);
-  const ra = rank(a);
-  const rb = rank(b);
+function compareUrgency(a: Incident, ra: number, b: Incident, rb: number): number {
   if (ra !== rb) return ra - rb;
   if (ra < 2) return (a.deadline?.dueAt ?? 0) - (b.deadline?.dueAt ?? 0) || a.id.localeCompare(b.id);
   return b.reportedAt - a.reportedAt || a.id.localeCompare(b.id);
@@ -92,9 +95,10 @@ export function queueItems(all: Iterable<Incident>, f: QueueFilters, now: number
   for (const stage of STAGES) {
     const list = byStage.get(stage);
     if (!list) continue;
-    list.sort((a, b) => compareUrgency(a, b, now));
+    const ranked = list.map((incident) => ({ incident, rank: urgencyRank(incident, now) }));
+    ranked.sort((a, b) => compareUrgency(a.incident, a.rank, b.incident, b.rank));
     out.push({ kind: 'group', stage, count: list.length, key: `g:${stage}` });
-    for (const incident of list) out.push({ kind: 'row', incident, key: incident.id });
+    for (const { incident } of ranked) out.push({ kind: 'row', incident, key: incident.id });
   }
   return out;
 }

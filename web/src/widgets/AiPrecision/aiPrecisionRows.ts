@@ -69,9 +69,8 @@ export function buildPrecisionView(p: AiPrecision | null, lang: Lang): Precision
       color: precisionColor(precision),
     };
   });
-  // most decided first; the hub's order (a fixed order of types) among equals
-  const order = new Map(p.byType.map((t, i) => [t.alarmType as string, i]));
-  rows.sort((a, b) => b.decided - a.decided || b.pending - a.pending || order.get(a.type)! - order.get(b.type)!);
+  // most decided first; the hub's order (a fixed order of types) among equals: the sort is stable
+  rows.sort((a, b) => b.decided - a.decided || b.pending - a.pending);
   const rate = decided > 0 ? confirmed / decided : null;
   return {
     missing: false,
