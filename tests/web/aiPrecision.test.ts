@@ -51,6 +51,13 @@ describe('the precision rows', () => {
     expect(fight).toMatchObject({ label: 'Fight', percent: '—', counts: '0/0', pending: 4, share: 0 });
   });
 
+  it('shows the counts but no percentage while fewer than 10 of a type were decided', () => {
+    const view = buildPrecisionView(aiPrecision([row('crowd', 4, 3), row('fight', 5, 5)]), 'zh');
+    expect(view.rows.find((r) => r.type === 'crowd')).toMatchObject({ percent: '样本少', counts: '4/7', share: 0 });
+    expect(view.rows.find((r) => r.type === 'fight')).toMatchObject({ percent: '50.0%', counts: '5/10', share: 0.5 });
+    expect(buildPrecisionView(aiPrecision([row('crowd', 2, 4)]), 'en').overall).toMatchObject({ percent: 'few', counts: '2/6' });
+  });
+
   it('says when nothing was decided, and when the hub sent no figures at all', () => {
     expect(buildPrecisionView(aiPrecision([]), 'zh')).toMatchObject({ missing: false, noneDecided: true, overall: null, pending: 0 });
     expect(buildPrecisionView(aiPrecision([row('crowd', 0, 0, 3)]), 'zh')).toMatchObject({ noneDecided: true, overall: null, pending: 3 });
@@ -92,11 +99,11 @@ describe('the panel', () => {
     expect(w.find('[data-ai-empty]').text()).toBe('暂无已处理告警');
     expect(w.find('[data-pct]').exists()).toBe(false);
     expect(w.find('[data-ai-pending]').text()).toBe('待确认 2');
-    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, aiPrecision: aiPrecision([row('crowd', 1, 1, 1)]) }, T0);
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, aiPrecision: aiPrecision([row('crowd', 5, 5, 1)]) }, T0);
     await flushPromises();
     expect(w.find('[data-ai-empty]').exists()).toBe(false);
     expect(w.find('[data-alarm-type="crowd"] [data-pct]').text()).toBe('50.0%');
-    expect(w.find('[data-alarm-type="crowd"] [data-counts]').text()).toBe('1/2');
+    expect(w.find('[data-alarm-type="crowd"] [data-counts]').text()).toBe('5/10');
     w.unmount();
   });
 

@@ -2,7 +2,9 @@
  * The AI's precision per video alarm type (confirmed ÷ decided over seven days, as the hub counted
  * it) as rows for the wall: label, percentage, the counts it is made of, and how many still wait
  * for a person. A percentage never appears without its counts; a type with nothing decided shows
- * "—" and its counts (0/0), never 0 %. The busiest types come first (they turn the first page).
+ * "—" and its counts (0/0), never 0 %; one with fewer than MIN_DECIDED decided says "few" instead of
+ * a percentage (2 of 6 read from across a room as "33 %" says nothing about the detector). The
+ * busiest types come first (they turn the first page).
  */
 import type { AiPrecision } from '@shared/schemas/videoAlarm';
 import { fmtInt, fmtRate, type Lang } from '../../format';
@@ -12,11 +14,14 @@ import { COLOR } from '../../layouts/tokens';
 /** the published precision of such detectors is 70–92 %: below 70 % a type is noisier than usual */
 export const PRECISION_GOOD = 0.85;
 export const PRECISION_FAIR = 0.7;
+/** below this many decided alarms a percentage is noise: the counts are shown, the rate is not */
+export const MIN_DECIDED = 10;
+const FEW: Record<Lang, string> = { zh: '样本少', en: 'few' };
 
 export interface PrecisionRow {
   type: string;
   label: string;
-  /** "74.8%", or "—" while nothing of this type was decided */
+  /** "74.8%"; "—" while nothing of this type was decided; "样本少"/"few" below MIN_DECIDED */
   percent: string;
   /** 0…1 for the bar; 0 when nothing was decided */
   share: number;
@@ -55,12 +60,12 @@ export function buildPrecisionView(p: AiPrecision | null, lang: Lang): Precision
     const d = t.confirmed + t.dismissed;
     confirmed += t.confirmed;
     decided += d;
-    // the hub's precision when it gave one; it is null exactly when nothing was decided
-    const precision = d > 0 ? t.precision ?? t.confirmed / d : null;
+    // the hub's precision when it gave one (null exactly when nothing was decided), unless too few
+    const precision = d >= MIN_DECIDED ? t.precision ?? t.confirmed / d : null;
     return {
       type: t.alarmType,
       label: alarmTypeLabel(lang, t.alarmType),
-      percent: fmtRate(precision),
+      percent: d > 0 && d < MIN_DECIDED ? FEW[lang] : fmtRate(precision),
       share: precision ?? 0,
       counts: counts(t.confirmed, d),
       confirmed: t.confirmed,
@@ -71,12 +76,12 @@ export function buildPrecisionView(p: AiPrecision | null, lang: Lang): Precision
   });
   // most decided first; the hub's order (a fixed order of types) among equals: the sort is stable
   rows.sort((a, b) => b.decided - a.decided || b.pending - a.pending);
-  const rate = decided > 0 ? confirmed / decided : null;
+  const rate = decided >= MIN_DECIDED ? confirmed / decided : null;
   return {
     missing: false,
     noneDecided: decided === 0,
     rows,
-    overall: rate === null ? null : { percent: fmtRate(rate), counts: counts(confirmed, decided), color: precisionColor(rate) },
+    overall: decided === 0 ? null : { percent: rate === null ? FEW[lang] : fmtRate(rate), counts: counts(confirmed, decided), color: precisionColor(rate) },
     pending: p.pending,
   };
 }
