@@ -189,14 +189,18 @@ export type ParsedIncidentCommand = z.output<typeof IncidentCommand>;
 export type IncidentAction = ParsedIncidentCommand['action'];
 export const INCIDENT_ACTIONS = IncidentCommand.options.map((o) => o.shape.action.value) as readonly IncidentAction[];
 
-/** The socket command `incident:command` and its HTTP twin (POST /api/incidents/:id/commands takes `command` alone). */
+/**
+ * The socket command `incident:command` and its HTTP twin (POST /api/incidents/:id/commands takes
+ * `command` alone). The envelope is checked here; `command` is parsed by the hub with
+ * IncidentCommand, inside the audited path, so that a malformed step is refused *and* recorded.
+ */
 export const IncidentCommandRequest = z.strictObject({ incidentId: Id, command: z.unknown() });
 export type IncidentCommandRequest = { incidentId: string; command: IncidentCommand };
 
 /** Idempotency keys: the same key twice creates one incident. */
 export const IdempotencyKey = z.string().min(1, 'idempotencyKey must be 1 to 128 characters.').max(128, 'idempotencyKey must be 1 to 128 characters.');
 
-/** The socket command `incident:report`. */
+/** The socket command `incident:report`; `incident` is parsed by the hub with NewIncident, as for `command` above. */
 export const ReportRequest = z.strictObject({ incident: z.unknown(), idempotencyKey: IdempotencyKey.optional() });
 export type ReportRequest = { incident: NewIncident; idempotencyKey?: string };
 
