@@ -19,6 +19,14 @@ export function authoriseRegion(principal: Principal, regionPath: readonly strin
   }
 }
 
+/**
+ * The hash an idempotency key is recorded with: the parsed report, and for an imported case its
+ * steps too, so that the same key sent again with other history is refused, not silently skipped.
+ */
+export function requestHashOf(parsedReport: unknown, steps?: readonly unknown[]): string {
+  return steps ? hashOf({ report: parsedReport, steps }) : hashOf(parsedReport);
+}
+
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('hex');
 }

@@ -35,7 +35,10 @@ export class Batch {
   readonly outcomes: ReportOutcome[] = [];
   readonly alarmOutcomes: AlarmOutcome[] = [];
   readonly reservedIds: string[] = [];
-  idempotency: Idempotency | undefined;
+  /** keys claimed by reports of this batch, written with it */
+  readonly idempotency: Idempotency[] = [];
+  /** records of the batch's keys that the store held before it ran (one query for the batch) */
+  knownKeys = new Map<string, Idempotency>();
   private readonly incidents = new Map<string, Incident>();
   private readonly alarms = new Map<string, VideoAlarm>();
 

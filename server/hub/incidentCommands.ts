@@ -21,7 +21,7 @@ import type { NewEvent, Store } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
 import { actorOf, auditOfStep, type Principal } from './audit';
-import { authorise, authoriseRegion, hashOf } from './authorise';
+import { authorise, authoriseRegion, requestHashOf } from './authorise';
 import { Batch, type AlarmOutcome, type ReportOutcome } from './batch';
 import type { DeltaStream } from './deltaStream';
 import { FusionIndex } from './fusionIndex';
@@ -32,9 +32,21 @@ import type { VideoAlarmBook } from './videoAlarmBook';
 
 export type { AlarmOutcome, ReportOutcome };
 
+/** a step of the case a report opens (imports of history): its command and who took it when */
+export interface CaseStep {
+  input: unknown;
+  origin: CommandOrigin;
+}
+
 /** One step of a batch: imports and the simulator's history write a week in few transactions. */
 export type BatchStep =
-  | { kind: 'report'; input: unknown; idempotencyKey?: string; by?: Principal }
+  /**
+   * `steps` (trusted imports only): the case's own history, applied to the case this report opens
+   * in the same transaction. Such a report never joins an open case (the source system decided what
+   * its cases are), and when its idempotency key was taken before, the case is there already: its
+   * steps are not taken again.
+   */
+  | { kind: 'report'; input: unknown; idempotencyKey?: string; by?: Principal; steps?: readonly CaseStep[] }
   /** `origin` names the actor (and, for history, the time); a person's step gives `by` instead */
   | { kind: 'command'; incidentId: string; input: unknown; origin?: CommandOrigin; by?: Principal };
 
@@ -79,9 +91,10 @@ export class IncidentCommands {
     const batch = new Batch((id) => this.deps.projection.get(id)?.incident, (id) => this.deps.alarms.get(id));
     let appendStarted = false;
     try {
+      await this.lookUpKeys(batch, steps);
       for (const step of steps) {
-        if (step.kind === 'report') await this.report(batch, step, steps.length);
-        else if (step.kind === 'command') await this.command(batch, step);
+        if (step.kind === 'report') await this.report(batch, step);
+        else if (step.kind === 'command') batch.outcomes.push(await this.command(batch, step));
         else if (step.kind === 'alarm_raise') raiseAlarmStep(batch, step, this.deps);
         else {
           const confirmed = decideAlarmStep(batch, step, this.deps.clock());
@@ -104,19 +117,28 @@ export class IncidentCommands {
     }
   }
 
-  private async report(batch: Batch, step: Extract<BatchStep, { kind: 'report' }>, batchSize: number): Promise<void> {
+  /** the store's records of every idempotency key in the batch, in one query */
+  private async lookUpKeys(batch: Batch, steps: readonly (BatchStep | AlarmSteps)[]): Promise<void> {
+    const keys = steps.flatMap((s) => (s.kind === 'report' && s.idempotencyKey ? [s.idempotencyKey] : []));
+    if (keys.length === 0) return;
+    for (const record of await this.deps.store.findIdempotencyKeys(keys)) batch.knownKeys.set(record.key, record);
+  }
+
+  private async report(batch: Batch, step: Extract<BatchStep, { kind: 'report' }>): Promise<void> {
     const parsed = parseOrThrow(NewIncident, step.input, 'incident');
     if (step.by) {
       authorise(step.by, 'report');
+      if (step.steps) throw new HubError('INTERNAL', 'A person reports a case; its history is imported by a trusted source.');
       if (parsed.source === 'video_ai') {
         throw new HubError('VALIDATION_FAILED', 'AI video alarms go to the confirm queue (POST /api/video-alarms), not straight into the case list.', [
           { path: 'source', message: 'video_ai reports enter the confirm queue' },
         ]);
       }
     }
+    let claim: { key: string; incidentId: string; requestHash: string } | undefined;
     if (step.idempotencyKey) {
-      const requestHash = hashOf(parsed);
-      const existing = await this.deps.store.findIdempotencyKey(step.idempotencyKey);
+      const requestHash = requestHashOf(parsed, step.steps);
+      const existing = batch.knownKeys.get(step.idempotencyKey) ?? batch.idempotency.find((c) => c.key === step.idempotencyKey);
       if (existing) {
         if (existing.requestHash !== requestHash) throw new HubError('IDEMPOTENCY_KEY_REUSED');
         const incident = batch.incident(existing.incidentId) ?? (await this.deps.store.getIncident(existing.incidentId));
@@ -124,16 +146,24 @@ export class IncidentCommands {
         batch.outcomes.push({ incident, created: false });
         return;
       }
-      if (batchSize > 1) throw new HubError('VALIDATION_FAILED', 'Idempotency keys are taken one report at a time.');
-      batch.idempotency = { key: step.idempotencyKey, incidentId: '', requestHash };
+      claim = { key: step.idempotencyKey, incidentId: '', requestHash };
+      batch.idempotency.push(claim);
     }
-    const outcome = await this.takeReport(batch, parsed, step.by, null);
-    if (batch.idempotency) batch.idempotency.incidentId = outcome.incident.id;
+    const outcome = step.steps ? await this.openCase(batch, parsed, step.steps) : await this.takeReport(batch, parsed, step.by, null);
+    if (claim) claim.incidentId = outcome.incident.id;
     batch.outcomes.push(outcome);
   }
 
+  /** an imported case: a new case (never joined to an open one) and its own steps after it */
+  private async openCase(batch: Batch, parsed: ParsedNewIncident, steps: readonly CaseStep[]): Promise<ReportOutcome> {
+    const opened = await this.takeReport(batch, parsed, undefined, null, false);
+    let incident = opened.incident;
+    for (const s of steps) incident = (await this.command(batch, { kind: 'command', incidentId: incident.id, input: s.input, origin: s.origin })).incident;
+    return { incident, created: true };
+  }
+
   /** a new case, or the open case it joins (duplicate fusion) */
-  private async takeReport(batch: Batch, parsed: ParsedNewIncident, by: Principal | undefined, why: string | null): Promise<ReportOutcome> {
+  private async takeReport(batch: Batch, parsed: ParsedNewIncident, by: Principal | undefined, why: string | null, fuse = true): Promise<ReportOutcome> {
     if (!this.deps.knownCategories.has(parsed.category)) throw new HubError('UNKNOWN_CATEGORY', `Category "${parsed.category}" is not in the category table.`);
     const gridCode = this.deps.geo.locate(parsed.location.lng, parsed.location.lat);
     if (!gridCode) throw new HubError('OUT_OF_AREA', `The location ${parsed.location.lng}, ${parsed.location.lat} is outside every grid this hub manages.`);
@@ -141,8 +171,9 @@ export class IncidentCommands {
     if (by) authoriseRegion(by, regionPath, 'report a case there');
     const now = this.deps.clock();
     const reportedAt = parsed.reportedAt ?? now;
-    const open = [...this.fusionIndex.candidates(parsed)].map((id) => batch.incident(id)).filter((i): i is Incident => i !== undefined && isOpen(i));
-    const match = findFusionMatch(parsed, reportedAt, open, this.deps.fusion);
+    // an imported case was a case in its source system: it never joins another
+    const open = fuse ? [...this.fusionIndex.candidates(parsed)].map((id) => batch.incident(id)).filter((i): i is Incident => i !== undefined && isOpen(i)) : [];
+    const match = fuse ? findFusionMatch(parsed, reportedAt, open, this.deps.fusion) : null;
     if (match) {
       const decision = joinReport(match.incident, parsed, { now, distanceM: match.distanceM });
       if (by) batch.audit.push({ ...auditOfStep(by, 'report', match.incident, decision.incident, decision.entry.at, [why, `joined ${match.incident.id}`].filter(Boolean).join('; ')), eventIndex: batch.nextIndex });
@@ -158,7 +189,7 @@ export class IncidentCommands {
     return { incident: decision.incident, created: true };
   }
 
-  private async command(batch: Batch, step: Extract<BatchStep, { kind: 'command' }>): Promise<void> {
+  private async command(batch: Batch, step: Extract<BatchStep, { kind: 'command' }>): Promise<ReportOutcome> {
     const parsed = parseOrThrow(IncidentCommand, step.input, 'command');
     const origin: CommandOrigin | undefined = step.by ? { actor: actorOf(step.by.user) } : step.origin;
     if (!origin) throw new HubError('INTERNAL', 'A command reached the hub without an actor.');
@@ -172,13 +203,12 @@ export class IncidentCommands {
       if (step.by) batch.audit.push({ ...auditOfStep(step.by, 'split', incident, original.incident, original.entry.at, parsed.note), eventIndex: batch.nextIndex });
       batch.decide(original);
       batch.decide(created);
-      batch.outcomes.push({ incident: original.incident, created: false });
-      return;
+      return { incident: original.incident, created: false };
     }
     const decision = applyCommand(incident, parsed, origin, { now: this.deps.clock(), policy: this.deps.policy });
     if (step.by) batch.audit.push({ ...auditOfStep(step.by, parsed.action, incident, decision.incident, decision.entry.at, parsed.note ?? null), eventIndex: batch.nextIndex });
     batch.decide(decision);
-    batch.outcomes.push({ incident: decision.incident, created: false });
+    return { incident: decision.incident, created: false };
   }
 
   /** the split of a joined report: the case's split entry and the new case, with a fresh number */

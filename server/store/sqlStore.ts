@@ -74,6 +74,18 @@ function eventFilter(query: EventQuery): { sql: string; params: unknown[] } {
 export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
   let closed: Promise<void> | null = null;
 
+  async function findIdempotencyKeys(keys: readonly string[]): Promise<IdempotencyRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await client.query(`SELECT key, incident_id, request_hash FROM idempotency_keys WHERE key = ANY($1::text[])`, [[...keys]]);
+    return rows.map(
+      (row): IdempotencyRecord => ({
+        key: textColumn(row, 'key'),
+        incidentId: textColumn(row, 'incident_id'),
+        requestHash: textColumn(row, 'request_hash'),
+      }),
+    );
+  }
+
   return {
     kind,
 
@@ -95,14 +107,19 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
         // Appends take turns, so seq order is commit order: a reader that resumes "after seq N"
         // can never miss a lower seq committed later by a slower concurrent transaction.
         await tx.query(lockFor('append'));
-        if (idempotency) {
+        const claims = idempotency === undefined ? [] : Array.isArray(idempotency) ? idempotency : [idempotency as IdempotencyRecord];
+        if (claims.length > 0) {
           const claimed = await tx.query(
-            `INSERT INTO idempotency_keys (key, incident_id, request_hash) VALUES ($1, $2, $3)
+            `INSERT INTO idempotency_keys (key, incident_id, request_hash)
+             SELECT key, incident_id, request_hash FROM jsonb_to_recordset($1::jsonb) AS r(key text, incident_id text, request_hash text)
              ON CONFLICT (key) DO NOTHING RETURNING key`,
-            [idempotency.key, idempotency.incidentId, idempotency.requestHash],
+            [JSON.stringify(claims.map((c) => ({ key: c.key, incident_id: c.incidentId, request_hash: c.requestHash })))],
           );
           // throwing rolls the transaction back: nothing of this append is written
-          if (claimed.length === 0) throw new IdempotencyConflictError(idempotency.key);
+          if (claimed.length < claims.length) {
+            const taken = new Set(claimed.map((row) => textColumn(row, 'key')));
+            throw new IdempotencyConflictError(claims.find((c) => !taken.has(c.key))?.key ?? claims[0]!.key);
+          }
         }
         const stored = events.length > 0 ? await insertEvents(tx, events) : [];
         if (state.incidents?.length) await upsertIncidentRows(tx, state.incidents);
@@ -167,19 +184,10 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
     },
 
     async findIdempotencyKey(key) {
-      const rows = await client.query(
-        `SELECT key, incident_id, request_hash FROM idempotency_keys WHERE key = $1`,
-        [key],
-      );
-      const row = rows[0];
-      if (!row) return null;
-      const record: IdempotencyRecord = {
-        key: textColumn(row, 'key'),
-        incidentId: textColumn(row, 'incident_id'),
-        requestHash: textColumn(row, 'request_hash'),
-      };
-      return record;
+      return (await findIdempotencyKeys([key]))[0] ?? null;
     },
+
+    findIdempotencyKeys,
 
     async upsertCameras(cameras) {
       if (cameras.length > 0) await client.transaction((tx) => upsertCameraRows(tx, cameras));

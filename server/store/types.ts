@@ -111,11 +111,12 @@ export interface Store {
   close(): Promise<void>;
 
   /**
-   * Appends events and writes state in one transaction. With `idempotency`, the key is recorded
-   * in the same transaction; a key that exists already makes the whole append fail with
-   * IdempotencyConflictError and nothing is written.
+   * Appends events and writes state in one transaction. With `idempotency` (one key, or several:
+   * an import writes many cases per transaction), the keys are recorded in the same transaction;
+   * a key that exists already makes the whole append fail with IdempotencyConflictError and
+   * nothing is written.
    */
-  append(events: readonly NewEvent[], state: StateChanges, idempotency?: IdempotencyRecord, audit?: readonly NewAuditRecord[]): Promise<StoredEvent[]>;
+  append(events: readonly NewEvent[], state: StateChanges, idempotency?: IdempotencyRecord | readonly IdempotencyRecord[], audit?: readonly NewAuditRecord[]): Promise<StoredEvent[]>;
   readEvents(query: EventQuery): Promise<StoredEvent[]>;
   /** highest seq written, 0 when empty */
   lastSeq(): Promise<number>;
@@ -126,6 +127,8 @@ export interface Store {
   /** every incident still open, plus those updated at or after `updatedSince` */
   loadIncidents(updatedSince: number): Promise<Incident[]>;
   findIdempotencyKey(key: string): Promise<IdempotencyRecord | null>;
+  /** the records of those keys that exist, in one query (an import checks thousands at once) */
+  findIdempotencyKeys(keys: readonly string[]): Promise<IdempotencyRecord[]>;
 
   /** AI video alarms still pending, plus those raised at or after `since` */
   loadVideoAlarms(since: number): Promise<VideoAlarm[]>;

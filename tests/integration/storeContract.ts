@@ -90,6 +90,18 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.findIdempotencyKey(`${p}-unknown`)).toBeNull();
     });
 
+    it('several keys in one append: all recorded, or none when one is taken', async () => {
+      const p = uniquePrefix('idem-many');
+      const records = [1, 2, 3].map((i) => ({ key: `${p}-k${i}`, incidentId: `${p}-i${i}`, requestHash: `h${i}` }));
+      await store.append([makeEvent({ aggregateId: `${p}-i1` })], {}, records.slice(0, 2));
+      expect((await store.findIdempotencyKeys(records.map((r) => r.key))).sort((a, b) => a.key.localeCompare(b.key))).toEqual(records.slice(0, 2));
+      const before = await store.lastSeq();
+      await expect(store.append([makeEvent({ aggregateId: `${p}-i3` })], {}, [records[2]!, records[1]!])).rejects.toMatchObject({ key: records[1]!.key });
+      expect(await store.lastSeq()).toBe(before);
+      expect(await store.findIdempotencyKey(records[2]!.key)).toBeNull();
+      expect(await store.findIdempotencyKeys([])).toEqual([]);
+    });
+
     it('concurrent appends get distinct seqs, and one claim of a key wins', async () => {
       const p = uniquePrefix('concurrent');
       const key = { key: `${p}-key`, incidentId: `${p}-i`, requestHash: 'h' };
