@@ -9,7 +9,7 @@ import type { IncidentAction } from './schemas/incident';
 
 const RANK: Readonly<Record<Role, number>> = { viewer: 0, operator: 1, supervisor: 2, admin: 3 };
 
-export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage';
+export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage' | 'data:import';
 
 /** The lowest role that may do each thing. */
 export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
@@ -30,10 +30,14 @@ export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
   resume_sla: 'operator',
   note: 'operator',
   split: 'operator',
+  /** 回访: the callback staff record the resident's verdict */
+  evaluate: 'operator',
   /** 督办 escalates a case to leaders: a supervisor's decision */
   supervise: 'supervisor',
   'audit:read': 'supervisor',
   'users:manage': 'admin',
+  /** a city's own history, tables, geography and rosters (docs/import.md) */
+  'data:import': 'admin',
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

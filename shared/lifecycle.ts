@@ -1,8 +1,8 @@
 /**
  * The closed loop as an explicit table, shared so that a console offers exactly the steps the hub
  * will take: which action moves a case from which stages to which. Flags (supervise, pause and
- * resume the clock, split a joined report off, note) do not change the stage; all but the note
- * are allowed in open stages only, a note in any stage.
+ * resume the clock, split a joined report off, note, evaluate) do not change the stage; a note is
+ * allowed in any stage, the callback (evaluate) on a closed case, the others in open stages only.
  */
 import { TERMINAL_STAGES, type Incident, type IncidentAction, type Stage } from './schemas/incident';
 
@@ -25,7 +25,7 @@ export const STAGE_TRANSITIONS: Readonly<Record<StageAction, { from: readonly St
   close: { from: ['verified'], to: 'closed' },
 };
 
-export const FLAG_ACTIONS: readonly FlagAction[] = ['supervise', 'pause_sla', 'resume_sla', 'note', 'split'];
+export const FLAG_ACTIONS: readonly FlagAction[] = ['supervise', 'pause_sla', 'resume_sla', 'note', 'split', 'evaluate'];
 
 export function isStageAction(action: string): action is StageAction {
   return Object.hasOwn(STAGE_TRANSITIONS, action);
@@ -38,6 +38,11 @@ export function isOpenStage(stage: Stage): boolean {
 /** Why a flag action is refused in this state, or null when it is allowed. */
 export function flagRefusal(incident: Incident, action: FlagAction): string | null {
   if (action === 'note') return null;
+  if (action === 'evaluate') {
+    // the callback follows closing; once the resident has answered, the verdict stands
+    if (incident.stage !== 'closed') return `it is ${incident.stage}; the callback (回访) follows closing`;
+    return incident.evaluation?.contacted ? 'the resident has already been called back and answered' : null;
+  }
   if (!isOpenStage(incident.stage)) return `it is ${incident.stage}`;
   if (action === 'split' && (incident.reports?.count ?? 1) < 2) return 'it has no joined report to split off';
   if (action === 'pause_sla' && incident.sla.pausedAt !== null) return 'its SLA clock is already paused';

@@ -22,7 +22,7 @@ import type { PatrolStatus } from '@shared/schemas/patrol';
 import { districtDepartments } from '../domain/departments/directory';
 import type { SlaPolicy } from '../domain/sla';
 import type { AuditReadQuery } from '../store/types';
-import { computeGridRisk, computeStatistics } from '../domain/stats';
+import { computeGridRisk, computeWindow } from '../domain/stats';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
 
@@ -207,9 +207,9 @@ export class ReadModel {
     return [...this.hub.patrols.values()].filter((p) => geo.isWithin(p.gridCode, code)).map((p) => this.hub.withPosition(p));
   }
 
-  /** today's figures (local day of the centre) for a region */
-  todayStatistics(code: string, asOf = this.hub.now()): Statistics {
-    return this.statistics(code, { from: startOfLocalDay(asOf, this.tzOffsetMinutes), to: asOf + 1 }, asOf);
+  /** today's figures (local day of the centre) for a region, up to and including now */
+  todayStatistics(code: string, now = this.hub.now()): Statistics {
+    return this.statistics(code, { from: startOfLocalDay(now, this.tzOffsetMinutes), to: now + 1 }, now).stats;
   }
 
   /**
@@ -217,17 +217,21 @@ export class ReadModel {
    * current hour. Rankings and the rolling 24-hour trend need a window that does not restart at
    * midnight. Cached briefly per region: it is the costliest figure and moves slowly.
    */
-  weekStatistics(code: string, asOf = this.hub.now()): Statistics {
+  weekStatistics(code: string, now = this.hub.now()): Statistics {
     const cached = this.weekCache.get(code);
-    if (cached && cached.counter === this.hub.changeCounter && asOf - cached.at < WEEK_CACHE_MS) return cached.stats;
-    const from = Math.floor(asOf / HOUR) * HOUR - 167 * HOUR;
-    const stats = this.statistics(code, { from, to: from + 168 * HOUR }, asOf);
-    this.weekCache.set(code, { at: asOf, counter: this.hub.changeCounter, stats });
+    if (cached && cached.counter === this.hub.changeCounter && now - cached.at < WEEK_CACHE_MS) return cached.stats;
+    const from = Math.floor(now / HOUR) * HOUR - 167 * HOUR;
+    const stats = this.statistics(code, { from, to: from + 168 * HOUR }, now).stats;
+    this.weekCache.set(code, { at: now, counter: this.hub.changeCounter, stats });
     if (this.weekCache.size > 256) this.weekCache.delete(this.weekCache.keys().next().value!);
     return stats;
   }
 
-  statistics(code: string, window: { from: number; to: number }, asOf = this.hub.now()): Statistics {
+  /**
+   * The figures of a window `[from, to)` and its risk map, as of the window's end — or as of now
+   * when the window reaches past it: what is known is everything logged before min(to, now + 1).
+   */
+  statistics(code: string, window: { from: number; to: number }, now = this.hub.now()): { stats: Statistics; risk: GridRisk } {
     this.requireRegion(code);
     const geo = this.hub.geo;
     const depth = geo.path(code).length;
@@ -236,10 +240,11 @@ export class ReadModel {
     const rankChildren =
       this.hub.geo.get(code)?.level === 'city' ? children.flatMap((d) => geo.children(d.code).map((r) => ({ code: r.code, name: r.name }))) : children;
     const rankDepth = this.hub.geo.get(code)?.level === 'city' ? depth + 1 : depth;
-    return computeStatistics({
+    return computeWindow({
       regionCode: code,
       window,
-      asOf,
+      asOf: Math.min(window.to, now + 1),
+      calendar: this.policy.calendar,
       incidents: this.hub.incidents.inRegion(code),
       patrols: this.patrolsIn(code),
       cameras: this.camerasIn(code),

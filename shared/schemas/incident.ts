@@ -66,6 +66,26 @@ export type IncidentLocation = z.infer<typeof IncidentLocation>;
 export const Deadline = z.object({ stage: Stage, dueAt: EpochMs });
 export type Deadline = z.infer<typeof Deadline>;
 
+/**
+ * The resident's answer at the callback (回访), the last step of the loop. Unreachable residents
+ * are recorded too (`contacted: false`, nothing else): they count neither for nor against the
+ * resolution and satisfaction rates, and the case may be called back again.
+ */
+export const SATISFACTION_LEVELS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export const Satisfaction = z.enum(SATISFACTION_LEVELS);
+export type Satisfaction = z.infer<typeof Satisfaction>;
+
+export const Evaluation = z.discriminatedUnion('contacted', [
+  z.strictObject({
+    contacted: z.literal(true),
+    /** the resident says the problem is solved */
+    resolved: z.boolean({ error: 'Say whether the resident considers the problem solved (resolved: true or false).' }),
+    satisfaction: z.enum(SATISFACTION_LEVELS, { error: 'Record the resident\'s satisfaction: satisfied, basically_satisfied or dissatisfied.' }),
+  }),
+  z.strictObject({ contacted: z.literal(false) }),
+]);
+export type Evaluation = z.infer<typeof Evaluation>;
+
 /** SLA clock state: paused while, for example, the centre waits for a citizen. */
 export const SlaClock = z.object({
   pausedAt: EpochMs.nullable(),
@@ -91,6 +111,18 @@ export const Incident = z.object({
   stageEnteredAt: z.partialRecord(Stage, EpochMs),
   /** deadline of the current stage, null when the stage has none (closed, rejected) */
   deadline: Deadline.nullable(),
+  /**
+   * the case's own due time (应结案时间): set at registration from the stage limits (or kept as an
+   * imported system gave it), moved by pauses, never by rework. Statistics count a case as due
+   * (应结案) when it closes or this time passes, whichever comes first. Absent before registration
+   * and on cases registered before case due times existed.
+   */
+  closeBy: EpochMs.nullable().optional(),
+  /** the latest callback (回访) of a closed case; absent until there is one */
+  evaluation: z
+    .object({ at: EpochMs, contacted: z.boolean(), resolved: z.boolean().optional(), satisfaction: Satisfaction.optional() })
+    .nullable()
+    .optional(),
   sla: SlaClock,
   assignee: Assignee.nullable(),
   reporter: Reporter,
@@ -181,6 +213,8 @@ export const IncidentCommand = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('pause_sla'), ...commandBase, note: reasonText('Pausing the clock (挂起)') }),
   z.strictObject({ action: z.literal('resume_sla'), ...commandBase }),
   z.strictObject({ action: z.literal('note'), ...commandBase, note: z.string().trim().min(1, 'A note needs text.').max(500) }),
+  /** 回访 / 综合评价: the resident's verdict on a closed case (12345's resolution and satisfaction rates) */
+  z.strictObject({ action: z.literal('evaluate'), evaluation: Evaluation, ...commandBase }),
   /** a report that was joined to this case by mistake becomes a case of its own; `reportSeq` is its report_joined entry */
   z.strictObject({ action: z.literal('split'), reportSeq: z.number().int().min(1), ...commandBase, note: reasonText('Splitting a report off') }),
 ]);
@@ -225,6 +259,8 @@ export const LOG_ENTRY_TYPES = [
   /** another report of the same problem joined this case (duplicate fusion) */
   'report_joined',
   'overdue',
+  /** the callback to the resident after closing (回访) */
+  'evaluate',
 ] as const;
 export const LogEntryType = z.enum(LOG_ENTRY_TYPES);
 export type LogEntryType = z.infer<typeof LogEntryType>;

@@ -106,7 +106,8 @@ describe('restart on the same data directory', () => {
       const fromLog = computeStatistics({
         regionCode: '330203',
         window: live.window,
-        asOf,
+        asOf: live.asOf,
+        calendar: t.hub.opts.policy.calendar,
         incidents: [...byId.values()],
         patrols: [...t.hub.patrols.values()],
         cameras: [...t.hub.cameras.values()],

@@ -121,7 +121,9 @@ describe('pause and resume', () => {
   it('moves a natural-clock deadline by the whole pause', () => {
     const paused = handling({ category: 'public_order', subcategory: null, severity: 1 }, cst(11, 28, 15), cst(11, 28, 3));
     const resumed = resumeDeadline(paused, cst(11, 28, 6), policy);
-    expect(resumed).toEqual({ pausedMs: 3 * H, deadline: { stage: 'handling', dueAt: cst(11, 28, 18) } });
+    expect(resumed).toEqual({ pausedMs: 3 * H, deadline: { stage: 'handling', dueAt: cst(11, 28, 18) }, closeBy: null });
+    // the case's own due time moves by the same pause on the same clock
+    expect(resumeDeadline({ ...paused, closeBy: cst(11, 29, 9) }, cst(11, 28, 6), policy).closeBy).toBe(cst(11, 29, 12));
   });
 
   it('uses the natural clock for fast-tracked cases', () => {

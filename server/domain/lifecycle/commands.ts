@@ -6,7 +6,7 @@ import { HubError } from '@shared/errors';
 import type { Actor } from '@shared/schemas/common';
 import type { Incident, ParsedIncidentCommand, Stage } from '@shared/schemas/incident';
 import { resumeDeadline } from '../sla/clock';
-import { stageDeadline, type SlaPolicy } from '../sla/policy';
+import { caseDeadline, stageDeadline, type SlaPolicy } from '../sla/policy';
 import { commandTime } from './eventTime';
 import { evolve } from './evolve';
 import { nextStageOrThrow } from './transitions';
@@ -25,6 +25,11 @@ export interface CommandContext {
 export interface CommandOrigin {
   actor: Actor;
   at?: number;
+  /**
+   * imports only, on a `register` step: the source system's own due time for the case (应结案时间),
+   * kept as given instead of the one the hub's limits would give
+   */
+  closeBy?: number;
 }
 
 export function applyCommand(incident: Incident, command: ParsedIncidentCommand, origin: CommandOrigin, ctx: CommandContext): Decision {
@@ -48,7 +53,7 @@ export function applyCommand(incident: Incident, command: ParsedIncidentCommand,
     actor: { ...origin.actor },
     at,
     note: command.note ?? null,
-    data: entryData(incident, command, to, at, ctx.policy),
+    data: entryData(incident, command, to, at, ctx.policy, origin),
   };
   return { incident: evolve(incident, entry), entry };
 }
@@ -69,10 +74,11 @@ function checkSeparationOfDuties(incident: Incident, command: ParsedIncidentComm
   }
 }
 
-function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage, at: number, policy: SlaPolicy): EntryDraft['data'] {
+function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage, at: number, policy: SlaPolicy, origin: CommandOrigin): EntryDraft['data'] {
   const newStageDeadline = () => stageDeadline(incident, to, at, policy);
   switch (command.action) {
     case 'register':
+      return { deadline: newStageDeadline(), closeBy: origin.closeBy ?? caseDeadline(incident, at, policy) };
     case 'accept':
     case 'feedback':
     case 'verify_pass':
@@ -91,9 +97,11 @@ function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage
     case 'resume_sla': {
       // An imported case may have lost its deadline; resuming it still ends the pause.
       if (!incident.deadline) return { deadline: null, pausedMs: 0 };
-      const { deadline, pausedMs } = resumeDeadline(incident, at, policy);
-      return { deadline, pausedMs };
+      const { deadline, pausedMs, closeBy } = resumeDeadline(incident, at, policy);
+      return closeBy === null ? { deadline, pausedMs } : { deadline, pausedMs, closeBy };
     }
+    case 'evaluate':
+      return { evaluation: { ...command.evaluation } };
     case 'supervise':
     case 'pause_sla':
     case 'note':

@@ -3,13 +3,15 @@
  * its statistics, without the SLA policy that was in force when the entry was written:
  *
  *   reported      { incident, deadline }       the full initial incident
- *   register …    { deadline }                 every stage change: the new stage's deadline (null when terminal)
+ *   register      { deadline, closeBy }        closeBy: the case's due time (应结案时间)
+ *   accept …      { deadline }                 every stage change: the new stage's deadline (null when terminal)
  *   dispatch      { deadline, assignee }
  *   redispatch    { deadline, assignee }       the new assignee (改派)
  *   hand_back     { deadline, assignee: null } 退单: back to registered, nobody's case
  *   reject        { deadline: null, reason, duplicateOf }
  *   verify_fail   { deadline, reworkCount }    reworkCount after this rework
- *   resume_sla    { deadline, pausedMs }       the moved deadline; pause length on the limit's clock
+ *   resume_sla    { deadline, pausedMs, closeBy? } the moved deadline and due time; pause length on the limit's clock
+ *   evaluate      { evaluation }               the resident's verdict at the callback (回访)
  *   overdue       { deadline }                 the deadline that was missed
  *   report_joined { report, distanceM }        the joined report as taken (duplicate fusion)
  *   split         { reportSeq, newIncidentId, source }
@@ -18,7 +20,7 @@
  * The readers below check shapes by hand rather than with zod: statistics read every entry of
  * every incident every couple of seconds.
  */
-import type { Assignee, Deadline, Incident } from '@shared/schemas/incident';
+import { SATISFACTION_LEVELS, type Assignee, type Deadline, type Incident, type Satisfaction } from '@shared/schemas/incident';
 
 export type EntryData = Record<string, unknown> | null;
 
@@ -29,6 +31,21 @@ export function deadlineIn(data: EntryData): Deadline | null | undefined {
   if (typeof d !== 'object') return undefined;
   const { stage, dueAt } = d as Record<string, unknown>;
   return typeof stage === 'string' && typeof dueAt === 'number' ? (d as Deadline) : undefined;
+}
+
+/** `data.closeBy`: the case's due time, or undefined when the entry carries none */
+export function closeByIn(data: EntryData): number | undefined {
+  const t = data?.closeBy;
+  return typeof t === 'number' ? t : undefined;
+}
+
+/** `data.evaluation` of an `evaluate` entry, or undefined when malformed */
+export function evaluationIn(data: EntryData): { contacted: boolean; resolved?: boolean; satisfaction?: Satisfaction } | undefined {
+  const e = data?.evaluation as Record<string, unknown> | undefined;
+  if (typeof e !== 'object' || e === null || typeof e.contacted !== 'boolean') return undefined;
+  if (!e.contacted) return { contacted: false };
+  if (typeof e.resolved !== 'boolean' || !SATISFACTION_LEVELS.includes(e.satisfaction as Satisfaction)) return undefined;
+  return { contacted: true, resolved: e.resolved, satisfaction: e.satisfaction as Satisfaction };
 }
 
 export function assigneeIn(data: EntryData): Assignee | undefined {

@@ -5,7 +5,7 @@
  * deadline comes from the entry itself.
  */
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
-import { assigneeIn, deadlineIn, initialIncidentIn, joinedReportMetaIn, pausedMsIn, rejectionIn } from './entryData';
+import { assigneeIn, closeByIn, deadlineIn, evaluationIn, initialIncidentIn, joinedReportMetaIn, pausedMsIn, rejectionIn } from './entryData';
 import { isStageAction } from './transitions';
 import type { EntryDraft } from './types';
 
@@ -32,7 +32,18 @@ export function evolve(incident: Incident | null, entry: EntryDraft): Incident {
       const deadline = deadlineIn(entry.data);
       const pausedMs = pausedMsIn(entry.data);
       if (deadline === undefined || pausedMs === undefined) throw replayError(entry, 'data.deadline or data.pausedMs is missing');
-      return { ...next, deadline: deadline && { ...deadline }, sla: { pausedAt: null, pausedMs: incident.sla.pausedMs + pausedMs } };
+      const closeBy = closeByIn(entry.data);
+      return {
+        ...next,
+        deadline: deadline && { ...deadline },
+        sla: { pausedAt: null, pausedMs: incident.sla.pausedMs + pausedMs },
+        ...(closeBy !== undefined ? { closeBy } : {}),
+      };
+    }
+    case 'evaluate': {
+      const evaluation = evaluationIn(entry.data);
+      if (!evaluation) throw replayError(entry, 'data.evaluation is missing or malformed');
+      return { ...next, evaluation: { ...evaluation, at: entry.at } };
     }
     case 'note':
       return next;
@@ -109,6 +120,10 @@ function enterStage(next: Incident, entry: EntryDraft): Incident {
     }
     case 'verify_fail':
       return { ...entered, reworkCount: next.reworkCount + 1 };
+    case 'register': {
+      const closeBy = closeByIn(entry.data);
+      return closeBy === undefined ? entered : { ...entered, closeBy };
+    }
     default:
       return entered;
   }

@@ -4,7 +4,8 @@
  * While paused (waiting for a citizen, for a court, …) the stage's deadline does not run. The
  * deadline is not touched when the pause starts; on resume it moves by the paused duration,
  * measured on the clock the limit uses: a weekend spent paused moves a working-hours deadline by
- * nothing, and a natural-clock deadline by the whole weekend.
+ * nothing, and a natural-clock deadline by the whole weekend. The case's own due time (closeBy)
+ * moves by the same amount: waiting for the resident is not the department's delay.
  */
 import type { Deadline, Incident, TimedStage } from '@shared/schemas/incident';
 import { addWorkingTime, workingTimeBetween } from './calendar';
@@ -26,11 +27,13 @@ export interface Resumption {
   deadline: Deadline;
   /** duration of this pause on the limit's clock (working ms for working-time limits) */
   pausedMs: number;
+  /** the case's due time moved by the same pause on the same clock (null when it has none) */
+  closeBy: number | null;
 }
 
 /** The deadline after resuming at `resumedAt`. Requires a paused clock and a current deadline. */
 export function resumeDeadline(
-  incident: Pick<Incident, 'category' | 'subcategory' | 'severity' | 'fastTrack' | 'deadline' | 'sla'>,
+  incident: Pick<Incident, 'category' | 'subcategory' | 'severity' | 'fastTrack' | 'deadline' | 'sla' | 'closeBy'>,
   resumedAt: number,
   policy: SlaPolicy,
 ): Resumption {
@@ -38,10 +41,15 @@ export function resumeDeadline(
   const pausedAt = incident.sla.pausedAt;
   if (!deadline || pausedAt === null) throw new Error('resumeDeadline needs a paused clock and a deadline');
   const { clock } = resolveLimit(incident, deadline.stage as TimedStage, policy);
+  const closeBy = incident.closeBy ?? null;
   if (clock === 'natural') {
     const pausedMs = Math.max(0, resumedAt - pausedAt);
-    return { deadline: { stage: deadline.stage, dueAt: deadline.dueAt + pausedMs }, pausedMs };
+    return { deadline: { stage: deadline.stage, dueAt: deadline.dueAt + pausedMs }, pausedMs, closeBy: closeBy === null ? null : closeBy + pausedMs };
   }
   const pausedMs = Math.max(0, workingTimeBetween(pausedAt, resumedAt, policy.calendar));
-  return { deadline: { stage: deadline.stage, dueAt: addWorkingTime(deadline.dueAt, pausedMs, policy.calendar) }, pausedMs };
+  return {
+    deadline: { stage: deadline.stage, dueAt: addWorkingTime(deadline.dueAt, pausedMs, policy.calendar) },
+    pausedMs,
+    closeBy: closeBy === null ? null : addWorkingTime(closeBy, pausedMs, policy.calendar),
+  };
 }

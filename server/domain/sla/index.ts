@@ -27,6 +27,7 @@ export {
   type TimeLimit,
 } from './limits';
 export {
+  caseDeadline,
   createSlaPolicy,
   DEFAULT_FAST_TRACK,
   deadlineFor,

@@ -98,3 +98,18 @@ export function deadlineFor(subject: SlaSubject, stage: TimedStage, enteredAt: n
 export function stageDeadline(incident: Pick<Incident, 'category' | 'subcategory' | 'severity' | 'fastTrack'>, stage: Incident['stage'], enteredAt: number, policy: SlaPolicy): Deadline | null {
   return stage === 'closed' || stage === 'rejected' ? null : deadlineFor(incident, stage, enteredAt, policy);
 }
+
+/** the stages a registered case still has to pass before it can be closed */
+const STAGES_AFTER_REGISTRATION: readonly TimedStage[] = ['registered', 'dispatched', 'handling', 'handled', 'verified'];
+
+/**
+ * The case's own due time (应结案时间) when it is registered at `registeredAt`: the limits of every
+ * stage still ahead, chained one after the other, each on its own clock. This is the time by which
+ * a case that used each stage's whole limit would be closed; statistics count the case as due
+ * (应结案) when it closes or this time passes.
+ */
+export function caseDeadline(subject: SlaSubject, registeredAt: number, policy: SlaPolicy): number {
+  let at = registeredAt;
+  for (const stage of STAGES_AFTER_REGISTRATION) at = deadlineFor(subject, stage, at, policy).dueAt;
+  return at;
+}

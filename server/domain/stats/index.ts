@@ -1,5 +1,5 @@
 /** Statistics and the risk map, computed from incidents' logs. Pure, no I/O. */
-export { computeStatistics, HOUR_MS, MAX_BUCKETS } from './statistics';
+export { computeStatistics, computeWindow, createStatsAccumulator, HOUR_MS, MAX_BUCKETS, type StatsAccumulator, type WindowOptions } from './statistics';
 export {
   AGE_FULL_WEIGHT_MS,
   computeGridRisk,
@@ -7,9 +7,11 @@ export {
   OVERDUE_POINTS,
   RISK_THRESHOLDS,
   riskLevelOf,
+  riskPoints,
+  RiskTally,
   SEVERITY_POINTS,
 } from './risk';
-export { compositeScore, rankChildren, SCORE_WEIGHTS } from './ranking';
+export { compositeScore, rankUnits, SCORE_WEIGHTS } from './ranking';
 export { cameraFigures, patrolFigures } from './rosters';
 export { rate, summariseDurations } from './figures';
 export type { IncidentRecord, StatsInput } from './types';

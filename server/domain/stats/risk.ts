@@ -18,9 +18,14 @@ export const AGE_FULL_WEIGHT_MS = 3 * 86_400_000;
 export const RISK_THRESHOLDS = { blue: 0, yellow: 3, orange: 6, red: 10 } as const;
 
 export function incidentRiskPoints(incident: Incident, asOf: number): number {
+  return riskPoints(incident, isOverdue(incident, asOf), asOf);
+}
+
+/** the points of an open case whose overdue state at `asOf` is known (a past window's end, replayed) */
+export function riskPoints(incident: Pick<Incident, 'severity' | 'reportedAt'>, overdue: boolean, asOf: number): number {
   const age = Math.min(Math.max(0, asOf - incident.reportedAt), AGE_FULL_WEIGHT_MS);
   const base = (SEVERITY_POINTS[incident.severity] ?? 1) * (1 + age / AGE_FULL_WEIGHT_MS);
-  return base + (isOverdue(incident, asOf) ? OVERDUE_POINTS : 0);
+  return base + (overdue ? OVERDUE_POINTS : 0);
 }
 
 export function riskLevelOf(points: number): RiskLevel {
@@ -32,18 +37,33 @@ export function riskLevelOf(points: number): RiskLevel {
 }
 
 export function computeGridRisk(open: readonly Incident[], asOf: number): GridRisk {
-  const points = new Map<string, number>();
-  const red = new Set<string>();
+  const tally = new RiskTally(asOf);
   for (const incident of open) {
     // Defensive: callers pass open incidents, but a closed one or one from the future adds nothing.
     if (TERMINAL_STAGES.includes(incident.stage) || incident.reportedAt > asOf) continue;
-    if (incident.severity >= 4) red.add(incident.gridCode);
-    points.set(incident.gridCode, (points.get(incident.gridCode) ?? 0) + incidentRiskPoints(incident, asOf));
+    tally.add(incident, isOverdue(incident, asOf));
   }
-  const risk: GridRisk = {};
-  for (const [grid, total] of points) {
-    const level = red.has(grid) ? 4 : riskLevelOf(total);
-    if (level > 0) risk[grid] = level;
+  return tally.levels();
+}
+
+/** Grid totals built one open case at a time (the live map, or a past window's end replayed). */
+export class RiskTally {
+  private readonly points = new Map<string, number>();
+  private readonly red = new Set<string>();
+
+  constructor(private readonly asOf: number) {}
+
+  add(incident: Pick<Incident, 'severity' | 'reportedAt' | 'gridCode'>, overdue: boolean): void {
+    if (incident.severity >= 4) this.red.add(incident.gridCode);
+    this.points.set(incident.gridCode, (this.points.get(incident.gridCode) ?? 0) + riskPoints(incident, overdue, this.asOf));
   }
-  return risk;
+
+  levels(): GridRisk {
+    const risk: GridRisk = {};
+    for (const [grid, total] of this.points) {
+      const level = this.red.has(grid) ? 4 : riskLevelOf(total);
+      if (level > 0) risk[grid] = level;
+    }
+    return risk;
+  }
 }

@@ -1,71 +1,134 @@
 /**
  * The figures leaders read (DOMAIN.md), for one region and one time window, computed from the log.
- * Every formula is written down in docs/statistics.md. One pass over the incidents; the rosters are
- * counted separately.
+ * Every formula is written down in docs/statistics.md. Cases are added one at a time to an
+ * accumulator, so the same code serves the cases held in memory and a window read from the store
+ * in pages; the rosters are counted separately.
  */
 import { INCIDENT_SOURCES, TIMED_STAGES, type TimedStage } from '@shared/schemas/incident';
-import type { Statistics, StageDuration } from '@shared/schemas/stats';
+import type { GridRisk, Statistics, StageDuration } from '@shared/schemas/stats';
+import { addTally, emptyTally, replayCase, type Durations, type RegionSinks, type Tally } from './caseReplay';
 import { rate, summariseDurations } from './figures';
-import { rankChildren } from './ranking';
+import { rankUnits } from './ranking';
+import { RiskTally } from './risk';
 import { cameraFigures, patrolFigures } from './rosters';
-import { emptyTally, scanRecord, type Intake, type Tally } from './scanLog';
-import type { StatsInput } from './types';
+import type { IncidentRecord, StatsInput } from './types';
 
 export const HOUR_MS = 3_600_000;
 /** a window wider than this many buckets is refused: it would be a mistake, not a chart */
 export const MAX_BUCKETS = 24 * 400;
 
+export type WindowOptions = Omit<StatsInput, 'incidents' | 'patrols' | 'cameras'>;
+
+/** A window's figures, one case at a time. */
+export interface StatsAccumulator {
+  add(record: IncidentRecord): void;
+  /** the figures, and the risk map as of the window's end */
+  finish(rosters: Pick<StatsInput, 'patrols' | 'cameras'>): { stats: Statistics; risk: GridRisk };
+}
+
 export function computeStatistics(input: StatsInput): Statistics {
-  const { window, asOf } = input;
-  const bucketMs = input.hourBucketMs ?? HOUR_MS;
+  return computeWindow(input).stats;
+}
+
+export function computeWindow(input: StatsInput): { stats: Statistics; risk: GridRisk } {
+  const acc = createStatsAccumulator(input);
+  for (const record of input.incidents) acc.add(record);
+  return acc.finish(input);
+}
+
+export function createStatsAccumulator(options: WindowOptions): StatsAccumulator {
+  const { window, calendar } = options;
+  const asOf = Math.min(options.asOf ?? window.to, window.to);
+  const bucketMs = options.hourBucketMs ?? HOUR_MS;
   if (!(window.from < window.to)) throw new RangeError('The statistics window must have from < to.');
   if (!(bucketMs > 0)) throw new RangeError('hourBucketMs must be positive.');
   const buckets = Math.ceil((window.to - window.from) / bucketMs);
   if (buckets > MAX_BUCKETS) throw new RangeError(`The window spans ${buckets} buckets; at most ${MAX_BUCKETS} are allowed.`);
 
-  const intake: Intake = {
-    total: 0,
-    reports: 0,
-    reportsBySource: Object.fromEntries(INCIDENT_SOURCES.map((s) => [s, 0])),
-    bySource: Object.fromEntries(INCIDENT_SOURCES.map((s) => [s, 0])),
-    byCategory: {},
-    bySeverity: { '1': 0, '2': 0, '3': 0, '4': 0 },
-    byHour: new Array<number>(buckets).fill(0),
+  const durations = (): Durations => ({ clock: [], working: [] });
+  const sinks: RegionSinks = {
+    intake: {
+      total: 0,
+      reports: 0,
+      repeats: 0,
+      reportsBySource: Object.fromEntries(INCIDENT_SOURCES.map((s) => [s, 0])),
+      bySource: Object.fromEntries(INCIDENT_SOURCES.map((s) => [s, 0])),
+      byCategory: {},
+      bySeverity: { '1': 0, '2': 0, '3': 0, '4': 0 },
+      byHour: new Array<number>(buckets).fill(0),
+    },
+    hotline: { responseDue: 0, respondedOnTime: 0, callbacks: 0, contacted: 0, resolved: 0, satisfied: 0, dissatisfied: 0 },
+    stages: Object.fromEntries(TIMED_STAGES.map((s) => [s, durations()])) as Record<TimedStage, Durations>,
+    timeToClose: durations(),
   };
   const region = emptyTally();
-  const childTallies = new Map<string, Tally>(input.children.map((c) => [c.code, emptyTally()]));
-  const durations = Object.fromEntries(TIMED_STAGES.map((s) => [s, [] as number[]])) as Record<TimedStage, number[]>;
-  const scanWindow = { from: window.from, to: window.to, asOf, bucketMs };
-
-  for (const record of input.incidents) {
-    const childCode = childTallies.size > 0 ? input.childOf(record.incident) : undefined;
-    const child = childCode === undefined ? undefined : childTallies.get(childCode);
-    scanRecord(record, scanWindow, { intake, region, child, durations });
-  }
-
-  const stageDurations: Record<string, StageDuration> = {};
-  for (const stage of TIMED_STAGES) stageDurations[stage] = summariseDurations(durations[stage]);
+  const streets = new Map<string, Tally>(options.children.map((c) => [c.code, emptyTally()]));
+  const departments = new Map<string, { name: string; tally: Tally }>();
+  const risk = new RiskTally(asOf);
+  const w = { from: window.from, to: window.to, asOf, bucketMs, calendar };
+  const caseTally = emptyTally();
 
   return {
-    regionCode: input.regionCode,
-    window: { from: window.from, to: window.to },
-    asOf,
-    intake,
-    registered: region.registered,
-    rejected: region.rejected,
-    closed: region.closed,
-    closedOnTime: region.closedOnTime,
-    closureRate: rate(region.closed, region.registered),
-    onTimeRate: rate(region.closedOnTime, region.closed),
-    open: region.open,
-    overdueOpen: region.overdueOpen,
-    supervisedOpen: region.supervisedOpen,
-    verifications: region.verifications,
-    verificationFailures: region.verificationFailures,
-    reworkRate: rate(region.verificationFailures, region.verifications),
-    stageDurations,
-    patrols: patrolFigures(input.patrols),
-    cameras: cameraFigures(input.cameras),
-    ranking: rankChildren(input.children, childTallies),
+    add({ incident, entries }) {
+      Object.assign(caseTally, emptyTally());
+      const end = replayCase(incident, entries, w, sinks, caseTally);
+      addTally(region, caseTally);
+      const street = streets.size > 0 ? streets.get(options.childOf(incident) ?? '') : undefined;
+      if (street) addTally(street, caseTally);
+      if (end.department) {
+        let unit = departments.get(end.department.id);
+        if (!unit) departments.set(end.department.id, (unit = { name: end.department.name, tally: emptyTally() }));
+        addTally(unit.tally, caseTally);
+      }
+      if (end.open) risk.add(incident, end.overdue);
+    },
+    finish({ patrols, cameras }) {
+      const stageDurations: Record<string, StageDuration> = {};
+      for (const stage of TIMED_STAGES) stageDurations[stage] = summarise(sinks.stages[stage]);
+      const h = sinks.hotline;
+      const stats: Statistics = {
+        regionCode: options.regionCode,
+        window: { from: window.from, to: window.to },
+        asOf,
+        intake: sinks.intake,
+        registered: region.registered,
+        rejected: region.rejected,
+        closed: region.closed,
+        due: region.due,
+        dueClosed: region.dueClosed,
+        dueClosedOnTime: region.dueClosedOnTime,
+        closureRate: rate(region.dueClosed, region.due),
+        onTimeRate: rate(region.dueClosedOnTime, region.due),
+        overdueInWindow: region.overdueInWindow,
+        open: region.open,
+        overdueOpen: region.overdueOpen,
+        supervisedOpen: region.supervisedOpen,
+        verifications: region.verifications,
+        verificationFailures: region.verificationFailures,
+        casesVerified: region.casesVerified,
+        casesReworked: region.casesReworked,
+        reworkRate: rate(region.casesReworked, region.casesVerified),
+        stageDurations,
+        timeToClose: summarise(sinks.timeToClose),
+        hotline: {
+          ...h,
+          responseRate: rate(h.respondedOnTime, h.responseDue),
+          resolutionRate: rate(h.resolved, h.contacted),
+          satisfactionRate: rate(h.satisfied, h.contacted),
+        },
+        patrols: patrolFigures(patrols),
+        cameras: cameraFigures(cameras),
+        ranking: rankUnits(options.children.map(({ code, name }) => ({ code, name, tally: streets.get(code)! }))),
+        departmentRanking: rankUnits([...departments].map(([code, { name, tally }]) => ({ code, name, tally }))),
+      };
+      return { stats, risk: risk.levels() };
+    },
   };
 }
+
+function summarise(d: Durations): StageDuration {
+  const clock = summariseDurations(d.clock);
+  const working = summariseDurations(d.working);
+  return { ...clock, workingMeanMs: working.meanMs, workingP90Ms: working.p90Ms };
+}
+

@@ -106,7 +106,8 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
         from,
       });
     }
-    res.json({ stats: views.statistics(code, { from, to }, Math.min(now, to)), risk: views.risk(code, now) });
+    // figures and risk map as of the window's end (or now, for a window reaching past it)
+    res.json(views.statistics(code, { from, to }, now));
   });
 
   return router;
