@@ -22,6 +22,9 @@ import { identify, type AnonymousPolicy } from './transport/http/auth';
 import { auditRoutes } from './transport/http/auditRoutes';
 import { authRoutes } from './transport/http/authRoutes';
 import { errorHandler, notFound } from './transport/http/errors';
+import { importRoutes } from './transport/http/importRoutes';
+import { createImporter, type ImportSettings } from './import';
+import type { Importer } from './import/service';
 import { feedRoutes } from './transport/http/feedRoutes';
 import { healthHandler } from './transport/http/health';
 import { incidentRoutes } from './transport/http/incidentRoutes';
@@ -59,6 +62,8 @@ export interface AppDeps {
   anonymous?: AnonymousPolicy;
   /** duplicate fusion rules (the shipped category table's when absent) */
   fusion?: FusionPolicy;
+  /** where imported tables and geography are kept (docs/import.md) */
+  imports?: ImportSettings;
 }
 
 export interface App {
@@ -67,6 +72,7 @@ export interface App {
   hub: Hub;
   views: ReadModel;
   accounts: Accounts;
+  importer: Importer;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -94,6 +100,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const anonymous = deps.anonymous ?? 'localhost';
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 
+  const importer = createImporter({ hub, log: deps.log, utcOffsetMinutes: tz, ...(deps.imports ?? {}) });
+
   const web = express();
   web.disable('x-powered-by');
   web.set('query parser', 'simple');
@@ -102,8 +110,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus() }));
   const api = express.Router();
-  api.use(express.json({ limit: '4mb' }));
   api.use(identify(accounts));
+  // before the JSON body parser: an import's body is a file, read as a stream
+  api.use('/import', importRoutes(importer, deps.log));
+  api.use(express.json({ limit: '4mb' }));
   api.use('/', authRoutes(accounts, anonymous));
   api.use('/', auditRoutes(views));
   api.use('/incidents', incidentRoutes(hub, views, anonymous));
@@ -139,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     hub,
     views,
     accounts,
+    importer,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   FORBIDDEN_REGION: 'This is outside the region you may act in.',
   TOO_MANY_ATTEMPTS: 'Too many attempts; wait a moment and try again.',
   USER_EXISTS: 'A user with that name exists already.',
+  IMPORT_BUSY: 'Another import is running on this hub; wait for it to finish and try again.',
+  GEOGRAPHY_IN_USE: 'The store holds cases written for the current geography; a new one would mix grid codes.',
   WINDOW_NOT_HELD: 'That window reaches further back than the figures this hub holds; ask for a later one.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
@@ -83,6 +85,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN_REGION: 403,
   TOO_MANY_ATTEMPTS: 429,
   USER_EXISTS: 409,
+  IMPORT_BUSY: 409,
+  GEOGRAPHY_IN_USE: 409,
   WINDOW_NOT_HELD: 400,
   INTERNAL: 500,
 };

@@ -56,6 +56,8 @@ export interface TestHubOptions {
   fusion?: 'on' | 'off';
   /** the centre's calendar as index.ts loads it (CALENDAR_FILE); default office hours at +08:00 */
   calendar?: CentreCalendar;
+  /** how often the overdue sweep runs (default: hourly, i.e. not during a test) */
+  overdueSweepMs?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -73,7 +75,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     resumeBuffer: opts.resumeBuffer ?? 10_000,
     positionTickMs: opts.positionTickMs ?? 50,
     statsIntervalMs: opts.statsIntervalMs ?? 100,
-    overdueSweepMs: 3_600_000,
+    overdueSweepMs: opts.overdueSweepMs ?? 3_600_000,
     trackSampleMs: 0,
     ...(opts.anonymous ? { anonymous: opts.anonymous } : {}),
     ...(opts.sessionHours ? { sessionHours: opts.sessionHours } : {}),

@@ -1,0 +1,163 @@
+/**
+ * History import into a live hub (no simulator, the overdue sweep running every 200 ms): the cases
+ * and their logs are exactly the file's (original times, imported due times kept), a second import
+ * changes nothing, a file with one bad row is refused naming its line and leaves the store as it
+ * was, and only an admin may import.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
+import { ImportLine, ImportResult } from '@shared/schemas/import';
+import { expectedCases, iso8, makeCaseRows, toCsv, toNdjson, type CaseRow } from '../support/importHistory';
+import { grids, signedInUser, startTestHub, type TestHub, type TestUser } from './harness';
+
+let t: TestHub;
+let admin: TestUser;
+let operator: TestUser;
+const NOW = Date.now();
+const points = () => grids().slice(0, 40).map((g) => g.center);
+
+async function post(path: string, body: string, user: TestUser, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${t.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'text/csv', ...user.headers, ...headers } });
+}
+
+/** incident log events in the store, the sweep's own overdue marks left out */
+async function loopEventCount(): Promise<number> {
+  const events = await t.store.readEvents({ kind: 'incident' });
+  return events.filter((e) => e.type !== 'overdue').length;
+}
+
+function byRef(): Map<string, { incident: Incident; entries: IncidentLogEntry[] }> {
+  const out = new Map<string, { incident: Incident; entries: IncidentLogEntry[] }>();
+  for (const record of t.hub.incidents.values()) if (record.incident.externalRef) out.set(record.incident.externalRef, record);
+  return out;
+}
+
+beforeAll(async () => {
+  t = await startTestHub({ overdueSweepMs: 200 });
+  admin = await signedInUser(t, 'importer', 'admin');
+  operator = await signedInUser(t, 'op', 'operator');
+});
+afterAll(() => t.close());
+
+describe('history import (one row per case, CSV)', () => {
+  const rows = makeCaseRows(120, points(), NOW);
+
+  it('writes exactly the file’s cases with their original step times and due times', async () => {
+    const res = await post('/api/import/history?format=csv&system=szcg&file=cases.csv', toCsv(rows), admin);
+    expect(res.status).toBe(200);
+    const result = ImportResult.parse(await res.json());
+    expect(result).toMatchObject({ kind: 'history', rows: 120, changed: 120, unchanged: 0 });
+
+    const held = byRef();
+    const expected = expectedCases(rows);
+    expect(held.size).toBe(120);
+    for (const [ref, want] of expected) {
+      const got = held.get(ref)!;
+      expect(got, ref).toBeDefined();
+      expect(got.incident).toMatchObject({ category: want.category, subcategory: want.subcategory, severity: want.severity, source: want.source, reportedAt: want.reportedAt, stage: want.stage });
+      const loop = got.entries.filter((e) => e.type !== 'overdue').map((e) => ({ type: e.type, at: e.at }));
+      expect(loop, ref).toEqual(want.steps);
+      if (want.dueAt !== null) expect(got.incident.closeBy, ref).toBe(want.dueAt);
+      if (want.department) expect(got.incident.assignee?.name ?? got.entries.find((e) => e.type === 'dispatch')?.data?.assignee).toBeTruthy();
+      // the store holds the same log as memory
+      const stored = await t.store.readEvents({ kind: 'incident', aggregateId: got.incident.id });
+      expect(stored.filter((e) => e.type !== 'overdue').map((e) => ({ type: e.type, at: e.at }))).toEqual(want.steps);
+    }
+  });
+
+  it('a second import of the same file changes nothing and says so', async () => {
+    const before = await loopEventCount();
+    const res = await post('/api/import/history?format=csv&system=szcg', toCsv(rows), admin);
+    expect(res.status).toBe(200);
+    const result = ImportResult.parse(await res.json());
+    expect(result).toMatchObject({ changed: 0, unchanged: 120 });
+    expect(result.message).toMatch(/imported before/);
+    expect(await loopEventCount()).toBe(before);
+  });
+
+  it('the same reference with other history is refused, naming its line', async () => {
+    const changed = rows.map((r, i) => (i === 5 ? { ...r, severity: 3 } : r));
+    const res = await post('/api/import/history?format=csv&system=szcg', toCsv(changed), admin);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; details: { problems: { line: number; field?: string }[] } };
+    expect(body.error).toBe('VALIDATION_FAILED');
+    expect(body.details.problems[0]).toMatchObject({ line: 7, field: 'ref' });
+  });
+});
+
+describe('refusals', () => {
+  it('a file with one bad row is refused naming its line, and nothing is written', async () => {
+    const rows: CaseRow[] = makeCaseRows(30, points(), NOW, { prefix: 'BAD' });
+    rows[14] = { ...rows[14]!, category: 'no_such_class' }; // line 16: the header is line 1
+    const before = await loopEventCount();
+    const keysBefore = await t.store.findIdempotencyKeys(rows.map((r) => `import:bad:${r.ref}`));
+    const res = await post('/api/import/history?format=csv&system=bad', toCsv(rows), admin);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; message: string; details: { problems: { line: number; field?: string; message: string }[]; count: number } };
+    expect(body.error).toBe('VALIDATION_FAILED');
+    expect(body.details.count).toBe(1);
+    expect(body.details.problems[0]).toMatchObject({ line: 16, field: 'category' });
+    expect(body.message).toContain('line 16');
+    expect(await loopEventCount()).toBe(before);
+    expect(keysBefore).toEqual([]);
+    expect(await t.store.findIdempotencyKeys(rows.map((r) => `import:bad:${r.ref}`))).toEqual([]);
+  });
+
+  it('a time that is not a time, and steps out of order, are named by line and column', async () => {
+    const rows = makeCaseRows(40, points(), NOW, { prefix: 'ORD' }).filter((r) => r.closed_at).slice(0, 3);
+    rows[0] = { ...rows[0]!, reported_at: 'yesterday' };
+    rows[1] = { ...rows[1]!, accepted_at: iso8(Date.parse(rows[1]!.reported_at) - 60_000) };
+    const res = await post('/api/import/history?format=csv&system=ord', toCsv(rows), admin);
+    const body = (await res.json()) as { details: { problems: { line: number; field?: string }[] } };
+    expect(res.status).toBe(400);
+    expect(body.details.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ line: 2, field: 'reported_at' }), expect.objectContaining({ line: 3, field: 'accepted_at' })]),
+    );
+  });
+
+  it('a non-admin is refused with FORBIDDEN_ROLE', async () => {
+    const res = await post('/api/import/history?format=csv&system=x', toCsv(makeCaseRows(2, points(), NOW)), operator);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toBe('FORBIDDEN_ROLE');
+  });
+
+  it('every import is audited, accepted or refused', async () => {
+    const audit = await t.store.readAudit({ actor: 'importer', limit: 50 });
+    const imports = audit.filter((a) => a.action === 'import_history');
+    expect(imports.some((a) => a.outcome === 'ok' && a.subject === 'cases.csv' && /120 rows/.test(a.reason ?? ''))).toBe(true);
+    expect(imports.some((a) => a.outcome === 'refused' && a.error === 'VALIDATION_FAILED')).toBe(true);
+  });
+});
+
+describe('history import (one row per step, NDJSON, progress streamed)', () => {
+  it('streams progress lines and ends with the outcome; steps keep their actors, notes and rework', async () => {
+    const [lng, lat] = points()[3]!;
+    const t0 = Math.floor((NOW - 3 * 86_400_000) / 1000) * 1000; // ISO to the second
+    const at = (min: number) => iso8(t0 + min * 60_000);
+    const lines = [
+      { ref: 'HL-1', action: 'report', at: at(0), category: 'sanitation', subcategory: '01-02', severity: 1, source: 'hotline', location: { lng, lat, address: '中山路1号' }, reporter: '王女士' },
+      { ref: 'HL-1', action: '立案', at: at(5), actor: 'op-li', actor_name: '李明', due_at: at(5 + 3 * 24 * 60) },
+      { ref: 'HL-1', action: 'dispatch', at: at(9), department: '环卫所', department_id: 'dept-hw' },
+      { ref: 'HL-1', action: 'accept', at: at(30) },
+      { ref: 'HL-1', action: 'feedback', at: at(200), note: '已清运' },
+      { ref: 'HL-1', action: 'verify_fail', at: at(260), note: '仍有残留' },
+      { ref: 'HL-1', action: 'feedback', at: at(400) },
+      { ref: 'HL-1', action: 'verify_pass', at: at(430) },
+      { ref: 'HL-1', action: 'close', at: at(440) },
+    ];
+    const res = await post('/api/import/history?format=ndjson&system=hotline', toNdjson(lines), admin, { 'content-type': 'application/x-ndjson', accept: 'application/x-ndjson' });
+    expect(res.status).toBe(200);
+    const out = (await res.text()).trim().split('\n').map((l) => ImportLine.parse(JSON.parse(l)));
+    expect(out.some((l) => l.type === 'progress')).toBe(true);
+    const last = out[out.length - 1]!;
+    expect(last.type).toBe('result');
+    if (last.type !== 'result') return;
+    expect(last.result).toMatchObject({ changed: 1, rows: 9 });
+    const record = byRef().get('HL-1')!;
+    expect(record.incident).toMatchObject({ stage: 'closed', reworkCount: 1, closeBy: t0 + (5 + 3 * 24 * 60) * 60_000 });
+    expect(record.entries.map((e) => e.type)).toEqual(['reported', 'register', 'dispatch', 'accept', 'feedback', 'verify_fail', 'feedback', 'verify_pass', 'close']);
+    expect(record.entries[1]!.actor).toMatchObject({ kind: 'operator', id: 'op-li', name: '李明' });
+    expect(record.entries[3]!.actor).toMatchObject({ kind: 'department', id: 'dept-hw', name: '环卫所' });
+    expect(record.entries[5]!.note).toBe('仍有残留');
+  });
+});
