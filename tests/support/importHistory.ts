@@ -35,15 +35,15 @@ export const CASE_COLUMNS: readonly (keyof CaseRow)[] = [
 ];
 
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled */
-export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[] = CASE_COLUMNS as readonly string[]): string {
+export function toCsv(rows: readonly object[], columns: readonly string[] = CASE_COLUMNS as readonly string[]): string {
   const cell = (v: unknown) => {
     const s = v === undefined || v === null ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell((r as Record<string, unknown>)[c])).join(','))].join('\r\n') + '\r\n';
 }
 
-export function toNdjson(rows: readonly Record<string, unknown>[]): string {
+export function toNdjson(rows: readonly object[]): string {
   return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 
