@@ -4,6 +4,10 @@
  * changes nothing, a file with one bad row is refused naming its line and leaves the store as it
  * was, and only an admin may import.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
 import { ImportLine, ImportResult } from '@shared/schemas/import';
@@ -159,5 +163,45 @@ describe('history import (one row per step, NDJSON, progress streamed)', () => {
     expect(record.entries[1]!.actor).toMatchObject({ kind: 'operator', id: 'op-li', name: '李明' });
     expect(record.entries[3]!.actor).toMatchObject({ kind: 'department', id: 'dept-hw', name: '环卫所' });
     expect(record.entries[5]!.note).toBe('仍有残留');
+  });
+});
+
+describe('npm run import (a thin client of the running hub)', () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('npx', ['tsx', 'scripts/import.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('streams a file to the hub, shows the outcome, and names the line of a bad row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
+    const good = join(dir, 'cases.csv');
+    writeFileSync(good, toCsv(makeCaseRows(10, points(), NOW, { prefix: 'CLI' })));
+    const first = await run(['history', good, '--system', 'cli', '--url', t.url], { HUB_TOKEN: admin.token });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/Imported 10 cases/);
+    const again = await run(['history', good, '--system', 'cli', '--url', t.url], { HUB_TOKEN: admin.token });
+    expect(again.stdout).toMatch(/Nothing to import/);
+
+    const bad = join(dir, 'bad.csv');
+    const rows = makeCaseRows(4, points(), NOW, { prefix: 'CLIBAD' });
+    rows[2] = { ...rows[2]!, lng: 10, lat: 10 };
+    writeFileSync(bad, toCsv(rows));
+    const refused = await run(['history', bad, '--system', 'cli', '--url', t.url], { HUB_TOKEN: admin.token });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/line 4 \(lng\/lat\): .*outside every grid/);
+  });
+
+  it('says plainly when no hub is running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
+    const file = join(dir, 'cases.csv');
+    writeFileSync(file, 'ref\n');
+    const out = await run(['history', file, '--url', 'http://127.0.0.1:9'], { HUB_USER: 'x', HUB_PASSWORD: 'y' });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/No hub answers at http:\/\/127\.0\.0\.1:9.*npm start/);
   });
 });
