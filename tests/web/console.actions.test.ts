@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { allowedActions } from '@shared/lifecycle';
 import type { Role, User } from '@shared/schemas/auth';
 import { IncidentCommand, type Stage } from '@shared/schemas/incident';
-import { ACTION_KEYS, actionForKey, buildCommand, offeredActions } from '../../web/src/console/actions';
+import { ACTION_DIALOG, ACTION_KEYS, actionForKey, buildCommand, offeredActions } from '../../web/src/console/actions';
+import { evaluationOf, missingChoice, NO_CHOICE, pickByKey } from '../../web/src/console/evaluation';
 import { incident, T0 } from './helpers/fixtures';
 
 function user(role: Role, regionCode = '330200'): User {
@@ -25,7 +26,7 @@ describe('offered steps', () => {
     expect(offeredActions(at('handling'), op)).toEqual(['hand_back', 'redispatch', 'feedback', 'pause_sla', 'note']);
     expect(offeredActions(at('handled'), op)).toEqual(['verify_pass', 'verify_fail', 'pause_sla', 'note']);
     expect(offeredActions(at('verified'), op)).toEqual(['close', 'pause_sla', 'note']);
-    expect(offeredActions(at('closed', { deadline: null }), op)).toEqual(['note']);
+    expect(offeredActions(at('closed', { deadline: null }), op)).toEqual(['evaluate', 'note']);
   });
 
   it('督办 is a supervisor’s step; a viewer is offered nothing', () => {
@@ -53,6 +54,17 @@ describe('offered steps', () => {
     expect(offeredActions(at('dispatched'), user('operator'))).not.toContain('split');
     expect(offeredActions(at('closed', { reports: joined, deadline: null }), user('operator'))).not.toContain('split');
     expect(actionForKey('u', offeredActions(at('dispatched', { reports: joined }), user('operator')))).toBe('split');
+  });
+
+  it('回访 is offered on a closed case until the resident has answered, on e', () => {
+    const closed = at('closed', { deadline: null });
+    expect(actionForKey('e', offeredActions(closed, user('operator')))).toBe('evaluate');
+    expect(offeredActions(at('verified'), user('operator'))).not.toContain('evaluate');
+    expect(offeredActions(closed, user('viewer'))).toEqual([]);
+    // not reached: the resident may be called back again; answered: the verdict stands
+    expect(offeredActions(at('closed', { deadline: null, evaluation: { at: T0, contacted: false } }), user('operator'))).toContain('evaluate');
+    expect(offeredActions(at('closed', { deadline: null, evaluation: { at: T0, contacted: true, resolved: true, satisfaction: 'satisfied' } }), user('operator'))).not.toContain('evaluate');
+    expect(ACTION_DIALOG.evaluate).toBe('evaluate');
   });
 
   it('nothing outside the user’s region, and nothing for a disabled account', () => {
@@ -85,6 +97,8 @@ describe('command bodies', () => {
       buildCommand('note', inc, { note: '已电话联系' }),
       buildCommand('close', at('verified')),
       buildCommand('split', inc, { reportSeq: 12, note: '不是同一处' }),
+      buildCommand('evaluate', inc, { evaluation: { contacted: true, resolved: true, satisfaction: 'basically_satisfied' }, note: '居民表示已清理' }),
+      buildCommand('evaluate', inc, { evaluation: { contacted: false } }),
     ];
     for (const body of bodies) {
       expect(body).not.toHaveProperty('actor');
@@ -99,5 +113,31 @@ describe('command bodies', () => {
     expect(buildCommand('register', inc, { note: '  ' })).toEqual({ action: 'register', expectedVersion: 3 });
     expect(buildCommand('dispatch', inc, { assignee, note: '尽快' })).toEqual({ action: 'dispatch', assignee, note: '尽快', expectedVersion: 3 });
     expect(buildCommand('reject', inc, { reason: 'invalid', duplicateOf: 'E0', note: '无效' })).toEqual({ action: 'reject', reason: 'invalid', note: '无效', expectedVersion: 3 });
+    expect(buildCommand('evaluate', inc, { evaluation: { contacted: false }, note: ' ' })).toEqual({ action: 'evaluate', evaluation: { contacted: false }, expectedVersion: 3 });
+    expect(() => buildCommand('evaluate', inc)).toThrow(/evaluation/);
+  });
+});
+
+describe('the callback’s choices (回访)', () => {
+  it('nothing is preset: each part of the answer must be chosen, in the order asked', () => {
+    expect(missingChoice(NO_CHOICE)).toBe('contacted');
+    expect(evaluationOf(NO_CHOICE)).toBeNull();
+    expect(missingChoice({ ...NO_CHOICE, contacted: true })).toBe('resolved');
+    expect(missingChoice({ contacted: true, resolved: false, satisfaction: null })).toBe('satisfaction');
+    expect(evaluationOf({ contacted: true, resolved: false, satisfaction: 'dissatisfied' })).toEqual({ contacted: true, resolved: false, satisfaction: 'dissatisfied' });
+  });
+
+  it('a resident not reached is recorded as that alone, whatever was picked before', () => {
+    expect(evaluationOf({ contacted: false, resolved: true, satisfaction: 'satisfied' })).toEqual({ contacted: false });
+  });
+
+  it('digits pick in one sweep: 1 3 5 is reached, solved, satisfied; an answer implies the resident was reached', () => {
+    let c = NO_CHOICE;
+    for (const k of ['1', '3', '5']) c = pickByKey(c, k)!;
+    expect(evaluationOf(c)).toEqual({ contacted: true, resolved: true, satisfaction: 'satisfied' });
+    expect(pickByKey(NO_CHOICE, '6')).toEqual({ contacted: true, resolved: null, satisfaction: 'basically_satisfied' });
+    expect(pickByKey(NO_CHOICE, '4')).toMatchObject({ contacted: true, resolved: false });
+    expect(pickByKey(c, '2')).toMatchObject({ contacted: false });
+    expect(pickByKey(c, '8')).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { kpiItems } from '../../web/src/widgets/KpiStrip/kpiItems';
 import { overdueRows } from '../../web/src/widgets/OverdueList/overdueRows';
 import { patrolFigures } from '../../web/src/widgets/PatrolDuty/patrolFigures';
 import { rankingRows } from '../../web/src/widgets/StreetRanking/rankingRows';
+import { hotlineRates } from '../../web/src/widgets/IntakeBySource/hotlineRates';
 import { plainContext } from '../../web/src/widgets/shared/chartKit';
 import { incident, statistics, T0 } from './helpers/fixtures';
 
@@ -21,12 +22,28 @@ describe('figures are the hub’s figures', () => {
     const items = Object.fromEntries(kpiItems(stats).map((k) => [k.key, k]));
     expect(items.reported?.value).toBe(stats.intake.total);
     expect(items.registered?.value).toBe(stats.registered);
-    expect(items.closed?.value).toBe(stats.closed);
+    expect(items.due?.value).toBe(stats.due);
+    expect(items.due?.sub?.params).toEqual({ n: '31' }); // close steps today, a flow
     expect(items.closureRate?.value).toBe(stats.closureRate);
+    expect(items.closureRate?.sub?.params).toEqual({ a: '31', b: '48' });
     expect(items.onTimeRate?.value).toBe(stats.onTimeRate);
+    expect(items.onTimeRate?.sub?.params).toEqual({ a: '28', b: '48' });
     expect(items.overdue?.value).toBe(stats.overdueOpen);
-    expect(items.overdue?.sub?.n).toBe(stats.supervisedOpen);
+    expect(items.overdue?.sub?.params).toEqual({ a: '5', b: '9' }); // overdue today beside open overdue now
+    expect(kpiItems(stats).some((k) => k.few)).toBe(false);
     expect(kpiItems(null).every((k) => k.value === null)).toBe(true);
+  });
+
+  it('KPI rates over fewer than MIN_RATE_BASE cases due: no percentage, "too few", the counts', () => {
+    const items = Object.fromEntries(kpiItems(statistics({ due: 3, dueClosed: 2, dueClosedOnTime: 1, closureRate: 2 / 3, onTimeRate: 1 / 3 })).map((k) => [k.key, k]));
+    expect(items.closureRate).toMatchObject({ value: null, few: true, tone: 'plain', sub: { params: { a: '2', b: '3' } } });
+    expect(items.onTimeRate).toMatchObject({ value: null, few: true, tone: 'plain' });
+    // nothing due: no basis at all, and not "too few" either
+    const none = Object.fromEntries(kpiItems(statistics({ due: 0, dueClosed: 0, dueClosedOnTime: 0, closureRate: null, onTimeRate: null })).map((k) => [k.key, k]));
+    expect(none.closureRate).toMatchObject({ value: null, few: false });
+    // exactly the base is a figure
+    const ten = Object.fromEntries(kpiItems(statistics({ due: 10, dueClosed: 9, dueClosedOnTime: 9, closureRate: 0.9, onTimeRate: 0.9 })).map((k) => [k.key, k]));
+    expect(ten.closureRate).toMatchObject({ value: 0.9, few: false, tone: 'good' });
   });
 
   it('intake by source: one slice per source with the hub’s count, catalogue order', () => {
@@ -87,11 +104,31 @@ describe('figures are the hub’s figures', () => {
     expect(filling!.data.slice(22)).toEqual([166, 167]);
   });
 
-  it('ranking rows in rank order with the hub’s score and rates', () => {
+  it('ranking rows in rank order with the hub’s score and rates over the cases due', () => {
     const rows = rankingRows(stats);
     expect(rows.map((r) => r.name)).toEqual(['南门街道', '江厦街道']);
-    expect(rows[0]).toMatchObject({ rank: 1, scoreText: '92.3', closureRate: '91.7%', onTimeRate: '90.0%', overdueOpen: 0 });
-    expect(rows[1]).toMatchObject({ rank: 2, scoreText: '71.5', closureRate: '60.0%', overdueOpen: 2 });
+    expect(rows[0]).toMatchObject({ rank: 1, scoreText: '92.3', dueText: '12', closure: { text: '91.7%', counts: '11/12' }, onTime: { text: '83.3%', counts: '10/12' }, overdueOpen: 0 });
+    expect(rows[1]).toMatchObject({ rank: 2, scoreText: '71.5', closure: { text: '60.0%', few: false }, overdueOpen: 2 });
+  });
+
+  it('department ranking: the handling departments, names without the region on screen, "too few" under the base', () => {
+    const rows = rankingRows(stats, 'department', 'zh', '海曙区');
+    expect(rows.map((r) => r.name)).toEqual(['城管执法局', '南门街道综治中心']);
+    expect(rows[1]).toMatchObject({ rank: 2, due: 4, closure: { text: '样本少', few: true, counts: '3/4', rate: null }, onTime: { text: '样本少', counts: '2/4' } });
+    expect(rankingRows(stats, 'department', 'en')[1]!.closure.text).toBe('few');
+    // an older hub without departments: an empty table, not an error
+    expect(rankingRows({ ...stats, departmentRanking: undefined as never }, 'department')).toEqual([]);
+  });
+
+  it('12345’s three rates with their counts; "too few" under the base', () => {
+    const rates = Object.fromEntries(hotlineRates(stats.hotline, 'zh')!.map((r) => [r.key, r.shown]));
+    expect(rates.response).toMatchObject({ text: '95.0%', counts: '38/40' });
+    expect(rates.resolution).toMatchObject({ text: '85.0%', counts: '17/20' });
+    expect(rates.satisfaction).toMatchObject({ text: '90.0%', counts: '18/20' });
+    const few = hotlineRates({ ...stats.hotline, contacted: 4, resolved: 3, satisfied: 4, dissatisfied: 0, resolutionRate: 0.75, satisfactionRate: 1 }, 'zh')!;
+    expect(few[1]!.shown).toMatchObject({ text: '样本少', counts: '3/4' });
+    expect(few[2]!.shown).toMatchObject({ text: '样本少', counts: '4/4' });
+    expect(hotlineRates(undefined, 'zh')).toBeNull();
   });
 
   it('patrols and cameras', () => {

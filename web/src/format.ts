@@ -3,6 +3,8 @@
  * and are only formatted here, never recomputed. Times are shown on the centre's clock (its UTC
  * offset), not the kiosk's own time zone, which is often left at UTC.
  */
+import { MIN_RATE_BASE } from '@shared/schemas/stats';
+
 export type Lang = 'zh' | 'en';
 
 const DAY = 86_400_000;
@@ -17,6 +19,32 @@ export function fmtInt(n: number | null | undefined): string {
 export function fmtRate(rate: number | null | undefined, digits = 1): string {
   if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
   return `${(rate * 100).toFixed(digits)}%`;
+}
+
+/** what a rate below its base says instead of a percentage (MIN_RATE_BASE cases) */
+export const FEW_CASES: Record<Lang, string> = { zh: '样本少', en: 'few' };
+
+/** a rate as the wall shows it: a percentage only over enough cases, always with its counts */
+export interface ShownRate {
+  /** "93.7%"; "样本少"/"few" below MIN_RATE_BASE; "—" with no denominator */
+  text: string;
+  /** the rate a colour or a bar may use: null when it is not shown as a percentage */
+  rate: number | null;
+  /** the denominator is above zero but below MIN_RATE_BASE */
+  few: boolean;
+  /** "911/972": numerator / denominator */
+  counts: string;
+}
+
+/**
+ * The hub's rate over `den` cases, or the counts and "too few cases" when `den` is below
+ * MIN_RATE_BASE (2 of 3 read as 67 % from across the room is noise, not a figure).
+ */
+export function shownRate(rate: number | null | undefined, num: number, den: number, lang: Lang): ShownRate {
+  const counts = `${fmtInt(num)}/${fmtInt(den)}`;
+  if (den <= 0 || rate === null || rate === undefined || !Number.isFinite(rate)) return { text: '—', rate: null, few: false, counts };
+  if (den < MIN_RATE_BASE) return { text: FEW_CASES[lang], rate: null, few: true, counts };
+  return { text: fmtRate(rate), rate, few: false, counts };
 }
 
 /** the number part of a percentage, for big figures with a small % sign beside them */
@@ -41,6 +69,17 @@ export function fmtDuration(ms: number, lang: Lang): string {
   if (h > 0) return join(`${h}${u.h}`, m > 0 ? `${m}${u.m}` : null);
   if (m > 0) return join(`${m}${u.m}`, sec > 0 ? `${sec}${u.s}` : null);
   return `${sec}${u.s}`;
+}
+
+/**
+ * Working time as hours of the centre's calendar: "5.2工时" / "5.2 working h". Never days: a
+ * working day is not 24 hours, and "1天" of working time would read as a calendar day.
+ */
+export function fmtWorkingHours(ms: number | null | undefined, lang: Lang): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const h = Math.max(0, ms) / 3_600_000;
+  const text = h >= 100 ? h.toFixed(0) : h.toFixed(1);
+  return lang === 'zh' ? `${text}工时` : `${text} working h`;
 }
 
 /** "3 seconds ago" style age; `now` and `at` on the same clock */

@@ -1,11 +1,13 @@
 /**
  * Pages through a list that is longer than its box, one page every `intervalMs`: as many rows per
  * page as fit (measured, so it adapts to every layout mode), never a scrollbar, never a half row.
+ * `onCycle` runs each time the last page has had its turn (every interval for a one-page list):
+ * a panel that shows several lists in turn switches there.
  */
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { currentScale } from '../layouts/scale';
 
-export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: number, count: () => number, intervalMs = 10_000) {
+export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: number, count: () => number, intervalMs = 10_000, onCycle?: () => void) {
   const height = ref(0);
   const page = ref(0);
   const perPage = computed(() => Math.max(1, Math.floor(height.value / (rowDesignPx * currentScale.value.u))));
@@ -27,7 +29,12 @@ export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: num
       }
     }
     timer = setInterval(() => {
-      page.value = pages.value > 1 ? (page.value + 1) % pages.value : 0;
+      if (page.value + 1 < pages.value) {
+        page.value++;
+        return;
+      }
+      page.value = 0;
+      onCycle?.();
     }, intervalMs);
   });
 

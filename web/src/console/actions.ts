@@ -7,7 +7,7 @@
 import { roleAllows, withinRegion } from '@shared/access';
 import { allowedActions } from '@shared/lifecycle';
 import type { User } from '@shared/schemas/auth';
-import { IncidentCommand, type Assignee, type Incident, type IncidentAction } from '@shared/schemas/incident';
+import { IncidentCommand, type Assignee, type Evaluation, type Incident, type IncidentAction } from '@shared/schemas/incident';
 
 /**
  * One key per action, shown on its button; pause and resume share z because only one is ever
@@ -25,6 +25,7 @@ export const ACTION_KEYS: Readonly<Record<IncidentAction, string>> = {
   verify_pass: 'p',
   verify_fail: 'f',
   close: 'c',
+  evaluate: 'e',
   supervise: 's',
   pause_sla: 'z',
   resume_sla: 'z',
@@ -35,8 +36,8 @@ export const ACTION_KEYS: Readonly<Record<IncidentAction, string>> = {
 /** display order of the buttons */
 const ACTION_ORDER = Object.keys(ACTION_KEYS) as readonly IncidentAction[];
 
-/** what a step needs before it is sent: nothing, a reason, a rejection, an assignee, or which joined report */
-export type DialogKind = 'none' | 'reason' | 'reject' | 'assignee' | 'split';
+/** what a step needs before it is sent: nothing, a reason, a rejection, an assignee, which joined report, or the resident's answer */
+export type DialogKind = 'none' | 'reason' | 'reject' | 'assignee' | 'split' | 'evaluate';
 
 export const ACTION_DIALOG: Readonly<Record<IncidentAction, DialogKind>> = {
   register: 'none',
@@ -49,6 +50,7 @@ export const ACTION_DIALOG: Readonly<Record<IncidentAction, DialogKind>> = {
   verify_pass: 'none',
   verify_fail: 'reason',
   close: 'none',
+  evaluate: 'evaluate',
   supervise: 'none',
   pause_sla: 'reason',
   resume_sla: 'none',
@@ -79,6 +81,8 @@ export interface CommandInput {
   assignee?: Assignee;
   /** the report_joined entry to split off */
   reportSeq?: number;
+  /** the resident's answer at the callback (回访) */
+  evaluation?: Evaluation;
 }
 
 /**
@@ -105,6 +109,9 @@ export function buildCommand(action: IncidentAction, incident: Incident, input: 
     case 'split':
       if (input.reportSeq === undefined) throw new Error('split needs the joined report (reportSeq)');
       return { action, reportSeq: input.reportSeq, note: text, expectedVersion };
+    case 'evaluate':
+      if (!input.evaluation) throw new Error('evaluate needs the resident\'s answer (evaluation)');
+      return { action, evaluation: input.evaluation, ...optionalNote, expectedVersion };
     case 'hand_back':
     case 'verify_fail':
     case 'pause_sla':

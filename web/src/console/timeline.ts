@@ -5,7 +5,14 @@
  */
 import type { Role } from '@shared/schemas/auth';
 import type { AuditEntry } from '@shared/schemas/audit';
-import type { IncidentLogEntry, Stage } from '@shared/schemas/incident';
+import { SATISFACTION_LEVELS, type IncidentLogEntry, type Satisfaction, type Stage } from '@shared/schemas/incident';
+
+/** the resident's answer an `evaluate` entry (回访) recorded */
+export interface TimelineEvaluation {
+  contacted: boolean;
+  resolved: boolean | null;
+  satisfaction: Satisfaction | null;
+}
 
 export interface TimelineRow {
   key: string;
@@ -22,6 +29,8 @@ export interface TimelineRow {
   note: string | null;
   /** what the step carried: the assignee (dispatch), the joined report's title, the new case of a split */
   detail: string | null;
+  /** the callback's answer (evaluate entries) */
+  evaluation: TimelineEvaluation | null;
   /** the refusal's code and the hub's message */
   error: string | null;
   message: string | null;
@@ -42,6 +51,16 @@ function detailOf(e: IncidentLogEntry): string | null {
   return nameIn(data?.['assignee'], 'name');
 }
 
+/** read leniently: a log written by another hub version must still show */
+export function evaluationIn(data: Record<string, unknown> | null | undefined): TimelineEvaluation | null {
+  const v = data?.['evaluation'];
+  if (!v || typeof v !== 'object') return null;
+  const e = v as Record<string, unknown>;
+  if (typeof e['contacted'] !== 'boolean') return null;
+  const satisfaction = SATISFACTION_LEVELS.find((s) => s === e['satisfaction']) ?? null;
+  return { contacted: e['contacted'], resolved: typeof e['resolved'] === 'boolean' ? e['resolved'] : null, satisfaction };
+}
+
 function fromLog(e: IncidentLogEntry): TimelineRow {
   return {
     key: `log:${e.seq}`,
@@ -54,6 +73,7 @@ function fromLog(e: IncidentLogEntry): TimelineRow {
     to: e.to,
     note: e.note,
     detail: detailOf(e),
+    evaluation: e.type === 'evaluate' ? evaluationIn(e.data) : null,
     error: null,
     message: null,
   };
@@ -71,6 +91,7 @@ function fromAudit(a: AuditEntry): TimelineRow {
     to: a.stageAfter,
     note: a.reason,
     detail: null,
+    evaluation: null,
     error: a.error,
     message: a.message,
   };

@@ -2,21 +2,22 @@
  * The AI's precision per video alarm type (confirmed ÷ decided over seven days, as the hub counted
  * it) as rows for the wall: label, percentage, the counts it is made of, and how many still wait
  * for a person. A percentage never appears without its counts; a type with nothing decided shows
- * "—" and its counts (0/0), never 0 %; one with fewer than MIN_DECIDED decided says "few" instead of
+ * "—" and its counts (0/0), never 0 %; one with fewer than MIN_RATE_BASE decided says "few" instead of
  * a percentage (2 of 6 read from across a room as "33 %" says nothing about the detector). The
  * busiest types come first (they turn the first page).
  */
+import { MIN_RATE_BASE } from '@shared/schemas/stats';
 import type { AiPrecision } from '@shared/schemas/videoAlarm';
-import { fmtInt, fmtRate, type Lang } from '../../format';
+import { FEW_CASES, fmtInt, fmtRate, type Lang } from '../../format';
 import { alarmTypeLabel } from '../../i18n';
 import { COLOR } from '../../layouts/tokens';
 
 /** the published precision of such detectors is 70–92 %: below 70 % a type is noisier than usual */
 export const PRECISION_GOOD = 0.85;
 export const PRECISION_FAIR = 0.7;
-/** below this many decided alarms a percentage is noise: the counts are shown, the rate is not */
-export const MIN_DECIDED = 10;
-const FEW: Record<Lang, string> = { zh: '样本少', en: 'few' };
+/** below this many decided alarms a percentage is noise: the counts are shown, the rate is not (the wall's one base for every rate) */
+export const MIN_DECIDED = MIN_RATE_BASE;
+const FEW = FEW_CASES;
 
 export interface PrecisionRow {
   type: string;

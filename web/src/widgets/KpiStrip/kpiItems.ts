@@ -1,20 +1,28 @@
 /**
  * Today's headline figures, straight from the hub's Statistics (no recomputation): what each KPI
- * cell shows, its kind (count or rate), a secondary figure and a tone.
+ * cell shows, its kind (count or rate), the counts beneath it, a tone and the definition a hover
+ * shows. The two rates are over the cases due today (应结案), as centres publish them; below
+ * MIN_RATE_BASE cases due a rate shows "样本少" and its counts, never a big percentage of 2 of 3.
  */
-import type { Statistics } from '@shared/schemas/stats';
+import { MIN_RATE_BASE, type Statistics } from '@shared/schemas/stats';
+import { fmtInt } from '../../format';
 import type { DictKey } from '../../i18n';
 
 export type KpiTone = 'plain' | 'good' | 'warn' | 'bad';
 
 export interface KpiItem {
-  key: 'reported' | 'registered' | 'closed' | 'closureRate' | 'onTimeRate' | 'overdue';
+  key: 'reported' | 'registered' | 'due' | 'closureRate' | 'onTimeRate' | 'overdue';
   label: DictKey;
   kind: 'count' | 'rate';
-  /** a count, or a rate 0…1; null when the hub has no basis for it */
+  /** a count, or a rate 0…1; null when the hub has no basis for it (or too few cases for a rate) */
   value: number | null;
-  sub: { label: DictKey; n: number } | null;
+  /** a rate whose denominator is above zero but under MIN_RATE_BASE: the cell says so */
+  few: boolean;
+  /** the line beneath the figure: a dictionary entry and its parameters */
+  sub: { label: DictKey; params: Record<string, string> } | null;
   tone: KpiTone;
+  /** the definition (numerator, denominator, window) shown on hover */
+  hint: DictKey;
 }
 
 function rateTone(rate: number | null): KpiTone {
@@ -22,21 +30,51 @@ function rateTone(rate: number | null): KpiTone {
   return rate >= 0.9 ? 'good' : rate >= 0.75 ? 'warn' : 'bad';
 }
 
+/** a rate over the cases due: null (not a percentage) below the base */
+function dueRate(rate: number | null, due: number): number | null {
+  return due >= MIN_RATE_BASE ? rate : null;
+}
+
+const n = (v: number) => ({ n: fmtInt(v) });
+
 export function kpiItems(stats: Statistics | null): KpiItem[] {
   const s = stats;
+  const few = !!s && s.due > 0 && s.due < MIN_RATE_BASE;
+  const closure = s ? dueRate(s.closureRate, s.due) : null;
+  const onTime = s ? dueRate(s.onTimeRate, s.due) : null;
   return [
-    { key: 'reported', label: 'kpiReported', kind: 'count', value: s ? s.intake.total : null, sub: s ? { label: 'kpiOpen', n: s.open } : null, tone: 'plain' },
-    { key: 'registered', label: 'kpiRegistered', kind: 'count', value: s ? s.registered : null, sub: s ? { label: 'kpiRejected', n: s.rejected } : null, tone: 'plain' },
-    { key: 'closed', label: 'kpiClosed', kind: 'count', value: s ? s.closed : null, sub: s ? { label: 'kpiClosedOnTime', n: s.closedOnTime } : null, tone: 'plain' },
-    { key: 'closureRate', label: 'kpiClosureRate', kind: 'rate', value: s ? s.closureRate : null, sub: null, tone: rateTone(s ? s.closureRate : null) },
-    { key: 'onTimeRate', label: 'kpiOnTimeRate', kind: 'rate', value: s ? s.onTimeRate : null, sub: null, tone: rateTone(s ? s.onTimeRate : null) },
+    { key: 'reported', label: 'kpiReported', kind: 'count', value: s ? s.intake.total : null, few: false, sub: s ? { label: 'kpiOpen', params: n(s.open) } : null, tone: 'plain', hint: 'hintReported' },
+    { key: 'registered', label: 'kpiRegistered', kind: 'count', value: s ? s.registered : null, few: false, sub: s ? { label: 'kpiRejected', params: n(s.rejected) } : null, tone: 'plain', hint: 'hintRegistered' },
+    { key: 'due', label: 'kpiDue', kind: 'count', value: s ? s.due : null, few: false, sub: s ? { label: 'kpiClosedFlow', params: n(s.closed) } : null, tone: 'plain', hint: 'hintDue' },
+    {
+      key: 'closureRate',
+      label: 'kpiClosureRate',
+      kind: 'rate',
+      value: closure,
+      few,
+      sub: s ? { label: 'kpiRateCounts', params: { a: fmtInt(s.dueClosed), b: fmtInt(s.due) } } : null,
+      tone: rateTone(closure),
+      hint: 'hintClosureRate',
+    },
+    {
+      key: 'onTimeRate',
+      label: 'kpiOnTimeRate',
+      kind: 'rate',
+      value: onTime,
+      few,
+      sub: s ? { label: 'kpiRateCounts', params: { a: fmtInt(s.dueClosedOnTime), b: fmtInt(s.due) } } : null,
+      tone: rateTone(onTime),
+      hint: 'hintOnTimeRate',
+    },
     {
       key: 'overdue',
       label: 'kpiOverdue',
       kind: 'count',
       value: s ? s.overdueOpen : null,
-      sub: s ? { label: 'kpiSupervised', n: s.supervisedOpen } : null,
+      few: false,
+      sub: s ? { label: 'kpiOverdueSub', params: { a: fmtInt(s.overdueInWindow), b: fmtInt(s.supervisedOpen) } } : null,
       tone: s && s.overdueOpen > 0 ? 'bad' : 'good',
+      hint: 'hintOverdue',
     },
   ];
 }
