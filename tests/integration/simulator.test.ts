@@ -103,6 +103,13 @@ describe('simulator at district scale, one week of history', () => {
     expect(week.closureRate).toBeLessThan(1);
     expect(week.reworkRate).toBeGreaterThan(0.04);
     expect(week.reworkRate).toBeLessThan(0.12);
+    // 12345 calls residents back after closing: satisfaction of the order hotline centres publish
+    expect(week.hotline.callbacks).toBeGreaterThan(week.hotline.contacted);
+    expect(week.hotline.contacted).toBeGreaterThan(20);
+    expect(week.hotline.satisfactionRate).toBeGreaterThan(0.75);
+    expect(week.hotline.satisfactionRate).toBeLessThan(1);
+    expect(week.hotline.responseRate).toBeGreaterThan(0.5);
+    expect(week.departmentRanking.length).toBeGreaterThan(3);
   });
 
   it('works the AI confirm queue: every video case came from a confirmed alarm, and precision is plausible', () => {

@@ -55,7 +55,7 @@ const drawnCase = fc.record({
 });
 
 /** walks the loop with the drawn decisions: a valid path, with pauses and resumes in open stages */
-function walk(i: number, d: fc.RecordValue<{ offsetMin: number; hotline: boolean; decisions: fc.RecordValue<{ pick: number; gap: number; pause: number; sat: boolean }>[] }>): Drawn {
+function walk(i: number, d: { offsetMin: number; hotline: boolean; decisions: { pick: number; gap: number; pause: number; sat: boolean }[] }): Drawn {
   let stage = 'reported';
   let at = T0 + d.offsetMin * MIN;
   let paused = false;

@@ -112,6 +112,8 @@ export function toCommand(step: PlanStep, duplicateOf: string | undefined, minAt
     case 'reject':
       if (step.reason === 'duplicate' && duplicateOf) return { origin, input: { action: 'reject', reason: 'duplicate', duplicateOf, note: step.note ?? '重复上报' } };
       return { origin, input: { action: 'reject', reason: 'invalid', note: '经核实不属于受理范围' } };
+    case 'evaluate':
+      return { origin, input: { action: 'evaluate', evaluation: step.evaluation!, ...base } };
     default:
       return { origin, input: { action: step.action, ...base } as IncidentCommand };
   }

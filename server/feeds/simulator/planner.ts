@@ -13,6 +13,7 @@ import type { Actor } from '@shared/schemas/common';
 import type { Assignee, IncidentAction, IncidentSource, Severity, Stage, TimedStage } from '@shared/schemas/incident';
 import { addWorkingTime, deadlineFor, resolveLimit, workingTimeBetween, type SlaPolicy } from '../../domain/sla';
 import type { Rng } from '../../lib/rng';
+import type { Evaluation } from '@shared/schemas/incident';
 import { departmentActor, departmentFor, type OperatorPool, type VerifierIndex } from './actors';
 import type { Fate } from './arrivals';
 import type { GridInfo } from './world';
@@ -31,6 +32,8 @@ export interface PlanStep {
   /** key of the arrival this one repeats (resolved to an incident id when sent) */
   duplicateOfKey?: string;
   note?: string;
+  /** the resident's answer at a callback (回访) */
+  evaluation?: Evaluation;
 }
 
 export interface PlanSubject {
@@ -176,6 +179,7 @@ export function planCase(subject: PlanSubject, state: PlanState, ctx: PlanContex
       case 'verified': {
         const at = leave('verified', t, rng.float(0.05, 0.5) * quick, false);
         steps.push({ at, action: 'close', actor: operators.onDuty(at, rng), note: '核查通过，予以结案' });
+        if (subject.source === 'hotline') steps.push(...planCallbacks(at, reworked || late !== null, ctx, rng.fork('callback')));
         return finish(steps);
       }
       case 'closed':
@@ -184,6 +188,26 @@ export function planCase(subject: PlanSubject, state: PlanState, ctx: PlanContex
     }
   }
   return finish(steps);
+}
+
+/**
+ * 12345 calls the resident back after closing (回访): within a day or so; one in ten is not
+ * reached at first and is tried again the next day. A case that was reworked or late leaves
+ * residents less satisfied — the shares are of the order published by hotline centres (满意率
+ * around 90 %).
+ */
+function planCallbacks(closedAt: number, troubled: boolean, ctx: PlanContext, rng: Rng): PlanStep[] {
+  const steps: PlanStep[] = [];
+  let at = closedAt + rng.int(30, 20 * 60) * MINUTE;
+  if (rng.chance(0.1)) {
+    steps.push({ at, action: 'evaluate', actor: ctx.operators.onDuty(at, rng), evaluation: { contacted: false }, note: '回访未接通' });
+    if (rng.chance(0.3)) return steps;
+    at += rng.int(20, 28) * 60 * MINUTE;
+  }
+  const resolved = rng.chance(troubled ? 0.8 : 0.95);
+  const satisfaction = !resolved ? rng.weighted(['basically_satisfied', 'dissatisfied'] as const, [0.3, 0.7]) : rng.weighted(['satisfied', 'basically_satisfied', 'dissatisfied'] as const, troubled ? [0.6, 0.3, 0.1] : [0.85, 0.12, 0.03]);
+  steps.push({ at, action: 'evaluate', actor: ctx.operators.onDuty(at, rng), evaluation: { contacted: true, resolved, satisfaction }, note: resolved ? '市民表示问题已解决' : '市民表示问题未解决' });
+  return steps;
 }
 
 /** integer times, in order (flags are pushed before the stage step that follows them in time) */
