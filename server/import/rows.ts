@@ -4,7 +4,7 @@
  * it starts on. The file is read as a stream in chunks, so a large file never blocks the event loop,
  * and its size and row count are bounded: past either, reading stops with a clear refusal.
  */
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { fileRefusal } from './problems';
 
@@ -16,6 +16,9 @@ export interface Row {
   /** column → value: strings from CSV; JSON values from NDJSON (nested objects flattened with `_`) */
   fields: Record<string, unknown>;
 }
+
+/** a file's bytes as they arrive: a request, a file stream, or pieces already in memory */
+export type FileInput = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
 
 export interface RowLimits {
   maxBytes: number;
@@ -30,18 +33,22 @@ export function columnName(name: string): string {
 }
 
 /** counts bytes as they pass and stops the stream past the limit; `onBytes` reports progress */
-export async function* bounded(input: AsyncIterable<Buffer | string>, limits: RowLimits, onBytes?: (bytes: number) => void): AsyncGenerator<Buffer> {
+export async function* bounded(input: FileInput, limits: RowLimits, onBytes?: (bytes: number) => void): AsyncGenerator<Buffer> {
   let bytes = 0;
   for await (const chunk of input) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     bytes += buffer.length;
-    if (bytes > limits.maxBytes) throw fileRefusal(limits.what, null, `the file is larger than ${Math.round(limits.maxBytes / 1_048_576)} MB, the most one import takes; split it`);
+    if (bytes > limits.maxBytes) throw fileRefusal(limits.what, null, `the file is larger than ${sizeText(limits.maxBytes)}, the most one import takes; split it`);
     onBytes?.(bytes);
     yield buffer;
   }
 }
 
-export async function* readRows(input: AsyncIterable<Buffer | string>, format: RowFormat, limits: RowLimits, onBytes?: (bytes: number) => void): AsyncGenerator<Row> {
+function sizeText(bytes: number): string {
+  return bytes >= 1_048_576 ? `${Math.round(bytes / 1_048_576)} MB` : `${bytes.toLocaleString('en')} bytes`;
+}
+
+export async function* readRows(input: FileInput, format: RowFormat, limits: RowLimits, onBytes?: (bytes: number) => void): AsyncGenerator<Row> {
   const source = bounded(input, limits, onBytes);
   const rows = format === 'csv' ? csvRows(source, limits.what) : ndjsonRows(source, limits.what);
   let count = 0;
@@ -52,9 +59,9 @@ export async function* readRows(input: AsyncIterable<Buffer | string>, format: R
 }
 
 async function* csvRows(source: AsyncIterable<Buffer>, what: string): AsyncGenerator<Row> {
-  const parser = Readable.from(source).pipe(
-    parse({ bom: true, columns: (header: string[]) => header.map(columnName), info: true, skip_empty_lines: true, trim: true, max_record_size: 1_000_000 }),
-  );
+  const parser = parse({ bom: true, columns: (header: string[]) => header.map(columnName), info: true, skip_empty_lines: true, trim: true, max_record_size: 1_000_000 });
+  // pipeline, not pipe: a refusal from the source (the size limit) must end the parser with it
+  pipeline(Readable.from(source), parser, () => {});
   try {
     for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       // info.lines is the line the record ends on; a quoted field may span lines

@@ -9,6 +9,7 @@ import type { Principal } from '../hub/audit';
 import type { Hub } from '../hub/hub';
 import type { Logger } from '../lib/log';
 import { importHistory } from './history/importHistory';
+import type { FileInput } from './rows';
 import type { ImportKind, ImportProgress, ImportResult } from './types';
 
 export interface ImporterDeps {
@@ -22,7 +23,7 @@ export interface ImporterDeps {
   kinds?: Partial<Record<ImportKind, KindImporter>>;
 }
 
-export type KindImporter = (input: AsyncIterable<Buffer | string>, query: ImportQuery, onProgress: (p: ImportProgress) => void) => Promise<ImportResult>;
+export type KindImporter = (input: FileInput, query: ImportQuery, onProgress: (p: ImportProgress) => void) => Promise<ImportResult>;
 
 export class Importer {
   private running: string | null = null;
@@ -33,7 +34,7 @@ export class Importer {
     return this.running !== null;
   }
 
-  async run(kind: ImportKind, input: AsyncIterable<Buffer | string>, query: ImportQuery, by: Principal, onProgress: (p: ImportProgress) => void = () => {}): Promise<ImportResult> {
+  async run(kind: ImportKind, input: FileInput, query: ImportQuery, by: Principal, onProgress: (p: ImportProgress) => void = () => {}): Promise<ImportResult> {
     if (this.running) throw new HubError('IMPORT_BUSY', `Another import (${this.running}) is running on this hub; wait for it to finish and try again.`);
     this.running = `${kind}${query.file ? ` ${query.file}` : ''} by ${by.user.username}`;
     const progress = throttled(onProgress);
@@ -50,7 +51,7 @@ export class Importer {
     }
   }
 
-  private dispatch(kind: ImportKind, input: AsyncIterable<Buffer | string>, query: ImportQuery, progress: (p: ImportProgress) => void): Promise<ImportResult> {
+  private dispatch(kind: ImportKind, input: FileInput, query: ImportQuery, progress: (p: ImportProgress) => void): Promise<ImportResult> {
     if (kind === 'history') {
       const format = query.format ?? 'csv';
       if (format === 'json') throw new HubError('VALIDATION_FAILED', 'History comes as CSV or NDJSON (format=csv or format=ndjson).');

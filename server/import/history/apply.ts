@@ -49,7 +49,7 @@ export async function applyCases(
     opts.onCases?.(done);
     chunk = [];
     inChunk = new Set();
-    if (result.batches % 10 === 0) hub.pruneMemory();
+    if (result.batches % 25 === 0) hub.pruneMemory();
     await yieldNow();
   };
   for (const c of ordered) {

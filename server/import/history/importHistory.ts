@@ -6,7 +6,7 @@
 import type { Hub } from '../../hub/hub';
 import type { CoordinateSystem } from '../coords';
 import { RowProblems } from '../problems';
-import { readRows, type RowFormat } from '../rows';
+import { readRows, type FileInput, type RowFormat } from '../rows';
 import type { ImportProgress, ImportResult } from '../types';
 import { applyCases } from './apply';
 import { parseHistory } from './parse';
@@ -25,7 +25,7 @@ export interface HistoryImportOptions {
   onProgress?: (p: ImportProgress) => void;
 }
 
-export async function importHistory(hub: Hub, input: AsyncIterable<Buffer | string>, opts: HistoryImportOptions): Promise<ImportResult> {
+export async function importHistory(hub: Hub, input: FileInput, opts: HistoryImportOptions): Promise<ImportResult> {
   const started = performance.now();
   const problems = new RowProblems();
   const progress = opts.onProgress ?? (() => {});

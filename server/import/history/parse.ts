@@ -39,7 +39,7 @@ export async function parseHistory(rows: AsyncIterable<Row>, opts: HistoryParseO
   const order: Draft[] = [];
   let layout: HistoryLayout | null = null;
   let count = 0;
-  const pause = yielder(2_000);
+  const pause = yielder(500);
   for await (const row of rows) {
     layout ??= layoutOf(row.fields);
     const reader = new RowReader(row.line, row.fields, opts.problems, opts.utcOffsetMinutes);
