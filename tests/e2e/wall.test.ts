@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Incident } from '@shared/schemas/incident';
-import type { Statistics } from '@shared/schemas/stats';
+import { MIN_RATE_BASE, type Statistics } from '@shared/schemas/stats';
 import { announceSkip, chromiumAvailable, launch, watchedPage, type WatchedPage } from './support/browser';
 import { createHubProcess, type HubProcess } from './support/hubProcess';
 
@@ -143,6 +143,34 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
       await big.page.context().close();
     }
   }, 240_000);
+
+  it('says what each rate is over: counts beneath, "样本少" under the base, the definitions written out; streets and departments ranked', async () => {
+    const { page } = main;
+    // the closure rate's counts are the hub's numerator and denominator (retry: the city lives on)
+    await expect
+      .poll(
+        async () => {
+          const s = await rootStats();
+          const sub = (await page.locator('[data-kpi="closureRate"] [data-kpi-sub]').innerText()).replace(/\s/g, '');
+          const few = (await page.locator('[data-kpi="closureRate"] [data-few]').count()) > 0;
+          return sub === `${s.dueClosed}/${s.due}` && few === (s.due > 0 && s.due < MIN_RATE_BASE);
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(true);
+    expect(await page.locator('[data-kpi-legend]').innerText()).toContain('结案率 = 结案 ÷ 应结案');
+    expect(await page.locator('[data-kpi="closureRate"]').getAttribute('title')).toContain('应结案');
+    // the ranking's two tables: the departments that handle the cases, never people
+    await page.locator('[data-ranking-tab="department"]').click();
+    await page.locator('[data-ranking="department"] [data-code]').first().waitFor({ timeout: 30_000 });
+    const codes = await page.locator('[data-ranking="department"] [data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(codes.every((c) => c?.startsWith('D'))).toBe(true);
+    expect(await page.locator('[data-panel="StreetRanking"] .panel-title').innerText()).toBe('部门排名');
+    await page.waitForTimeout(800); // past the page's fade, for the picture
+    await page.screenshot({ path: `${shots}wall-departments-1920x1080.png` });
+    await page.locator('[data-ranking-tab="street"]').click();
+    expect(await page.locator('[data-hotline-rate]').count()).toBe(3);
+  });
 
   it('shows an incident pushed through the API on the map and in the ticker', async () => {
     const { page } = main;

@@ -78,6 +78,8 @@ export const ALL_PANELS: readonly PanelName[] = [
  * Ultra (4 screens → 3840 design px): two columns each side, map ≈ 2010; the ranking and the
  * overdue list get a full column each (fewer pages to turn).
  * The AI's precision always sits right below the video points: both are about the sky network.
+ * Standard weights give intake by source room for the 12345 row beneath its ring, and the
+ * ranking five rows a page at 1080p (the camera gauge and the category bars give up the space).
  */
 export function layoutPlan(mode: LayoutMode): LayoutPlan {
   switch (mode) {
@@ -87,9 +89,9 @@ export function layoutPlan(mode: LayoutMode): LayoutPlan {
           {
             width: 440,
             panels: [
-              { name: 'IntakeBySource', weight: 0.85 },
-              { name: 'IntakeByCategory', weight: 1.1 },
-              { name: 'HourlyTrend', weight: 0.85 },
+              { name: 'IntakeBySource', weight: 1.12 },
+              { name: 'IntakeByCategory', weight: 0.95 },
+              { name: 'HourlyTrend', weight: 0.75 },
               { name: 'PatrolDuty', weight: 0.62 },
             ],
           },
@@ -98,10 +100,10 @@ export function layoutPlan(mode: LayoutMode): LayoutPlan {
           {
             width: 440,
             panels: [
-              { name: 'StreetRanking', weight: 0.9 },
-              { name: 'CameraHealth', weight: 1 },
-              { name: 'AiPrecision', weight: 0.8 },
-              { name: 'OverdueList', weight: 0.9 },
+              { name: 'StreetRanking', weight: 1.15 },
+              { name: 'CameraHealth', weight: 0.85 },
+              { name: 'AiPrecision', weight: 0.75 },
+              { name: 'OverdueList', weight: 0.85 },
             ],
           },
         ],

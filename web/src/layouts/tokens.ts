@@ -96,7 +96,8 @@ export const SPACE = { xs: 4, sm: 8, md: 12, lg: 16, xl: 24 } as const;
 export const RADIUS = 6;
 export const HEADER_HEIGHT = 84;
 export const TICKER_HEIGHT = 58;
-export const KPI_HEIGHT = 124;
+/** the KPI strip: label, figure, counts, and one line of definitions beneath */
+export const KPI_HEIGHT = 140;
 
 /** Motion: calm, never flashy. */
 export const MOTION = { tweenMs: 900, chartUpdateMs: 700, fadeMs: 400 } as const;
