@@ -6,8 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { defaultCatalog } from './domain/catalog';
+import { buildCatalog, defaultCatalog, fusionPolicyFromTable, slaPolicyFromTable } from './domain/catalog';
 import { defaultSlaPolicy } from './domain/lifecycle';
+import { DEFAULT_FAST_TRACK } from './domain/sla';
+import { storedCategoryTable } from './import/tables/categories';
 import { startSimulator } from './feeds/simulator';
 import { loadCalendar } from './calendarConfig';
 import { buildGeography, checkGeography } from './geography';
@@ -29,13 +31,18 @@ async function main(): Promise<void> {
 
   const store = await createStore({ dataDir: config.DATA_DIR, ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}) });
   await checkGeography(store, stamp, log);
+  // a deployment's own category table (npm run import -- categories), else the shipped one
+  const table = await storedCategoryTable(store);
+  if (table) log.info('category table: imported', { categories: table.categories.length });
 
   let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
   const app = await createApp({
     store,
     geo: createGeoContext(regions),
-    policy: defaultSlaPolicy(centre.calendar),
-    catalog: defaultCatalog(),
+    policy: table ? slaPolicyFromTable(table, { calendar: centre.calendar, fastTrack: DEFAULT_FAST_TRACK }) : defaultSlaPolicy(centre.calendar),
+    catalog: table ? buildCatalog(table) : defaultCatalog(),
+    ...(table ? { fusion: fusionPolicyFromTable(table) } : {}),
+    imports: { dataDir: config.DATA_DIR, ...(config.GEO_FILE ? { geoFile: config.GEO_FILE } : {}) },
     log,
     nodeId: config.NODE_ID,
     centreName: config.CENTRE_NAME,

@@ -1,16 +1,28 @@
 /** A city's own data in (docs/import.md): the importer of each kind, wired to one hub. */
+import { HubError } from '@shared/errors';
 import type { Hub } from '../hub/hub';
 import type { Logger } from '../lib/log';
 import { Importer, type KindImporter } from './service';
+import { importCategories } from './tables/categories';
 import type { ImportKind } from './types';
 
 export interface ImportSettings {
   /** the data directory (PGlite's parent): imported geography is written beside the store */
   dataDir?: string;
+  /** GEO_FILE, when the deployment names its geography file itself (a geography import is refused then) */
+  geoFile?: string;
 }
 
 export function createImporter(deps: { hub: Hub; log: Logger; utcOffsetMinutes: number } & ImportSettings): Importer {
-  const kinds: Partial<Record<ImportKind, KindImporter>> = {};
+  const { hub } = deps;
+  const kinds: Partial<Record<ImportKind, KindImporter>> = {
+    categories: (input, query) => {
+      if (query.format === 'ndjson') throw new HubError('VALIDATION_FAILED', 'A category table comes as CSV or JSON (format=csv or format=json).');
+      const inUse = new Set<string>();
+      for (const { incident } of hub.incidents.values()) inUse.add(incident.category);
+      return importCategories(hub.store, input, query.format ?? 'csv', inUse);
+    },
+  };
   return new Importer({ hub: deps.hub, log: deps.log, utcOffsetMinutes: deps.utcOffsetMinutes, knownCategories: deps.hub.opts.knownCategories, kinds });
 }
 

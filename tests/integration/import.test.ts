@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
 import { ImportLine, ImportResult } from '@shared/schemas/import';
+import { storedCategoryTable } from '../../server/import/tables/categories';
 import { expectedCases, iso8, makeCaseRows, toCsv, toNdjson, type CaseRow } from '../support/importHistory';
 import { grids, signedInUser, startTestHub, type TestHub, type TestUser } from './harness';
 
@@ -203,5 +204,60 @@ describe('npm run import (a thin client of the running hub)', () => {
     const out = await run(['history', file, '--url', 'http://127.0.0.1:9'], { HUB_USER: 'x', HUB_PASSWORD: 'y' });
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/No hub answers at http:\/\/127\.0\.0\.1:9.*npm start/);
+  });
+});
+
+describe('category table (CSV and JSON), stored for the next start', () => {
+  const CSV =
+    'code,parent,zh,en,reported,registered,dispatched,handling,handled,verified\n' +
+    '*,,,,1h,1h,2h,3d,4h,1h\n' +
+    'sanitation,,环境卫生,Sanitation,,,,1d,,\n' +
+    '01-02,sanitation,暴露垃圾,Exposed garbage,,,,4h,,\n' +
+    '01-04,sanitation,道路不洁,,,,,2工作小时,,\n' +
+    'public_order,,社会治安,Public order,natural 30min,30分钟,,12小时,,\n' +
+    'traffic,,交通,Traffic,,,,1d,,\n' +
+    'municipal_facility,,市政设施,,,,,2d,,\n' +
+    'dispute,,矛盾纠纷,,,,,5d,,\n' +
+    'safety_hazard,,安全隐患,,,,,1d,,\n' +
+    'fire_safety,,消防安全,,,,,1d,,\n' +
+    'livelihood,,民生服务,,,,,5d,,\n' +
+    '91-01,dispute,邻里纠纷,,,,,,,\n';
+
+  it('is validated, stored, and a second import changes nothing', async () => {
+    const res = await post('/api/import/categories?format=csv&file=table.csv', CSV, admin);
+    const result = ImportResult.parse(await res.json());
+    expect(res.status).toBe(200);
+    expect(result).toMatchObject({ kind: 'categories', rows: 12, changed: 11, appliesFrom: 'next start' }); // 8 classes, 3 minor, the default row
+    const table = (await storedCategoryTable(t.store))!;
+    const sanitation = table.categories.find((c) => c.code === 'sanitation')!;
+    expect(sanitation.limits).toEqual({ handling: { clock: 'working', amount: 1, unit: 'days' } });
+    expect(sanitation.subcategories.map((s) => [s.code, s.en, s.limits?.handling])).toEqual([
+      ['01-02', 'Exposed garbage', { clock: 'working', amount: 4, unit: 'hours' }],
+      ['01-04', '道路不洁', { clock: 'working', amount: 2, unit: 'hours' }],
+    ]);
+    expect(table.categories.find((c) => c.code === 'public_order')!.limits).toMatchObject({
+      reported: { clock: 'natural', amount: 30, unit: 'minutes' },
+      handling: { clock: 'natural', amount: 12, unit: 'hours' },
+    });
+    // the running hub keeps its table until it restarts: rental_population is still known to it
+    expect(t.hub.opts.knownCategories.has('rental_population')).toBe(true);
+    const again = ImportResult.parse(await (await post('/api/import/categories?format=csv', CSV, admin)).json());
+    expect(again).toMatchObject({ changed: 0, unchanged: 11 });
+    const json = ImportResult.parse(await (await post('/api/import/categories?format=json', JSON.stringify(table), admin, { 'content-type': 'application/json' })).json());
+    expect(json.changed).toBe(0);
+  });
+
+  it('a bad limit or an unknown parent is refused with its line; the stored table stays', async () => {
+    const before = await storedCategoryTable(t.store);
+    const bad = CSV.replace('01-04,sanitation', '01-04,sanitaton').replace('traffic,,交通,Traffic,,,,1d', 'traffic,,交通,Traffic,,,,soon');
+    const res = await post('/api/import/categories?format=csv', bad, admin);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { details: { problems: { line: number; field?: string }[] } };
+    expect(body.details.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ line: 7, field: 'handling' }), expect.objectContaining({ line: 5, field: 'parent' })]),
+    );
+    const badCode = await post('/api/import/categories?format=csv', CSV.replace('91-01', '9101'), admin);
+    expect(((await badCode.json()) as { details: { problems: { line: number }[] } }).details.problems[0]!.line).toBe(13);
+    expect(await storedCategoryTable(t.store)).toEqual(before);
   });
 });
