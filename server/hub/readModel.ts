@@ -22,13 +22,19 @@ import type { PatrolStatus } from '@shared/schemas/patrol';
 import { districtDepartments } from '../domain/departments/directory';
 import type { SlaPolicy } from '../domain/sla';
 import type { AuditReadQuery } from '../store/types';
-import { computeGridRisk, computeWindow } from '../domain/stats';
+import { computeGridRisk, computeWindow, createStatsAccumulator, type WindowOptions } from '../domain/stats';
+import type { EntryDraft } from '../domain/lifecycle';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const WEEK_CACHE_MS = 10_000;
+/** cases read from the store per page for a past window: a page is a few milliseconds of work */
+const STORE_PAGE = 1_000;
+/** past windows read from the store at once; more are refused (STATS_BUSY) rather than queued */
+const MAX_STORE_WINDOWS = 2;
 const HEAT_DAYS = 7;
 
 export function startOfLocalDay(at: number, tzOffsetMinutes: number): number {
@@ -56,6 +62,7 @@ export interface IncidentListQuery {
 
 export class ReadModel {
   private readonly weekCache = new Map<string, { at: number; counter: number; stats: Statistics }>();
+  private storeWindows = 0;
   private readonly departmentCache = new Map<string, Department[]>();
 
   constructor(
@@ -232,25 +239,62 @@ export class ReadModel {
    * when the window reaches past it: what is known is everything logged before min(to, now + 1).
    */
   statistics(code: string, window: { from: number; to: number }, now = this.hub.now()): { stats: Statistics; risk: GridRisk } {
+    return computeWindow({ ...this.windowOptions(code, window, now), incidents: this.hub.incidents.inRegion(code), patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
+  }
+
+  /**
+   * The same figures for a window that reaches back past what memory holds (MEMORY_DAYS), read
+   * from the store a page of cases at a time with their logs, the event loop given a turn between
+   * pages. Same accumulator, same definitions: a window gives the same figures from memory and
+   * from the store. At most MAX_STORE_WINDOWS at once; more are refused with STATS_BUSY.
+   */
+  async statisticsFromStore(code: string, window: { from: number; to: number }, now = this.hub.now()): Promise<{ stats: Statistics; risk: GridRisk }> {
+    const options = this.windowOptions(code, window, now);
+    if (this.storeWindows >= MAX_STORE_WINDOWS) {
+      throw new HubError('STATS_BUSY', `The hub is reading ${this.storeWindows} past windows from the store already; try again in a moment.`);
+    }
+    this.storeWindows++;
+    try {
+      const acc = createStatsAccumulator(options);
+      const asOf = options.asOf!;
+      const store = this.hub.store;
+      let afterId: string | null = null;
+      for (;;) {
+        const page = await store.incidentsForWindow({ regionCode: code, from: window.from, asOf, afterId, limit: STORE_PAGE });
+        if (page.length === 0) break;
+        const entries = new Map<string, EntryDraft[]>(page.map((i) => [i.id, []]));
+        for (const e of await store.readEvents({ kind: 'incident', aggregateIds: page.map((i) => i.id), to: asOf })) {
+          entries.get(e.aggregateId)?.push({ ...(e.payload as EntryDraft), seq: e.seq } as EntryDraft);
+        }
+        for (const incident of page) acc.add({ incident, entries: entries.get(incident.id)! });
+        if (page.length < STORE_PAGE) break;
+        afterId = page[page.length - 1]!.id;
+        await yieldToLoop();
+      }
+      return acc.finish({ patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
+    } finally {
+      this.storeWindows--;
+    }
+  }
+
+  /** what a window's figures need besides the cases: the region's streets, the calendar, the end of what is known */
+  private windowOptions(code: string, window: { from: number; to: number }, now: number): WindowOptions {
     this.requireRegion(code);
     const geo = this.hub.geo;
     const depth = geo.path(code).length;
     const children = geo.children(code).map((r) => ({ code: r.code, name: r.name }));
     // Rank streets: a city's children are districts, so go one level further down for it.
-    const rankChildren =
-      this.hub.geo.get(code)?.level === 'city' ? children.flatMap((d) => geo.children(d.code).map((r) => ({ code: r.code, name: r.name }))) : children;
-    const rankDepth = this.hub.geo.get(code)?.level === 'city' ? depth + 1 : depth;
-    return computeWindow({
+    const city = geo.get(code)?.level === 'city';
+    const rankChildren = city ? children.flatMap((d) => geo.children(d.code).map((r) => ({ code: r.code, name: r.name }))) : children;
+    const rankDepth = city ? depth + 1 : depth;
+    return {
       regionCode: code,
       window,
       asOf: Math.min(window.to, now + 1),
       calendar: this.policy.calendar,
-      incidents: this.hub.incidents.inRegion(code),
-      patrols: this.patrolsIn(code),
-      cameras: this.camerasIn(code),
       children: rankChildren,
       childOf: (incident: Incident) => incident.regionPath[rankDepth],
-    });
+    };
   }
 
   risk(code: string, asOf = this.hub.now()): GridRisk {

@@ -60,6 +60,7 @@ function eventFilter(query: EventQuery): { sql: string; params: unknown[] } {
   if (query.toSeq !== undefined) add((p) => `seq <= ${p}`, query.toSeq);
   if (query.kind !== undefined) add((p) => `kind = ${p}`, query.kind);
   if (query.aggregateId !== undefined) add((p) => `aggregate_id = ${p}`, query.aggregateId);
+  if (query.aggregateIds !== undefined) add((p) => `aggregate_id = ANY(${p})`, [...query.aggregateIds]);
   if (query.from !== undefined) add((p) => `at >= ${p}`, query.from);
   if (query.to !== undefined) add((p) => `at < ${p}`, query.to);
   let sql = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
@@ -167,6 +168,19 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
          SELECT doc, reported_at, id FROM incidents WHERE NOT open AND updated_at >= $1
          ORDER BY reported_at, id`,
         [updatedSince],
+      );
+      return rows.map((row) => doc<Incident>(row));
+    },
+
+    async incidentsForWindow({ regionCode, from, asOf, afterId, limit }) {
+      assertInteger(from, 'from');
+      assertInteger(asOf, 'asOf');
+      assertInteger(limit, 'limit');
+      const rows = await client.query(
+        `SELECT doc, id FROM incidents
+         WHERE region_path @> ARRAY[$1]::text[] AND reported_at < $2 AND (open OR updated_at >= $3) AND id > $4
+         ORDER BY id LIMIT $5`,
+        [regionCode, asOf, from, afterId ?? '', limit],
       );
       return rows.map((row) => doc<Incident>(row));
     },

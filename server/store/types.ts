@@ -54,6 +54,8 @@ export interface EventQuery {
   toSeq?: number;
   kind?: EventKind;
   aggregateId?: string;
+  /** any of these aggregates (a page of cases read together) */
+  aggregateIds?: readonly string[];
   /** on `at`: from inclusive, to exclusive */
   from?: number;
   to?: number;
@@ -126,6 +128,12 @@ export interface Store {
   highestIncidentId(prefix: string): Promise<string | null>;
   /** every incident still open, plus those updated at or after `updatedSince` */
   loadIncidents(updatedSince: number): Promise<Incident[]>;
+  /**
+   * A page (by id) of the cases of a region that a statistics window [from, …) known until `asOf`
+   * may need: reported before asOf and either open now or changed since `from` — every case with
+   * an entry in the window or open at asOf is among them.
+   */
+  incidentsForWindow(query: { regionCode: string; from: number; asOf: number; afterId: string | null; limit: number }): Promise<Incident[]>;
   findIdempotencyKey(key: string): Promise<IdempotencyRecord | null>;
   /** the records of those keys that exist, in one query (an import checks thousands at once) */
   findIdempotencyKeys(keys: readonly string[]): Promise<IdempotencyRecord[]>;

@@ -44,6 +44,8 @@ export interface TestHubOptions {
   resumeBuffer?: number;
   positionTickMs?: number;
   statsIntervalMs?: number;
+  /** days of closed cases kept in memory (MEMORY_DAYS; 35 by default) */
+  memoryDays?: number;
   /** keep the store open on close (restart tests) */
   keepStore?: boolean;
   /** who may read without signing in (default: localhost) */
@@ -80,6 +82,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.anonymous ? { anonymous: opts.anonymous } : {}),
     ...(opts.sessionHours ? { sessionHours: opts.sessionHours } : {}),
     ...(opts.fusion === 'off' ? { fusion: noFusion() } : {}),
+    ...(opts.memoryDays ? { memoryDays: opts.memoryDays } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

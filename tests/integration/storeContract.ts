@@ -172,6 +172,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(seqsOf(await store.readEvents({ ...mine, kind: 'incident' }))).toEqual(pick(0, 2, 5));
       expect(seqsOf(await store.readEvents({ aggregateId: `${p}-a` }))).toEqual(pick(0, 2, 3));
       expect(seqsOf(await store.readEvents({ aggregateId: `${p}-a`, kind: 'camera' }))).toEqual(pick(3));
+      expect(seqsOf(await store.readEvents({ aggregateIds: [`${p}-a`, `${p}-b`], kind: 'incident' }))).toEqual(pick(0, 2, 5));
+      expect(await store.readEvents({ aggregateIds: [] })).toEqual([]);
       expect(seqsOf(await store.readEvents({ ...mine, from: T0 + MINUTE, to: T0 + 4 * MINUTE }))).toEqual(pick(1, 2, 3));
       expect(seqsOf(await store.readEvents({ ...mine, limit: 2 }))).toEqual(pick(0, 1));
       expect(await store.readEvents({ ...mine, limit: 0 })).toEqual([]);
@@ -193,6 +195,29 @@ export function storeContract(name: string, harness: StoreHarness): void {
       const loaded = own(await store.loadIncidents(T0 + 30 * MINUTE), p).map((i) => i.id);
       expect(loaded.sort()).toEqual([`${p}-closed-recent`, `${p}-handling-old`, `${p}-open-old`]);
       expect(own(await store.loadIncidents(T0), p)).toHaveLength(5);
+    });
+
+    it('incidentsForWindow pages the cases of a region a past window may need: open, or changed since its start, reported before its end', async () => {
+      const p = uniquePrefix('window');
+      const closed = { stage: 'closed' as const, deadline: null };
+      const otherStreet = ['330200', '330203', '330203002', '330203002001', '330203002001001'];
+      await store.append([], {
+        incidents: [
+          makeIncident({ id: `${p}-1-open-old`, updatedAt: T0 }),
+          makeIncident({ id: `${p}-2-closed-in`, ...closed, updatedAt: T0 + 90 * MINUTE }),
+          makeIncident({ id: `${p}-3-closed-before`, ...closed, updatedAt: T0 + 10 * MINUTE }),
+          makeIncident({ id: `${p}-4-reported-after`, reportedAt: T0 + 200 * MINUTE, updatedAt: T0 + 200 * MINUTE }),
+          makeIncident({ id: `${p}-5-elsewhere`, regionPath: otherStreet, gridCode: otherStreet[4]!, updatedAt: T0 + 90 * MINUTE, ...closed }),
+          makeIncident({ id: `${p}-6-closed-after`, ...closed, updatedAt: T0 + 300 * MINUTE }),
+        ],
+      });
+      const query = { regionCode: '330203001', from: T0 + 60 * MINUTE, asOf: T0 + 120 * MINUTE, afterId: `${p}-`, limit: 100 };
+      const ids = own(await store.incidentsForWindow(query), p).map((i) => i.id);
+      expect(ids).toEqual([`${p}-1-open-old`, `${p}-2-closed-in`, `${p}-6-closed-after`]); // ordered by id
+      const page = own(await store.incidentsForWindow({ ...query, limit: 1 }), p);
+      expect(page.map((i) => i.id)).toEqual([`${p}-1-open-old`]);
+      const next = own(await store.incidentsForWindow({ ...query, afterId: page[0]!.id, limit: 1 }), p);
+      expect(next.map((i) => i.id)).toEqual([`${p}-2-closed-in`]);
     });
 
     it('finds the greatest incident id with a prefix, treating % and _ literally', async () => {

@@ -84,7 +84,7 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
     res.json(catalog);
   });
 
-  router.get('/stats', readers, (req, res) => {
+  router.get('/stats', readers, async (req, res) => {
     const q = parseOrThrow(StatsQuery, req.query, 'query');
     const code = readableRegion(res, q.region, pathOf) ?? q.region;
     const now = hub.now();
@@ -98,13 +98,11 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
     if ((to - from) / HOUR_MS > MAX_BUCKETS) {
       throw new HubError('VALIDATION_FAILED', `The window may span at most ${MAX_BUCKETS / 24} days; ask for a shorter one.`);
     }
-    const heldFrom = views.heldFrom(now);
-    if (from < heldFrom) {
-      // never partial figures: older windows need the store-backed statistics (issue 13)
-      throw new HubError('WINDOW_NOT_HELD', `This hub holds figures from ${new Date(heldFrom).toISOString()} on (MEMORY_DAYS); the window starts at ${new Date(from).toISOString()}.`, {
-        heldFrom,
-        from,
-      });
+    // Memory holds every case with activity in the last MEMORY_DAYS; an earlier window is read
+    // from the store instead — the same figures, never partial ones.
+    if (from < views.heldFrom(now)) {
+      res.json(await views.statisticsFromStore(code, { from, to }, now));
+      return;
     }
     // figures and risk map as of the window's end (or now, for a window reaching past it)
     res.json(views.statistics(code, { from, to }, now));
