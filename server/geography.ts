@@ -1,12 +1,15 @@
 /**
  * The geography a hub runs on: the generated demo city, or a deployment's own grid polygons
- * (GEO_FILE). A store remembers which one it was written for, so that grid codes never mix.
+ * (GEO_FILE, or one imported into the data directory). A store remembers which one it was written
+ * for, so that grid codes never mix.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import type { Config } from './config';
 import { generateCity, loadRegionsFromGeoJSON } from './geo';
 import type { Logger } from './lib/log';
+import { IMPORTED_GEOGRAPHY_FILE, importedGeographyStamp } from './import/tables/geography';
 import type { Store } from './store/types';
 
 interface GeographyStamp {
@@ -15,9 +18,15 @@ interface GeographyStamp {
   scale?: string;
 }
 
-export function buildGeography(config: Config): { regions: RegionWithGeometry[]; stamp: GeographyStamp } {
+export function buildGeography(config: Pick<Config, 'GEO_FILE' | 'DATA_DIR' | 'SIM_SEED' | 'SIM_SCALE'>): { regions: RegionWithGeometry[]; stamp: GeographyStamp } {
   if (config.GEO_FILE) {
     return { regions: loadRegionsFromGeoJSON(JSON.parse(readFileSync(config.GEO_FILE, 'utf8'))), stamp: { source: config.GEO_FILE } };
+  }
+  // a geography imported into this data directory (npm run import -- geography), already checked and in WGS-84
+  const imported = join(config.DATA_DIR, IMPORTED_GEOGRAPHY_FILE);
+  if (existsSync(imported)) {
+    const bytes = readFileSync(imported);
+    return { regions: loadRegionsFromGeoJSON(JSON.parse(bytes.toString('utf8'))), stamp: importedGeographyStamp(bytes) };
   }
   return {
     regions: generateCity({ seed: config.SIM_SEED, scale: config.SIM_SCALE }),

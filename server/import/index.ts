@@ -4,6 +4,7 @@ import type { Hub } from '../hub/hub';
 import type { Logger } from '../lib/log';
 import { Importer, type KindImporter } from './service';
 import { importCategories } from './tables/categories';
+import { importGeography } from './tables/geography';
 import type { ImportKind } from './types';
 
 export interface ImportSettings {
@@ -22,8 +23,20 @@ export function createImporter(deps: { hub: Hub; log: Logger; utcOffsetMinutes: 
       for (const { incident } of hub.incidents.values()) inUse.add(incident.category);
       return importCategories(hub.store, input, query.format ?? 'csv', inUse);
     },
+    geography: async (input, query) => {
+      if (query.format === 'csv') throw new HubError('VALIDATION_FAILED', 'Regions come as GeoJSON: a FeatureCollection (format=json) or one Feature per line (format=ndjson).');
+      const result = await importGeography(
+        { store: hub.store, ...(deps.dataDir ? { dataDir: deps.dataDir } : {}), ...(deps.geoFile ? { geoFile: deps.geoFile } : {}), userRegions: () => hub.store.listUsers() },
+        input,
+        query.format ?? 'json',
+        query.crs ?? 'wgs84',
+      );
+      if (result.changed > 0) importer.holdUntilRestart('a new geography was imported; restart the hub before importing anything else');
+      return result;
+    },
   };
-  return new Importer({ hub: deps.hub, log: deps.log, utcOffsetMinutes: deps.utcOffsetMinutes, knownCategories: deps.hub.opts.knownCategories, kinds });
+  const importer = new Importer({ hub: deps.hub, log: deps.log, utcOffsetMinutes: deps.utcOffsetMinutes, knownCategories: deps.hub.opts.knownCategories, kinds });
+  return importer;
 }
 
 export { Importer } from './service';

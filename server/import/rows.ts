@@ -48,9 +48,9 @@ function sizeText(bytes: number): string {
   return bytes >= 1_048_576 ? `${Math.round(bytes / 1_048_576)} MB` : `${bytes.toLocaleString('en')} bytes`;
 }
 
-export async function* readRows(input: FileInput, format: RowFormat, limits: RowLimits, onBytes?: (bytes: number) => void): AsyncGenerator<Row> {
+export async function* readRows(input: FileInput, format: RowFormat, limits: RowLimits, onBytes?: (bytes: number) => void, opts: { flatten?: boolean } = {}): AsyncGenerator<Row> {
   const source = bounded(input, limits, onBytes);
-  const rows = format === 'csv' ? csvRows(source, limits.what) : ndjsonRows(source, limits.what);
+  const rows = format === 'csv' ? csvRows(source, limits.what) : ndjsonRows(source, limits.what, opts.flatten ?? true);
   let count = 0;
   for await (const row of rows) {
     if (++count > limits.maxRows) throw fileRefusal(limits.what, row.line, `the file has more than ${limits.maxRows.toLocaleString('en')} rows, the most one import takes; split it`);
@@ -81,7 +81,7 @@ function csvMessage(message: string): string {
   return message.replace(/^[A-Z_]+:\s*/, '').replace(/\s*at line \d+\.?$/, '').replace(/\.$/, '');
 }
 
-async function* ndjsonRows(source: AsyncIterable<Buffer>, what: string): AsyncGenerator<Row> {
+async function* ndjsonRows(source: AsyncIterable<Buffer>, what: string, flat: boolean): AsyncGenerator<Row> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   let line = 0;
@@ -95,7 +95,7 @@ async function* ndjsonRows(source: AsyncIterable<Buffer>, what: string): AsyncGe
       throw fileRefusal(what, at, 'this line is not valid JSON (NDJSON: one JSON object per line)');
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw fileRefusal(what, at, 'each line must hold one JSON object');
-    return { line: at, fields: flatten(value as Record<string, unknown>) };
+    return { line: at, fields: flat ? flatten(value as Record<string, unknown>) : (value as Record<string, unknown>) };
   };
   for await (const chunk of source) {
     let text: string;

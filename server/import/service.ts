@@ -27,6 +27,8 @@ export type KindImporter = (input: FileInput, query: ImportQuery, onProgress: (p
 
 export class Importer {
   private running: string | null = null;
+  /** why this hub takes no more imports until it restarts (a new geography waits for it) */
+  private held: string | null = null;
 
   constructor(private readonly deps: ImporterDeps) {}
 
@@ -34,8 +36,13 @@ export class Importer {
     return this.running !== null;
   }
 
+  holdUntilRestart(why: string): void {
+    this.held = why;
+  }
+
   async run(kind: ImportKind, input: FileInput, query: ImportQuery, by: Principal, onProgress: (p: ImportProgress) => void = () => {}): Promise<ImportResult> {
     if (this.running) throw new HubError('IMPORT_BUSY', `Another import (${this.running}) is running on this hub; wait for it to finish and try again.`);
+    if (this.held) throw new HubError('IMPORT_BUSY', `This hub takes no imports until it restarts: ${this.held}.`);
     this.running = `${kind}${query.file ? ` ${query.file}` : ''} by ${by.user.username}`;
     const progress = throttled(onProgress);
     try {

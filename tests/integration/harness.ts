@@ -60,6 +60,8 @@ export interface TestHubOptions {
   calendar?: CentreCalendar;
   /** how often the overdue sweep runs (default: hourly, i.e. not during a test) */
   overdueSweepMs?: number;
+  /** where imports keep a geography (DATA_DIR); none by default */
+  dataDir?: string;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -83,6 +85,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.sessionHours ? { sessionHours: opts.sessionHours } : {}),
     ...(opts.fusion === 'off' ? { fusion: noFusion() } : {}),
     ...(opts.memoryDays ? { memoryDays: opts.memoryDays } : {}),
+    ...(opts.dataDir ? { imports: { dataDir: opts.dataDir } } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -5,12 +5,14 @@
  * was, and only an admin may import.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
 import { ImportLine, ImportResult } from '@shared/schemas/import';
+import { buildGeography } from '../../server/geography';
+import { gcj02ToWgs84 } from '../../server/import/coords';
 import { storedCategoryTable } from '../../server/import/tables/categories';
 import { expectedCases, iso8, makeCaseRows, toCsv, toNdjson, type CaseRow } from '../support/importHistory';
 import { grids, signedInUser, startTestHub, type TestHub, type TestUser } from './harness';
@@ -259,5 +261,91 @@ describe('category table (CSV and JSON), stored for the next start', () => {
     const badCode = await post('/api/import/categories?format=csv', CSV.replace('91-01', '9101'), admin);
     expect(((await badCode.json()) as { details: { problems: { line: number }[] } }).details.problems[0]!.line).toBe(13);
     expect(await storedCategoryTable(t.store)).toEqual(before);
+  });
+});
+
+describe('geography (GeoJSON, GCJ-02 converted once)', () => {
+  // a city with one district and two square grids, in GCJ-02 near Ningbo
+  const square = (x: number, y: number, d = 0.01) => [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]];
+  const feature = (code: string, name: string, level: string, parentCode: string | null, coordinates: number[][][]) => ({
+    type: 'Feature',
+    properties: { code, name, level, parentCode },
+    geometry: { type: 'Polygon', coordinates },
+  });
+  const features = [
+    feature('T000', '测试市', 'city', null, square(121.5, 29.8, 0.02)),
+    feature('T100', '测试区', 'district', 'T000', square(121.5, 29.8, 0.02)),
+    feature('T101', '一号网格', 'grid', 'T100', square(121.5, 29.8)),
+    feature('T102', '二号网格', 'grid', 'T100', square(121.51, 29.8)),
+  ];
+
+  it('is refused while the store holds cases of the current geography', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-geo-'));
+    const busy = await startTestHub({ dataDir: dir });
+    try {
+      const who = await signedInUser(busy, 'geo-admin', 'admin');
+      await busy.hub.report({ source: 'patrol', category: 'traffic', severity: 1, title: '占道', location: { lng: grids()[0]!.center[0], lat: grids()[0]!.center[1] }, reporter: { kind: 'patrol' } });
+      const res = await fetch(`${busy.url}/api/import/geography?format=json`, { method: 'POST', body: JSON.stringify({ type: 'FeatureCollection', features }), headers: { ...who.headers, 'content-type': 'application/geo+json' } });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: string }).error).toBe('GEOGRAPHY_IN_USE');
+      expect(existsSync(join(dir, 'geography.geojson'))).toBe(false);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('on a fresh store: converted to WGS-84, written to the data directory, loaded by the next start; the same file again changes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-geo-'));
+    const fresh = await startTestHub({ dataDir: dir });
+    try {
+      const who = await signedInUser(fresh, 'geo-admin', 'admin');
+      const send = (body: string, format: string) =>
+        fetch(`${fresh.url}/api/import/geography?format=${format}&crs=gcj02&file=grids.geojson`, { method: 'POST', body, headers: { ...who.headers, 'content-type': 'application/octet-stream' } });
+      const res = await send(features.map((f) => JSON.stringify(f)).join('\n'), 'ndjson');
+      const result = ImportResult.parse(await res.json());
+      expect(res.status).toBe(200);
+      expect(result).toMatchObject({ kind: 'geography', changed: 4, appliesFrom: 'next start', details: { grids: 2, root: 'T000', strandedUsers: ['geo-admin'] } });
+
+      const { regions, stamp } = buildGeography({ DATA_DIR: dir, SIM_SEED: 'x', SIM_SCALE: 'district' });
+      expect(regions.map((r) => r.code).sort()).toEqual(['T000', 'T100', 'T101', 'T102']);
+      expect(await fresh.store.getMeta('geography')).toEqual(stamp);
+      const [lng, lat] = gcj02ToWgs84(121.5, 29.8);
+      const corner = regions.find((r) => r.code === 'T101')!.polygons.flat(2);
+      expect(corner.some(([x, y]) => Math.abs(x! - lng) < 1e-6 && Math.abs(y! - lat) < 1e-6)).toBe(true);
+
+      // the hub now waits for its restart; after it, the same file (as a collection) changes nothing
+      const held = await send(JSON.stringify({ type: 'FeatureCollection', features }), 'json');
+      expect(((await held.json()) as { error: string }).error).toBe('IMPORT_BUSY');
+    } finally {
+      await fresh.close();
+    }
+    const restarted = await startTestHub({ dataDir: dir });
+    try {
+      const who = await signedInUser(restarted, 'geo-admin2', 'admin');
+      const again = await fetch(`${restarted.url}/api/import/geography?format=json&crs=gcj02`, { method: 'POST', body: JSON.stringify({ type: 'FeatureCollection', features }), headers: { ...who.headers, 'content-type': 'application/json' } });
+      expect(ImportResult.parse(await again.json())).toMatchObject({ changed: 0, unchanged: 4 });
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('a broken feature is refused naming its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-geo-'));
+    const fresh = await startTestHub({ dataDir: dir });
+    try {
+      const who = await signedInUser(fresh, 'geo-admin', 'admin');
+      const broken = features.map((f, i) => (i === 2 ? { ...f, properties: { ...f.properties, parentCode: 'NOPE' } } : f));
+      const open = features.map((f, i) => (i === 3 ? { ...f, geometry: { type: 'Polygon', coordinates: [[[121.51, 29.8], [121.52, 29.8], [121.52, 29.81], [121.51, 29.81]]] } } : f));
+      for (const [list, line] of [[open, 4]] as const) {
+        const res = await fetch(`${fresh.url}/api/import/geography?format=ndjson`, { method: 'POST', body: list.map((f) => JSON.stringify(f)).join('\n'), headers: { ...who.headers, 'content-type': 'application/x-ndjson' } });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { details: { problems: { line: number }[] } }).details.problems[0]!.line).toBe(line);
+      }
+      const res = await fetch(`${fresh.url}/api/import/geography?format=ndjson`, { method: 'POST', body: broken.map((f) => JSON.stringify(f)).join('\n'), headers: { ...who.headers, 'content-type': 'application/x-ndjson' } });
+      expect(res.status).toBe(400);
+      expect(existsSync(join(dir, 'geography.geojson'))).toBe(false);
+    } finally {
+      await fresh.close();
+    }
   });
 });
