@@ -5,6 +5,7 @@ import type { Logger } from '../lib/log';
 import { Importer, type KindImporter } from './service';
 import { importCategories } from './tables/categories';
 import { importGeography } from './tables/geography';
+import { importCameras, importPatrols } from './tables/roster';
 import type { ImportKind } from './types';
 
 export interface ImportSettings {
@@ -34,9 +35,16 @@ export function createImporter(deps: { hub: Hub; log: Logger; utcOffsetMinutes: 
       if (result.changed > 0) importer.holdUntilRestart('a new geography was imported; restart the hub before importing anything else');
       return result;
     },
+    cameras: (input, query, onProgress) => importCameras(hub, input, { format: rowFormat(query.format, 'cameras'), crs: query.crs ?? 'wgs84', onProgress }),
+    patrols: (input, query, onProgress) => importPatrols(hub, input, { format: rowFormat(query.format, 'patrols'), crs: 'wgs84', onProgress }),
   };
   const importer = new Importer({ hub: deps.hub, log: deps.log, utcOffsetMinutes: deps.utcOffsetMinutes, knownCategories: deps.hub.opts.knownCategories, kinds });
   return importer;
+}
+
+function rowFormat(format: string | undefined, kind: string): 'csv' | 'ndjson' {
+  if (format === 'json') throw new HubError('VALIDATION_FAILED', `A ${kind} list comes as CSV or NDJSON (format=csv or format=ndjson).`);
+  return format === 'ndjson' ? 'ndjson' : 'csv';
 }
 
 export { Importer } from './service';

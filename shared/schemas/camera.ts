@@ -30,6 +30,10 @@ export const Camera = z.object({
   alarm: CameraAlarm.nullable(),
   /** department that owns the point (public security, city management, transport, …) */
   owner: z.string().max(40),
+  /** which way the camera looks, degrees clockwise from north, when the platform knows it */
+  heading: z.number().min(0).lt(360).nullable().optional(),
+  /** its horizontal field of view in degrees, when known */
+  fovDeg: z.number().gt(0).max(360).nullable().optional(),
 });
 export type Camera = z.infer<typeof Camera>;
 

@@ -349,3 +349,41 @@ describe('geography (GeoJSON, GCJ-02 converted once)', () => {
     }
   });
 });
+
+describe('cameras and patrol rosters (CSV), applied live', () => {
+  it('cameras with heading and field of view: added at once, the same file again changes nothing, a bad row names its line', async () => {
+    const g = grids();
+    const csv = (rows: string[]) => `id,gb_id,name,lng,lat,owner,heading,fov\n${rows.join('\n')}\n`;
+    const good = [0, 1, 2].map((i) => `CAM-${i},3302030000132000000${i},测试点位${i},${g[i]!.center[0]},${g[i]!.center[1]},公安,${i * 90},60`);
+    const res = await post('/api/import/cameras?format=csv', csv(good), admin);
+    expect(ImportResult.parse(await res.json())).toMatchObject({ kind: 'cameras', changed: 3, unchanged: 0, appliesFrom: 'now' });
+    expect(t.hub.cameras.get('CAM-2')).toMatchObject({ gridCode: g[2]!.code, heading: 180, fovDeg: 60, status: 'offline', gbId: '33020300001320000002' });
+    expect((await t.store.loadCameras()).find((c) => c.id === 'CAM-1')).toMatchObject({ heading: 90, fovDeg: 60 });
+    const again = ImportResult.parse(await (await post('/api/import/cameras?format=csv', csv(good), admin)).json());
+    expect(again).toMatchObject({ changed: 0, unchanged: 3 });
+
+    const bad = [...good, `CAM-9,,远处,10,10,,,`];
+    const refused = await post('/api/import/cameras?format=csv', csv(bad.map((r, i) => (i === 1 ? r.replace('3302030000132000000', '12') : r))), admin);
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { details: { problems: { line: number; field?: string }[] } };
+    expect(body.details.problems).toEqual([expect.objectContaining({ line: 3, field: 'gb_id' }), expect.objectContaining({ line: 5, field: 'lng/lat' })]);
+    expect(t.hub.cameras.has('CAM-9')).toBe(false);
+  });
+
+  it('patrols keep their index and live status; unknown grids are refused by line', async () => {
+    const g = grids();
+    const csv = `id,name,kind,role,grid,status\nP-1,张伟,worker,网格长,${g[0]!.code},在岗\nP-2,巡逻一队,unit,police,${g[1]!.code},\n`;
+    const res = await post('/api/import/patrols?format=csv', csv, admin);
+    expect(ImportResult.parse(await res.json())).toMatchObject({ kind: 'patrols', changed: 2 });
+    const p1 = t.hub.patrols.get('P-1')!;
+    expect(p1).toMatchObject({ role: 'grid_manager', status: 'on_duty', gridCode: g[0]!.code });
+    expect(t.hub.patrols.get('P-2')).toMatchObject({ kind: 'unit', status: 'off_duty' });
+    const again = ImportResult.parse(await (await post('/api/import/patrols?format=csv', csv, admin)).json());
+    expect(again).toMatchObject({ changed: 0, unchanged: 2 });
+    const moved = ImportResult.parse(await (await post('/api/import/patrols?format=csv', csv.replace(`张伟,worker,网格长,${g[0]!.code}`, `张伟,worker,网格长,${g[2]!.code}`), admin)).json());
+    expect(moved).toMatchObject({ changed: 1, unchanged: 1 });
+    expect(t.hub.patrols.get('P-1')).toMatchObject({ idx: p1.idx, gridCode: g[2]!.code });
+    const refused = await post('/api/import/patrols?format=csv', `${csv}P-3,李四,worker,assistant,NOGRID,\n`, admin);
+    expect(((await refused.json()) as { details: { problems: { line: number }[] } }).details.problems[0]!.line).toBe(4);
+  });
+});
