@@ -4,14 +4,16 @@
  * hub.backfill so the overdue sweep never judges a half-written past. Between chunks the event
  * loop gets a turn, and closed cases older than the memory window are let go.
  *
- * A chunk is small on purpose: PGlite runs in the hub's own thread, so a transaction blocks the
- * event loop for its whole length; ~200 cases (~1,500 log entries) keeps that near 100 ms.
+ * A chunk is small on purpose: PGlite runs in the hub's own thread and writes its files
+ * synchronously at commit, so a transaction holds the event loop for its whole length. Measured
+ * (tests/bench/import.bench.ts, 50,000 cases on disk): 25 cases a batch ≈ 71,000 cases a minute with
+ * the loop held ≤ 75 ms at p99; 50 a batch ≈ 83,000 a minute but p99 ≈ 110 ms; 200 ≈ 300 ms.
  */
 import type { BatchStep, Hub } from '../../hub/hub';
 import { yieldNow } from '../yieldNow';
 import { caseSteps, type CheckedCase } from './validate';
 
-export const CASES_PER_BATCH = 200;
+export const CASES_PER_BATCH = 25;
 
 export interface ApplyResult {
   created: number;

@@ -45,7 +45,8 @@ export async function parseHistory(rows: AsyncIterable<Row>, opts: HistoryParseO
     const reader = new RowReader(row.line, row.fields, opts.problems, opts.utcOffsetMinutes);
     if (layout === 'cases') caseRow(reader, byRef, order, opts);
     else stepRow(reader, byRef, order, opts);
-    opts.onRow?.(++count);
+    count++;
+    opts.onRow?.(count);
     await pause();
   }
   const cases: ImportedCase[] = [];

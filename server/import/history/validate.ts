@@ -2,7 +2,7 @@
  * Every case of a file, tried against the hub's own rules before anything is written: the report
  * and each command parsed by the shared schemas, the category known, the place inside a grid, and
  * the steps run through the pure lifecycle (order, stage, separation of duties, times) exactly as
- * the hub will. Then the cases already imported are found (one query per few thousand keys): the
+ * the hub will. Then the cases already imported are found (one query per thousand keys): the
  * same case again is skipped, the same reference with other history is refused.
  */
 import { HubError } from '@shared/errors';
@@ -14,7 +14,7 @@ import type { CaseStep } from '../../hub/incidentCommands';
 import type { GeoContext } from '../../hub/geoContext';
 import type { IdempotencyRecord } from '../../store/types';
 import type { RowProblems } from '../problems';
-import { yielder } from '../yieldNow';
+import { yielder, yieldNow } from '../yieldNow';
 import type { ImportedCase, ImportedStep } from './model';
 
 export interface ValidationContext {
@@ -68,8 +68,10 @@ export async function validateCases(system: string, cases: readonly ImportedCase
   const outside = [...new Set(cases.flatMap((c) => c.steps.flatMap((s) => (s.duplicateOfRef !== undefined && !reportedAt.has(s.duplicateOfRef) ? [s.duplicateOfRef] : []))))];
   const keys = [...checked.map((c) => c.key), ...outside.map((ref) => keyOf(system, ref))];
   const known = new Map<string, IdempotencyRecord>();
-  for (let i = 0; i < keys.length; i += 5_000) {
-    for (const r of await ctx.findKeys(keys.slice(i, i + 5_000))) known.set(r.key, r);
+  // a thousand keys a query: one query is one synchronous stretch of PGlite in this thread
+  for (let i = 0; i < keys.length; i += 1_000) {
+    for (const r of await ctx.findKeys(keys.slice(i, i + 1_000))) known.set(r.key, r);
+    await yieldNow();
   }
   const idOfRef = (ref: string) => known.get(keyOf(system, ref))?.incidentId;
   for (const c of cases) {
