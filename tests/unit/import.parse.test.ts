@@ -156,3 +156,12 @@ describe('history layouts', () => {
     ]);
   });
 });
+
+describe('history limits', () => {
+  it('a file with more cases than one import takes is refused at the first case too many', async () => {
+    const text = 'ref,category,severity,source,lng,lat,reported_at\n' + [1, 2, 3].map((i) => `C${i},traffic,1,patrol,121.5,29.8,2026-03-02 09:00`).join('\n');
+    const problems = new RowProblems();
+    const run = parseHistory(readRows([text], 'csv', LIMITS), { system: 's', utcOffsetMinutes: 480, crs: 'wgs84', problems, maxCases: 2 });
+    await expect(run).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ line: 4 }] } });
+  });
+});

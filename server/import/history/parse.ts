@@ -10,7 +10,7 @@
 import type { Actor } from '@shared/schemas/common';
 import type { CoordinateSystem } from '../coords';
 import { RowReader } from '../fields';
-import type { RowProblems } from '../problems';
+import { fileRefusal, type RowProblems } from '../problems';
 import type { Row } from '../rows';
 import { yielder } from '../yieldNow';
 import { COLUMNS, readReport } from './caseFields';
@@ -18,6 +18,8 @@ import type { HistoryLayout, ImportedCase, ImportedStep } from './model';
 import { ACTION_ALIASES, commandFields, IMPORTABLE_ACTIONS, NO_NOTE_GIVEN, NOTE_REQUIRED, readActor, readAssignee, STEP_COLUMNS, systemActor, UNIT_STEPS } from './stepFields';
 
 export interface HistoryParseOptions {
+  /** refuse files with more cases than this (MAX_CASES) */
+  maxCases?: number;
   /** the source system's name: part of every idempotency key and the default actor */
   system: string;
   utcOffsetMinutes: number;
@@ -27,6 +29,11 @@ export interface HistoryParseOptions {
 }
 
 export const ACTION_COLUMNS = ['action', 'step', '环节'];
+/**
+ * Cases one file may hold: the whole file is checked before anything is written, so its cases are
+ * held in memory meanwhile (~1 KB each with their checks): 500,000 keep that under half a gigabyte.
+ */
+export const MAX_CASES = 500_000;
 const TIME_COLUMNS = ['at', 'time', 'occurred_at', '时间'];
 const DUE_COLUMNS = ['due_at', 'close_by', '应结案时间'];
 
@@ -45,6 +52,8 @@ export async function parseHistory(rows: AsyncIterable<Row>, opts: HistoryParseO
     const reader = new RowReader(row.line, row.fields, opts.problems, opts.utcOffsetMinutes);
     if (layout === 'cases') caseRow(reader, byRef, order, opts);
     else stepRow(reader, byRef, order, opts);
+    const most = opts.maxCases ?? MAX_CASES;
+    if (order.length > most) throw fileRefusal('history file', row.line, `the file has more than ${most.toLocaleString('en')} cases, the most one import takes; split it (by year, say)`);
     count++;
     opts.onRow?.(count);
     await pause();
