@@ -31,8 +31,13 @@ import { isOpen } from './incidentProjection';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const WEEK_CACHE_MS = 10_000;
-/** cases read from the store per page for a past window: a page is a few milliseconds of work */
-const STORE_PAGE = 1_000;
+/**
+ * cases read from the store per page for a past window. The embedded store (PGlite) runs its
+ * queries on this thread, so a page is sized for the query, not only for the figures.
+ */
+const STORE_PAGE = 250;
+/** cases of memory added per turn of the event loop when a long window is computed for a request */
+const MEMORY_CHUNK = 2_000;
 /** past windows read from the store at once; more are refused (STATS_BUSY) rather than queued */
 const MAX_STORE_WINDOWS = 2;
 const HEAT_DAYS = 7;
@@ -240,6 +245,22 @@ export class ReadModel {
    */
   statistics(code: string, window: { from: number; to: number }, now = this.hub.now()): { stats: Statistics; risk: GridRisk } {
     return computeWindow({ ...this.windowOptions(code, window, now), incidents: this.hub.incidents.inRegion(code), patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
+  }
+
+  /**
+   * The figures of a window for a request (GET /api/stats): from memory when it holds the window,
+   * a chunk of cases per turn of the event loop so that a month's window never stalls the walls;
+   * from the store when the window reaches back past memory.
+   */
+  async windowStatistics(code: string, window: { from: number; to: number }, now = this.hub.now()): Promise<{ stats: Statistics; risk: GridRisk }> {
+    if (window.from < this.heldFrom(now)) return this.statisticsFromStore(code, window, now);
+    const acc = createStatsAccumulator(this.windowOptions(code, window, now));
+    const records = this.hub.incidents.inRegion(code);
+    for (let i = 0; i < records.length; i += MEMORY_CHUNK) {
+      if (i > 0) await yieldToLoop();
+      for (const record of records.slice(i, i + MEMORY_CHUNK)) acc.add(record);
+    }
+    return acc.finish({ patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
   }
 
   /**

@@ -54,7 +54,7 @@ export interface EventQuery {
   toSeq?: number;
   kind?: EventKind;
   aggregateId?: string;
-  /** any of these aggregates (a page of cases read together) */
+  /** any of these aggregates (a page of cases read together); the result is then ordered by aggregate, then seq */
   aggregateIds?: readonly string[];
   /** on `at`: from inclusive, to exclusive */
   from?: number;

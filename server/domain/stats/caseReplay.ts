@@ -57,8 +57,27 @@ export const emptyTally = (): Tally => ({
   casesReworked: 0,
 });
 
+/** field by field: called three times per case, so no key arrays or loops over properties */
 export function addTally(into: Tally, add: Tally): void {
-  for (const key of Object.keys(add) as (keyof Tally)[]) into[key] += add[key];
+  into.registered += add.registered;
+  into.rejected += add.rejected;
+  into.closed += add.closed;
+  into.due += add.due;
+  into.dueClosed += add.dueClosed;
+  into.dueClosedOnTime += add.dueClosedOnTime;
+  into.overdueInWindow += add.overdueInWindow;
+  into.open += add.open;
+  into.overdueOpen += add.overdueOpen;
+  into.supervisedOpen += add.supervisedOpen;
+  into.verifications += add.verifications;
+  into.verificationFailures += add.verificationFailures;
+  into.casesVerified += add.casesVerified;
+  into.casesReworked += add.casesReworked;
+}
+
+export function resetTally(t: Tally): void {
+  t.registered = t.rejected = t.closed = t.due = t.dueClosed = t.dueClosedOnTime = t.overdueInWindow = 0;
+  t.open = t.overdueOpen = t.supervisedOpen = t.verifications = t.verificationFailures = t.casesVerified = t.casesReworked = 0;
 }
 
 export interface Intake {
@@ -95,7 +114,7 @@ export interface RegionSinks {
   timeToClose: Durations;
 }
 
-/** What the replay says about the case at the window's end (besides its tally). */
+/** What the replay says about the case at the window's end (besides its tally); one object reused for every case. */
 export interface CaseEnd {
   /** open at asOf (exists and not closed or rejected) */
   open: boolean;
@@ -109,10 +128,11 @@ const TERMINAL = new Set<string>(TERMINAL_STAGES);
 
 /**
  * Replays `entries` (in log order) of `incident`, adding the case's window counts to `tally`
- * (which the caller resets) and its region-wide flows to `sinks`.
+ * (which the caller resets), its region-wide flows to `sinks`, and its state at the window's end
+ * to `end`. Allocates nothing per entry: it runs for every case of a region every few seconds.
  */
-export function replayCase(incident: Incident, entries: readonly EntryDraft[], w: ReplayWindow, sinks: RegionSinks, tally: Tally): CaseEnd {
-  const inWindow = (at: number) => at >= w.from && at < w.to;
+export function replayCase(incident: Incident, entries: readonly EntryDraft[], w: ReplayWindow, sinks: RegionSinks, tally: Tally, end: CaseEnd): void {
+  const { from, to } = w;
   const hotline = incident.source === 'hotline';
 
   let exists = false;
@@ -132,17 +152,10 @@ export function replayCase(incident: Incident, entries: readonly EntryDraft[], w
   let reworked = false;
   let department: CaseEnd['department'] = null;
 
-  /** a timed-stage visit ends at `end` (the clock's end: the pause if paused) with deadline `due` */
-  const judgeVisit = (due: number | null, end: number): boolean => {
-    if (due === null || due >= end) return false;
-    if (inWindow(due)) missedInWindow = true;
-    return true;
-  };
-
   for (const e of entries) {
     const at = e.at;
     if (at >= w.asOf) continue;
-    const flow = inWindow(at);
+    const flow = at >= from && at < to;
     if (e.type === 'reported') {
       exists = true;
       stage = 'reported';
@@ -154,7 +167,11 @@ export function replayCase(incident: Incident, entries: readonly EntryDraft[], w
     if (isStageAction(e.type)) {
       const clockEnd = pausedAt ?? at;
       if (TIMED.has(stage)) {
-        if (judgeVisit(dueAt, clockEnd)) anyStageLate = true;
+        // left after its deadline (the clock's end: the pause if paused)?
+        if (dueAt !== null && dueAt < clockEnd) {
+          anyStageLate = true;
+          if (dueAt >= from && dueAt < to) missedInWindow = true;
+        }
         if (flow) {
           const d = sinks.stages[stage as TimedStage];
           d.clock.push(at - enteredAt);
@@ -237,17 +254,25 @@ export function replayCase(incident: Incident, entries: readonly EntryDraft[], w
     }
   }
 
-  if (!exists) return { open: false, overdue: false, department };
+  end.open = false;
+  end.overdue = false;
+  end.department = department;
+  if (!exists) return;
 
   const open = !TERMINAL.has(stage);
   const clockNow = pausedAt ?? w.asOf;
-  let overdue = false;
   if (open) {
     tally.open++;
-    overdue = TIMED.has(stage) && judgeVisit(dueAt, clockNow);
-    if (overdue) tally.overdueOpen++;
+    end.open = true;
+    if (TIMED.has(stage) && dueAt !== null && dueAt < clockNow) {
+      end.overdue = true;
+      tally.overdueOpen++;
+      if (dueAt >= from && dueAt < to) {
+        missedInWindow = true;
+        if (hotline && stage === 'dispatched') sinks.hotline.responseDue++;
+      }
+    }
     if (supervised) tally.supervisedOpen++;
-    if (hotline && stage === 'dispatched' && dueAt !== null && dueAt < clockNow && inWindow(dueAt)) sinks.hotline.responseDue++;
   }
   if (verified) tally.casesVerified++;
   if (reworked) tally.casesReworked++;
@@ -256,20 +281,19 @@ export function replayCase(incident: Incident, entries: readonly EntryDraft[], w
   if (registered) {
     if (closedAt !== undefined) {
       const late = closeBy !== undefined ? closeBy < closeEnd : anyStageLate;
-      if (closeBy !== undefined && late) judgeVisit(closeBy, closeEnd);
       const dueMoment = closeBy !== undefined && late ? closeBy : closedAt;
-      if (inWindow(dueMoment)) {
+      if (dueMoment >= from && dueMoment < to) {
         tally.due++;
         tally.dueClosed++;
         if (!late) tally.dueClosedOnTime++;
+        else if (closeBy !== undefined) missedInWindow = true;
       }
-    } else if (closeBy !== undefined && closeBy < clockNow) {
-      judgeVisit(closeBy, clockNow);
-      if (inWindow(closeBy)) tally.due++;
+    } else if (closeBy !== undefined && closeBy < clockNow && closeBy >= from && closeBy < to) {
+      tally.due++;
+      missedInWindow = true;
     }
   }
   if (missedInWindow) tally.overdueInWindow++;
-  return { open, overdue, department };
 }
 
 /**

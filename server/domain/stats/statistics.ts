@@ -6,7 +6,7 @@
  */
 import { INCIDENT_SOURCES, TIMED_STAGES, type TimedStage } from '@shared/schemas/incident';
 import type { GridRisk, Statistics, StageDuration } from '@shared/schemas/stats';
-import { addTally, emptyTally, replayCase, type Durations, type RegionSinks, type Tally } from './caseReplay';
+import { addTally, emptyTally, replayCase, resetTally, type CaseEnd, type Durations, type RegionSinks, type Tally } from './caseReplay';
 import { rate, summariseDurations } from './figures';
 import { rankUnits } from './ranking';
 import { RiskTally } from './risk';
@@ -67,11 +67,16 @@ export function createStatsAccumulator(options: WindowOptions): StatsAccumulator
   const risk = new RiskTally(asOf);
   const w = { from: window.from, to: window.to, asOf, bucketMs, calendar };
   const caseTally = emptyTally();
+  const end: CaseEnd = { open: false, overdue: false, department: null };
 
   return {
     add({ incident, entries }) {
-      Object.assign(caseTally, emptyTally());
-      const end = replayCase(incident, entries, w, sinks, caseTally);
+      // Exact shortcut: a case that ended before the window and has not changed since, or that
+      // was reported after what is known, has no step in the window, is not open at its end, and
+      // was due (if ever) before it. Most of what memory holds is such a case for "today".
+      if (incident.reportedAt >= asOf || (incident.updatedAt < window.from && (incident.stage === 'closed' || incident.stage === 'rejected'))) return;
+      resetTally(caseTally);
+      replayCase(incident, entries, w, sinks, caseTally, end);
       addTally(region, caseTally);
       const street = streets.size > 0 ? streets.get(options.childOf(incident) ?? '') : undefined;
       if (street) addTally(street, caseTally);

@@ -99,13 +99,9 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
       throw new HubError('VALIDATION_FAILED', `The window may span at most ${MAX_BUCKETS / 24} days; ask for a shorter one.`);
     }
     // Memory holds every case with activity in the last MEMORY_DAYS; an earlier window is read
-    // from the store instead — the same figures, never partial ones.
-    if (from < views.heldFrom(now)) {
-      res.json(await views.statisticsFromStore(code, { from, to }, now));
-      return;
-    }
-    // figures and risk map as of the window's end (or now, for a window reaching past it)
-    res.json(views.statistics(code, { from, to }, now));
+    // from the store instead — the same figures, never partial ones. Figures and risk map are as
+    // of the window's end (or now, for a window reaching past it).
+    res.json(await views.windowStatistics(code, { from, to }, now));
   });
 
   return router;

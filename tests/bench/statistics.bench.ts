@@ -1,0 +1,101 @@
+/**
+ * Statistics of a window, from memory and from the store (PGlite on disk), for BENCH_CASES
+ * imported cases (default 20,000 over 30 days; ~6 entries each). Prints how long each takes and
+ * the longest the event loop was held, against a naive baseline in the same run: the past window
+ * read from the store in one query and computed in one go (no pages, no turns for the loop).
+ * Reported, never asserted.
+ *
+ *   npx tsx tests/bench/statistics.bench.ts      (npm run bench -- statistics; BENCH_CASES=…)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { defaultCatalog, knownCategories } from '../../server/domain/catalog';
+import { defaultSlaPolicy, type EntryDraft } from '../../server/domain/lifecycle';
+import { computeWindow } from '../../server/domain/stats';
+import { generateCity } from '../../server/geo/generateCity';
+import { createGeoContext } from '../../server/hub/createGeoContext';
+import { Hub } from '../../server/hub/hub';
+import { ReadModel } from '../../server/hub/readModel';
+import { importHistory } from '../../server/import/history/importHistory';
+import { silentLogger } from '../../server/lib/log';
+import { createStore } from '../../server/store';
+import { makeCaseRows, toCsv } from '../support/importHistory';
+
+const DAY = 86_400_000;
+
+async function timed<T>(label: string, work: () => Promise<T> | T): Promise<T> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  // a probe the loop must serve while the work runs: what a wall or console would feel
+  let worst = 0;
+  let last = performance.now();
+  const probe = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  clearInterval(probe);
+  worst = Math.max(worst, performance.now() - last);
+  loop.disable();
+  console.log(`${label.padEnd(52)} ${ms.toFixed(0).padStart(6)} ms   event loop held ≤ ${Math.max(worst, loop.max / 1e6).toFixed(0)} ms`);
+  return result;
+}
+
+export default async function run(): Promise<void> {
+  const cases = Number(process.env.BENCH_CASES ?? 20_000);
+  const dir = mkdtempSync(join(tmpdir(), 'stats-bench-'));
+  const store = await createStore({ dataDir: dir });
+  const policy = defaultSlaPolicy();
+  const hub = await Hub.open({
+    store,
+    geo: createGeoContext(generateCity({ seed: 'bench', scale: 'district' })),
+    policy,
+    clock: Date.now,
+    log: silentLogger,
+    resumeBuffer: 50_000,
+    memoryDays: 35,
+    tzOffsetMinutes: 480,
+    knownCategories: knownCategories(),
+  });
+  const views = new ReadModel(hub, defaultCatalog(), 480, policy);
+  try {
+    const now = Date.now();
+    const points = hub.geo.regions.filter((r) => r.level === 'grid').map((g) => g.center);
+    const csv = toCsv(makeCaseRows(cases, points, now, { days: 30, prefix: 'SB' }));
+    const imported = await importHistory(hub, [Buffer.from(csv)], { format: 'csv', system: 'bench', crs: 'wgs84', utcOffsetMinutes: 480, knownCategories: knownCategories() });
+    const root = hub.geo.rootCode;
+    console.log(`statistics, PGlite on disk, node ${process.version}: ${imported.changed.toLocaleString('en')} cases over 30 days in ${root}`);
+
+    const week = { from: now - 7 * DAY, to: now + 1 };
+    const month = { from: now - 30 * DAY, to: now + 1 };
+    // twice each: the first run includes the JIT warming up, the second is what the hub pays every few seconds
+    for (const run of ['first', 'again']) {
+      await timed(`today from memory (${run})`, () => views.todayStatistics(root, now));
+      await timed(`week from memory, the wall's week figures (${run})`, () => views.statistics(root, week, now));
+    }
+    await timed('30 days from memory, in one go', () => views.statistics(root, month, now));
+    await timed('30 days from memory, chunked (GET /api/stats)', () => views.windowStatistics(root, month, now));
+    await timed('30 days from the store, paged (past MEMORY_DAYS)', () => views.statisticsFromStore(root, month, now));
+    await timed('naive: 30 days from the store, one query, one go', async () => {
+      const incidents = await store.incidentsForWindow({ regionCode: root, from: month.from, asOf: now + 1, afterId: null, limit: 10_000_000 });
+      const entries = new Map<string, EntryDraft[]>(incidents.map((i) => [i.id, []]));
+      for (const e of await store.readEvents({ kind: 'incident', aggregateIds: incidents.map((i) => i.id), to: now + 1 })) entries.get(e.aggregateId)?.push(e.payload as EntryDraft);
+      return computeWindow({
+        regionCode: root, window: month, asOf: now + 1, calendar: policy.calendar,
+        incidents: incidents.map((incident) => ({ incident, entries: entries.get(incident.id)! })),
+        patrols: [], cameras: [], children: [], childOf: () => undefined,
+      });
+    });
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
