@@ -46,7 +46,7 @@ export async function parseHistory(rows: AsyncIterable<Row>, opts: HistoryParseO
   const order: Draft[] = [];
   let layout: HistoryLayout | null = null;
   let count = 0;
-  const pause = yielder(500);
+  const pause = yielder();
   for await (const row of rows) {
     layout ??= layoutOf(row.fields);
     const reader = new RowReader(row.line, row.fields, opts.problems, opts.utcOffsetMinutes);

@@ -55,7 +55,7 @@ export function caseSteps(c: ImportedCase, idOfRef: (ref: string) => string | un
 export async function validateCases(system: string, cases: readonly ImportedCase[], ctx: ValidationContext): Promise<{ fresh: CheckedCase[]; already: number }> {
   const checked: CheckedCase[] = [];
   const reportedAt = new Map(cases.map((c) => [c.ref, c.reportedAt]));
-  const pause = yielder(500);
+  const pause = yielder();
   let done = 0;
   for (const c of cases) {
     const ok = dryRun(c, ctx);

@@ -47,7 +47,7 @@ export async function importCameras(hub: Hub, input: FileInput, opts: Options): 
   const changed: Camera[] = [];
   let unchanged = 0;
   let rows = 0;
-  const pause = yielder(1_000);
+  const pause = yielder();
   for await (const { line, fields } of readRows(input, opts.format, { ...LIMITS, what: 'camera list' })) {
     rows++;
     const row = new RowReader(line, fields, problems, 480);
@@ -110,7 +110,7 @@ export async function importPatrols(hub: Hub, input: FileInput, opts: Options): 
   let unchanged = 0;
   let rows = 0;
   let nextIdx = hub.patrolsByIdx.length;
-  const pause = yielder(1_000);
+  const pause = yielder();
   for await (const { line, fields } of readRows(input, opts.format, { ...LIMITS, what: 'patrol roster' })) {
     rows++;
     const row = new RowReader(line, fields, problems, 480);
