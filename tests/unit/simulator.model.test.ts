@@ -76,11 +76,11 @@ describe('case plans', () => {
     }
   });
 
-  it('make about one case in eight late, and send about 8 % back for rework', () => {
+  it('make about one case in six late in some stage, and send about 8 % back for rework', () => {
     const late = plans.filter(({ s, steps }) => walk(s, steps).late).length / plans.length;
     const rework = plans.filter(({ steps }) => steps.some((s) => s.action === 'verify_fail')).length / plans.length;
-    expect(late).toBeGreaterThan(0.08);
-    expect(late).toBeLessThan(0.16);
+    expect(late).toBeGreaterThan(0.12);
+    expect(late).toBeLessThan(0.24);
     expect(rework).toBeGreaterThan(0.05);
     expect(rework).toBeLessThan(0.11);
   });
