@@ -5,11 +5,11 @@
 import { HubError } from '@shared/errors';
 import type { Actor } from '@shared/schemas/common';
 import type { Incident, ParsedIncidentCommand, Stage } from '@shared/schemas/incident';
-import { resumeDeadline } from '../sla/clock';
+import { closeByAfterPause, resumeDeadline } from '../sla/clock';
 import { caseDeadline, stageDeadline, type SlaPolicy } from '../sla/policy';
 import { commandTime } from './eventTime';
 import { evolve } from './evolve';
-import { nextStageOrThrow } from './transitions';
+import { isStageAction, nextStageOrThrow } from './transitions';
 import type { Decision, EntryDraft } from './types';
 
 export interface CommandContext {
@@ -53,7 +53,7 @@ export function applyCommand(incident: Incident, command: ParsedIncidentCommand,
     actor: { ...origin.actor },
     at,
     note: command.note ?? null,
-    data: entryData(incident, command, to, at, ctx.policy, origin),
+    data: withPauseEnded(incident, command, entryData(incident, command, to, at, ctx.policy, origin), at, ctx.policy),
   };
   return { incident: evolve(incident, entry), entry };
 }
@@ -110,6 +110,16 @@ function entryData(incident: Incident, command: ParsedIncidentCommand, to: Stage
       // a split writes two entries (the case and the new one): the hub applies it with splitReport
       throw new HubError('INTERNAL', 'split is applied with splitReport, not applyCommand.');
   }
+}
+
+/**
+ * A step of the loop taken while the clock is paused ends the pause: the case's due time moves by
+ * the pause as a resume would have moved it (the new stage starts a fresh clock of its own).
+ */
+function withPauseEnded(incident: Incident, command: ParsedIncidentCommand, data: EntryDraft['data'], at: number, policy: SlaPolicy): EntryDraft['data'] {
+  if (!isStageAction(command.action) || command.action === 'register') return data;
+  const closeBy = closeByAfterPause(incident, at, policy);
+  return closeBy === null ? data : { ...data, closeBy };
 }
 
 function assigneeOf(a: { id: string; name: string; kind?: 'department' | 'patrol' | undefined }) {

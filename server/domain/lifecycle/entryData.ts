@@ -4,7 +4,8 @@
  *
  *   reported      { incident, deadline }       the full initial incident
  *   register      { deadline, closeBy }        closeBy: the case's due time (应结案时间)
- *   accept …      { deadline }                 every stage change: the new stage's deadline (null when terminal)
+ *   accept …      { deadline, closeBy? }       every stage change: the new stage's deadline (null when terminal);
+ *                                              closeBy when the step ended a pause (moved as by a resume)
  *   dispatch      { deadline, assignee }
  *   redispatch    { deadline, assignee }       the new assignee (改派)
  *   hand_back     { deadline, assignee: null } 退单: back to registered, nobody's case

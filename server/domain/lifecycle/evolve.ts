@@ -91,6 +91,8 @@ function enterStage(next: Incident, entry: EntryDraft): Incident {
   const deadline = deadlineIn(entry.data);
   if (deadline === undefined) throw replayError(entry, 'data.deadline is missing');
   const terminal = TERMINAL_STAGES.includes(entry.to);
+  // register sets the case's due time; a step that ends a pause carries it moved
+  const closeBy = closeByIn(entry.data);
   const entered: Incident = {
     ...next,
     stage: entry.to,
@@ -101,6 +103,7 @@ function enterStage(next: Incident, entry: EntryDraft): Incident {
     overdue: false,
     // Supervision stays on the case until it ends.
     supervised: terminal ? false : next.supervised,
+    ...(closeBy !== undefined ? { closeBy } : {}),
   };
   switch (entry.type) {
     case 'dispatch':
@@ -120,10 +123,6 @@ function enterStage(next: Incident, entry: EntryDraft): Incident {
     }
     case 'verify_fail':
       return { ...entered, reworkCount: next.reworkCount + 1 };
-    case 'register': {
-      const closeBy = closeByIn(entry.data);
-      return closeBy === undefined ? entered : { ...entered, closeBy };
-    }
     default:
       return entered;
   }

@@ -182,7 +182,6 @@ export function replayCase(incident: Incident, entries: readonly EntryDraft[], w
       switch (e.type) {
         case 'register':
           registered = true;
-          closeBy = closeByIn(e.data);
           if (flow) tally.registered++;
           break;
         case 'reject':
@@ -221,6 +220,8 @@ export function replayCase(incident: Incident, entries: readonly EntryDraft[], w
           }
           break;
       }
+      // register sets the case's due time; a step that ended a pause carries it moved
+      closeBy = closeByIn(e.data) ?? closeBy;
       stage = e.to;
       enteredAt = at;
       dueAt = deadlineIn(e.data)?.dueAt ?? null;
