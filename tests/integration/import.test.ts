@@ -14,7 +14,9 @@ import { ImportLine, ImportResult } from '@shared/schemas/import';
 import { buildGeography } from '../../server/geography';
 import { gcj02ToWgs84 } from '../../server/import/coords';
 import { storedCategoryTable } from '../../server/import/tables/categories';
-import { expectedCases, iso8, makeCaseRows, toCsv, toNdjson, type CaseRow } from '../support/importHistory';
+import { CASE_COLUMNS, expectedCases, iso8, makeCaseRows, toCsv, toNdjson, type CaseRow } from '../support/importHistory';
+
+const CASE_COLUMNS_WITH_DUPLICATES = CASE_COLUMNS as readonly string[];
 import { grids, signedInUser, startTestHub, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
@@ -89,6 +91,46 @@ describe('history import (one row per case, CSV)', () => {
     const body = (await res.json()) as { error: string; details: { problems: { line: number; field?: string }[] } };
     expect(body.error).toBe('VALIDATION_FAILED');
     expect(body.details.problems[0]).toMatchObject({ line: 7, field: 'ref' });
+  });
+});
+
+describe('duplicates (reject as duplicate of another case)', () => {
+  const base = (ref: string, at: number, extra: Partial<CaseRow> = {}): CaseRow => {
+    const [lng, lat] = points()[0]!;
+    return { ref, category: 'sanitation', subcategory: '01-02', severity: 1, source: 'hotline', lng, lat, reported_at: iso8(at), ...extra };
+  };
+  const T = NOW - 3 * 86_400_000;
+  const registered = (at: number): Partial<CaseRow> => ({ registered_at: iso8(at + 10 * 60_000) });
+  const duplicateOf = (ref: string, at: number): Partial<CaseRow> => ({ rejected_at: iso8(at + 5 * 60_000), reject_reason: 'duplicate', duplicate_of: ref });
+
+  it('names the original by its hub id, whether it was imported before, is in the file, or was reported at the same instant', async () => {
+    const first = [base('DUP-O1', T, registered(T)), base('DUP-O3', T + 1_000, registered(T + 1_000))];
+    expect((await post('/api/import/history?format=csv&system=dup', toCsv(first), admin)).status).toBe(200);
+    const second = [
+      first[0]!, // imported before: unchanged
+      base('DUP-D1', T + 60_000, duplicateOf('DUP-O1', T + 60_000)), // its original was imported before, and is in this file
+      base('DUP-D3', T + 60_000, duplicateOf('DUP-O3', T + 60_000)), // its original was imported before, not in this file
+      base('DUP-O2', T + 120_000, registered(T + 120_000)),
+      base('DUP-D2', T + 120_000, duplicateOf('DUP-O2', T + 120_000)), // same instant as its original, after it in the file
+    ];
+    const res = await post('/api/import/history?format=csv&system=dup', toCsv(second, CASE_COLUMNS_WITH_DUPLICATES), admin);
+    expect(res.status).toBe(200);
+    expect(ImportResult.parse(await res.json())).toMatchObject({ changed: 4, unchanged: 1 });
+    const held = byRef();
+    for (const [dup, original] of [['DUP-D1', 'DUP-O1'], ['DUP-D3', 'DUP-O3'], ['DUP-D2', 'DUP-O2']] as const) {
+      expect(held.get(dup)!.incident, dup).toMatchObject({ stage: 'rejected', rejectReason: 'duplicate', duplicateOf: held.get(original)!.incident.id });
+    }
+  });
+
+  it('refuses a duplicate listed before an original reported at the same instant, naming its line, and writes nothing', async () => {
+    const before = await loopEventCount();
+    const rows = [base('DUP-D4', T + 180_000, duplicateOf('DUP-O4', T + 180_000)), base('DUP-O4', T + 180_000, registered(T + 180_000))];
+    const res = await post('/api/import/history?format=csv&system=dup', toCsv(rows, CASE_COLUMNS_WITH_DUPLICATES), admin);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { details: { problems: { line: number; field?: string; message: string }[] } };
+    expect(body.details.problems[0]).toMatchObject({ line: 2, field: 'duplicate_of' });
+    expect(body.details.problems[0]!.message).toMatch(/put the original first/);
+    expect(await loopEventCount()).toBe(before);
   });
 });
 

@@ -36,7 +36,7 @@ export async function importHistory(hub: Hub, input: FileInput, opts: HistoryImp
   );
   if (rows === 0) problems.add(1, undefined, 'the file has no rows');
   if (!problems.empty) throw problems.refusal(what);
-  const { fresh, already } = await validateCases(opts.system, cases, {
+  const { fresh, already, importedIds } = await validateCases(opts.system, cases, {
     geo: hub.geo,
     policy: hub.opts.policy,
     knownCategories: opts.knownCategories,
@@ -46,7 +46,7 @@ export async function importHistory(hub: Hub, input: FileInput, opts: HistoryImp
     onCase: (n) => n % 10_000 === 0 && progress({ phase: 'check', done: n, total: cases.length }),
   });
   if (!problems.empty) throw problems.refusal(what);
-  const ids = new Map<string, string>();
+  const ids = importedIds;
   const applied = await applyCases(hub, fresh, ids, {
     ...(opts.casesPerBatch ? { casesPerBatch: opts.casesPerBatch } : {}),
     onCases: (n) => progress({ phase: 'write', done: n, total: fresh.length }),

@@ -52,9 +52,14 @@ export function caseSteps(c: ImportedCase, idOfRef: (ref: string) => string | un
   });
 }
 
-export async function validateCases(system: string, cases: readonly ImportedCase[], ctx: ValidationContext): Promise<{ fresh: CheckedCase[]; already: number }> {
+export async function validateCases(
+  system: string,
+  cases: readonly ImportedCase[],
+  ctx: ValidationContext,
+): Promise<{ fresh: CheckedCase[]; already: number; importedIds: Map<string, string> }> {
   const checked: CheckedCase[] = [];
   const reportedAt = new Map(cases.map((c) => [c.ref, c.reportedAt]));
+  const position = new Map(cases.map((c, i) => [c.ref, i]));
   const pause = yielder();
   let done = 0;
   for (const c of cases) {
@@ -80,6 +85,10 @@ export async function validateCases(system: string, cases: readonly ImportedCase
       const other = reportedAt.get(s.duplicateOfRef);
       if (other === undefined && !idOfRef(s.duplicateOfRef)) ctx.problems.add(s.line, 'duplicate_of', `case ${s.duplicateOfRef} is neither in this file nor imported before from ${system}`);
       else if (other !== undefined && other > c.reportedAt) ctx.problems.add(s.line, 'duplicate_of', `case ${s.duplicateOfRef} was reported after ${c.ref}, so ${c.ref} cannot repeat it`);
+      // cases are written in time order, the file's order within one instant: the original must come first
+      else if (other === c.reportedAt && position.get(s.duplicateOfRef)! > position.get(c.ref)!) {
+        ctx.problems.add(s.line, 'duplicate_of', `case ${s.duplicateOfRef} was reported at the same time as ${c.ref} and comes later in the file; put the original first`);
+      }
       else if (s.duplicateOfRef === c.ref) ctx.problems.add(s.line, 'duplicate_of', 'a case cannot repeat itself');
     }
   }
@@ -96,7 +105,13 @@ export async function validateCases(system: string, cases: readonly ImportedCase
     else ctx.problems.add(c.imported.line, 'ref', `case ${c.imported.ref} was imported before (as ${record.incidentId}) with other details or steps; the hub does not rewrite a case's history`);
     await pause();
   }
-  return { fresh, already };
+  // the hub's ids of the cases imported before (of this file, and originals outside it): a duplicate written now names its original by them
+  const importedIds = new Map<string, string>();
+  for (const ref of [...reportedAt.keys(), ...outside]) {
+    const id = idOfRef(ref);
+    if (id !== undefined) importedIds.set(ref, id);
+  }
+  return { fresh, already, importedIds };
 }
 
 /** runs one case through the domain as the hub will; returns its parsed report when it passes */
