@@ -30,7 +30,7 @@ export const ERROR_CODES = {
   IMPORT_BUSY: 'Another import is running on this hub; wait for it to finish and try again.',
   GEOGRAPHY_IN_USE: 'The store holds cases written for the current geography; a new one would mix grid codes.',
   WINDOW_NOT_HELD: 'That window reaches further back than the figures this hub holds; ask for a later one.',
-  STATS_BUSY: 'The hub is already reading other past windows from the store; try again in a moment.',
+  STATS_BUSY: 'The hub cannot give that window just now (history is being imported, or other past windows are being read); try again in a moment.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
 

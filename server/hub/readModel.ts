@@ -253,6 +253,11 @@ export class ReadModel {
    * from the store when the window reaches back past memory.
    */
   async windowStatistics(code: string, window: { from: number; to: number }, now = this.hub.now()): Promise<{ stats: Statistics; risk: GridRisk }> {
+    // Backdated steps are being written: a window read in chunks or pages now could take some of
+    // them and miss others. Refused rather than answered partly (today's live figures go on).
+    if (this.hub.backfilling) {
+      throw new HubError('STATS_BUSY', 'History is being imported or written; the figures of a window would be partial until it ends. Try again when /healthz no longer says backfilling.');
+    }
     if (window.from < this.heldFrom(now)) return this.statisticsFromStore(code, window, now);
     const acc = createStatsAccumulator(this.windowOptions(code, window, now));
     const records = this.hub.incidents.inRegion(code);

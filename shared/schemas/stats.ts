@@ -55,9 +55,13 @@ export type RankingRow = z.infer<typeof RankingRow>;
 
 /** 12345's three rates (三率) for hotline cases, docs/statistics.md */
 export const HotlineFigures = z.object({
-  /** hotline cases whose first acceptance (签收) by the department was due in the window … */
+  /**
+   * dispatch orders (each visit to `dispatched`) of hotline cases due for the department's answer
+   * in the window: ended, or past their limit, in it — an order re-dispatched before its limit is
+   * withdrawn and not counted …
+   */
   responseDue: Count,
-  /** … and of those, accepted within the limit */
+  /** … and of those, answered within the limit: 签收 accept or 退单 hand_back */
   respondedOnTime: Count,
   responseRate: Rate,
   /** callbacks (回访) in the window; unreachable residents count here only */

@@ -83,6 +83,19 @@ describe('http', () => {
     expect((old.body as { stats: { intake: { total: number }; window: { from: number } } }).stats.intake.total).toBe(0);
   });
 
+  it('refuses a window while history is being written, rather than answer it partly', async () => {
+    let release!: () => void;
+    const writing = t.hub.backfill(() => new Promise<void>((resolve) => (release = resolve)));
+    const window = `/api/stats?region=330203&from=${Date.now() - 3_600_000}&to=${Date.now() + 1000}`;
+    const busy = await get(window);
+    expect(busy.res.status).toBe(503);
+    expect(busy.body?.error).toBe('STATS_BUSY');
+    expect((await get('/api/stats?region=330203')).res.status).toBe(200); // today's live figures go on
+    release();
+    await writing;
+    expect((await get(window)).res.status).toBe(200);
+  });
+
   it('lists the units to dispatch to: a street sees its district’s bureaus and its own office, handlers of the category first', async () => {
     const streets = t.hub.geo.children('330203').filter((r) => r.level === 'street');
     const all = (await get('/api/departments?region=330203')).body as { departments: { id: string; regionCode: string; categories: string[] }[] };
