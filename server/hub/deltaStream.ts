@@ -38,6 +38,22 @@ export class DeltaStream {
     for (const listener of this.listeners) listener(item);
   }
 
+  /**
+   * A change written without a delta (history, an import): the sequence moves on, and the resume
+   * buffer no longer holds everything after its start — `forgetResumable` then sends every client
+   * that resumes from before it to a snapshot.
+   */
+  advance(seq: number): void {
+    this.seqNow = seq;
+    this.changeCounter++;
+  }
+
+  /** after changes without deltas: no client may resume across them; each takes a snapshot */
+  forgetResumable(): void {
+    this.recent = new DeltaLog(this.capacity, this.seqNow);
+    this.changeCounter++;
+  }
+
   /** a change that carries no delta (a roster load): figures must be recomputed */
   touch(): void {
     this.changeCounter++;

@@ -56,6 +56,7 @@ export class Hub {
   readonly positionIntake: PositionIntake;
   private readonly commands: IncidentCommands;
   private backfills = 0;
+  private resyncListeners: ((reason: string) => void)[] = [];
   private readonly ids: IncidentIds;
 
   private constructor(readonly opts: HubOptions) {
@@ -169,8 +170,28 @@ export class Hub {
     return outcome!.incident;
   }
 
-  applyBatch(steps: readonly BatchStep[]): Promise<ReportOutcome[]> {
-    return this.commands.applyBatch(steps);
+  /**
+   * `quiet`: history and imports, thousands of steps in the past that no wall should replay one by
+   * one; the writer calls resyncClients when it is done.
+   */
+  applyBatch(steps: readonly BatchStep[], opts: { quiet?: boolean } = {}): Promise<ReportOutcome[]> {
+    return this.commands.applyBatch(steps, opts.quiet);
+  }
+
+  /**
+   * After quiet writes: clients resuming from before them get a snapshot, and every connected
+   * client is told to take one now (the `resync` event).
+   */
+  resyncClients(reason: string): void {
+    this.stream.forgetResumable();
+    for (const listener of this.resyncListeners) listener(reason);
+  }
+
+  onResync(listener: (reason: string) => void): () => void {
+    this.resyncListeners.push(listener);
+    return () => {
+      this.resyncListeners = this.resyncListeners.filter((l) => l !== listener);
+    };
   }
 
   /**
@@ -243,8 +264,8 @@ export class Hub {
   }
 
   /** trusted sources (simulator, imports): raise and decide in one batch, or decide later */
-  applyAlarmBatch(steps: readonly AlarmSteps[]): Promise<AlarmOutcome[]> {
-    return this.commands.applyAlarmBatch(steps);
+  applyAlarmBatch(steps: readonly AlarmSteps[], opts: { quiet?: boolean } = {}): Promise<AlarmOutcome[]> {
+    return this.commands.applyAlarmBatch(steps, opts.quiet);
   }
 
   async decideVideoAlarmAs(by: Principal, alarmId: string, input: unknown): Promise<AlarmOutcome> {

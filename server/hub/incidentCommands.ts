@@ -77,17 +77,21 @@ export class IncidentCommands {
     for (const { incident } of this.deps.projection.values()) this.fusionIndex.update(incident);
   }
 
-  /** Applies steps in order in one transaction: all of them or, if any step is refused, none. */
-  async applyBatch(steps: readonly BatchStep[]): Promise<ReportOutcome[]> {
-    return (await this.deps.queue.run(() => this.run(steps))).outcomes;
+  /**
+   * Applies steps in order in one transaction: all of them or, if any step is refused, none.
+   * `quiet` (history and imports) publishes no delta per step: the hub's state and sequence move
+   * on, and the writer asks every client to take a fresh snapshot when it is done (hub.resyncClients).
+   */
+  async applyBatch(steps: readonly BatchStep[], quiet = false): Promise<ReportOutcome[]> {
+    return (await this.deps.queue.run(() => this.run(steps, quiet))).outcomes;
   }
 
   /** AI video alarms raised or decided, in one transaction; a confirm writes its case with it */
-  async applyAlarmBatch(steps: readonly AlarmSteps[]): Promise<AlarmOutcome[]> {
-    return (await this.deps.queue.run(() => this.run(steps))).alarmOutcomes;
+  async applyAlarmBatch(steps: readonly AlarmSteps[], quiet = false): Promise<AlarmOutcome[]> {
+    return (await this.deps.queue.run(() => this.run(steps, quiet))).alarmOutcomes;
   }
 
-  private async run(steps: readonly (BatchStep | AlarmSteps)[]): Promise<Batch> {
+  private async run(steps: readonly (BatchStep | AlarmSteps)[], quiet = false): Promise<Batch> {
     const batch = new Batch((id) => this.deps.projection.get(id)?.incident, (id) => this.deps.alarms.get(id));
     let appendStarted = false;
     try {
@@ -107,7 +111,7 @@ export class IncidentCommands {
         }
       }
       appendStarted = true;
-      await this.commit(batch);
+      await this.commit(batch, quiet);
       return batch;
     } catch (error) {
       // Numbers go back only if nothing reached the store: a failed COMMIT may still have landed.
@@ -229,8 +233,8 @@ export class IncidentCommands {
     return splitReport(incident, joined, alreadySplit, { newId, gridCode, regionPath: this.deps.geo.path(gridCode), now, policy: this.deps.policy, actor: origin.actor, note: command.note });
   }
 
-  /** writes the batch (events + final states + audit rows) and then publishes it in order */
-  private async commit(batch: Batch): Promise<void> {
+  /** writes the batch (events + final states + audit rows) and then publishes it in order (or, quiet, installs it only) */
+  private async commit(batch: Batch, quiet = false): Promise<void> {
     if (batch.writes.length === 0) return;
     const events: NewEvent[] = batch.writes.map((w) =>
       w.kind === 'incident'
@@ -242,13 +246,18 @@ export class IncidentCommands {
       const seq = stored[i]!.seq;
       if (w.kind === 'alarm') {
         this.deps.alarms.set(w.alarm);
-        this.deps.stream.publish({ delta: { type: 'videoAlarm:updated', seq, alarm: w.alarm }, path: w.alarm.regionPath, layer: 'incidents' });
+        if (quiet) this.deps.stream.advance(seq);
+        else this.deps.stream.publish({ delta: { type: 'videoAlarm:updated', seq, alarm: w.alarm }, path: w.alarm.regionPath, layer: 'incidents' });
         return;
       }
       const d = w.decision;
       const entry: IncidentLogEntry = { ...d.entry, seq };
       this.deps.projection.apply(d.incident, entry);
       this.fusionIndex.update(d.incident);
+      if (quiet) {
+        this.deps.stream.advance(seq);
+        return;
+      }
       this.deps.stream.publish({
         delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident: d.incident, entry } : { type: 'incident:updated', seq, incident: d.incident, entry },
         path: d.incident.regionPath,

@@ -17,7 +17,9 @@ import { storedCategoryTable } from '../../server/import/tables/categories';
 import { CASE_COLUMNS, expectedCases, iso8, makeCaseRows, toCsv, toNdjson, type CaseRow } from '../support/importHistory';
 
 const CASE_COLUMNS_WITH_DUPLICATES = CASE_COLUMNS as readonly string[];
-import { grids, signedInUser, startTestHub, type TestHub, type TestUser } from './harness';
+import { PROTOCOL_VERSION, type Ack } from '@shared/events';
+import type { SubscribeResult } from '@shared/schemas/live';
+import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
 let admin: TestUser;
@@ -131,6 +133,35 @@ describe('duplicates (reject as duplicate of another case)', () => {
     expect(body.details.problems[0]).toMatchObject({ line: 2, field: 'duplicate_of' });
     expect(body.details.problems[0]!.message).toMatch(/put the original first/);
     expect(await loopEventCount()).toBe(before);
+  });
+});
+
+describe('walls during an import', () => {
+  it('get no delta per imported step, one resync at the end, and a snapshot when they resume from before it', async () => {
+    const { socket } = await connectClient(t.url);
+    try {
+      const subscribe = (lastSeq?: number) =>
+        new Promise<Ack<SubscribeResult>>((resolve) =>
+          socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: t.hub.geo.rootCode, layers: ['incidents'], ...(lastSeq === undefined ? {} : { lastSeq }) }, resolve),
+        );
+      const first = await subscribe();
+      expect(first.ok).toBe(true);
+      const seqBefore = t.hub.seq;
+      // the import's own steps (the sweep may mark an imported open case overdue now: that is live news)
+      let deltas = 0;
+      socket.on('incident:reported', () => deltas++);
+      socket.on('incident:updated', (d) => d.entry.type !== 'overdue' && deltas++);
+      const resync = nextEvent(socket, 'resync', undefined, 60_000);
+      const rows = makeCaseRows(60, points(), NOW, { prefix: 'QUIET' });
+      expect((await post('/api/import/history?format=csv&system=quiet', toCsv(rows), admin)).status).toBe(200);
+      expect((await resync).reason).toMatch(/imported/);
+      expect(deltas).toBe(0);
+      expect(t.hub.seq).toBeGreaterThan(seqBefore + 60);
+      const again = await subscribe(seqBefore);
+      expect(again.ok && again.data.mode).toBe('snapshot');
+    } finally {
+      socket.close();
+    }
   });
 });
 

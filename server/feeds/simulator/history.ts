@@ -135,10 +135,13 @@ async function applyChunk(hub: Hub, env: CaseEnv, chunk: readonly Item[], ids: M
  * One transaction for the batch; if the hub refuses it, the steps one at a time so that one bad
  * step costs only its own case. `skip(k)` drops steps of cases that failed earlier in the batch.
  */
+/** history is written without a delta per step; the simulator asks walls to resync once it is done */
+const QUIET = { quiet: true } as const;
+
 async function applyOrEach(hub: Hub, steps: BatchStep[], log: Logger, skip: (k: number) => boolean = () => false): Promise<(ReportOutcome | null)[]> {
   if (steps.length === 0) return [];
   try {
-    return await hub.applyBatch(steps);
+    return await hub.applyBatch(steps, QUIET);
   } catch (error) {
     log.debug('simulator history batch refused; retrying step by step', { steps: steps.length, error: errorText(error) });
   }
@@ -151,7 +154,7 @@ async function applyOrEach(hub: Hub, steps: BatchStep[], log: Logger, skip: (k: 
       continue;
     }
     try {
-      const [o] = await hub.applyBatch([step]);
+      const [o] = await hub.applyBatch([step], QUIET);
       out.push(o ?? null);
     } catch (error) {
       if (step.kind === 'command') failedIds.add(step.incidentId);

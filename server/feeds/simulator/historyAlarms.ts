@@ -22,7 +22,7 @@ export function simulatedAlarmId(at: number, seed: string): string {
 async function applyPairs(hub: Hub, pairs: AlarmSteps[][], log: Logger): Promise<(boolean | null)[]> {
   if (pairs.length === 0) return [];
   try {
-    await hub.applyAlarmBatch(pairs.flat());
+    await hub.applyAlarmBatch(pairs.flat(), { quiet: true });
     return pairs.map(() => true);
   } catch (error) {
     log.debug('simulator alarm batch refused; retrying one by one', { error: String(error) });
@@ -30,7 +30,7 @@ async function applyPairs(hub: Hub, pairs: AlarmSteps[][], log: Logger): Promise
   const out: (boolean | null)[] = [];
   for (const pair of pairs) {
     try {
-      await hub.applyAlarmBatch(pair);
+      await hub.applyAlarmBatch(pair, { quiet: true });
       out.push(true);
     } catch {
       out.push(null);

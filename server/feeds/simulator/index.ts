@@ -111,7 +111,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const meta = await hub.store.getMeta<SimulatorMeta>(SIMULATOR_META_KEY);
   let history: HistoryResult | null = null;
   if (meta === null && hub.incidents.size === 0 && opts.historyDays > 0 && opts.rate > 0) {
-    history = await hub.backfill(() => seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log));
+    try {
+      history = await hub.backfill(() => seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log));
+    } finally {
+      // written without deltas: walls connected meanwhile take a fresh snapshot
+      hub.resyncClients('the simulated city wrote its history');
+    }
     await hub.sweepOverdue();
   }
   if (meta === null) {

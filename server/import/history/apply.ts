@@ -39,7 +39,7 @@ export async function applyCases(
   const flush = async () => {
     if (chunk.length === 0) return;
     const steps: BatchStep[] = chunk.map((c) => ({ kind: 'report', input: c.imported.report, idempotencyKey: c.key, steps: caseSteps(c.imported, (ref) => idOfRef.get(ref)) }));
-    const outcomes = await hub.backfill(() => hub.applyBatch(steps));
+    const outcomes = await hub.backfill(() => hub.applyBatch(steps, { quiet: true }));
     outcomes.forEach((o, k) => {
       idOfRef.set(chunk[k]!.imported.ref, o.incident.id);
       if (o.created) result.created++;
@@ -54,14 +54,19 @@ export async function applyCases(
     if (result.batches % 25 === 0) hub.pruneMemory();
     await yieldNow();
   };
-  for (const c of ordered) {
-    // a rejection names its original by the hub's id: the original must be written first
-    if (c.imported.steps.some((s) => s.duplicateOfRef !== undefined && inChunk.has(s.duplicateOfRef))) await flush();
-    chunk.push(c);
-    inChunk.add(c.imported.ref);
-    if (chunk.length >= perBatch) await flush();
+  try {
+    for (const c of ordered) {
+      // a rejection names its original by the hub's id: the original must be written first
+      if (c.imported.steps.some((s) => s.duplicateOfRef !== undefined && inChunk.has(s.duplicateOfRef))) await flush();
+      chunk.push(c);
+      inChunk.add(c.imported.ref);
+      if (chunk.length >= perBatch) await flush();
+    }
+    await flush();
+  } finally {
+    // written without a delta per step (a million emits otherwise): walls take one fresh snapshot
+    if (result.batches > 0) hub.resyncClients('history was imported');
   }
-  await flush();
   hub.pruneMemory();
   return result;
 }

@@ -120,6 +120,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   });
 
   const detachRoster = hub.onRosterLoaded(() => io.emit('resync', { reason: 'the roster of patrols and cameras was reloaded' }));
+  const detachResync = hub.onResync((reason) => io.emit('resync', { reason }));
 
   io.on('connection', (socket: HubSocket) => {
     armExpiry(socket);
@@ -176,6 +177,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   return () => {
     detach();
     detachRoster();
+    detachResync();
   };
 }
 
