@@ -12,6 +12,11 @@ export class DeltaStream {
   private seqNow: number;
   /** bumped on every change, deltas or not; the stats loop recomputes only when it moved */
   changeCounter = 0;
+  /**
+   * bumped when cases or AI alarms change (not patrols or cameras): the figures computed from the
+   * log stay valid while it stands still, however busy the rosters are
+   */
+  incidentCounter = 0;
 
   constructor(
     private readonly capacity: number,
@@ -35,6 +40,7 @@ export class DeltaStream {
     this.seqNow = item.delta.seq;
     this.recent.push(item);
     this.changeCounter++;
+    if (item.layer === 'incidents') this.incidentCounter++;
     for (const listener of this.listeners) listener(item);
   }
 
@@ -46,12 +52,14 @@ export class DeltaStream {
   advance(seq: number): void {
     this.seqNow = seq;
     this.changeCounter++;
+    this.incidentCounter++;
   }
 
   /** after changes without deltas: no client may resume across them; each takes a snapshot */
   forgetResumable(): void {
     this.recent = new DeltaLog(this.capacity, this.seqNow);
     this.changeCounter++;
+    this.incidentCounter++;
   }
 
   /** a change that carries no delta (a roster load): figures must be recomputed */

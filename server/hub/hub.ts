@@ -94,6 +94,10 @@ export class Hub {
   get changeCounter(): number {
     return this.stream.changeCounter;
   }
+  /** moves only when cases or AI alarms change: see DeltaStream.incidentCounter */
+  get incidentCounter(): number {
+    return this.stream.incidentCounter;
+  }
   get store(): Store {
     return this.opts.store;
   }

@@ -22,7 +22,7 @@ import type { PatrolStatus } from '@shared/schemas/patrol';
 import { districtDepartments } from '../domain/departments/directory';
 import type { SlaPolicy } from '../domain/sla';
 import type { AuditReadQuery } from '../store/types';
-import { computeGridRisk, computeWindow, createStatsAccumulator, type WindowOptions } from '../domain/stats';
+import { cameraFigures, computeGridRisk, computeWindow, createStatsAccumulator, patrolFigures, type WindowOptions } from '../domain/stats';
 import type { EntryDraft } from '../domain/lifecycle';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Hub } from './hub';
@@ -31,6 +31,12 @@ import { isOpen } from './incidentProjection';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const WEEK_CACHE_MS = 10_000;
+/**
+ * How long figures of the log are reused while no case changes: they still age with the clock
+ * (cases fall overdue), so as long as the stats loop's own refresh when nothing happens.
+ */
+const TODAY_CACHE_MS = 30_000;
+const FIGURE_CACHE_ENTRIES = 512;
 /**
  * cases read from the store per page for a past window. The embedded store (PGlite) runs its
  * queries on this thread, so a page is sized for the query, not only for the figures.
@@ -66,7 +72,7 @@ export interface IncidentListQuery {
 }
 
 export class ReadModel {
-  private readonly weekCache = new Map<string, { at: number; counter: number; stats: Statistics }>();
+  private readonly figureCache = new Map<string, { at: number; counter: number; value: unknown }>();
   private storeWindows = 0;
   private readonly departmentCache = new Map<string, Department[]>();
 
@@ -221,7 +227,9 @@ export class ReadModel {
 
   /** today's figures (local day of the centre) for a region, up to and including now */
   todayStatistics(code: string, now = this.hub.now()): Statistics {
-    return this.statistics(code, { from: startOfLocalDay(now, this.tzOffsetMinutes), to: now + 1 }, now).stats;
+    const from = startOfLocalDay(now, this.tzOffsetMinutes);
+    const stats = this.cachedFigure(`today:${code}:${from}`, now, TODAY_CACHE_MS, () => this.statistics(code, { from, to: now + 1 }, now).stats);
+    return this.withCurrentRosters(code, stats);
   }
 
   /**
@@ -230,13 +238,40 @@ export class ReadModel {
    * midnight. Cached briefly per region: it is the costliest figure and moves slowly.
    */
   weekStatistics(code: string, now = this.hub.now()): Statistics {
-    const cached = this.weekCache.get(code);
-    if (cached && cached.counter === this.hub.changeCounter && now - cached.at < WEEK_CACHE_MS) return cached.stats;
     const from = Math.floor(now / HOUR) * HOUR - 167 * HOUR;
-    const stats = this.statistics(code, { from, to: from + 168 * HOUR }, now).stats;
-    this.weekCache.set(code, { at: now, counter: this.hub.changeCounter, stats });
-    if (this.weekCache.size > 256) this.weekCache.delete(this.weekCache.keys().next().value!);
-    return stats;
+    const stats = this.cachedFigure(`week:${code}:${from}`, now, WEEK_CACHE_MS, () => this.statistics(code, { from, to: from + 168 * HOUR }, now).stats);
+    return this.withCurrentRosters(code, stats);
+  }
+
+  /**
+   * Figures of the log, reused while no case or AI alarm has changed (patrols and cameras change
+   * every second and do not touch them) and the hub's clock has moved on by less than `maxAgeMs`.
+   */
+  private cachedFigure<T>(key: string, now: number, maxAgeMs: number, compute: () => T): T {
+    const hit = this.figureCache.get(key);
+    const counter = this.hub.incidentCounter;
+    if (hit && hit.counter === counter && now >= hit.at && now - hit.at < maxAgeMs) return hit.value as T;
+    const value = compute();
+    this.figureCache.delete(key);
+    this.figureCache.set(key, { at: now, counter, value });
+    if (this.figureCache.size > FIGURE_CACHE_ENTRIES) this.figureCache.delete(this.figureCache.keys().next().value!);
+    return value;
+  }
+
+  /** the on-duty and online figures are the rosters' now: cheap, and never cached */
+  private withCurrentRosters(code: string, stats: Statistics): Statistics {
+    const { patrols, cameras } = this.rostersOf(code);
+    return { ...stats, patrols: patrolFigures(patrols), cameras: cameraFigures(cameras) };
+  }
+
+  /** the region's patrols and cameras as they are (no positions: figures need statuses only) */
+  private rostersOf(code: string): { patrols: Patrol[]; cameras: Camera[] } {
+    const geo = this.hub.geo;
+    const patrols: Patrol[] = [];
+    const cameras: Camera[] = [];
+    for (const p of this.hub.patrols.values()) if (geo.isWithin(p.gridCode, code)) patrols.push(p);
+    for (const c of this.hub.cameras.values()) if (geo.isWithin(c.gridCode, code)) cameras.push(c);
+    return { patrols, cameras };
   }
 
   /**
@@ -244,7 +279,7 @@ export class ReadModel {
    * when the window reaches past it: what is known is everything logged before min(to, now + 1).
    */
   statistics(code: string, window: { from: number; to: number }, now = this.hub.now()): { stats: Statistics; risk: GridRisk } {
-    return computeWindow({ ...this.windowOptions(code, window, now), incidents: this.hub.incidents.inRegion(code), patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
+    return computeWindow({ ...this.windowOptions(code, window, now), incidents: this.hub.incidents.inRegion(code), ...this.rostersOf(code) });
   }
 
   /**
@@ -265,7 +300,7 @@ export class ReadModel {
       if (i > 0) await yieldToLoop();
       for (const record of records.slice(i, i + MEMORY_CHUNK)) acc.add(record);
     }
-    return acc.finish({ patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
+    return acc.finish(this.rostersOf(code));
   }
 
   /**
@@ -297,7 +332,7 @@ export class ReadModel {
         afterId = page[page.length - 1]!.id;
         await yieldToLoop();
       }
-      return acc.finish({ patrols: this.patrolsIn(code), cameras: this.camerasIn(code) });
+      return acc.finish(this.rostersOf(code));
     } finally {
       this.storeWindows--;
     }
@@ -324,6 +359,10 @@ export class ReadModel {
   }
 
   risk(code: string, asOf = this.hub.now()): GridRisk {
+    return this.cachedFigure(`risk:${code}`, asOf, TODAY_CACHE_MS, () => this.liveRisk(code, asOf));
+  }
+
+  private liveRisk(code: string, asOf: number): GridRisk {
     const open = this.hub.incidents.inRegion(code).map((r) => r.incident).filter(isOpen);
     return computeGridRisk(open, asOf);
   }
