@@ -1,9 +1,12 @@
 /**
- * Minimal structured logger: one JSON object per line on stderr, so a supervisor (systemd,
- * a container runtime) can collect it. Levels below LOG_LEVEL are dropped.
+ * Structured logs through pino: one JSON object per line on stderr, so a supervisor (systemd, a
+ * container runtime) can collect it; levels below LOG_LEVEL are dropped. The hub's own interface
+ * (message first, then fields) is kept so that call sites read as sentences, and so that a test or
+ * a tool can pass its own line sink.
  */
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-export type LogLevel = keyof typeof LEVELS;
+import pino, { type DestinationStream } from 'pino';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -12,14 +15,19 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
-  const min = LEVELS[level];
-  const at =
-    (lvl: Exclude<LogLevel, 'silent'>) =>
-    (msg: string, fields?: Record<string, unknown>) => {
-      if (LEVELS[lvl] < min) return;
-      write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields }));
-    };
+export function createLogger(level: LogLevel = 'info', write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write ? { write: (line: string) => write(line.replace(/\n$/, '')) } : pino.destination(2);
+  const log = pino(
+    {
+      level,
+      // `t` and the level by name, as the hub's logs always had them; no pid or hostname noise
+      base: undefined,
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  const at = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => (fields ? log[lvl](fields, msg) : log[lvl](msg));
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
