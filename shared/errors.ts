@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   IMPORT_BUSY: 'Another import is running on this hub; wait for it to finish and try again.',
   GEOGRAPHY_IN_USE: 'The store holds cases written for the current geography; a new one would mix grid codes.',
   WINDOW_NOT_HELD: 'That window reaches further back than the figures this hub holds; ask for a later one.',
+  HUB_BUSY: 'The hub has too many changes waiting for the store; nothing was done. Try again in a moment.',
   STATS_BUSY: 'The hub cannot give that window just now (history is being imported, or other past windows are being read); try again in a moment.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
@@ -89,6 +90,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IMPORT_BUSY: 409,
   GEOGRAPHY_IN_USE: 409,
   WINDOW_NOT_HELD: 400,
+  HUB_BUSY: 503,
   STATS_BUSY: 503,
   INTERNAL: 500,
 };

@@ -45,10 +45,18 @@ export interface HubOptions {
   knownCategories: ReadonlySet<string>;
   /** duplicate fusion rules (the shipped defaults when absent) */
   fusion?: FusionPolicy;
+  /** changes that may wait for the store at once; more are refused with HUB_BUSY */
+  queueLimit?: number;
 }
 
+/**
+ * About ten seconds of reports at the embedded store's measured rate (~230 a second, one
+ * transaction each): a backlog longer than that is better refused than answered late.
+ */
+export const DEFAULT_QUEUE_LIMIT = 2_000;
+
 export class Hub {
-  readonly queue = new SerialQueue();
+  readonly queue: SerialQueue;
   readonly incidents = new IncidentProjection();
   readonly videoAlarms = new VideoAlarmBook();
   readonly stream: DeltaStream;
@@ -60,6 +68,12 @@ export class Hub {
   private readonly ids: IncidentIds;
 
   private constructor(readonly opts: HubOptions) {
+    const limit = opts.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    this.queue = new SerialQueue(
+      limit,
+      (waiting) =>
+        new HubError('HUB_BUSY', `The hub has ${waiting} changes waiting for the store already (limit ${limit}); nothing was done. Try again in a moment.`, { waiting, limit }),
+    );
     this.stream = new DeltaStream(opts.resumeBuffer, 0);
     this.ids = new IncidentIds(opts.tzOffsetMinutes);
     const tracker = new PositionTracker(0);
