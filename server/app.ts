@@ -18,7 +18,8 @@ import { ReadModel } from './hub/readModel';
 import type { Logger } from './lib/log';
 import type { Store } from './store/types';
 import { Accounts } from './auth/accounts';
-import { identify, type AnonymousPolicy } from './transport/http/auth';
+import { identify, requireRead, type AnonymousPolicy } from './transport/http/auth';
+import { createMetrics } from './transport/http/metrics';
 import { auditRoutes } from './transport/http/auditRoutes';
 import { authRoutes } from './transport/http/authRoutes';
 import { errorHandler, notFound } from './transport/http/errors';
@@ -84,8 +85,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const startedAt = Date.now();
   const simulatorStatus = deps.simulatorStatus ?? (() => ({ running: false }));
 
+  const metrics = createMetrics();
   const hub = await Hub.open({
-    store: deps.store,
+    store: metrics.timedStore(deps.store),
     geo: deps.geo,
     policy: deps.policy,
     clock,
@@ -109,6 +111,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const io: HubServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 2e6 });
 
   web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus() }));
+  // Prometheus scrapes from the centre's network: readable as the wall is (WALL_ANONYMOUS), else signed in
+  web.get('/metrics', identify(accounts), requireRead(anonymous), metrics.handler);
+  const unwatchMetrics = metrics.watch(hub, io);
   const api = express.Router();
   api.use(identify(accounts));
   // before the JSON body parser: an import's body is a file, read as a stream
@@ -160,6 +165,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }),
     async close() {
       stopLoops();
+      unwatchMetrics();
       stopMaintenance();
       detachGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -10,6 +10,9 @@ import { refuseFutureBatch } from './futureTimes';
 import type { PositionTracker } from './positionTracker';
 
 export class PositionIntake {
+  /** fixes taken and fixes ignored (older than the one held) since start: for /metrics */
+  readonly totals = { accepted: 0, ignored: 0 };
+
   constructor(
     private readonly patrols: ReadonlyMap<string, Patrol>,
     private readonly clock: () => number,
@@ -27,7 +30,10 @@ export class PositionIntake {
     for (const p of batch.positions) {
       if (this.tracker.update(this.patrols.get(p.patrolId)!.idx, p.lng, p.lat, p.at)) accepted++;
     }
-    return { accepted, ignored: batch.positions.length - accepted };
+    const ignored = batch.positions.length - accepted;
+    this.totals.accepted += accepted;
+    this.totals.ignored += ignored;
+    return { accepted, ignored };
   }
 
   /** a patrol with its latest fix filled in */

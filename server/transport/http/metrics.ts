@@ -1,0 +1,99 @@
+/**
+ * /metrics in Prometheus' text format (prom-client): what an operations team watches on a hub that
+ * runs for months — the process (memory, event-loop lag, GC: prom-client's defaults), the command
+ * queue, the store's latency, deltas published, positions taken in, clients and their subscriptions
+ * per region and layer. One registry per app, so that tests can run several hubs in one process.
+ * Read like the wall: on this machine without signing in (WALL_ANONYMOUS), else by a signed-in user.
+ */
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Hub } from '../../hub/hub';
+import type { Store } from '../../store/types';
+import type { HubServer } from '../socket/liveGateway';
+import { parseRoom } from '../socket/rooms';
+
+export interface HubMetrics {
+  registry: Registry;
+  /** the store with its calls timed (append and reads): give this one to the hub */
+  timedStore(store: Store): Store;
+  /** counts what the hub publishes and reads its gauges from it and from the sockets */
+  watch(hub: Hub, io: HubServer): () => void;
+  handler: RequestHandler;
+}
+
+const TIMED_CALLS = ['append', 'readEvents', 'incidentsForWindow', 'loadIncidents', 'getIncident'] as const;
+
+export function createMetrics(): HubMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gcw_' });
+  const storeSeconds = new Histogram({
+    name: 'gcw_store_call_seconds',
+    help: 'Time of the store calls the hub waits on',
+    labelNames: ['call'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const deltas = new Counter({ name: 'gcw_deltas_published_total', help: 'Reliable deltas published to clients, by layer', labelNames: ['layer'], registers: [registry] });
+  let hubRef: Hub | null = null;
+  let ioRef: HubServer | null = null;
+  // a counter read from the intake's own totals (it knows nothing of metrics): what arrived since the last scrape
+  const counted = { accepted: 0, ignored: 0 };
+  new Counter({
+    name: 'gcw_positions_total',
+    help: 'Patrol fixes taken in (accepted) or ignored as older than the one held',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      if (!hubRef) return;
+      for (const outcome of ['accepted', 'ignored'] as const) {
+        const now = hubRef.positionIntake.totals[outcome];
+        if (now > counted[outcome]) this.inc({ outcome }, now - counted[outcome]);
+        counted[outcome] = now;
+      }
+    },
+  });
+  new Gauge({ name: 'gcw_command_queue_depth', help: 'Changes waiting for the store', registers: [registry], collect() { if (hubRef) this.set(hubRef.queue.size); } });
+  new Gauge({ name: 'gcw_incidents_in_memory', help: 'Cases held in memory (open ones and those changed within MEMORY_DAYS)', registers: [registry], collect() { if (hubRef) this.set(hubRef.incidents.size); } });
+  new Gauge({ name: 'gcw_backfilling', help: '1 while history is being written or imported', registers: [registry], collect() { if (hubRef) this.set(hubRef.backfilling ? 1 : 0); } });
+  new Gauge({ name: 'gcw_seq', help: 'The last sequence number of the event log', registers: [registry], collect() { if (hubRef) this.set(hubRef.seq); } });
+  new Gauge({ name: 'gcw_connected_clients', help: 'Socket.IO connections on this node', registers: [registry], collect() { if (ioRef) this.set(ioRef.engine.clientsCount); } });
+  new Gauge({
+    name: 'gcw_subscribers',
+    help: 'Subscriptions on this node, by region and layer',
+    labelNames: ['region', 'layer'],
+    registers: [registry],
+    collect() {
+      if (!ioRef) return;
+      this.reset();
+      for (const [room, members] of ioRef.of('/').adapter.rooms) {
+        const parsed = parseRoom(room);
+        if (parsed && members.size > 0) this.set({ region: parsed.regionCode, layer: parsed.layer }, members.size);
+      }
+    },
+  });
+
+  return {
+    registry,
+    timedStore(store) {
+      return new Proxy(store, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof value !== 'function' || !(TIMED_CALLS as readonly (string | symbol)[]).includes(prop)) return value;
+          return (...args: unknown[]) => {
+            const end = storeSeconds.startTimer({ call: String(prop) });
+            const result = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            return result.finally(() => end());
+          };
+        },
+      });
+    },
+    watch(hub, io) {
+      hubRef = hub;
+      ioRef = io;
+      return hub.onDelta(({ layer }) => deltas.inc({ layer }));
+    },
+    handler: async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    },
+  };
+}
