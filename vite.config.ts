@@ -4,6 +4,7 @@ import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const HUB = `http://127.0.0.1:${process.env.PORT ?? 8080}`;
 
 /**
  * One config for the wall's build and every test layer. The web app lives in web/ and is built to
@@ -19,11 +20,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 2500,
   },
   server: {
+    // the dev server (npm run dev) proxies to the hub on the PORT it was started with
     proxy: {
-      '/socket.io': { target: 'http://127.0.0.1:8080', ws: true },
-      '/api': 'http://127.0.0.1:8080',
-      '/open311': 'http://127.0.0.1:8080',
-      '/healthz': 'http://127.0.0.1:8080',
+      '/socket.io': { target: HUB, ws: true },
+      '/api': HUB,
+      '/open311': HUB,
+      '/healthz': HUB,
+      '/metrics': HUB,
     },
   },
   test: {
