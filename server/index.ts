@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   if (table) log.info('category table: imported', { categories: table.categories.length });
 
   let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  let historyShare: number | null = null;
   const app = await createApp({
     store,
     geo: createGeoContext(regions),
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
     trackSampleMs: config.TRACK_SAMPLE_MS,
     trackRetentionHours: config.TRACK_RETENTION_HOURS,
     webRoot,
-    simulatorStatus: () => simulator?.status() ?? { running: false, enabled: config.SIM },
+    // before the simulator runs, /healthz says it is starting and how far its history has got
+    simulatorStatus: () => simulator?.status() ?? { running: false, enabled: config.SIM, ...(historyShare !== null ? { starting: { phase: 'history', percent: Math.round(historyShare * 100) } } : {}) },
     sessionHours: config.SESSION_HOURS,
     anonymous: config.WALL_ANONYMOUS,
   });
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       rate: config.SIM_RATE,
       historyDays: config.SIM_HISTORY_DAYS,
       log,
+      onHistoryProgress: (share) => (historyShare = share),
     });
   }
   const base = `http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`;

@@ -7,6 +7,7 @@
  * log's sequence therefore puts reports a little ahead of commands of the same minutes; every
  * entry keeps its own original time.
  */
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
 import { arrivalsForMinute, type Arrival, type FalseAlarm } from './arrivals';
@@ -18,7 +19,7 @@ import type { PlanStep } from './planner';
 
 const MINUTE = 60_000;
 /** steps per chunk; a chunk costs two transactions (its reports, then its commands) */
-export const HISTORY_CHUNK = 3_000;
+export const HISTORY_CHUNK = 1_000;
 /** arrivals are generated and planned this much at a time */
 const HISTORY_WINDOW_MS = 6 * 3_600_000;
 
@@ -44,7 +45,7 @@ export interface HistoryResult {
   ids: Map<string, string>;
 }
 
-export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: number, log: Logger): Promise<HistoryResult> {
+export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: number, log: Logger, onProgress?: (share: number) => void): Promise<HistoryResult> {
   const started = performance.now();
   // Arrivals are planned a window at a time and their steps wait in an agenda, so memory holds
   // only the open cases' future steps, not the whole period (a province-scale week is millions).
@@ -57,6 +58,7 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
   let batches = 0;
   let failedSteps = 0;
   let minute = Math.floor(from / MINUTE);
+  let loggedTenths = 0;
   for (let windowEnd = Math.min(to, from + HISTORY_WINDOW_MS); ; windowEnd = Math.min(to, windowEnd + HISTORY_WINDOW_MS)) {
     for (; minute * MINUTE < windowEnd; minute++) {
       const { arrivals, falseAlarms } = arrivalsForMinute(minute, env.arrivals);
@@ -79,8 +81,18 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
       const r = await applyChunk(hub, env, chunk, ids, failed, log);
       batches += r.batches;
       failedSteps += r.failedSteps;
+      // PGlite answers on the microtask queue: without a turn of the event loop here the whole
+      // history runs as one chain, and the hub, listening already, answers nothing until it ends
+      await setImmediatePromise();
     }
     batches += await dismissFalseAlarms(hub, env, falseDetections.splice(0), log);
+    const share = (windowEnd - from) / (to - from);
+    onProgress?.(share);
+    // a line every tenth of the way: a province's week takes minutes, and silence reads as a hang
+    if (Math.floor(share * 10) > loggedTenths) {
+      loggedTenths = Math.floor(share * 10);
+      log.info('simulator history progress', { percent: Math.round(share * 100), reports: ids.size, steps });
+    }
     if (windowEnd >= to) break;
   }
   const live = pending.filter((p) => ids.has(p.key) && !failed.has(p.key));

@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   /** arrival multiplier, 1 = realistic */
   rate: number;
   historyDays: number;
+  /** on the first start, the share of the history written so far (0…1), for /healthz and the log */
+  onHistoryProgress?: (share: number) => void;
   log: Logger;
   clock?: () => number;
   /** scheduler period; 1 s by default */
@@ -112,7 +114,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   let history: HistoryResult | null = null;
   if (meta === null && hub.incidents.size === 0 && opts.historyDays > 0 && opts.rate > 0) {
     try {
-      history = await hub.backfill(() => seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log));
+      history = await hub.backfill(() => seedHistory(hub, env, now0 - opts.historyDays * DAY, now0, log, opts.onHistoryProgress));
     } finally {
       // written without deltas: walls connected meanwhile take a fresh snapshot
       hub.resyncClients('the simulated city wrote its history');
