@@ -181,6 +181,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX video_alarms_external_ref ON video_alarms (camera_id, external_ref) WHERE external_ref IS NOT NULL`,
     ],
   },
+  {
+    version: 4,
+    name: 'cases by the time they were reported, newest first (Open311 pages older than memory)',
+    statements: [`CREATE INDEX incidents_reported_at ON incidents (reported_at DESC, id DESC)`],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

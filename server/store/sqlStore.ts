@@ -222,6 +222,26 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
       return rows.map((row) => doc<Incident>(row));
     },
 
+    async incidentsReported({ from, to, after, limit }) {
+      assertInteger(from, 'from');
+      assertInteger(to, 'to');
+      assertInteger(limit, 'limit');
+      if (after) assertInteger(after.reportedAt, 'after.reportedAt');
+      // the first page takes everything before `to`; later ones continue after the cursor (keyset)
+      const rows = after
+        ? await client.query(
+            `SELECT doc, reported_at, id FROM incidents
+             WHERE reported_at >= $1 AND reported_at < $2 AND (reported_at < $3 OR (reported_at = $3 AND id < $4))
+             ORDER BY reported_at DESC, id DESC LIMIT $5`,
+            [from, to, after.reportedAt, after.id, limit],
+          )
+        : await client.query(
+            `SELECT doc, reported_at, id FROM incidents WHERE reported_at >= $1 AND reported_at < $2 ORDER BY reported_at DESC, id DESC LIMIT $3`,
+            [from, to, limit],
+          );
+      return rows.map((row) => doc<Incident>(row));
+    },
+
     async loadVideoAlarms(since) {
       assertInteger(since, 'since');
       const rows = await client.query(

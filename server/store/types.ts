@@ -134,6 +134,11 @@ export interface Store {
    * an entry in the window or open at asOf is among them.
    */
   incidentsForWindow(query: { regionCode: string; from: number; asOf: number; afterId: string | null; limit: number }): Promise<Incident[]>;
+  /**
+   * Cases reported in [from, to), newest first (reported time, then id, both descending), a page
+   * at a time: `after` is the last case of the previous page.
+   */
+  incidentsReported(query: { from: number; to: number; after: { reportedAt: number; id: string } | null; limit: number }): Promise<Incident[]>;
   findIdempotencyKey(key: string): Promise<IdempotencyRecord | null>;
   /** the records of those keys that exist, in one query (an import checks thousands at once) */
   findIdempotencyKeys(keys: readonly string[]): Promise<IdempotencyRecord[]>;

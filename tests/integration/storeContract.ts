@@ -220,6 +220,26 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(next.map((i) => i.id)).toEqual([`${p}-2-closed-in`]);
     });
 
+    it('incidentsReported pages cases of a reporting range newest first, ties broken by id', async () => {
+      const p = uniquePrefix('reported');
+      const at = (minutes: number) => T0 + 1000 * MINUTE + minutes * MINUTE; // clear of other tests' cases
+      await store.append([], {
+        incidents: [
+          makeIncident({ id: `${p}-a`, reportedAt: at(1), updatedAt: at(1) }),
+          makeIncident({ id: `${p}-b`, reportedAt: at(2), updatedAt: at(2) }),
+          makeIncident({ id: `${p}-c`, reportedAt: at(2), updatedAt: at(2) }),
+          makeIncident({ id: `${p}-d`, reportedAt: at(3), updatedAt: at(3) }),
+          makeIncident({ id: `${p}-e`, reportedAt: at(9), updatedAt: at(9) }),
+        ],
+      });
+      const range = { from: at(1), to: at(9) };
+      const first = own(await store.incidentsReported({ ...range, after: null, limit: 2 }), p);
+      expect(first.map((i) => i.id)).toEqual([`${p}-d`, `${p}-c`]);
+      const last = first[first.length - 1]!;
+      const next = own(await store.incidentsReported({ ...range, after: { reportedAt: last.reportedAt, id: last.id }, limit: 10 }), p);
+      expect(next.map((i) => i.id)).toEqual([`${p}-b`, `${p}-a`]); // e lies at `to`, outside the range
+    });
+
     it('finds the greatest incident id with a prefix, treating % and _ literally', async () => {
       const p = uniquePrefix('ids').replace(/[^A-Za-z0-9]/g, 'x');
       const ids = [`${p}-00002`, `${p}-00010`, `${p}-00009`, `${p}x-99999`];

@@ -4,6 +4,7 @@
  * `.json`, written from one mapping (mapping.ts); errors leave in the Open311 form (errorEntries.ts).
  * Handlers stay thin: intake.ts turns a form into a NewIncident and the hub validates and stores it.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { HubError } from '@shared/errors';
 import type { Catalog } from '@shared/schemas/catalog';
@@ -26,6 +27,8 @@ export interface Open311Deps {
 
 /** a form is a few fields; a megabyte is never a service request */
 const BODY_LIMIT = '64kb';
+/** older cases read from the store per query when a page reaches back past memory */
+const STORE_PAGE = 500;
 
 /** a route parameter as text ('' when absent) */
 function param(req: Request, name: string): string {
@@ -57,18 +60,40 @@ export function open311Routes(deps: Open311Deps): Router {
     hub.incidents.get(id)?.incident ?? (await hub.store.getIncident(id));
 
   /**
-   * Incidents reported within the range. Memory holds every open incident and every one changed
-   * within the memory window; an older range is read from the store (open + updated since start
-   * covers everything reported since start), preferring the in-memory state.
+   * One page of the incidents reported within the range, newest first. Memory holds every case
+   * reported since the memory window began (and every open one), so most pages come from memory
+   * alone; a page reaching further back reads the store's older cases newest first, a few hundred
+   * at a time with a turn of the event loop between, until the page is full — never the whole
+   * 90 days at once (that held the hub for seconds).
    */
-  async function incidentsIn(q: RequestQuery): Promise<Incident[]> {
+  async function pageIn(q: RequestQuery): Promise<Incident[]> {
     const memoryFrom = hub.now() - hub.opts.memoryDays * DAY_MS;
-    const pool = new Map<string, Incident>();
-    if (q.start < memoryFrom) {
-      for (const incident of await hub.store.loadIncidents(q.start)) pool.set(incident.id, incident);
+    const found: Incident[] = [];
+    const held = new Set<string>();
+    for (const { incident } of hub.incidents.values()) {
+      held.add(incident.id);
+      if (matchesQuery(incident, q)) found.push(incident);
     }
-    for (const { incident } of hub.incidents.values()) pool.set(incident.id, incident);
-    return [...pool.values()].filter((incident) => matchesQuery(incident, q));
+    const wanted = q.page * q.pageSize;
+    if (q.start < memoryFrom) {
+      let inMemoryWindow = 0;
+      for (const incident of found) if (incident.reportedAt >= memoryFrom) inMemoryWindow++;
+      let after: { reportedAt: number; id: string } | null = null;
+      // older cases are read only as far as the page needs them
+      for (let older = 0; inMemoryWindow + older < wanted; ) {
+        const rows = await hub.store.incidentsReported({ from: q.start, to: Math.min(q.end + 1, memoryFrom), after, limit: STORE_PAGE });
+        for (const incident of rows) {
+          if (held.has(incident.id) || !matchesQuery(incident, q)) continue;
+          found.push(incident);
+          older++;
+        }
+        if (rows.length < STORE_PAGE) break;
+        const last = rows[rows.length - 1]!;
+        after = { reportedAt: last.reportedAt, id: last.id };
+        await yieldToLoop();
+      }
+    }
+    return selectPage(found, q);
   }
 
   router.get('/discovery.:format', requireFormat, (req, res) => {
@@ -117,7 +142,7 @@ export function open311Routes(deps: Open311Deps): Router {
       list = found.filter((i): i is Incident => i !== null);
       list = list.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     } else {
-      list = selectPage(await incidentsIn(q), q);
+      list = await pageIn(q);
     }
     send(res, format, 200, 'service_requests', list.map((i) => toServiceRequest(i, ctx)));
   });
