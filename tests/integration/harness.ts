@@ -166,7 +166,8 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: TestClient,
   event: E,
   predicate: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
-  timeoutMs = 5_000,
+  // only a hang: on a loaded 2-core machine an event that should take milliseconds can take seconds
+  timeoutMs = 30_000,
 ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

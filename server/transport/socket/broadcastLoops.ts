@@ -39,11 +39,17 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, o
 
   let lastCounter = -1;
   let lastSentAt = 0;
+  let echo = false;
   const statsTimer = setInterval(() => {
     try {
       const now = hub.now();
+      const changed = hub.changeCounter !== lastCounter;
       // Figures age even when nothing happens (open cases become overdue): refresh every 30 s anyway.
-      if (hub.changeCounter === lastCounter && now - lastSentAt < 30_000) return;
+      // A volatile frame is dropped when the client's transport is busy — typically with the very
+      // delta that changed the figures — so each change's figures go out twice, one tick apart
+      // (cheap: the figures of the log are cached until a case changes).
+      if (!changed && !echo && now - lastSentAt < 30_000) return;
+      echo = changed;
       lastCounter = hub.changeCounter;
       lastSentAt = now;
       for (const code of activeRegions(io, 'stats')) {
