@@ -2,6 +2,7 @@
  * Background duties of the hub: the overdue sweep (automatic supervision), track sampling for
  * playback with its retention, and forgetting old closed incidents from memory.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../lib/log';
 import type { Hub } from './hub';
 
@@ -28,7 +29,10 @@ export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger
   );
 
   if (opts.trackSampleMs > 0) {
-    timers.push(setInterval(guard('track sampling', () => sampleTracks(hub)), opts.trackSampleMs));
+    // one sampling at a time: on a slow store the next waits for the previous rather than piling up
+    let sampling: Promise<unknown> | null = null;
+    const sampleOnce = () => (sampling ??= sampleTracks(hub).finally(() => (sampling = null)));
+    timers.push(setInterval(guard('track sampling', sampleOnce), opts.trackSampleMs));
     timers.push(
       setInterval(
         guard('track pruning', () => hub.store.pruneTrackSamples(hub.now() - opts.trackRetentionHours * 3_600_000)),
@@ -42,8 +46,14 @@ export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger
   return () => timers.forEach(clearInterval);
 }
 
-/** writes the latest fix of every patrol that moved since the previous sample, in one batch */
-export async function sampleTracks(hub: Hub): Promise<number> {
+/**
+ * samples written per transaction: PGlite writes on the hub's own thread, and one transaction for
+ * every moved patrol held the event loop 0.3 s at 10,000 patrols and 2.6 s at 100,000 (issue 14)
+ */
+export const TRACK_SAMPLES_PER_WRITE = 1_000;
+
+/** writes the latest fix of every patrol that moved since the previous sample, in chunks with a turn of the event loop between */
+export async function sampleTracks(hub: Hub, perWrite = TRACK_SAMPLES_PER_WRITE): Promise<number> {
   const moved = hub.positions.drainForSampling();
   const samples = [];
   for (const idx of moved) {
@@ -51,6 +61,9 @@ export async function sampleTracks(hub: Hub): Promise<number> {
     const fix = hub.positions.get(idx);
     if (patrol && fix) samples.push({ patrolId: patrol.id, lng: fix.lng, lat: fix.lat, at: fix.at });
   }
-  if (samples.length > 0) await hub.store.saveTrackSamples(samples);
+  for (let i = 0; i < samples.length; i += perWrite) {
+    if (i > 0) await yieldToLoop();
+    await hub.store.saveTrackSamples(samples.slice(i, i + perWrite));
+  }
   return samples.length;
 }
