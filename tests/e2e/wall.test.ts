@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Incident } from '@shared/schemas/incident';
 import { MIN_RATE_BASE, type Statistics } from '@shared/schemas/stats';
-import { announceSkip, chromiumAvailable, launch, watchedPage, type WatchedPage } from './support/browser';
+import { announceSkip, chromiumAvailable, launch, watchedPage, whenStill, type WatchedPage } from './support/browser';
 import { createHubProcess, type HubProcess } from './support/hubProcess';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -166,7 +166,7 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
     const codes = await page.locator('[data-ranking="department"] [data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
     expect(codes.every((c) => c?.startsWith('D'))).toBe(true);
     expect(await page.locator('[data-panel="StreetRanking"] .panel-title').innerText()).toBe('部门排名');
-    await page.waitForTimeout(800); // past the page's fade, for the picture
+    await whenStill(page, '[data-panel="StreetRanking"]'); // past the page's fade, for the picture
     await page.screenshot({ path: `${shots}wall-departments-1920x1080.png` });
     await page.locator('[data-ranking-tab="street"]').click();
     expect(await page.locator('[data-hotline-rate]').count()).toBe(3);

@@ -105,8 +105,10 @@ beforeAll(async () => {
     headers: { 'content-type': 'text/csv', ...admin.headers },
   });
   expect(res.status).toBe(200);
-  // let the sweep run over the imported cases: it must change none of the figures below
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  // the overdue sweep over the imported cases (the hub's own also runs every 200 ms): it marks the
+  // open late ones overdue now, and must change none of the figures below
+  await t.hub.sweepOverdue();
+  expect([...t.hub.incidents.values()].some(({ incident }) => incident.overdue)).toBe(true);
 });
 afterAll(() => t?.close());
 

@@ -63,3 +63,21 @@ export async function watchedPage(browser: Browser, width: number, height: numbe
   });
   return { page, consoleErrors, foreignRequests };
 }
+
+/**
+ * Resolves when nothing in `selector` is fading or sliding: no finite CSS transition or animation
+ * runs there (the wall's pulses loop forever and are not waited for). For a picture taken after a
+ * change on screen, instead of guessing how long the fade lasts.
+ */
+export async function whenStill(page: Page, selector: string, timeout = 60_000): Promise<void> {
+  // two frames first, so that a transition the last change started is already running
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      return !!el && el.getAnimations({ subtree: true }).every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity);
+    },
+    selector,
+    { timeout, polling: 100 },
+  );
+}
