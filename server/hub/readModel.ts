@@ -267,12 +267,9 @@ export class ReadModel {
   /** the region's patrols and cameras as they are (no positions: figures need statuses only) */
   private rostersOf(code: string): { patrols: Patrol[]; cameras: Camera[] } {
     const geo = this.hub.geo;
-    const patrols: Patrol[] = [];
-    const cameras: Camera[] = [];
-    for (const p of this.hub.patrols.values()) if (geo.isWithin(p.gridCode, code)) patrols.push(p);
-    for (const c of this.hub.cameras.values()) if (geo.isWithin(c.gridCode, code)) cameras.push(c);
-    return { patrols, cameras };
+    return { patrols: [...this.hub.patrols.values()].filter((p) => geo.isWithin(p.gridCode, code)), cameras: this.camerasIn(code) };
   }
+
 
   /**
    * The figures of a window `[from, to)` and its risk map, as of the window's end — or as of now

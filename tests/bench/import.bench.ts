@@ -13,35 +13,14 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { knownCategories } from '../../server/domain/catalog';
-import { defaultSlaPolicy } from '../../server/domain/lifecycle';
-import { generateCity } from '../../server/geo/generateCity';
-import { createGeoContext } from '../../server/hub/createGeoContext';
-import { Hub } from '../../server/hub/hub';
 import { CASES_PER_BATCH } from '../../server/import/history/apply';
 import { importHistory } from '../../server/import/history/importHistory';
-import { silentLogger } from '../../server/lib/log';
-import { createStore } from '../../server/store';
 import { makeCaseRows, toCsv } from '../support/importHistory';
-
-async function openHub(dir: string): Promise<Hub> {
-  const store = await createStore({ dataDir: dir });
-  const regions = generateCity({ seed: 'bench', scale: 'district' });
-  return Hub.open({
-    store,
-    geo: createGeoContext(regions),
-    policy: defaultSlaPolicy(),
-    clock: Date.now,
-    log: silentLogger,
-    resumeBuffer: 50_000,
-    memoryDays: 35,
-    tzOffsetMinutes: 480,
-    knownCategories: knownCategories(),
-  });
-}
+import { openBenchHub } from './support/benchHub';
 
 async function once(label: string, cases: number, casesPerBatch: number, system: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'import-bench-'));
-  const hub = await openHub(dir);
+  const hub = await openBenchHub(dir);
   try {
     const points = hub.geo.regions.filter((r) => r.level === 'grid').map((g) => g.center);
     const csv = Buffer.from(toCsv(makeCaseRows(cases, points, Date.now(), { days: 30, prefix: system })));

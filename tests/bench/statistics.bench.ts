@@ -13,16 +13,12 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { defaultCatalog, knownCategories } from '../../server/domain/catalog';
-import { defaultSlaPolicy, type EntryDraft } from '../../server/domain/lifecycle';
+import type { EntryDraft } from '../../server/domain/lifecycle';
 import { computeWindow } from '../../server/domain/stats';
-import { generateCity } from '../../server/geo/generateCity';
-import { createGeoContext } from '../../server/hub/createGeoContext';
-import { Hub } from '../../server/hub/hub';
 import { ReadModel } from '../../server/hub/readModel';
 import { importHistory } from '../../server/import/history/importHistory';
-import { silentLogger } from '../../server/lib/log';
-import { createStore } from '../../server/store';
 import { makeCaseRows, toCsv } from '../support/importHistory';
+import { openBenchHub } from './support/benchHub';
 
 const DAY = 86_400_000;
 
@@ -50,19 +46,8 @@ async function timed<T>(label: string, work: () => Promise<T> | T): Promise<T> {
 export default async function run(): Promise<void> {
   const cases = Number(process.env.BENCH_CASES ?? 20_000);
   const dir = mkdtempSync(join(tmpdir(), 'stats-bench-'));
-  const store = await createStore({ dataDir: dir });
-  const policy = defaultSlaPolicy();
-  const hub = await Hub.open({
-    store,
-    geo: createGeoContext(generateCity({ seed: 'bench', scale: 'district' })),
-    policy,
-    clock: Date.now,
-    log: silentLogger,
-    resumeBuffer: 50_000,
-    memoryDays: 35,
-    tzOffsetMinutes: 480,
-    knownCategories: knownCategories(),
-  });
+  const hub = await openBenchHub(dir);
+  const { store, policy } = hub.opts;
   const views = new ReadModel(hub, defaultCatalog(), 480, policy);
   try {
     const now = Date.now();
