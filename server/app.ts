@@ -32,8 +32,11 @@ import { incidentRoutes } from './transport/http/incidentRoutes';
 import { open311Routes } from './transport/http/open311/routes';
 import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
-import { startBroadcastLoops } from './transport/socket/broadcastLoops';
+import { createPositionFanout, startBroadcastLoops } from './transport/socket/broadcastLoops';
 import { attachLiveGateway, type HubServer } from './transport/socket/liveGateway';
+
+/** positions ticks: 4 Hz (POSITION_TICK_MS) */
+export const DEFAULT_POSITION_TICK_MS = 250;
 
 /** messages at least this large are compressed on the wire (permessage-deflate): snapshots, not deltas */
 export const SNAPSHOT_DEFLATE_THRESHOLD = 256 * 1024;
@@ -150,8 +153,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   web.use(errorHandler(deps.log));
 
-  const detachGateway = attachLiveGateway(io, hub, views, { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous }, deps.log);
-  const stopLoops = startBroadcastLoops(io, hub, views, { positionTickMs: deps.positionTickMs ?? 1000, statsIntervalMs: deps.statsIntervalMs ?? 2000 }, deps.log);
+  const positionTickMs = deps.positionTickMs ?? DEFAULT_POSITION_TICK_MS;
+  const positions = createPositionFanout(io, hub, (bytes, count, recipients) => metrics.observeFrame(bytes, count, recipients));
+  metrics.watchPositionGroups(() => positions.fanout.groupCount);
+  const detachGateway = attachLiveGateway(
+    io,
+    hub,
+    views,
+    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs } },
+    deps.log,
+  );
+  const stopLoops = startBroadcastLoops(
+    io,
+    hub,
+    views,
+    positions.fanout,
+    { positionTickMs, statsIntervalMs: deps.statsIntervalMs ?? 2000, onPositionsTick: (seconds) => metrics.observePositionsTick(seconds) },
+    deps.log,
+  );
   const stopMaintenance = startMaintenance(
     hub,
     { overdueSweepMs: deps.overdueSweepMs ?? 15_000, trackSampleMs: deps.trackSampleMs ?? 30_000, trackRetentionHours: deps.trackRetentionHours ?? 72 },
@@ -175,6 +194,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }),
     async close() {
       stopLoops();
+      positions.detach();
       unwatchMetrics();
       stopMaintenance();
       detachGateway();

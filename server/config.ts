@@ -31,7 +31,8 @@ export const ConfigSchema = z.object({
   SIM_HISTORY_DAYS: int(0, 60).default(7),
   /** a deployment's own grid polygons (GeoJSON FeatureCollection), instead of the generated city */
   GEO_FILE: z.string().optional(),
-  POSITION_TICK_MS: int(100, 60_000).default(1000),
+  /** how often position frames may go out (4 Hz); each client's own rate rounds to it */
+  POSITION_TICK_MS: int(100, 60_000).default(250),
   STATS_INTERVAL_MS: int(250, 600_000).default(2000),
   OVERDUE_SWEEP_MS: int(1000, 3_600_000).default(15_000),
   /** how often a patrol's track is sampled for playback; 0 keeps no tracks */

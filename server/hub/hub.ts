@@ -78,7 +78,10 @@ export class Hub {
     this.ids = new IncidentIds(opts.tzOffsetMinutes);
     const tracker = new PositionTracker(0);
     this.roster = new RosterIntake({ store: opts.store, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock });
-    this.positionIntake = new PositionIntake(this.roster.patrols, opts.clock, tracker);
+    this.positionIntake = new PositionIntake(this.roster.patrols, this.roster.patrolsByIdx, opts.clock, tracker, () => {
+      const root = opts.geo.get(opts.geo.rootCode);
+      return root ? root.bbox : [-180, -90, 180, 90];
+    });
     this.commands = new IncidentCommands({
       store: opts.store,
       geo: opts.geo,
@@ -308,8 +311,13 @@ export class Hub {
   updatePatrolStatuses(input: unknown): Promise<Patrol[]> {
     return this.roster.updatePatrolStatuses(input, (p) => this.withPosition(p));
   }
+  /** a JSON batch: per position `{positions}` or columnar `{patrolIds, lng, lat, at}` */
   ingestPositions(input: unknown): { accepted: number; ignored: number } {
     return this.positionIntake.ingest(input);
+  }
+  /** a binary batch (shared/binary/positionsBatch.ts) */
+  ingestPositionsBinary(body: ArrayBufferView): { accepted: number; ignored: number } {
+    return this.positionIntake.ingestBinary(body);
   }
   withPosition(p: Patrol): Patrol {
     return this.positionIntake.withPosition(p);

@@ -1,36 +1,93 @@
 /**
- * Patrol positions: lossy, memory only. A batch is taken whole or refused whole (an unknown patrol
- * or a fix stamped in the future names the problem); the tracker keeps the newest fix per patrol.
+ * Patrol positions: lossy, memory only. A batch is taken whole or refused whole (an unknown
+ * patrol, a fix outside the served area or at (0, 0), or one stamped in the future names the
+ * problem); the tracker keeps the newest fix per patrol. Three formats arrive at POST
+ * /api/positions: the per-position JSON batch (a schema call per fix: fine for terminals that send
+ * a few), and the columnar JSON and binary batches (positionBatch.ts: one pass over arrays, the
+ * path for gateways that forward tens of thousands of fixes a second).
  */
+import type { FixColumns } from '@shared/binary/positionsBatch';
 import { HubError } from '@shared/errors';
 import type { Patrol } from '@shared/schemas/patrol';
 import { PositionBatch } from '@shared/schemas/patrol';
 import { parseOrThrow } from '@shared/validate';
-import { refuseFutureBatch } from './futureTimes';
+import { areaOf, checkFixes, fixesFromBinary, fixesFromColumnarJson } from './positionBatch';
 import type { PositionTracker } from './positionTracker';
+
+export type BatchFormat = 'json' | 'columnar' | 'binary';
+
+export interface IngestResult {
+  accepted: number;
+  ignored: number;
+}
 
 export class PositionIntake {
   /** fixes taken and fixes ignored (older than the one held) since start: for /metrics */
   readonly totals = { accepted: 0, ignored: 0 };
-
+  /** batches taken and refused per format since start: for /metrics */
+  readonly batches: Record<BatchFormat, { taken: number; refused: number }> = {
+    json: { taken: 0, refused: 0 },
+    columnar: { taken: 0, refused: 0 },
+    binary: { taken: 0, refused: 0 },
+  };
   constructor(
     private readonly patrols: ReadonlyMap<string, Patrol>,
+    private readonly patrolsByIdx: readonly Patrol[],
     private readonly clock: () => number,
     /** shared with the roster, which seeds it with the fixes stored with each patrol */
     readonly tracker: PositionTracker,
+    /** the served geography's bounding box (fixes beyond it and a margin are refused) */
+    private readonly bbox: () => [number, number, number, number],
   ) {}
 
-  /** takes a batch of fixes; the whole batch is refused if any patrol is unknown */
-  ingest(input: unknown): { accepted: number; ignored: number } {
+  /** a JSON body: `{positions: [...]}` (per position) or `{patrolIds, lng, lat, at}` (columnar) */
+  ingest(input: unknown): IngestResult {
+    const columnar = typeof input === 'object' && input !== null && 'patrolIds' in input;
+    const format: BatchFormat = columnar ? 'columnar' : 'json';
+    return this.counted(format, () => (columnar ? fixesFromColumnarJson(input, (id) => this.patrols.get(id)?.idx) : this.fromPositions(input)));
+  }
+
+  /** a binary batch (shared/binary/positionsBatch.ts) */
+  ingestBinary(body: ArrayBufferView): IngestResult {
+    return this.counted('binary', () => fixesFromBinary(body));
+  }
+
+  private fromPositions(input: unknown): FixColumns {
     const batch = parseOrThrow(PositionBatch, input, 'position batch');
-    refuseFutureBatch(batch.positions.map((p) => p.at), this.clock(), 'position');
-    const unknown = batch.positions.find((p) => !this.patrols.has(p.patrolId));
-    if (unknown) throw new HubError('UNKNOWN_PATROL', `No patrol has the id ${unknown.patrolId}; no position in this batch was taken.`);
-    let accepted = 0;
-    for (const p of batch.positions) {
-      if (this.tracker.update(this.patrols.get(p.patrolId)!.idx, p.lng, p.lat, p.at)) accepted++;
+    const n = batch.positions.length;
+    const cols: FixColumns = { count: n, idx: new Uint32Array(n), lng: new Float64Array(n), lat: new Float64Array(n), at: new Float64Array(n) };
+    batch.positions.forEach((p, i) => {
+      const patrol = this.patrols.get(p.patrolId);
+      if (!patrol) throw new HubError('UNKNOWN_PATROL', `No patrol has the id ${p.patrolId}; no position in this batch was taken.`);
+      cols.idx[i] = patrol.idx;
+      cols.lng[i] = p.lng;
+      cols.lat[i] = p.lat;
+      cols.at[i] = p.at;
+    });
+    return cols;
+  }
+
+  private counted(format: BatchFormat, read: () => FixColumns): IngestResult {
+    try {
+      const result = this.take(read());
+      this.batches[format].taken++;
+      return result;
+    } catch (error) {
+      this.batches[format].refused++;
+      throw error;
     }
-    const ignored = batch.positions.length - accepted;
+  }
+
+  /** checks every fix first, then takes them all */
+  private take(cols: FixColumns): IngestResult {
+    const byIdx = this.patrolsByIdx;
+    checkFixes(cols, { area: areaOf(this.bbox()), now: this.clock(), known: (k) => byIdx[k] !== undefined });
+    let accepted = 0;
+    const { idx, lng, lat, at } = cols;
+    for (let i = 0; i < cols.count; i++) {
+      if (this.tracker.update(idx[i]!, lng[i]!, lat[i]!, at[i]!)) accepted++;
+    }
+    const ignored = cols.count - accepted;
     this.totals.accepted += accepted;
     this.totals.ignored += ignored;
     return { accepted, ignored };

@@ -57,6 +57,11 @@ export class PositionTracker {
     return true;
   }
 
+  /** the columns themselves, for readers that walk many fixes (frames); replaced when they grow */
+  columns(): { readonly lng: Float64Array; readonly lat: Float64Array; readonly at: Float64Array } {
+    return { lng: this.lng, lat: this.lat, at: this.at };
+  }
+
   get(idx: number): { lng: number; lat: number; at: number } | null {
     const lng = this.lng[idx];
     if (lng === undefined || Number.isNaN(lng)) return null;

@@ -13,6 +13,24 @@ export const LAYERS = ['incidents', 'patrols', 'cameras', 'stats'] as const;
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
+/**
+ * How often a client wants position frames (as NENA STA-024 lets subscribers ask): never more
+ * often than `minIntervalMs` (default 250: 4 Hz), and at least every `maxIntervalMs` (default
+ * 30,000) — when nothing moved for that long, a complete frame of current fixes. The hub rounds to
+ * its tick (POSITION_TICK_MS): min up, max down.
+ */
+export const PositionRate = z
+  .object({
+    minIntervalMs: z.number().int().min(100).max(60_000).optional(),
+    maxIntervalMs: z.number().int().min(1_000).max(3_600_000).optional(),
+  })
+  .strict()
+  .refine((r) => r.minIntervalMs === undefined || r.maxIntervalMs === undefined || r.maxIntervalMs >= r.minIntervalMs, {
+    message: 'maxIntervalMs must not be below minIntervalMs',
+    path: ['maxIntervalMs'],
+  });
+export type PositionRate = z.infer<typeof PositionRate>;
+
 export const SubscribeRequest = z.object({
   protocolVersion: z.number().int().min(1),
   region: RegionCode,
@@ -25,6 +43,8 @@ export const SubscribeRequest = z.object({
    * elsewhere in its home region.
    */
   alarmRegion: RegionCode.optional(),
+  /** the rate of position frames (layer `patrols`); 4 Hz by default */
+  positions: PositionRate.optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 

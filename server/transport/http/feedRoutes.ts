@@ -3,7 +3,9 @@
  * and the read of cameras and patrols. The feeds are machine-to-machine and, for now, open to any
  * client that reaches the port (issue 17 gives each source its own key); reads follow the read rules.
  */
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { BATCH_CONTENT_TYPE, batchByteLength, MAX_BINARY_FIXES } from '@shared/binary/positionsBatch';
+import { HubError } from '@shared/errors';
 import { UnitQuery } from '@shared/schemas/queries';
 import { parseOrThrow } from '@shared/validate';
 import type { Hub } from '../../hub/hub';
@@ -11,12 +13,23 @@ import type { ReadModel } from '../../hub/readModel';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
 
+/** a binary batch of the largest size, and no more */
+const BINARY_LIMIT = batchByteLength(MAX_BINARY_FIXES);
 
 export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
   const router = Router();
   const pathOf = (code: string) => read.pathOf(code) ?? [];
 
-  router.post('/positions', requireJson, (req, res) => {
+  // JSON (per position or columnar, parsed by the API's JSON parser) or a binary batch
+  router.post('/positions', express.raw({ type: BATCH_CONTENT_TYPE, limit: BINARY_LIMIT }), (req, res) => {
+    if (req.is(BATCH_CONTENT_TYPE)) {
+      if (!Buffer.isBuffer(req.body)) throw new HubError('VALIDATION_FAILED', 'The binary position batch is empty.');
+      res.status(202).json(hub.ingestPositionsBinary(req.body));
+      return;
+    }
+    if (!req.is('application/json')) {
+      throw new HubError('UNSUPPORTED_MEDIA_TYPE', `Send positions as JSON (Content-Type: application/json) or as a binary batch (Content-Type: ${BATCH_CONTENT_TYPE}).`);
+    }
     res.status(202).json(hub.ingestPositions(req.body));
   });
 

@@ -18,6 +18,12 @@ export interface HubMetrics {
   timedStore(store: Store): Store;
   /** counts what the hub publishes and reads its gauges from it and from the sockets */
   watch(hub: Hub, io: HubServer): () => void;
+  /** reads the number of position groups (region × rate class) from the fan-out */
+  watchPositionGroups(count: () => number): void;
+  /** one positions frame handed to a room: its size, its positions and the sockets it went to */
+  observeFrame(bytes: number, positions: number, recipients: number): void;
+  /** the time of one positions tick (bucketing, encoding, handing frames over), seconds */
+  observePositionsTick(seconds: number): void;
   handler: RequestHandler;
 }
 
@@ -52,6 +58,40 @@ export function createMetrics(): HubMetrics {
       }
     },
   });
+  const batchesCounted = { json: { taken: 0, refused: 0 }, columnar: { taken: 0, refused: 0 }, binary: { taken: 0, refused: 0 } };
+  new Counter({
+    name: 'gcw_position_batches_total',
+    help: 'Position batches at POST /api/positions, by format (json, columnar, binary) and outcome (taken, refused)',
+    labelNames: ['format', 'outcome'],
+    registers: [registry],
+    collect() {
+      if (!hubRef) return;
+      for (const format of ['json', 'columnar', 'binary'] as const) {
+        for (const outcome of ['taken', 'refused'] as const) {
+          const now = hubRef.positionIntake.batches[format][outcome];
+          if (now > batchesCounted[format][outcome]) this.inc({ format, outcome }, now - batchesCounted[format][outcome]);
+          batchesCounted[format][outcome] = now;
+        }
+      }
+    },
+  });
+  const frames = new Counter({ name: 'gcw_position_frames_total', help: 'Position frames handed to rooms (one per region and rate group that was due)', registers: [registry] });
+  const delivered = new Counter({ name: 'gcw_positions_delivered_total', help: 'Positions handed to sockets: each frame’s positions times the sockets of its room', registers: [registry] });
+  const deliveredBytes = new Counter({ name: 'gcw_position_bytes_delivered_total', help: 'Bytes of position frames handed to sockets (frame size times sockets)', registers: [registry] });
+  const frameBytes = new Histogram({
+    name: 'gcw_position_frame_bytes',
+    help: 'Size of each position frame (20 bytes + 17 a position)',
+    buckets: [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304],
+    registers: [registry],
+  });
+  const tickSeconds = new Histogram({
+    name: 'gcw_position_tick_seconds',
+    help: 'Time of one positions tick on the event loop (bucketing, encoding, handing frames over)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  let groupCount: (() => number) | null = null;
+  new Gauge({ name: 'gcw_position_groups', help: 'Position groups on this node (a region and a rate class with at least one client)', registers: [registry], collect() { if (groupCount) this.set(groupCount()); } });
   new Gauge({ name: 'gcw_command_queue_depth', help: 'Changes waiting for the store', registers: [registry], collect() { if (hubRef) this.set(hubRef.queue.size); } });
   new Gauge({ name: 'gcw_incidents_in_memory', help: 'Cases held in memory (open ones and those changed within MEMORY_DAYS)', registers: [registry], collect() { if (hubRef) this.set(hubRef.incidents.size); } });
   new Gauge({ name: 'gcw_backfilling', help: '1 while history is being written or imported', registers: [registry], collect() { if (hubRef) this.set(hubRef.backfilling ? 1 : 0); } });
@@ -91,6 +131,20 @@ export function createMetrics(): HubMetrics {
       hubRef = hub;
       ioRef = io;
       return hub.onDelta(({ layer }) => deltas.inc({ layer }));
+    },
+    watchPositionGroups(count) {
+      groupCount = count;
+    },
+    observeFrame(bytes, positions, recipients) {
+      frames.inc();
+      frameBytes.observe(bytes);
+      if (recipients > 0) {
+        delivered.inc(positions * recipients);
+        deliveredBytes.inc(bytes * recipients);
+      }
+    },
+    observePositionsTick(seconds) {
+      tickSeconds.observe(seconds);
     },
     handler: async (_req, res) => {
       res.type(registry.contentType).send(await registry.metrics());

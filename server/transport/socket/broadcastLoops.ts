@@ -1,13 +1,13 @@
 /**
- * The lossy streams: patrol positions as one coalesced binary frame per tick per region, and the
- * rolling statistics. Both are sent volatile: a slow client skips a frame rather than queueing
- * frames without bound, and connection-state recovery never buffers them.
+ * The lossy streams: patrol positions as coalesced binary frames per (region, rate) group
+ * (positionFanout.ts), and the rolling statistics. Both are sent volatile: a slow client skips a
+ * frame rather than queueing frames without bound, and connection-state recovery never buffers them.
  */
-import { encodePositionsFrame, type FramePosition } from '@shared/binary/positionsFrame';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import type { HubServer } from './liveGateway';
+import { PositionFanout } from './positionFanout';
 import { parseRoom, roomOf } from './rooms';
 
 /** region codes that have at least one local subscriber to the layer */
@@ -24,17 +24,55 @@ function activeRegions(io: HubServer, layer: 'patrols' | 'stats'): string[] {
 export interface LoopOptions {
   positionTickMs: number;
   statsIntervalMs: number;
+  /** how long each positions tick took (seconds), for metrics */
+  onPositionsTick?: (seconds: number) => void;
 }
 
-export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, opts: LoopOptions, log: Logger): () => void {
-  let tick = 0;
+/** what a positions frame cost, for metrics */
+export type FrameObserver = (bytes: number, positions: number, recipients: number) => void;
+
+/**
+ * The positions fan-out over this server's rooms: its groups follow the creation and deletion of
+ * `positions:` rooms in the local adapter, so nothing is scanned per socket; a frame goes to its
+ * room as one volatile broadcast (encoded once by Socket.IO).
+ */
+export function createPositionFanout(io: HubServer, hub: Hub, onFrame?: FrameObserver): { fanout: PositionFanout; detach: () => void } {
+  const nsp = io.of('/');
+  const fanout = new PositionFanout(
+    hub,
+    (room, frame) => {
+      nsp.to(room).volatile.emit('positions', frame);
+      return nsp.adapter.rooms.get(room)?.size ?? 0;
+    },
+    onFrame,
+  );
+  const created = (room: string) => fanout.addRoom(room);
+  const deleted = (room: string) => fanout.removeRoom(room);
+  nsp.adapter.on('create-room', created);
+  nsp.adapter.on('delete-room', deleted);
+  for (const room of nsp.adapter.rooms.keys()) fanout.addRoom(room);
+  const detachRoster = hub.onRosterLoaded(() => fanout.rosterChanged());
+  const detachResync = hub.onResync(() => fanout.rosterChanged());
+  return {
+    fanout,
+    detach() {
+      nsp.adapter.off('create-room', created);
+      nsp.adapter.off('delete-room', deleted);
+      detachRoster();
+      detachResync();
+    },
+  };
+}
+
+export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, fanout: PositionFanout, opts: LoopOptions, log: Logger): () => void {
   const positionsTimer = setInterval(() => {
+    const started = performance.now();
     try {
-      tick = (tick + 1) >>> 0;
-      sendPositions(io, hub, tick);
+      fanout.run();
     } catch (error) {
       log.error('positions tick failed', { error: String(error) });
     }
+    opts.onPositionsTick?.((performance.now() - started) / 1000);
   }, opts.positionTickMs);
 
   let lastCounter = -1;
@@ -71,35 +109,4 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, o
     clearInterval(positionsTimer);
     clearInterval(statsTimer);
   };
-}
-
-export function sendPositions(io: HubServer, hub: Hub, tick: number): void {
-  const dirty = hub.positions.drainDirty();
-  if (dirty.length === 0) return;
-  const regions = activeRegions(io, 'patrols');
-  if (regions.length === 0) return;
-  const now = hub.now();
-  const moved: { p: FramePosition; grid: string }[] = [];
-  for (const idx of dirty) {
-    const patrol = hub.patrolsByIdx[idx];
-    const fix = hub.positions.get(idx);
-    if (!patrol || !fix) continue;
-    moved.push({ p: { idx, lng: fix.lng, lat: fix.lat, status: patrol.status, at: fix.at }, grid: patrol.gridCode });
-  }
-  for (const code of regions) {
-    const inRegion = moved.filter((m) => hub.geo.isWithin(m.grid, code)).map((m) => m.p);
-    if (inRegion.length === 0) continue;
-    io.to(roomOf(code, 'patrols')).volatile.emit('positions', encodePositionsFrame(tick, now, inRegion));
-  }
-}
-
-/** every current fix in a region, as one frame (after a resume), or null when there is none */
-export function fullPositionsFrame(hub: Hub, regionCode: string): ArrayBuffer | null {
-  const positions: FramePosition[] = [];
-  for (const patrol of hub.patrolsByIdx) {
-    if (!patrol || !hub.geo.isWithin(patrol.gridCode, regionCode)) continue;
-    const fix = hub.positions.get(patrol.idx);
-    if (fix) positions.push({ idx: patrol.idx, lng: fix.lng, lat: fix.lat, status: patrol.status, at: fix.at });
-  }
-  return positions.length ? encodePositionsFrame(0, hub.now(), positions) : null;
 }

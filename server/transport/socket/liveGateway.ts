@@ -18,7 +18,7 @@ import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
-import { fullPositionsFrame } from './broadcastLoops';
+import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
 import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -38,6 +38,8 @@ export interface GatewayOptions {
   centreName: string;
   accounts: Accounts;
   anonymous: AnonymousPolicy;
+  /** the position frames: the fan-out (for the frame after a resume) and its tick, to which rates round */
+  positions: { fanout: PositionFanout; tickMs: number };
 }
 
 export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, identity: GatewayOptions, log: Logger): () => void {
@@ -137,12 +139,12 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
     socket.on('subscribe', (request, ack) =>
       answer(ack, log, () => {
-        const result = subscribe(socket, request, hub, views);
+        const result = subscribe(socket, request, hub, views, identity.positions.tickMs);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
-          const frame = fullPositionsFrame(hub, socket.data.regionCode!);
-          if (frame) setImmediate(() => socket.emit('positions', frame));
+          const frame = identity.positions.fanout.completeFrame(socket.data.regionCode!);
+          if (frame) setImmediate(() => socket.emit('positions', frame.buffer));
         }
         return result;
       }),
@@ -185,7 +187,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
  * Synchronous on purpose between joining the rooms and reading the state: no delta can slip in
  * between, so the client sees everything after `seq` exactly once.
  */
-function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel): SubscribeResult {
+function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel, positionTickMs: number): SubscribeResult {
   const request = parseOrThrow(SubscribeRequest, input, 'subscription');
   if (request.protocolVersion !== PROTOCOL_VERSION) {
     throw new HubError('PROTOCOL_MISMATCH', `This hub speaks protocol ${PROTOCOL_VERSION}; the client sent ${request.protocolVersion}.`);
@@ -202,6 +204,8 @@ function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel
   const layers = [...new Set(request.layers)];
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
   for (const layer of layers) socket.join(roomOf(request.region, layer));
+  // positions go to a room per region and rate class (positionFanout.ts), not to the layer's room
+  if (layers.includes('patrols')) socket.join(positionsRoomOf(request.region, rateClass(request.positions, positionTickMs)));
   socket.join(alarmRoomOf(request.alarmRegion ?? request.region));
   socket.data.regionCode = request.region;
   socket.data.layers = layers;

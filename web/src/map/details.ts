@@ -2,7 +2,7 @@
 import type { Incident, Stage } from '@shared/schemas/incident';
 import type { Patrol, PatrolRole, PatrolStatus } from '@shared/schemas/patrol';
 import type { Camera, CameraAlarmType, CameraStatus } from '@shared/schemas/camera';
-import type { Lang } from '../format';
+import { fmtAgo, type Lang } from '../format';
 import { ALARM_TYPE_WORDS } from '../i18n';
 import { CAMERA_STYLES, PATROL_STYLES, severityStyle } from './palette';
 import { CENTRE_TZ_OFFSET_MINUTES } from './heatLayer';
@@ -82,6 +82,7 @@ const LABELS = {
   none: ['无', 'None'],
   owner: ['权属', 'Owner'],
   gbId: ['国标编码', 'GB/T 28181 ID'],
+  fix: ['定位', 'Last fix'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -153,7 +154,8 @@ export function incidentDetails(inc: Incident, ctx: DetailContext): Details {
   return { kind: 'incident', id: inc.id, title: inc.title, badge: sevWord, accent: sev.color, rows };
 }
 
-export function patrolDetails(p: Patrol, ctx: Pick<DetailContext, 'lang'>, status: PatrolStatus = p.status): Details {
+/** `fixAt`: the latest fix (ms, from the frames); with `ctx.now`, its age is shown */
+export function patrolDetails(p: Patrol, ctx: Pick<DetailContext, 'lang'> & { now?: number }, status: PatrolStatus = p.status, fixAt: number | null = p.fixAt): Details {
   const { lang } = ctx;
   const L = (k: keyof typeof LABELS) => pick(LABELS[k], lang);
   const statusWord = pick(PATROL_STATUS_WORDS[status], lang);
@@ -167,9 +169,13 @@ export function patrolDetails(p: Patrol, ctx: Pick<DetailContext, 'lang'>, statu
       { label: L('role'), value: `${pick(ROLE_WORDS[p.role], lang)}${p.kind === 'unit' ? L('unit') : ''}` },
       { label: L('status'), value: statusWord, alert: status === 'offline' },
       { label: L('grid'), value: p.gridCode },
+      ...(fixAt != null && Number.isFinite(fixAt) && ctx.now !== undefined ? [{ label: L('fix'), value: fmtAgo(ctx.now, Math.min(fixAt, ctx.now), lang), alert: ctx.now - fixAt > FIX_STALE_MS }] : []),
     ],
   };
 }
+
+/** a fix older than this is shown as a warning (a terminal that stopped reporting) */
+export const FIX_STALE_MS = 5 * 60_000;
 
 export function cameraDetails(c: Camera, ctx: Pick<DetailContext, 'lang' | 'tzOffsetMinutes'>): Details {
   const { lang } = ctx;

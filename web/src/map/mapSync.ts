@@ -1,6 +1,8 @@
 /**
  * Store → map: one watcher per store counter, each feeding a throttled rebuild of one source with
- * setData. Rates: incidents ≤ 2/s, patrols and cameras ≤ 1/s, risk ≤ 1/s, heat ≤ 1 per 2 s.
+ * setData. Rates: incidents ≤ 2/s, patrols ≤ 4/s while markers glide between fixes and the region
+ * has at most GLIDE_PATROLS of them (≤ 1/s otherwise: setData of tens of thousands of points is
+ * not cheap), cameras ≤ 1/s, risk ≤ 1/s, heat ≤ 1 per 2 s.
  * Returns the function that stops every watcher and timer.
  */
 import { watch } from 'vue';
@@ -18,6 +20,10 @@ import { isOn, type WallLayers } from './layerVisibility';
 import { SOURCE } from './sources';
 import { throttle, type Throttled } from './throttle';
 import type { WallMap } from './wallMap';
+
+/** patrols with a fix above which markers jump from fix to fix instead of gliding */
+export const GLIDE_PATROLS = 3_000;
+const GLIDE_REBUILD_MS = 250;
 
 /** The heat window slides (and "today" rolls over at midnight) without any new incident. */
 const HEAT_SLIDE_MS = 60_000;
@@ -60,12 +66,19 @@ export function bindMapData(wallMap: WallMap): () => void {
     wallMap.setSourceData(SOURCE.heat, heatFeatures(incidents.heat, wall.layers.heat, now(), stats.tzOffsetMinutes));
   }, 2000);
 
-  const rebuildPatrols = throttle(() => {
-    wallMap.setSourceData(
-      SOURCE.patrols,
-      patrolFeatures({ byIdx: patrols.byIdx, lng: patrols.lng, lat: patrols.lat, status: patrols.status }),
-    );
-  }, 1000);
+  let glideAllowed = false;
+  const rebuildPatrols = throttle(
+    () => {
+      // gliding decided by the previous rebuild's count of markers (the first one jumps)
+      const shown = glideAllowed ? patrols.shownPositions() : { lng: patrols.lng, lat: patrols.lat, gliding: false };
+      const fc = patrolFeatures({ byIdx: patrols.byIdx, lng: shown.lng, lat: shown.lat, status: patrols.status });
+      wallMap.setSourceData(SOURCE.patrols, fc);
+      glideAllowed = fc.features.length <= GLIDE_PATROLS;
+      // still between fixes: draw again at the glide's rate until every marker has arrived
+      if (glideAllowed && shown.gliding) rebuildPatrols.schedule();
+    },
+    () => (glideAllowed ? GLIDE_REBUILD_MS : 1000),
+  );
 
   const rebuildCameras = throttle(() => {
     const fc = cameraFeatures(cameras.byId.values());

@@ -9,7 +9,9 @@ export interface Throttled {
   cancel(): void;
 }
 
-export function throttle(run: () => void, intervalMs: number, now: () => number = () => Date.now()): Throttled {
+/** `intervalMs` may be a function: read at each scheduling (a rate that depends on the load) */
+export function throttle(run: () => void, intervalMs: number | (() => number), now: () => number = () => Date.now()): Throttled {
+  const interval = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending = false;
   let lastRun = -Infinity;
@@ -26,7 +28,7 @@ export function throttle(run: () => void, intervalMs: number, now: () => number 
     schedule() {
       pending = true;
       if (timer !== null) return;
-      const wait = lastRun + intervalMs - now();
+      const wait = lastRun + interval() - now();
       if (wait <= 0) fire();
       else timer = setTimeout(fire, wait);
     },

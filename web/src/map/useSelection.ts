@@ -41,7 +41,7 @@ export function useSelection(lang: Readonly<Ref<Lang>>) {
     }
     const p = patrols.byIdx.find((x) => x?.id === target.id);
     if (!p) return null;
-    return patrolDetails(p, ctx, PATROL_STATUSES[patrols.status[p.idx] ?? -1] ?? p.status);
+    return patrolDetails(p, ctx, PATROL_STATUSES[patrols.status[p.idx] ?? -1] ?? p.status, patrols.fixAt[p.idx] ?? p.fixAt);
   }
 
   const details = computed<Details | null>(() => {
@@ -49,6 +49,7 @@ export function useSelection(lang: Readonly<Ref<Lang>>) {
     void incidents.version;
     void cameras.version;
     void patrols.rosterVersion;
+    void patrols.fixVersion; // the fix's age, to the second
     return selected.value ? detailsOf(selected.value) : null;
   });
 

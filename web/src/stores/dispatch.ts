@@ -65,7 +65,7 @@ export function applyStatsFrame(frame: StatsFrame, clientNow = Date.now()): bool
 
 export function applyPositionsFrame(frame: ArrayBuffer | ArrayBufferView, clientNow = Date.now()): void {
   try {
-    usePatrolsStore().applyFrame(frame);
+    usePatrolsStore().applyFrame(frame, clientNow);
     useLiveStore().markData(clientNow);
   } catch (error) {
     // a malformed or newer-version frame: skip it, the next one replaces it

@@ -1,6 +1,6 @@
 /**
- * The patrol roster and its latest positions. Positions arrive as binary frames once a second for
- * thousands of patrols, so they live in typed arrays indexed by `Patrol.idx` (no object per fix,
+ * The patrol roster and its latest positions. Positions arrive as binary frames up to 4 times a
+ * second for thousands of patrols, so they live in typed arrays indexed by `Patrol.idx` (no object per fix,
  * nothing for Vue to proxy): `lng`/`lat` (NaN = no fix yet), `status` (index into
  * PATROL_STATUSES) and `fixAt` (epoch ms). `fixVersion` bumps once per frame, `rosterVersion` when
  * the roster or a duty status changes.
@@ -8,6 +8,7 @@
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import { readPositionsFrame } from '@shared/binary/positionsFrame';
+import { PatrolGlide, type ShownPositions } from '../map/glide';
 import type { Delta, Snapshot } from '@shared/schemas/live';
 import { PATROL_STATUSES, type Patrol, type PatrolStatus } from '@shared/schemas/patrol';
 
@@ -32,6 +33,8 @@ export const usePatrolsStore = defineStore('patrols', () => {
   /** frames applied and positions skipped because their idx is not in the roster (diagnostics) */
   const framesApplied = ref(0);
   let unknownPositions = 0;
+  /** markers glide between fixes (map/glide.ts); not reactive: the map asks when it rebuilds */
+  const glide = markRaw(new PatrolGlide());
 
   function allocate(size: number): void {
     const grow = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T, fill?: number): T => {
@@ -84,14 +87,18 @@ export const usePatrolsStore = defineStore('patrols', () => {
     return true;
   }
 
-  /** applies one positions frame (zero-copy read); returns how many fixes were taken */
-  function applyFrame(buffer: ArrayBuffer | ArrayBufferView): number {
+  /**
+   * applies one positions frame (zero-copy read); returns how many fixes were taken. A fix older
+   * than the one held is skipped (a complete frame repeats fixes the wall may have newer ones of).
+   */
+  function applyFrame(buffer: ArrayBuffer | ArrayBufferView, clientNow = Date.now()): number {
     const frame = readPositionsFrame(buffer);
     const roster = byIdx.value;
     const lngs = lng.value;
     const lats = lat.value;
     const statuses = status.value;
     const times = fixAt.value;
+    const shownNow: [number, number] = [NaN, NaN];
     let taken = 0;
     for (let i = 0; i < frame.count; i++) {
       const idx = frame.idx[i]!;
@@ -99,15 +106,27 @@ export const usePatrolsStore = defineStore('patrols', () => {
         unknownPositions++;
         continue;
       }
-      lngs[idx] = frame.lngE6[i]! / 1e6;
-      lats[idx] = frame.latE6[i]! / 1e6;
+      const at = frame.baseTimeMs - frame.ageMs[i]!;
       statuses[idx] = frame.status[i]!;
-      times[idx] = (frame.baseTimeSec - frame.ageSec[i]!) * 1000;
+      const held = times[idx]!;
+      if (held > at) continue;
+      const x = frame.lngE6[i]! / 1e6;
+      const y = frame.latE6[i]! / 1e6;
+      glide.positionOf(idx, lngs[idx]!, lats[idx]!, clientNow, shownNow);
+      glide.moved(idx, shownNow[0], shownNow[1], x, y, Number.isNaN(held) ? 0 : at - held, clientNow);
+      lngs[idx] = x;
+      lats[idx] = y;
+      times[idx] = at;
       taken++;
     }
     framesApplied.value++;
     fixVersion.value++;
     return taken;
+  }
+
+  /** where each patrol is shown at `clientNow` (gliding between its last two fixes) */
+  function shownPositions(clientNow = Date.now()): ShownPositions {
+    return glide.shown(lng.value, lat.value, clientNow);
   }
 
   function patrolStatus(idx: number): PatrolStatus | undefined {
@@ -132,6 +151,7 @@ export const usePatrolsStore = defineStore('patrols', () => {
     applySnapshot,
     applyDelta,
     applyFrame,
+    shownPositions,
     patrolStatus,
     unknownCount,
   };
