@@ -120,6 +120,18 @@ describe('rates per client', () => {
   });
 });
 
+describe('compression', () => {
+  it('deflates only messages over the threshold: the socket negotiates no context takeover', async () => {
+    const { socket } = await connectClient(t.url);
+    open.push(socket);
+    await subscribe(socket, t.hub.geo.rootCode);
+    const server = [...t.app.io.of('/').sockets.values()].find((s) => s.id === socket.id)!;
+    // ws applies its threshold only without context takeover; with it, every frame and delta was deflated per socket
+    const ws = (server.conn.transport as unknown as { socket: { _extensions: Record<string, { params: Record<string, unknown> }> } }).socket;
+    expect(ws._extensions['permessage-deflate']?.params.server_no_context_takeover).toBe(true);
+  });
+});
+
 describe('batched ingest', () => {
   it('a binary batch and a columnar JSON batch reach a wall with their millisecond times', async () => {
     const a = roster[10]!;

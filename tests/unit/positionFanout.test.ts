@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePositionsFrame } from '@shared/binary/positionsFrame';
 import type { Patrol } from '@shared/schemas/patrol';
 import { PositionTracker } from '../../server/hub/positionTracker';
-import { parsePositionsRoom, PositionFanout, positionsRoomOf, rateClass } from '../../server/transport/socket/positionFanout';
+import { MAX_POSITIONS_PER_FRAME, parsePositionsRoom, PositionFanout, positionsRoomOf, rateClass } from '../../server/transport/socket/positionFanout';
 
 const NOW = Date.UTC(2026, 10, 25, 2, 0, 0);
 
@@ -156,5 +156,18 @@ describe('position fan-out', () => {
     move(1);
     fanout.run();
     expect(fanout.totals).toMatchObject({ frames: 1, deliveries: 2, bytes: 20 + 2 * 17 });
+  });
+
+  it('splits a tick’s positions into frames of at most MAX_POSITIONS_PER_FRAME (never deflated per socket)', () => {
+    const n = MAX_POSITIONS_PER_FRAME + 3;
+    const { fanout, move, take } = world(n);
+    fanout.addRoom(positionsRoomOf('C', { minTicks: 1, maxTicks: 100 }));
+    for (let idx = 0; idx < n; idx++) move(idx);
+    fanout.run();
+    const frames = take().map((s) => s.frame);
+    expect(frames.map((f) => f.positions.length)).toEqual([MAX_POSITIONS_PER_FRAME, 3]);
+    expect(new Set(frames.flatMap((f) => f.positions.map((p) => p.idx))).size).toBe(n);
+    expect(frames[0]!.tick).toBe(frames[1]!.tick);
+    expect(20 + 17 * MAX_POSITIONS_PER_FRAME).toBeLessThan(256 * 1024);
   });
 });

@@ -41,7 +41,9 @@ export function createPositionFanout(io: HubServer, hub: Hub, onFrame?: FrameObs
   const fanout = new PositionFanout(
     hub,
     (room, frame) => {
-      nsp.to(room).volatile.emit('positions', frame);
+      // not deflated: a frame of many positions passes the deflate threshold, and the socket's
+      // compressor would then run once per socket (coordinates compress poorly anyway)
+      nsp.to(room).volatile.compress(false).emit('positions', frame);
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },
     onFrame,

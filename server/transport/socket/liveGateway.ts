@@ -143,8 +143,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
-          const frame = identity.positions.fanout.completeFrame(socket.data.regionCode!);
-          if (frame) setImmediate(() => socket.emit('positions', frame.buffer));
+          const frames = identity.positions.fanout.completeFrames(socket.data.regionCode!);
+          if (frames.length) setImmediate(() => frames.forEach((f) => socket.emit('positions', f.buffer)));
         }
         return result;
       }),

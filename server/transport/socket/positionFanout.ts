@@ -18,6 +18,12 @@ import type { PositionRate } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { PositionTracker } from '../../hub/positionTracker';
 
+/**
+ * positions in one frame at most: 20 + 17 × 15,000 = 255,020 bytes, under the deflate threshold
+ * (SNAPSHOT_DEFLATE_THRESHOLD, 256 KiB); a group with more to send sends several frames of one tick
+ */
+export const MAX_POSITIONS_PER_FRAME = 15_000;
+
 /** 4 Hz, and a complete frame after 30 s without one */
 export const DEFAULT_POSITION_RATE = { minIntervalMs: 250, maxIntervalMs: 30_000 } as const;
 
@@ -64,7 +70,7 @@ export type FrameSink = (room: string, frame: ArrayBuffer, positions: number) =>
 export interface FanoutTotals {
   ticks: number;
   frames: number;
-  completeFrames: number;
+  complete: number;
   /** positions handed to sockets (a frame's positions × the sockets of its room) */
   deliveries: number;
   /** bytes handed to sockets (a frame's size × the sockets of its room) */
@@ -96,7 +102,7 @@ export interface Frame {
 const NONE: readonly RegionStream[] = [];
 
 export class PositionFanout {
-  readonly totals: FanoutTotals = { ticks: 0, frames: 0, completeFrames: 0, deliveries: 0, bytes: 0 };
+  readonly totals: FanoutTotals = { ticks: 0, frames: 0, complete: 0, deliveries: 0, bytes: 0 };
   private tick = 0;
   private readonly streams = new Map<string, RegionStream>();
   private readonly groups = new Map<string, Group>();
@@ -178,16 +184,16 @@ export class PositionFanout {
         }
       }
       if (t - g.lastSent >= g.maxTicks) {
-        const frame = this.completeFrame(g.stream.code);
+        const frames = this.completeFrames(g.stream.code);
         g.covered = t;
-        if (frame) this.send(g, frame);
+        if (frames.length) this.send(g, frames);
         else g.lastSent = t; // nothing to show in this region: nothing to repair either
       }
     }
   }
 
-  /** every current fix in a region as one frame (after a resume, and the heartbeat), or null when there is none */
-  completeFrame(regionCode: string): Frame | null {
+  /** every current fix in a region (after a resume, and the heartbeat): no frame when there is none */
+  completeFrames(regionCode: string): Frame[] {
     const { patrolsByIdx, geo, positions } = this.source;
     const { lng } = positions.columns();
     const list: number[] = [];
@@ -196,17 +202,19 @@ export class PositionFanout {
       const p = patrolsByIdx[idx];
       if (p && !Number.isNaN(lng[idx]!) && geo.isWithin(p.gridCode, regionCode)) list.push(idx);
     }
-    return list.length ? this.encode(list, FRAME_COMPLETE) : null;
+    return list.length ? this.encode(list, FRAME_COMPLETE) : [];
   }
 
-  private send(g: Group, frame: Frame): void {
+  private send(g: Group, frames: readonly Frame[]): void {
     g.lastSent = this.tick;
-    const recipients = this.sink(g.room, frame.buffer, frame.count);
-    this.totals.frames++;
-    if (frame.flags & FRAME_COMPLETE) this.totals.completeFrames++;
-    this.totals.deliveries += frame.count * recipients;
-    this.totals.bytes += frame.buffer.byteLength * recipients;
-    this.onFrame(frame.buffer.byteLength, frame.count, recipients);
+    for (const frame of frames) {
+      const recipients = this.sink(g.room, frame.buffer, frame.count);
+      this.totals.frames++;
+      if (frame.flags & FRAME_COMPLETE) this.totals.complete++;
+      this.totals.deliveries += frame.count * recipients;
+      this.totals.bytes += frame.buffer.byteLength * recipients;
+      this.onFrame(frame.buffer.byteLength, frame.count, recipients);
+    }
   }
 
   private lookUp(idx: number): readonly RegionStream[] {
@@ -252,26 +260,32 @@ export class PositionFanout {
     return this.stamp;
   }
 
-  /** one frame from the tracker's latest fixes of `list` (patrols no longer in the roster are left out) */
-  private encode(list: readonly number[], flags: number): Frame {
+  /**
+   * frames from the tracker's latest fixes of `list` (patrols no longer in the roster are left
+   * out), at most MAX_POSITIONS_PER_FRAME each: below the deflate threshold, so never compressed
+   * once per socket, and no single message holds a socket for long
+   */
+  private encode(list: readonly number[], flags: number): Frame[] {
     const { patrolsByIdx, positions } = this.source;
     const { lng, lat, at } = positions.columns();
-    let n = 0;
-    for (const idx of list) if (patrolsByIdx[idx] && idx < at.length) n++;
+    const kept: number[] = [];
+    for (const idx of list) if (patrolsByIdx[idx] && idx < at.length) kept.push(idx);
     const now = this.source.now();
-    const w = createPositionsFrame(this.tick, now, n, flags);
-    let i = 0;
-    for (const idx of list) {
-      const p = patrolsByIdx[idx];
-      if (!p || idx >= at.length) continue;
-      w.idx[i] = idx;
-      w.lngE6[i] = Math.round(lng[idx]! * 1e6);
-      w.latE6[i] = Math.round(lat[idx]! * 1e6);
-      const age = Math.round(now - at[idx]!);
-      w.ageMs[i] = age > 0x7fffffff ? 0x7fffffff : age < -0x7fffffff ? -0x7fffffff : age;
-      w.status[i] = statusIndexOf(p.status);
-      i++;
+    const frames: Frame[] = [];
+    for (let from = 0; from < kept.length; from += MAX_POSITIONS_PER_FRAME) {
+      const n = Math.min(MAX_POSITIONS_PER_FRAME, kept.length - from);
+      const w = createPositionsFrame(this.tick, now, n, flags);
+      for (let i = 0; i < n; i++) {
+        const idx = kept[from + i]!;
+        w.idx[i] = idx;
+        w.lngE6[i] = Math.round(lng[idx]! * 1e6);
+        w.latE6[i] = Math.round(lat[idx]! * 1e6);
+        const age = Math.round(now - at[idx]!);
+        w.ageMs[i] = age > 0x7fffffff ? 0x7fffffff : age < -0x7fffffff ? -0x7fffffff : age;
+        w.status[i] = statusIndexOf(patrolsByIdx[idx]!.status);
+      }
+      frames.push({ buffer: w.buffer, count: n, flags });
     }
-    return { buffer: w.buffer, count: n, flags };
+    return frames;
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * One hub of the positions benchmark in a process of its own, so that its CPU time is its own:
+ *
+ *   node --import tsx tests/bench/support/positionsTarget.ts <hub|naive|ws> <patrols>
+ *
+ * `hub` is the real hub (createApp, in-memory PGlite, the bench city and roster, no simulator),
+ * `naive` and `ws` the baselines of tests/bench/baselines/. Over IPC it says `ready` with its port,
+ * and answers `stats` with what it took in, its CPU time, memory and event-loop delay since the
+ * last `mark`.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createApp } from '../../../server/app';
+import { defaultCatalog } from '../../../server/domain/catalog';
+import { defaultSlaPolicy } from '../../../server/domain/lifecycle';
+import { createGeoContext } from '../../../server/hub/createGeoContext';
+import { silentLogger } from '../../../server/lib/log';
+import { createPgliteStore } from '../../../server/store/pgliteStore';
+import { startNaiveSocketHub } from '../baselines/naiveSocketHub';
+import { startWsHub, type BaselineHub } from '../baselines/wsHub';
+import { benchCity, benchRoster } from './positionsWorld';
+
+export type TargetKind = 'hub' | 'naive' | 'ws';
+
+export interface TargetStats {
+  accepted: number;
+  cpuUs: number;
+  rssBytes: number;
+  /** event-loop delay since the last mark, ms */
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+
+export type TargetMessage = { type: 'ready'; port: number } | ({ type: 'stats' } & TargetStats);
+
+async function startRealHub(patrols: number): Promise<BaselineHub> {
+  const store = await createPgliteStore({});
+  await store.migrate();
+  const app = await createApp({
+    store,
+    geo: createGeoContext(benchCity()),
+    policy: defaultSlaPolicy(),
+    catalog: defaultCatalog(),
+    log: silentLogger,
+    nodeId: 'bench-hub',
+    ...(process.env.BENCH_TRACK_SAMPLE_MS ? { trackSampleMs: Number(process.env.BENCH_TRACK_SAMPLE_MS) } : {}),
+  });
+  await app.hub.loadRoster([], benchRoster(patrols, Date.now()));
+  const port = await app.listen(0, '127.0.0.1');
+  return { port, accepted: () => app.hub.positionIntake.totals.accepted + app.hub.positionIntake.totals.ignored, close: () => app.close() };
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as TargetKind;
+  const patrols = Number(process.argv[3]);
+  const target = kind === 'hub' ? await startRealHub(patrols) : kind === 'naive' ? await startNaiveSocketHub(patrols) : await startWsHub(patrols);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const send = (m: TargetMessage) => process.send?.(m);
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'mark') loop.reset();
+    if (m.type === 'stats' || m.type === 'mark') {
+      const cpu = process.cpuUsage();
+      send({ type: 'stats', accepted: target.accepted(), cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
+    }
+    if (m.type === 'stop') void target.close().finally(() => process.exit(0));
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', port: target.port });
+}
+
+await main();
