@@ -128,11 +128,13 @@ for (const event of ['incident:reported', 'incident:updated', 'camera:updated', 
 let framesSinceReport = 0;
 let positionsSinceReport = 0;
 let bytesSinceReport = 0;
-socket.on('positions', (frame) => {
-  const cols = readPositionsFrame(frame as ArrayBuffer);
-  framesSinceReport++;
-  positionsSinceReport += cols.count;
-  bytesSinceReport += (frame as ArrayBuffer).byteLength;
+socket.on('positions', (...frames) => {
+  for (const frame of frames) {
+    const cols = readPositionsFrame(frame as ArrayBuffer);
+    framesSinceReport++;
+    positionsSinceReport += cols.count;
+    bytesSinceReport += (frame as ArrayBuffer).byteLength;
+  }
 });
 
 let lastStatsLine = 0;

@@ -42,8 +42,12 @@ export interface ServerToClientEvents {
   'alarm:raised': (alarm: AlarmRaised) => void;
   /** volatile: the latest figures for the subscribed region */
   'stats:updated': (frame: StatsFrame) => void;
-  /** volatile: binary frame of the latest fixes since the last tick (shared/binary/positionsFrame.ts) */
-  positions: (frame: ArrayBuffer) => void;
+  /**
+   * volatile: binary frames of the latest fixes since the client's previous one
+   * (shared/binary/positionsFrame.ts); usually one, more arguments when a tick holds more than
+   * 15,000 positions for the client's region (each frame stays under the deflate threshold)
+   */
+  positions: (frame: ArrayBuffer, ...more: ArrayBuffer[]) => void;
   /** the session of this connection ended (signed out, expired, disabled): commands are refused from now on */
   'auth:ended': (why: { reason: string }) => void;
   /** the hub cannot guarantee continuity for this client any more: subscribe again without lastSeq */

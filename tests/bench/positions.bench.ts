@@ -46,8 +46,11 @@ export interface RunFigures {
   hubLoopP99Ms: number;
   hubLoopMaxMs: number;
   hubRssMB: number;
+  /** deliveries per CPU-second, this hub's over the baseline's (higher is better) */
   ratioVsNaive?: number;
   ratioVsWs?: number;
+  /** CPU per ingested fix, the baseline's over this hub's (higher is better): fair when walls see less than everything */
+  cpuPerFixVsWs?: number;
 }
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -152,7 +155,7 @@ function printRow(f: RunFigures): void {
     `  ${f.target.padEnd(8)} ingest ${fmt(f.ingestPerSec).padStart(8)}/s  dropped ${fmt(f.droppedByLoader).padStart(8)}  ` +
       `latency p50 ${fmt(f.latencyMs.p50).padStart(6)} p99 ${fmt(f.latencyMs.p99).padStart(6)} max ${fmt(f.latencyMs.max).padStart(6)} ms  ` +
       `CPU ${fmt(f.hubCpuPercent).padStart(4)} %  ${fmt(f.cpuUsPerIngested, 2).padStart(6)} µs/fix  delivered ${fmt(f.deliveredPerSec).padStart(9)}/s  ` +
-      `${fmt(f.deliveredPerCpuSec).padStart(10)}/CPU-s (vs naive ${ratio(f.ratioVsNaive)}, vs ws ${ratio(f.ratioVsWs)})  ` +
+      `${fmt(f.deliveredPerCpuSec).padStart(10)}/CPU-s (vs naive ${ratio(f.ratioVsNaive)}, vs ws ${ratio(f.ratioVsWs)}; CPU/fix vs ws ${ratio(f.cpuPerFixVsWs)})  ` +
       `${fmt(f.bytesPerPosition, 1)} B/pos  loop p99 ${fmt(f.hubLoopP99Ms)} max ${fmt(f.hubLoopMaxMs)} ms  RSS ${fmt(f.hubRssMB)} MB`,
   );
 }
@@ -179,11 +182,18 @@ export default async function run(): Promise<void> {
       const ws = rows.find((r) => r.target === 'ws');
       const last = rows.at(-1)!;
       if (naive && last !== naive) last.ratioVsNaive = last.deliveredPerCpuSec / naive.deliveredPerCpuSec;
-      if (ws && last !== ws) last.ratioVsWs = last.deliveredPerCpuSec / ws.deliveredPerCpuSec;
+      if (ws && last !== ws) {
+        last.ratioVsWs = last.deliveredPerCpuSec / ws.deliveredPerCpuSec;
+        last.cpuPerFixVsWs = ws.cpuUsPerIngested / last.cpuUsPerIngested;
+      }
       printRow(last);
     }
     all.push(...rows);
   }
+  console.log(
+    '\nratios: deliveries per hub CPU-second over the baseline\'s (higher is better); "hub" walls each see one region, so they receive fewer positions than the' +
+      ' baselines\' walls, which see all: compare "hub-root" (every wall on the city) for deliveries, and CPU per fix for "hub".',
+  );
   const path = writeBenchResult('positions', { walls, runs: all });
   console.log(`\nfigures written to ${path}`);
 }

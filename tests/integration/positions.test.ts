@@ -10,7 +10,8 @@ import { decodePositionsFrame, type DecodedFrame } from '@shared/binary/position
 import { BATCH_CONTENT_TYPE, encodePositionsBatch, MAX_BINARY_FIXES } from '@shared/binary/positionsBatch';
 import type { PositionRate, SubscribeResult } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
-import { connectClient, nextEvent, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
+import { MAX_POSITIONS_PER_FRAME } from '../../server/transport/socket/positionFanout';
+import { connectClient, grids, nextEvent, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
 
 let t: TestHub;
 let roster: Patrol[];
@@ -34,7 +35,9 @@ async function wall(region: string, positions?: PositionRate): Promise<{ socket:
   const { socket } = await connectClient(t.url);
   open.push(socket);
   const frames: DecodedFrame[] = [];
-  socket.on('positions', (buf) => frames.push(decodePositionsFrame(buf as unknown as Uint8Array)));
+  socket.on('positions', (...bufs) => {
+    for (const buf of bufs) frames.push(decodePositionsFrame(buf as unknown as Uint8Array));
+  });
   const ack = await subscribe(socket, region, positions);
   if (!ack.ok) throw new Error(`${ack.error}: ${ack.message}`);
   return { socket, frames };
@@ -189,5 +192,27 @@ describe('batched ingest', () => {
     expect(text).toMatch(/gcw_position_frame_bytes_count [1-9]/);
     expect(text).toMatch(/gcw_position_tick_seconds_count [1-9]/);
     expect(text).toMatch(/gcw_position_groups \d/);
+  });
+});
+
+describe('a tick with more positions than one frame holds', () => {
+  it('arrives as several frames in one message, all of them delivered', async () => {
+    // a roster larger than one frame (runs last: it replaces the roster of this file's hub)
+    const all = grids();
+    const n = MAX_POSITIONS_PER_FRAME + 500;
+    const big: Patrol[] = Array.from({ length: n }, (_, idx) => ({ ...roster[0]!, id: `big-${idx}`, idx, gridCode: all[idx % all.length]!.code }));
+    await t.hub.loadRoster([], big);
+    const { socket } = await connectClient(t.url);
+    open.push(socket);
+    expect((await subscribe(socket, t.hub.geo.rootCode)).ok).toBe(true);
+    const message = new Promise<ArrayBuffer[]>((resolve) => socket.on('positions', (...frames) => frames.length > 1 && resolve(frames)));
+    const at = Date.now();
+    const fixes = big.map((p) => fixOf(p, 1, at));
+    // one batch: taken in one turn of the event loop, so one tick holds it all
+    expect((await postBinary(encodePositionsBatch(fixes))).status).toBe(202);
+    const frames = (await message).map((f) => decodePositionsFrame(f as unknown as Uint8Array));
+    expect(frames.every((f) => f.positions.length <= MAX_POSITIONS_PER_FRAME)).toBe(true);
+    expect(new Set(frames.map((f) => f.tick)).size).toBe(1);
+    expect(frames.reduce((sum, f) => sum + f.positions.length, 0)).toBeGreaterThan(MAX_POSITIONS_PER_FRAME);
   });
 });

@@ -21,8 +21,8 @@ function world(n = 6) {
     now: () => clock,
   };
   const sent: { room: string; frame: ReturnType<typeof decodePositionsFrame> }[] = [];
-  const fanout = new PositionFanout(source, (room, frame) => {
-    sent.push({ room, frame: decodePositionsFrame(frame) });
+  const fanout = new PositionFanout(source, (room, frames) => {
+    for (const frame of frames) sent.push({ room, frame: decodePositionsFrame(frame) });
     return 1;
   });
   const move = (idx: number, dt = 0) => positions.update(idx, 121.5 + idx / 1000, 29.8, (clock += 10) + dt);

@@ -141,8 +141,9 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
   const onStats: ServerToClientEvents['stats:updated'] = (frame) => {
     if (!pending) applyStatsFrame(frame);
   };
-  const onPositions: ServerToClientEvents['positions'] = (frame) => {
-    if (!pending) applyPositionsFrame(frame);
+  const onPositions: ServerToClientEvents['positions'] = (...frames) => {
+    // a tick with many positions for the region comes as several frames in one message
+    if (!pending) for (const frame of frames) applyPositionsFrame(frame);
   };
   const onResync: ServerToClientEvents['resync'] = () => {
     const region = live.targetRegion();

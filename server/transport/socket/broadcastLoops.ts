@@ -40,10 +40,10 @@ export function createPositionFanout(io: HubServer, hub: Hub, onFrame?: FrameObs
   const nsp = io.of('/');
   const fanout = new PositionFanout(
     hub,
-    (room, frame) => {
-      // not deflated: a frame of many positions passes the deflate threshold, and the socket's
-      // compressor would then run once per socket (coordinates compress poorly anyway)
-      nsp.to(room).volatile.compress(false).emit('positions', frame);
+    (room, frames) => {
+      // Encoded once for the room. Never deflated: each frame stays under the threshold (the
+      // compress flag does not reach `ws` through engine.io 6.6, so the size is what decides).
+      nsp.to(room).volatile.emit('positions', frames[0]!, ...frames.slice(1));
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },
     onFrame,

@@ -144,7 +144,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
           const frames = identity.positions.fanout.completeFrames(socket.data.regionCode!);
-          if (frames.length) setImmediate(() => frames.forEach((f) => socket.emit('positions', f.buffer)));
+          const [first, ...more] = frames.map((f) => f.buffer);
+          if (first) setImmediate(() => socket.emit('positions', first, ...more));
         }
         return result;
       }),

@@ -20,7 +20,8 @@ import type { PositionTracker } from '../../hub/positionTracker';
 
 /**
  * positions in one frame at most: 20 + 17 × 15,000 = 255,020 bytes, under the deflate threshold
- * (SNAPSHOT_DEFLATE_THRESHOLD, 256 KiB); a group with more to send sends several frames of one tick
+ * (SNAPSHOT_DEFLATE_THRESHOLD, 256 KiB); a group with more to send sends several frames of one
+ * tick as the arguments of one `positions` message
  */
 export const MAX_POSITIONS_PER_FRAME = 15_000;
 
@@ -64,8 +65,8 @@ export interface FanoutSource {
   now(): number;
 }
 
-/** hands a frame to a room; answers how many sockets it went to */
-export type FrameSink = (room: string, frame: ArrayBuffer, positions: number) => number;
+/** hands the frames of one send to a room, as one message; answers how many sockets it went to */
+export type FrameSink = (room: string, frames: readonly ArrayBuffer[]) => number;
 
 export interface FanoutTotals {
   ticks: number;
@@ -207,8 +208,13 @@ export class PositionFanout {
 
   private send(g: Group, frames: readonly Frame[]): void {
     g.lastSent = this.tick;
+    // one message: a volatile message is sent or skipped whole (a second one would always find
+    // the socket still busy writing the first, and be dropped)
+    const recipients = this.sink(
+      g.room,
+      frames.map((f) => f.buffer),
+    );
     for (const frame of frames) {
-      const recipients = this.sink(g.room, frame.buffer, frame.count);
       this.totals.frames++;
       if (frame.flags & FRAME_COMPLETE) this.totals.complete++;
       this.totals.deliveries += frame.count * recipients;

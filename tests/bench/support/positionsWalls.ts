@@ -106,7 +106,9 @@ export async function connectWalls(kind: WallKind, url: string, regions: readonl
       });
       continue;
     }
-    socket.on('positions', (frame: ArrayBuffer) => onFrame(stats, frame));
+    socket.on('positions', (...frames: ArrayBuffer[]) => {
+      for (const frame of frames) onFrame(stats, frame);
+    });
     const ack = await new Promise<{ ok: boolean; message?: string }>((resolve) =>
       socket.timeout(120_000).emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: ['patrols'] }, (err: unknown, answer: { ok: boolean; message?: string }) =>
         resolve(err ? { ok: false, message: String(err) } : answer),
