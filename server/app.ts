@@ -34,6 +34,7 @@ import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
 import { startBroadcastLoops } from './transport/socket/broadcastLoops';
 import { attachLiveGateway, type HubServer } from './transport/socket/liveGateway';
+import { DEFAULT_SNAPSHOT_BUDGET, type SnapshotBudget } from './hub/snapshotLayers';
 
 /** messages at least this large are compressed on the wire (permessage-deflate): snapshots, not deltas */
 export const SNAPSHOT_DEFLATE_THRESHOLD = 256 * 1024;
@@ -68,6 +69,8 @@ export interface AppDeps {
   fusion?: FusionPolicy;
   /** where imported tables and geography are kept (docs/import.md) */
   imports?: ImportSettings;
+  /** what a snapshot sends item by item before it summarises per area (docs/protocol.md) */
+  snapshotBudget?: Partial<SnapshotBudget>;
 }
 
 export interface App {
@@ -101,7 +104,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
   });
-  const views = new ReadModel(hub, deps.catalog, tz, deps.policy);
+  const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
   const anonymous = deps.anonymous ?? 'localhost';
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 
