@@ -84,13 +84,16 @@ export function areaLayers(scale: number): LayerSpec[] {
         'text-field': ['get', 'label'],
         'text-font': FONT_BOLD,
         'text-size': 22 * scale,
+        // under the area's name, which the district and street labels write at the same centre
+        'text-anchor': 'top',
+        'text-offset': [0, 0.7],
         'text-allow-overlap': true,
         'text-ignore-placement': true,
       },
       paint: {
-        'text-color': '#04101f',
-        'text-halo-color': 'rgba(255,255,255,0.55)',
-        'text-halo-width': 1 * scale,
+        'text-color': '#ffffff',
+        'text-halo-color': 'rgba(2,8,18,0.95)',
+        'text-halo-width': 2 * scale,
       },
     },
   ];
