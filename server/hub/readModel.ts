@@ -27,6 +27,7 @@ import type { EntryDraft } from '../domain/lifecycle';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
+import { UnitIndex } from './unitIndex';
 import {
   areaSummaries,
   chooseDetail,
@@ -91,6 +92,8 @@ export class ReadModel {
   /** geography does not change while the hub runs: grids per region and per child area, once */
   private readonly gridCounts = new Map<string, { total: number; perChild: number[] }>();
   private readonly areasCache = new Map<string, { at: number; value: AreaSummary[] }>();
+  private readonly patrolIndex: UnitIndex<number, Patrol>;
+  private readonly cameraIndex: UnitIndex<string, Camera>;
 
   constructor(
     private readonly hub: Hub,
@@ -98,7 +101,18 @@ export class ReadModel {
     private readonly tzOffsetMinutes: number,
     private readonly policy: SlaPolicy,
     readonly budget: SnapshotBudget = DEFAULT_SNAPSHOT_BUDGET,
-  ) {}
+  ) {
+    const version = () => hub.rosterVersion;
+    this.patrolIndex = new UnitIndex(
+      hub.geo,
+      function* () {
+        for (const p of hub.patrolsByIdx) if (p) yield [p.idx, p] as [number, Patrol];
+      },
+      (idx) => hub.patrolsByIdx[idx],
+      version,
+    );
+    this.cameraIndex = new UnitIndex(hub.geo, () => hub.cameras.entries(), (id) => hub.cameras.get(id), version);
+  }
 
   get rootCode(): string {
     return this.hub.geo.rootCode;
@@ -233,13 +247,11 @@ export class ReadModel {
   }
 
   camerasIn(code: string): Camera[] {
-    const geo = this.hub.geo;
-    return [...this.hub.cameras.values()].filter((c) => geo.isWithin(c.gridCode, code));
+    return this.cameraIndex.inRegion(code);
   }
 
   patrolsIn(code: string): Patrol[] {
-    const geo = this.hub.geo;
-    return [...this.hub.patrols.values()].filter((p) => geo.isWithin(p.gridCode, code)).map((p) => this.hub.withPosition(p));
+    return this.patrolIndex.inRegion(code).map((p) => this.hub.withPosition(p));
   }
 
   /** today's figures (local day of the centre) for a region, up to and including now */
@@ -283,8 +295,7 @@ export class ReadModel {
 
   /** the region's patrols and cameras as they are (no positions: figures need statuses only) */
   private rostersOf(code: string): { patrols: Patrol[]; cameras: Camera[] } {
-    const geo = this.hub.geo;
-    return { patrols: [...this.hub.patrols.values()].filter((p) => geo.isWithin(p.gridCode, code)), cameras: this.camerasIn(code) };
+    return { patrols: this.patrolIndex.inRegion(code), cameras: this.cameraIndex.inRegion(code) };
   }
 
 
@@ -403,13 +414,6 @@ export class ReadModel {
     return out;
   }
 
-  private countWithin(units: Iterable<{ gridCode: string }>, code: string): number {
-    const geo = this.hub.geo;
-    let n = 0;
-    for (const u of units) if (geo.isWithin(u.gridCode, code)) n++;
-    return n;
-  }
-
   /**
    * How each item layer travels for a region now (docs/protocol.md, "Layered snapshots"): items
    * while the region holds no more than the budget, else counts per child area. `fullLayers` lifts
@@ -420,8 +424,8 @@ export class ReadModel {
     return chooseDetail(
       {
         incidents: this.currentIncidents(code, now).length,
-        patrols: this.countWithin(this.hub.patrols.values(), code),
-        cameras: this.countWithin(this.hub.cameras.values(), code),
+        patrols: this.patrolIndex.count(code),
+        cameras: this.cameraIndex.count(code),
         grids: this.gridsOf(code).total,
       },
       this.budget,
@@ -445,8 +449,8 @@ export class ReadModel {
         .inRegion(code)
         .map((r) => r.incident)
         .filter(isOpen),
-      patrols: this.hub.patrols.values(),
-      cameras: this.hub.cameras.values(),
+      patrolsOf: (child) => this.patrolIndex.inRegion(child),
+      camerasOf: (child) => this.cameraIndex.inRegion(child),
       risk: this.risk(code, now),
       gridsPerChild: this.gridsOf(code).perChild,
     });

@@ -175,8 +175,9 @@ export interface AreaInputs {
   geo: GeoContext;
   code: string;
   openIncidents: Iterable<Incident>;
-  patrols: Iterable<Pick<Patrol, 'gridCode' | 'status'>>;
-  cameras: Iterable<Pick<Camera, 'gridCode' | 'status' | 'alarm'>>;
+  /** the patrols and cameras of one child area (read from an index by region, not a scan) */
+  patrolsOf: (childCode: string) => Iterable<Pick<Patrol, 'status'>>;
+  camerasOf: (childCode: string) => Iterable<Pick<Camera, 'status' | 'alarm'>>;
   risk: GridRisk;
   /** grids per child (static: cached by the caller) */
   gridsPerChild: readonly number[];
@@ -208,19 +209,17 @@ export function areaSummaries(input: AreaInputs): AreaSummary[] {
     if (incident.severity >= 3) a.serious++;
     if (incident.severity > a.worst) a.worst = incident.severity;
   }
-  for (const p of input.patrols) {
-    const a = areas[indexOf(p.gridCode)];
-    if (!a) continue;
-    a.patrols++;
-    if (p.status === 'on_duty' || p.status === 'responding') a.onDuty++;
-    if (p.status === 'responding') a.responding++;
-  }
-  for (const c of input.cameras) {
-    const a = areas[indexOf(c.gridCode)];
-    if (!a) continue;
-    a.cameras++;
-    if (c.status !== 'online') a.camerasOffline++;
-    if (c.alarm) a.camerasAlarm++;
+  for (const a of areas) {
+    for (const p of input.patrolsOf(a.code)) {
+      a.patrols++;
+      if (p.status === 'on_duty' || p.status === 'responding') a.onDuty++;
+      if (p.status === 'responding') a.responding++;
+    }
+    for (const c of input.camerasOf(a.code)) {
+      a.cameras++;
+      if (c.status !== 'online') a.camerasOffline++;
+      if (c.alarm) a.camerasAlarm++;
+    }
   }
   for (const [grid, level] of Object.entries(input.risk)) {
     const a = areas[indexOf(grid)];

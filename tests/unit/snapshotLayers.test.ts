@@ -192,7 +192,8 @@ describe('areaSummaries', () => {
     const patrols = sample.map((g, k) => ({ gridCode: g.code, status: statuses[k % 4]! }));
     const cameras = sample.map((g, k) => ({ gridCode: g.code, status: (k % 3 === 0 ? 'offline' : 'online') as 'offline' | 'online', alarm: k % 6 === 0 ? ({ type: 'crowd', at: 1 } as never) : null }));
     const risk = Object.fromEntries(sample.slice(0, 20).map((g, k) => [g.code, ((k % 4) + 1) as 1 | 2 | 3 | 4]));
-    const areas = areaSummaries({ geo, code: root, openIncidents: open, patrols, cameras, risk, gridsPerChild: gridsPerChild(geo, root) });
+    const within = <T extends { gridCode: string }>(list: T[]) => (child: string) => list.filter((u) => geo.isWithin(u.gridCode, child));
+    const areas = areaSummaries({ geo, code: root, openIncidents: open, patrolsOf: within(patrols), camerasOf: within(cameras), risk, gridsPerChild: gridsPerChild(geo, root) });
 
     expect(areas.map((a) => a.code)).toEqual(children.map((c) => c.code));
     for (const a of areas) {
@@ -214,6 +215,6 @@ describe('areaSummaries', () => {
   });
 
   it('a grid has no areas', () => {
-    expect(areaSummaries({ geo, code: grids[0]!.code, openIncidents: [], patrols: [], cameras: [], risk: {}, gridsPerChild: [] })).toEqual([]);
+    expect(areaSummaries({ geo, code: grids[0]!.code, openIncidents: [], patrolsOf: () => [], camerasOf: () => [], risk: {}, gridsPerChild: [] })).toEqual([]);
   });
 });
