@@ -34,6 +34,7 @@ import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
 import { createPositionFanout, startBroadcastLoops } from './transport/socket/broadcastLoops';
 import { attachLiveGateway, type HubServer } from './transport/socket/liveGateway';
+import { DEFAULT_SNAPSHOT_BUDGET, type SnapshotBudget } from './hub/snapshotLayers';
 
 /** positions ticks: 4 Hz (POSITION_TICK_MS) */
 export const DEFAULT_POSITION_TICK_MS = 250;
@@ -71,6 +72,8 @@ export interface AppDeps {
   fusion?: FusionPolicy;
   /** where imported tables and geography are kept (docs/import.md) */
   imports?: ImportSettings;
+  /** what a snapshot sends item by item before it summarises per area (docs/protocol.md) */
+  snapshotBudget?: Partial<SnapshotBudget>;
 }
 
 export interface App {
@@ -104,7 +107,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
   });
-  const views = new ReadModel(hub, deps.catalog, tz, deps.policy);
+  const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
   const anonymous = deps.anonymous ?? 'localhost';
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 

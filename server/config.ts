@@ -38,6 +38,13 @@ export const ConfigSchema = z.object({
   /** how often a patrol's track is sampled for playback; 0 keeps no tracks */
   TRACK_SAMPLE_MS: int(0, 3_600_000).default(30_000),
   TRACK_RETENTION_HOURS: int(1, 24 * 366).default(72),
+  /**
+   * a region holding more cases, patrols or cameras than this (each) gets that layer summarised
+   * per child area in its snapshot; drill in to see the items (docs/protocol.md, layered snapshots)
+   */
+  SNAPSHOT_ITEMS: int(10, 1_000_000).default(6_000),
+  /** a region with more grids than this gets its risk map as counts per child area */
+  SNAPSHOT_GRIDS: int(10, 1_000_000).default(12_000),
   /** reliable deltas kept in memory for clients that reconnect */
   RESUME_BUFFER: int(100, 1_000_000).default(50_000),
   /** days of closed incidents kept in memory for statistics; older windows are read from the store */

@@ -11,7 +11,7 @@ import type { VideoAlarm, VideoAlarmDecisionRequest } from './schemas/videoAlarm
 import type { AlarmRaised, Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message: string; details?: unknown };
 export type AckCallback<T> = (answer: Ack<T>) => void;

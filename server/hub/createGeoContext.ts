@@ -30,6 +30,7 @@ export function createGeoContext(regions: readonly RegionWithGeometry[]): GeoCon
     children: (code) => tree.children(code),
     descendants: (code) => tree.descendants(code),
     isWithin: (code, ancestor) => tree.isWithin(code, ancestor),
+    span: (code) => tree.span(code),
     // nearestGrid answers with the containing grid first, then the closest within the tolerance.
     locate: (lng, lat) => index.nearestGrid(lng, lat, NEAREST_GRID_TOLERANCE_M)?.code ?? null,
   };

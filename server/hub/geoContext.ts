@@ -11,6 +11,8 @@ export interface GeoContext {
   /** every region below `code` (not itself) */
   descendants(code: string): Region[];
   isWithin(code: string, ancestorCode: string): boolean;
+  /** the region's run [start, end) in the tree's depth-first numbering ([0, 0] when unknown) */
+  span(code: string): [number, number];
   /** the grid containing the point, or null outside every grid */
   locate(lng: number, lat: number): string | null;
 }

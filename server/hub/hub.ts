@@ -127,6 +127,10 @@ export class Hub {
   get patrols(): ReadonlyMap<string, Patrol> {
     return this.roster.patrols;
   }
+  /** moves when the roster of patrols and cameras is loaded or replaced (not on status changes) */
+  get rosterVersion(): number {
+    return this.roster.rosterVersion;
+  }
   get patrolsByIdx(): readonly Patrol[] {
     return this.roster.patrolsByIdx;
   }

@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from '@shared/events';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
-import type { Delta, Layer, Snapshot } from '@shared/schemas/live';
+import type { AreaSummary, Delta, ItemLayer, Layer, LayerDetail, Snapshot } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Region } from '@shared/schemas/region';
 import type { GridRisk, Statistics } from '@shared/schemas/stats';
@@ -27,6 +27,18 @@ import type { EntryDraft } from '../domain/lifecycle';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
+import { UnitIndex } from './unitIndex';
+import {
+  areaSummaries,
+  chooseDetail,
+  DEFAULT_SNAPSHOT_BUDGET,
+  gridsPerChild,
+  heatPoints,
+  notableIncidents,
+  regionsWithin,
+  VIDEO_ALARMS_CAP,
+  type SnapshotBudget,
+} from './snapshotLayers';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -47,6 +59,8 @@ const MEMORY_CHUNK = 2_000;
 /** past windows read from the store at once; more are refused (STATS_BUSY) rather than queued */
 const MAX_STORE_WINDOWS = 2;
 const HEAT_DAYS = 7;
+/** area summaries are shared by every wall of a region for this long (the stats loop's pace) */
+const AREAS_CACHE_MS = 1_500;
 
 export function startOfLocalDay(at: number, tzOffsetMinutes: number): number {
   const offset = tzOffsetMinutes * 60_000;
@@ -75,13 +89,30 @@ export class ReadModel {
   private readonly figureCache = new Map<string, { at: number; counter: number; value: unknown }>();
   private storeWindows = 0;
   private readonly departmentCache = new Map<string, Department[]>();
+  /** geography does not change while the hub runs: grids per region and per child area, once */
+  private readonly gridCounts = new Map<string, { total: number; perChild: number[] }>();
+  private readonly areasCache = new Map<string, { at: number; value: AreaSummary[] }>();
+  private readonly patrolIndex: UnitIndex<number, Patrol>;
+  private readonly cameraIndex: UnitIndex<string, Camera>;
 
   constructor(
     private readonly hub: Hub,
     private readonly catalog: Catalog,
     private readonly tzOffsetMinutes: number,
     private readonly policy: SlaPolicy,
-  ) {}
+    readonly budget: SnapshotBudget = DEFAULT_SNAPSHOT_BUDGET,
+  ) {
+    const version = () => hub.rosterVersion;
+    this.patrolIndex = new UnitIndex(
+      hub.geo,
+      function* () {
+        for (const p of hub.patrolsByIdx) if (p) yield [p.idx, p] as [number, Patrol];
+      },
+      (idx) => hub.patrolsByIdx[idx],
+      version,
+    );
+    this.cameraIndex = new UnitIndex(hub.geo, () => hub.cameras.entries(), (id) => hub.cameras.get(id), version);
+  }
 
   get rootCode(): string {
     return this.hub.geo.rootCode;
@@ -216,13 +247,11 @@ export class ReadModel {
   }
 
   camerasIn(code: string): Camera[] {
-    const geo = this.hub.geo;
-    return [...this.hub.cameras.values()].filter((c) => geo.isWithin(c.gridCode, code));
+    return this.cameraIndex.inRegion(code);
   }
 
   patrolsIn(code: string): Patrol[] {
-    const geo = this.hub.geo;
-    return [...this.hub.patrols.values()].filter((p) => geo.isWithin(p.gridCode, code)).map((p) => this.hub.withPosition(p));
+    return this.patrolIndex.inRegion(code).map((p) => this.hub.withPosition(p));
   }
 
   /** today's figures (local day of the centre) for a region, up to and including now */
@@ -266,8 +295,7 @@ export class ReadModel {
 
   /** the region's patrols and cameras as they are (no positions: figures need statuses only) */
   private rostersOf(code: string): { patrols: Patrol[]; cameras: Camera[] } {
-    const geo = this.hub.geo;
-    return { patrols: [...this.hub.patrols.values()].filter((p) => geo.isWithin(p.gridCode, code)), cameras: this.camerasIn(code) };
+    return { patrols: this.patrolIndex.inRegion(code), cameras: this.cameraIndex.inRegion(code) };
   }
 
 
@@ -364,23 +392,90 @@ export class ReadModel {
     return computeGridRisk(open, asOf);
   }
 
-  snapshot(code: string, layers: readonly Layer[]): Snapshot {
+  private gridsOf(code: string): { total: number; perChild: number[] } {
+    let hit = this.gridCounts.get(code);
+    if (!hit) {
+      const geo = this.hub.geo;
+      const region = geo.get(code);
+      const total = region?.level === 'grid' ? 1 : geo.descendants(code).filter((r) => r.level === 'grid').length;
+      hit = { total, perChild: gridsPerChild(geo, code) };
+      this.gridCounts.set(code, hit);
+    }
+    return hit;
+  }
+
+  /** what an items layer would send: open cases and those closed or rejected in the last 24 hours */
+  private currentIncidents(code: string, now: number): Incident[] {
+    const recentCut = now - DAY;
+    const out: Incident[] = [];
+    for (const { incident } of this.hub.incidents.inRegion(code)) {
+      if (isOpen(incident) || incident.updatedAt >= recentCut) out.push(incident);
+    }
+    return out;
+  }
+
+  /**
+   * How each item layer travels for a region now (docs/protocol.md, "Layered snapshots"): items
+   * while the region holds no more than the budget, else counts per child area. `fullLayers` lifts
+   * the budget to ITEMS_CEILING for clients that need every item (an operator's queue).
+   */
+  detailFor(code: string, fullLayers: readonly ItemLayer[] = [], now = this.hub.now()): LayerDetail {
+    this.requireRegion(code);
+    return chooseDetail(
+      {
+        incidents: this.currentIncidents(code, now).length,
+        patrols: this.patrolIndex.count(code),
+        cameras: this.cameraIndex.count(code),
+        grids: this.gridsOf(code).total,
+      },
+      this.budget,
+      fullLayers,
+    );
+  }
+
+  /** the risk map per grid where the region's grids fit the budget; else empty (counts per area) */
+  gridRisk(code: string, now = this.hub.now()): GridRisk {
+    return this.gridsOf(code).total <= this.budget.grids ? this.risk(code, now) : {};
+  }
+
+  /** the region's children summarised: open and overdue cases, patrols, cameras, risk (briefly cached) */
+  areas(code: string, now = this.hub.now()): AreaSummary[] {
+    const hit = this.areasCache.get(code);
+    if (hit && now >= hit.at && now - hit.at < AREAS_CACHE_MS) return hit.value;
+    const value = areaSummaries({
+      geo: this.hub.geo,
+      code,
+      openIncidents: this.hub.incidents
+        .inRegion(code)
+        .map((r) => r.incident)
+        .filter(isOpen),
+      patrolsOf: (child) => this.patrolIndex.inRegion(child),
+      camerasOf: (child) => this.cameraIndex.inRegion(child),
+      risk: this.risk(code, now),
+      gridsPerChild: this.gridsOf(code).perChild,
+    });
+    this.areasCache.delete(code);
+    this.areasCache.set(code, { at: now, value });
+    if (this.areasCache.size > FIGURE_CACHE_ENTRIES) this.areasCache.delete(this.areasCache.keys().next().value!);
+    return value;
+  }
+
+  snapshot(code: string, layers: readonly Layer[], detail: LayerDetail = this.detailFor(code, [], this.hub.now())): Snapshot {
     const region = this.requireRegion(code);
     const now = this.hub.now();
     const want = new Set(layers);
-    const records = want.has('incidents') || want.has('stats') ? this.hub.incidents.inRegion(code) : [];
-    const recentCut = now - DAY;
     const heatCut = now - HEAT_DAYS * DAY;
-    const incidents: Incident[] = [];
-    const heat: number[] = [];
+    let incidents: Incident[] = [];
+    let heat: number[] = [];
     if (want.has('incidents')) {
-      for (const { incident } of records) {
-        if (isOpen(incident) || incident.updatedAt >= recentCut) incidents.push(incident);
-        if (incident.reportedAt >= heatCut && incident.stage !== 'rejected') {
-          heat.push(incident.location.lng, incident.location.lat, incident.severity, incident.reportedAt);
-        }
-      }
+      const current = this.currentIncidents(code, now);
+      incidents = detail.incidents === 'items' ? current : notableIncidents(current, isOpen, this.budget.notable);
       incidents.sort((a, b) => a.reportedAt - b.reportedAt);
+      const recent = this.hub.incidents
+        .inRegion(code)
+        .map((r) => r.incident)
+        .filter((i) => i.reportedAt >= heatCut && i.stage !== 'rejected');
+      heat = heatPoints(recent, region.bbox, this.budget.heat, (at) => startOfLocalDay(at, this.tzOffsetMinutes));
     }
     return {
       protocolVersion: PROTOCOL_VERSION,
@@ -388,16 +483,18 @@ export class ReadModel {
       serverTime: now,
       region: withoutGeometry(region),
       layers: [...want],
-      regions: this.regionsFor(code),
+      regions: regionsWithin(this.hub.geo, code, this.budget.regions, new Set(incidents.map((i) => i.gridCode))).map(withoutGeometry),
       catalog: this.catalog,
+      detail,
+      areas: this.areas(code, now),
       incidents,
       heat,
-      patrols: want.has('patrols') ? this.patrolsIn(code) : [],
-      cameras: want.has('cameras') ? this.camerasIn(code) : [],
+      patrols: want.has('patrols') && detail.patrols === 'items' ? this.patrolsIn(code) : [],
+      cameras: want.has('cameras') && detail.cameras === 'items' ? this.camerasIn(code) : [],
       stats: want.has('stats') ? this.todayStatistics(code, now) : null,
       week: want.has('stats') ? this.weekStatistics(code, now) : null,
-      risk: want.has('stats') || want.has('incidents') ? this.risk(code, now) : {},
-      ...(want.has('incidents') ? { videoAlarms: this.hub.videoAlarms.inRegion(code, recentCut) } : {}),
+      risk: want.has('stats') || want.has('incidents') ? this.gridRisk(code, now) : {},
+      ...(want.has('incidents') ? { videoAlarms: latestAlarms(this.hub.videoAlarms.inRegion(code, now - DAY)) } : {}),
       ...(want.has('stats') ? { aiPrecision: this.aiPrecision(code, now) } : {}),
     };
   }
@@ -408,6 +505,14 @@ export class ReadModel {
     const want = new Set(layers);
     return this.hub.resumeSince(lastSeq, (item) => want.has(item.layer) && item.path.includes(code));
   }
+}
+
+/** pending alarms first (oldest first, as the queue is worked), then the latest decided, at most VIDEO_ALARMS_CAP */
+function latestAlarms(list: VideoAlarm[]): VideoAlarm[] {
+  if (list.length <= VIDEO_ALARMS_CAP) return list;
+  const pending = list.filter((a) => a.status === 'pending');
+  const decided = list.filter((a) => a.status !== 'pending').sort((a, b) => (b.decidedAt ?? b.at) - (a.decidedAt ?? a.at));
+  return [...pending.slice(0, VIDEO_ALARMS_CAP), ...decided.slice(0, Math.max(0, VIDEO_ALARMS_CAP - pending.length))].sort((a, b) => a.at - b.at);
 }
 
 function matches(incident: Incident, words: string): boolean {

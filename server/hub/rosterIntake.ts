@@ -33,6 +33,8 @@ export class RosterIntake {
   /** time of the last status report taken per camera (statusSince moves only when the status does) */
   private readonly cameraReportAt = new Map<string, number>();
   private rosterListeners: (() => void)[] = [];
+  /** moves when units are added or replaced wholesale (not on status changes): indexes by region rebuild on it */
+  rosterVersion = 0;
 
   constructor(private readonly deps: RosterDeps) {}
 
@@ -40,6 +42,7 @@ export class RosterIntake {
   install(cameras: readonly Camera[], patrols: readonly Patrol[]): void {
     for (const c of cameras) this.cameras.set(c.id, c);
     this.setPatrols(patrols);
+    this.rosterVersion++;
   }
 
   private setPatrols(patrols: readonly Patrol[]): void {
@@ -61,6 +64,7 @@ export class RosterIntake {
       await this.deps.store.upsertPatrols(patrols);
       for (const c of cameras) this.cameras.set(c.id, c);
       this.setPatrols(patrols);
+      this.rosterVersion++;
       this.deps.stream.touch();
     });
     // Rosters arrive without deltas: clients that subscribed before must take a fresh snapshot.

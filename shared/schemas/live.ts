@@ -31,6 +31,22 @@ export const PositionRate = z
   });
 export type PositionRate = z.infer<typeof PositionRate>;
 
+/** Layers whose items (cases, patrols, cameras) may be summarised per area instead of sent one by one. */
+export const ITEM_LAYERS = ['incidents', 'patrols', 'cameras'] as const;
+export const ItemLayer = z.enum(ITEM_LAYERS);
+export type ItemLayer = z.infer<typeof ItemLayer>;
+
+/**
+ * How a layer travels for a region: `items` one by one (and their deltas or positions follow),
+ * `summary` as counts per area (`Snapshot.areas`, refreshed with the figures) because the region
+ * holds more than a wall can take at once; drill into a smaller region to see the items.
+ * `grids` says whether the risk map is given per grid (`risk`) or only as counts per area.
+ */
+export const Detail = z.enum(['items', 'summary']);
+export type Detail = z.infer<typeof Detail>;
+export const LayerDetail = z.object({ incidents: Detail, patrols: Detail, cameras: Detail, grids: Detail });
+export type LayerDetail = z.infer<typeof LayerDetail>;
+
 export const SubscribeRequest = z.object({
   protocolVersion: z.number().int().min(1),
   region: RegionCode,
@@ -45,6 +61,16 @@ export const SubscribeRequest = z.object({
   alarmRegion: RegionCode.optional(),
   /** the rate of position frames (layer `patrols`); 4 Hz by default */
   positions: PositionRate.optional(),
+  /**
+   * the detail of each item layer the client holds from its last snapshot: the hub resumes only
+   * when it would send the same detail now (a region that grew past the budget gets a snapshot)
+   */
+  detail: LayerDetail.partial().optional(),
+  /**
+   * item layers the client needs item by item even where the region is larger than the wall's
+   * budget (an operator's queue): honoured up to ITEMS_CEILING, beyond it the layer is summarised
+   */
+  fullLayers: z.array(ItemLayer).max(3).optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
@@ -60,8 +86,36 @@ export const Delta = z.discriminatedUnion('type', [
 export type Delta = z.infer<typeof Delta>;
 export type DeltaType = Delta['type'];
 
-/** Heat points for the last seven days: flat [lng, lat, severity, reportedAt, …]. */
+/**
+ * Heat for the last seven days: flat [lng, lat, severity, reportedAt, count, …] (HEAT_STRIDE = 5).
+ * In a small region each incident is one point of count 1; where a region holds more points than
+ * the budget, incidents are binned by cell, local day and severity: the cell's centre, the bin's
+ * latest report time and how many incidents it stands for.
+ */
 export const HeatPoints = z.array(z.number());
+export const HEAT_STRIDE = 5;
+
+const Count = z.number().int().min(0);
+/** One child area of the subscribed region, summarised: what the map draws where items are too many. */
+export const AreaSummary = z.object({
+  code: RegionCode,
+  /** open cases, of them overdue, of them serious (severity 3 or 4) */
+  open: Count,
+  overdue: Count,
+  serious: Count,
+  /** the highest severity among the open cases, 0 when none is open */
+  worst: z.number().int().min(0).max(4),
+  patrols: Count,
+  /** on duty or responding */
+  onDuty: Count,
+  responding: Count,
+  cameras: Count,
+  camerasOffline: Count,
+  camerasAlarm: Count,
+  /** grids at each risk level, green … red */
+  risk: z.tuple([Count, Count, Count, Count, Count]),
+});
+export type AreaSummary = z.infer<typeof AreaSummary>;
 
 export const Snapshot = z.object({
   protocolVersion: z.number().int(),
@@ -70,10 +124,22 @@ export const Snapshot = z.object({
   serverTime: EpochMs,
   region: Region,
   layers: z.array(Layer),
-  /** the region itself, its ancestors and all its descendants (geometry: GET /api/regions.geojson) */
+  /**
+   * the region itself, its ancestors and its descendants level by level as far as the budget goes
+   * (a province root stops above its 61,000 grids), plus the grids of the incidents sent; others
+   * by GET /api/regions (geometry: GET /api/regions.geojson)
+   */
   regions: z.array(Region),
   catalog: Catalog,
-  /** open incidents, and those closed or rejected in the last 24 hours */
+  /** how each item layer travels for this region (items or summary per area) */
+  detail: LayerDetail,
+  /** the children of the region, summarised (always sent: the map's aggregate view and the tour read it) */
+  areas: z.array(AreaSummary),
+  /**
+   * incidents `items`: open ones, and those closed or rejected in the last 24 hours.
+   * incidents `summary`: only the notable ones — open serious, overdue or supervised cases, then
+   * the latest changed — at most 600 (the hub's budget); the counts are in `areas`
+   */
   incidents: z.array(Incident),
   heat: HeatPoints,
   patrols: z.array(Patrol),
@@ -84,6 +150,7 @@ export const Snapshot = z.object({
    * hour): rankings and the rolling 24-hour trend read from it; null without the stats layer
    */
   week: Statistics.nullable(),
+  /** per grid when `detail.grids` is `items`; empty otherwise (counts per area in `areas`) */
   risk: GridRisk,
   /** with the incidents layer: AI video alarms waiting for a person, and those decided in the last 24 hours */
   videoAlarms: z.array(VideoAlarm).optional(),
@@ -116,5 +183,7 @@ export const StatsFrame = z.object({
   week: Statistics,
   risk: GridRisk,
   aiPrecision: AiPrecision.optional(),
+  /** the subscribed region's children, summarised as in the snapshot */
+  areas: z.array(AreaSummary),
 });
 export type StatsFrame = z.infer<typeof StatsFrame>;

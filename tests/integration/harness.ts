@@ -62,6 +62,8 @@ export interface TestHubOptions {
   overdueSweepMs?: number;
   /** where imports keep a geography (DATA_DIR); none by default */
   dataDir?: string;
+  /** what a snapshot sends item by item (SNAPSHOT_ITEMS, SNAPSHOT_GRIDS); the defaults otherwise */
+  snapshotBudget?: { items?: number; grids?: number; regions?: number; heat?: number; notable?: number };
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -86,6 +88,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.fusion === 'off' ? { fusion: noFusion() } : {}),
     ...(opts.memoryDays ? { memoryDays: opts.memoryDays } : {}),
     ...(opts.dataDir ? { imports: { dataDir: opts.dataDir } } : {}),
+    ...(opts.snapshotBudget ? { snapshotBudget: opts.snapshotBudget } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

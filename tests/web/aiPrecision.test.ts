@@ -99,7 +99,7 @@ describe('the panel', () => {
     expect(w.find('[data-ai-empty]').text()).toBe('暂无已处理告警');
     expect(w.find('[data-pct]').exists()).toBe(false);
     expect(w.find('[data-ai-pending]').text()).toBe('待确认 2');
-    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, aiPrecision: aiPrecision([row('crowd', 5, 5, 1)]) }, T0);
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, areas: [], aiPrecision: aiPrecision([row('crowd', 5, 5, 1)]) }, T0);
     await flushPromises();
     expect(w.find('[data-ai-empty]').exists()).toBe(false);
     expect(w.find('[data-alarm-type="crowd"] [data-pct]').text()).toBe('50.0%');
@@ -142,9 +142,9 @@ describe('the wall’s stores with AI alarms on the stream', () => {
     const first = aiPrecision([row('garbage', 5, 1)]);
     applySnapshot(snapshot({ aiPrecision: first }), T0);
     const second = aiPrecision([row('garbage', 6, 1)]);
-    applyStatsFrame({ at: T0 + 1000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, aiPrecision: second }, T0);
+    applyStatsFrame({ at: T0 + 1000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, areas: [], aiPrecision: second }, T0);
     expect(useStatsStore().aiPrecision).toEqual(second);
-    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {} }, T0);
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, areas: [] }, T0);
     expect(useStatsStore().aiPrecision).toEqual(second);
     // a snapshot of a region without the stats layer has none
     applySnapshot(snapshot(), T0);

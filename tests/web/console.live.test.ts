@@ -52,7 +52,7 @@ describe('the console’s connection', () => {
     fake.fire('hello', hello());
     expect(onMe).toHaveBeenCalledWith(ME);
     const request = fake.of('subscribe')[0]!.request as SubscribeRequest;
-    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330203', layers: ['incidents'] });
+    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330203', layers: ['incidents'], fullLayers: ['incidents'] });
     fake.of('subscribe')[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ region: HAISHU }) } });
     const queue = useConsoleQueue();
     expect(queue.status).toBe('live');

@@ -5,8 +5,9 @@ import { heatFeatures, heatWindowStart, startOfDay } from '../../web/src/map/hea
 const NOW = Date.UTC(2026, 10, 25, 2, 0, 0);
 const H = 3_600_000;
 
-function flat(points: [number, number, number, number][]): number[] {
-  return points.flat();
+/** points of one incident each (count 1), unless a fifth value gives the count of a bin */
+function flat(points: ([number, number, number, number] | [number, number, number, number, number])[]): number[] {
+  return points.flatMap((p) => (p.length === 4 ? [...p, 1] : p));
 }
 
 describe('heat window', () => {
@@ -45,7 +46,12 @@ describe('heatFeatures', () => {
 
   it('weights by severity, clamped to 1..4', () => {
     const fc = heatFeatures(flat([[121, 29, 4, NOW], [121, 29, 9, NOW], [121, 29, 0, NOW]]), 'today', NOW);
-    expect(fc.features.map((f) => f.properties.w)).toEqual([4, 4, 1]);
+    expect(fc.features.map((f) => f.properties.w)).toEqual([1, 1, 0.35]);
+  });
+
+  it('a binned point weighs as many incidents as it stands for', () => {
+    const fc = heatFeatures(flat([[121, 29, 2, NOW, 10], [121.1, 29.1, 4, NOW, 3], [121.2, 29.2, 4, NOW, 0]]), 'today', NOW);
+    expect(fc.features.map((f) => f.properties.w)).toEqual([6, 3]);
   });
 
   it('ignores a trailing partial record', () => {

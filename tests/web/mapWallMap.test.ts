@@ -308,11 +308,13 @@ describe('MapView', () => {
           updatedAt: NOW,
         },
       ],
-      heat: [121.45, 29.9, 4, NOW - 1000],
+      heat: [121.45, 29.9, 4, NOW - 1000, 1],
       patrols: [],
       cameras: [],
       stats: null,
       risk: { g1: 4 },
+      detail: { incidents: 'items', patrols: 'items', cameras: 'items', grids: 'items' },
+      areas: [],
     }) as unknown as Snapshot;
 
   async function mountView() {

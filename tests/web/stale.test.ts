@@ -36,7 +36,7 @@ describe('stale-data guard', () => {
     const { live, stop } = liveWall();
     for (let i = 1; i <= 5; i++) {
       vi.advanceTimersByTime(30_000);
-      applyStatsFrame({ at: T0 + i * 30_000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {} });
+      applyStatsFrame({ at: T0 + i * 30_000, regionCode: '330200', stats: statistics(), week: statistics(), risk: {}, areas: [] });
     }
     expect(live.status).toBe('live');
     vi.advanceTimersByTime(50_000);

@@ -89,22 +89,22 @@ describe('bounded collections', () => {
   it('heat takes new reports and drops points older than 7 days', () => {
     applySnapshot(snapshot(), T0);
     const incidents = useIncidentsStore();
-    expect(incidents.heat.length).toBe(8);
+    expect(incidents.heat.length).toBe(10);
     const later = T0 + 1.5 * 86_400_000; // the 6-day-old point is now 7.5 days old
     const e9 = incident('E9', { reportedAt: later, updatedAt: later, severity: 3 });
     const hv = incidents.heatVersion;
     incidents.applyDelta(reported(e9, 101), later);
-    expect(incidents.heat).toEqual([121.55, 29.87, 1, T0 - 60_000, 121.55, 29.87, 3, later]);
+    expect(incidents.heat).toEqual([121.55, 29.87, 1, T0 - 60_000, 1, 121.55, 29.87, 3, later, 1]);
     expect(incidents.heatVersion).toBeGreaterThan(hv);
     expect(incidents.pruneHeat(T0 - 60_000 + HEAT_WINDOW_MS + 1)).toBe(1);
-    expect(incidents.heat).toEqual([121.55, 29.87, 3, later]);
+    expect(incidents.heat).toEqual([121.55, 29.87, 3, later, 1]);
   });
 
   it('a report rejected later leaves the heat map', () => {
     applySnapshot(snapshot({ heat: [] }), T0);
     const e5 = incident('E5', { reportedAt: T0, updatedAt: T0 });
     applyDelta(reported(e5, 101), T0);
-    expect(useIncidentsStore().heat.length).toBe(4);
+    expect(useIncidentsStore().heat.length).toBe(5);
     applyDelta(updated({ ...e5, stage: 'rejected', version: 2, rejectReason: 'duplicate' }, 102, 'reject'), T0);
     expect(useIncidentsStore().heat.length).toBe(0);
   });
@@ -153,10 +153,10 @@ describe('lossy streams', () => {
     applySnapshot(snapshot(), T0);
     const stats = useStatsStore();
     const fresh = statistics({ registered: 49 });
-    expect(applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: fresh, week: statistics(), risk: {} }, T0)).toBe(true);
+    expect(applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: fresh, week: statistics(), risk: {}, areas: [] }, T0)).toBe(true);
     expect(stats.stats?.registered).toBe(49);
-    expect(applyStatsFrame({ at: T0 + 4000, regionCode: '330203', stats: statistics({ registered: 1 }), week: statistics(), risk: {} }, T0)).toBe(false);
-    expect(applyStatsFrame({ at: T0 + 1000, regionCode: '330200', stats: statistics({ registered: 2 }), week: statistics(), risk: {} }, T0)).toBe(false);
+    expect(applyStatsFrame({ at: T0 + 4000, regionCode: '330203', stats: statistics({ registered: 1 }), week: statistics(), risk: {}, areas: [] }, T0)).toBe(false);
+    expect(applyStatsFrame({ at: T0 + 1000, regionCode: '330200', stats: statistics({ registered: 2 }), week: statistics(), risk: {}, areas: [] }, T0)).toBe(false);
     expect(stats.stats?.registered).toBe(49);
   });
 
@@ -164,7 +164,7 @@ describe('lossy streams', () => {
     applySnapshot(snapshot({ week: statistics({ registered: 700 }) }), T0);
     const stats = useStatsStore();
     expect(stats.week?.registered).toBe(700);
-    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics({ registered: 701 }), risk: {} }, T0);
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics(), week: statistics({ registered: 701 }), risk: {}, areas: [] }, T0);
     expect(stats.week?.registered).toBe(701);
   });
 

@@ -54,7 +54,7 @@ describe('the wall', () => {
     expect(wrapper.find('.header').text()).toContain('实时');
     expect(charts.length).toBeGreaterThanOrEqual(4);
 
-    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics({ registered: 49 }), week: statistics(), risk: {} });
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics({ registered: 49 }), week: statistics(), risk: {}, areas: [] });
     await nextTick();
     await vi.advanceTimersByTimeAsync(2000); // the figure glides for ~1 s, then shows the exact value
     expect(wrapper.find('[data-kpi="registered"]').text()).toContain('49');

@@ -162,6 +162,16 @@ export class RegionTree<R extends TreeRegion = Region> {
     return i >= a && i < a + (this.size.get(ancestorCode) as number);
   }
 
+  /**
+   * The region's run in the depth-first numbering, [start, end): the region is `start` and every
+   * region below it lies inside. Units sorted by their grid's number fall into runs the same way.
+   */
+  span(code: string): [number, number] {
+    const start = this.index.get(code);
+    if (start === undefined) return [0, 0];
+    return [start, start + (this.size.get(code) as number)];
+  }
+
   /** every region of a level, in depth-first order */
   byLevel(level: RegionLevel): R[] {
     return (this.levels.get(level) ?? []).slice();

@@ -98,8 +98,9 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, f
           regionCode: code,
           stats: views.todayStatistics(code, now),
           week: views.weekStatistics(code, now),
-          risk: views.risk(code, now),
+          risk: views.gridRisk(code, now),
           aiPrecision: views.aiPrecision(code, now),
+          areas: views.areas(code, now),
         });
       }
     } catch (error) {

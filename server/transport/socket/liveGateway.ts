@@ -17,6 +17,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
+import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
 import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
@@ -203,18 +204,22 @@ function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel
     }
   }
   const layers = [...new Set(request.layers)];
+  // Decided once, before the rooms are joined: a summarised patrols or cameras layer joins no room
+  // (its counts come with the figures), so that a province's root never receives 110,000 fixes a second.
+  const detail = views.detailFor(request.region, request.fullLayers ?? []);
+  const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
-  for (const layer of layers) socket.join(roomOf(request.region, layer));
+  for (const layer of joined) socket.join(roomOf(request.region, layer));
   // positions go to a room per region and rate class (positionFanout.ts), not to the layer's room
-  if (layers.includes('patrols')) socket.join(positionsRoomOf(request.region, rateClass(request.positions, positionTickMs)));
+  if (joined.includes('patrols')) socket.join(positionsRoomOf(request.region, rateClass(request.positions, positionTickMs)));
   socket.join(alarmRoomOf(request.alarmRegion ?? request.region));
   socket.data.regionCode = request.region;
-  socket.data.layers = layers;
-  if (request.lastSeq !== undefined) {
-    const deltas = views.resume(request.region, layers, request.lastSeq);
+  socket.data.layers = joined;
+  if (request.lastSeq !== undefined && sameDetail(request.detail, detail)) {
+    const deltas = views.resume(request.region, joined, request.lastSeq);
     if (deltas) return { mode: 'resume', fromSeq: request.lastSeq, seq: hub.seq, deltas };
   }
-  return { mode: 'snapshot', snapshot: views.snapshot(request.region, layers) };
+  return { mode: 'snapshot', snapshot: views.snapshot(request.region, layers, detail) };
 }
 
 function meOf(socket: HubSocket): Me {

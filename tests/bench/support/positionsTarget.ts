@@ -42,6 +42,9 @@ async function startRealHub(patrols: number): Promise<BaselineHub> {
     catalog: defaultCatalog(),
     log: silentLogger,
     nodeId: 'bench-hub',
+    // every wall takes its region's patrols item by item (beyond the budget a region's patrols are
+    // summarised per area and no positions are sent: a province's root watches counts, not dots)
+    snapshotBudget: { items: patrols + 1 },
     ...(process.env.BENCH_TRACK_SAMPLE_MS ? { trackSampleMs: Number(process.env.BENCH_TRACK_SAMPLE_MS) } : {}),
   });
   await app.hub.loadRoster([], benchRoster(patrols, Date.now()));

@@ -83,7 +83,11 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
       protocolVersion: PROTOCOL_VERSION,
       region,
       layers: ['incidents'],
-      ...(allowResume && queue.seq !== null && queue.region?.code === region ? { lastSeq: queue.seq } : {}),
+      // an operator's queue needs every case of the region, not the wall's notable few
+      fullLayers: ['incidents'],
+      ...(allowResume && queue.seq !== null && queue.region?.code === region
+        ? { lastSeq: queue.seq, ...(queue.detail ? { detail: queue.detail } : {}) }
+        : {}),
     };
     socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (err, answer) => {
       if (t !== token) return; // superseded, or the connection dropped meanwhile

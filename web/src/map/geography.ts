@@ -1,6 +1,8 @@
 /**
- * Loads the basemap geography from the hub once (city, districts, streets, grids), retrying with a
- * capped back-off while the hub is not there yet, then the label font, then the labels.
+ * Loads the basemap geography from the hub once (city, districts, streets), retrying with a
+ * capped back-off while the hub is not there yet, then the label font, then the labels. Grids
+ * come apart (loadGrids), only for the part of the city on screen: a province's 61,000 grid
+ * polygons are 25 MB, a district's a tenth of that.
  */
 import { fetchRegions, labelFeatures, labelText, type RegionCollection } from './regionData';
 import { loadLabelFont } from './fonts';
@@ -46,11 +48,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export async function loadGeography(sink: GeographySink, signal: AbortSignal): Promise<void> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
-      const [city, districts, streets, grids] = await Promise.all([
+      const [city, districts, streets] = await Promise.all([
         fetchRegions('city', signal),
         fetchRegions('district', signal),
         fetchRegions('street', signal),
-        fetchRegions('grid', signal),
       ]);
       if (signal.aborted) return;
       sink.onProblem(false);
@@ -60,7 +61,6 @@ export async function loadGeography(sink: GeographySink, signal: AbortSignal): P
       sink.setSourceData(SOURCE.city, city);
       sink.setSourceData(SOURCE.districts, districts);
       sink.setSourceData(SOURCE.streets, streets);
-      sink.setSourceData(SOURCE.grids, grids);
       // labels only once their characters are in the font: a glyph drawn early stays a box
       await loadLabelFont(labelText([districts, streets]));
       if (signal.aborted) return;
@@ -73,4 +73,33 @@ export async function loadGeography(sink: GeographySink, signal: AbortSignal): P
       await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
     }
   }
+}
+
+/**
+ * The grid polygons of one region (the risk map is drawn on them), retried like the rest. The
+ * caller aborts the signal when the wall moves to another region before they arrive.
+ */
+export async function loadGrids(within: string, sink: Pick<GeographySink, 'setSourceData'>, signal: AbortSignal): Promise<void> {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      const grids = await fetchRegions('grid', signal, within);
+      if (!signal.aborted) sink.setSourceData(SOURCE.grids, grids);
+      return;
+    } catch (e) {
+      if (signal.aborted) return;
+      console.warn('[map] grids:', (e as Error).message);
+      await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
+    }
+  }
+}
+
+/**
+ * Which region's grids the map needs: none where the hub summarises the risk map per area, else
+ * the district the wall looks at (a street or community shows its district's grids around it, so
+ * that a drill within the district fetches nothing), or the region itself above district level.
+ */
+export function gridScope(region: { code: string; level: string } | null, path: readonly { code: string; level: string }[], gridsDetail: 'items' | 'summary' | undefined): string | null {
+  if (!region || gridsDetail !== 'items') return null;
+  if (region.level === 'city' || region.level === 'district') return region.code;
+  return path.find((r) => r.level === 'district')?.code ?? region.code;
 }

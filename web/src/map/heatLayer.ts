@@ -1,14 +1,18 @@
 /**
- * Incident heat: the store's flat array [lng, lat, severity, reportedAt, …] (the last seven days)
- * cut to the chosen window and weighted by severity.
+ * Incident heat: the store's flat array [lng, lat, severity, reportedAt, count, …] (the last seven
+ * days; a large region's incidents come binned, one point standing for `count` of them) cut to
+ * the chosen window and weighted by severity and count.
  */
+import { HEAT_STRIDE } from '@shared/schemas/live';
 import { HEAT_RAMP } from './palette';
 import { SOURCE } from './sources';
 import { isUsablePosition, point, pointCollection, type LayerSpec, type PointCollection } from './mapTypes';
 
 export type HeatWindow = 'today' | 'week' | 'off';
 
-export const HEAT_STRIDE = 4;
+export { HEAT_STRIDE };
+/** weight of one incident by severity: a serious case glows more than a general one */
+const SEVERITY_WEIGHT = [0, 0.35, 0.6, 0.85, 1] as const;
 const DAY_MS = 86_400_000;
 /** Asia/Shanghai: the centre's day starts at local midnight whatever the wall's clock says. */
 export const CENTRE_TZ_OFFSET_MINUTES = 480;
@@ -44,9 +48,11 @@ export function heatFeatures(
       const lat = flat[i + 1]!;
       const severity = flat[i + 2]!;
       const at = flat[i + 3]!;
+      const count = flat[i + 4]!;
       if (at < from || at > now + 60_000) continue;
-      if (!isUsablePosition(lng, lat)) continue;
-      features.push(point<HeatProps>(lng, lat, { w: Math.min(4, Math.max(1, severity)) }));
+      if (!isUsablePosition(lng, lat) || !(count >= 1)) continue;
+      const weight = SEVERITY_WEIGHT[Math.min(4, Math.max(1, Math.round(severity)))]!;
+      features.push(point<HeatProps>(lng, lat, { w: Math.round(weight * count * 100) / 100 }));
     }
   }
   return pointCollection(features);
@@ -63,7 +69,7 @@ export function heatLayers(scale: number, window: HeatWindow = 'today'): LayerSp
       source: SOURCE.heat,
       maxzoom: 17,
       paint: {
-        'heatmap-weight': ['interpolate', ['linear'], ['get', 'w'], 1, 0.35, 2, 0.6, 3, 0.85, 4, 1] as never,
+        'heatmap-weight': ['get', 'w'] as never,
         'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 7, 0.6 * intensity, 11, 1.2 * intensity, 15, 2.2 * intensity] as never,
         'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 7, 8 * scale, 10, 18 * scale, 13, 34 * scale, 16, 60 * scale] as never,
         'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], ...ramp] as never,

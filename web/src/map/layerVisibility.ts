@@ -15,7 +15,7 @@ export type Visibility = 'visible' | 'none';
 /** The MapLibre layers each toggle shows or hides. */
 export const TOGGLED_LAYERS: Readonly<Record<ToggleKey, readonly string[]>> = {
   heat: ['heat'],
-  incidents: ['incident-dots', 'incident-pulse', 'incident-overdue', 'incident-icons-minor', 'incident-icons'],
+  incidents: ['area-bubbles', 'area-counts', 'incident-dots', 'incident-pulse', 'incident-overdue', 'incident-icons-minor', 'incident-icons'],
   patrols: ['patrols'],
   cameras: ['camera-alarm', 'camera-icons'],
   risk: ['risk-fill', 'risk-line'],

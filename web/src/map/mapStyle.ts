@@ -3,6 +3,7 @@
  * no `sprite` (markers are drawn on a canvas at run time), no tiles. Sources start empty.
  */
 import { basemapLayers, districtLabelLayers, streetLabelLayers } from './basemapLayers';
+import { areaLayers } from './areaLayer';
 import { cameraLayers } from './cameraLayer';
 import { focusLayers } from './focusLayer';
 import { heatLayers, type HeatWindow } from './heatLayer';
@@ -28,6 +29,7 @@ function layersAt(scale: number, heat: HeatWindow): LayerSpec[] {
   return [
     ...basemapLayers(scale, heat !== 'off'),
     ...heatLayers(scale, heat),
+    ...areaLayers(scale),
     ...cameraLayers(scale),
     ...patrolLayers(scale),
     ...incidentLayers(scale),

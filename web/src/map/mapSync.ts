@@ -14,6 +14,7 @@ import { useLiveStore } from '../stores/live';
 import { useWallStore } from '../stores/wall';
 import { incidentFeatures, nextNewExpiry } from './incidentLayer';
 import { heatFeatures } from './heatLayer';
+import { areaFeatures } from './areaLayer';
 import { patrolFeatures } from './patrolLayer';
 import { cameraFeatures } from './cameraLayer';
 import { isOn, type WallLayers } from './layerVisibility';
@@ -89,13 +90,20 @@ export function bindMapData(wallMap: WallMap): () => void {
 
   const pushRisk = throttle(() => wallMap.setRisk(stats.risk), 1000);
 
-  const all: Throttled[] = [rebuildIncidents, rebuildHeat, rebuildPatrols, rebuildCameras, pushRisk];
+  // bubbles per child area only where the hub summarises the cases (items are drawn one by one)
+  const rebuildAreas = throttle(() => {
+    const summarised = live.detail?.incidents === 'summary';
+    wallMap.setSourceData(SOURCE.areas, areaFeatures(summarised ? stats.areas : [], (code) => live.regions.get(code), wall.lang));
+  }, 1000);
+
+  const all: Throttled[] = [rebuildIncidents, rebuildHeat, rebuildPatrols, rebuildCameras, pushRisk, rebuildAreas];
   const stops = [
     watch(() => incidents.version, () => rebuildIncidents.schedule(), { immediate: true }),
     watch(() => incidents.heatVersion, () => rebuildHeat.schedule(), { immediate: true }),
     watch([() => patrols.fixVersion, () => patrols.rosterVersion], () => rebuildPatrols.schedule(), { immediate: true }),
     watch(() => cameras.version, () => rebuildCameras.schedule(), { immediate: true }),
     watch(() => stats.version, () => pushRisk.schedule(), { immediate: true }),
+    watch([() => stats.version, () => live.detail, () => live.regionsVersion, () => wall.lang], () => rebuildAreas.schedule(), { immediate: true }),
     watch(
       () => ({ ...wall.layers }),
       (layers, before) => {

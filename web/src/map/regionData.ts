@@ -54,8 +54,8 @@ export function normaliseRegions(data: unknown): RegionCollection {
   return { type: 'FeatureCollection', features };
 }
 
-export async function fetchRegions(level: RegionLevel, signal?: AbortSignal): Promise<RegionCollection> {
-  const res = await fetch(regionsUrl(level), { signal, headers: { Accept: 'application/geo+json' } });
+export async function fetchRegions(level: RegionLevel, signal?: AbortSignal, within?: string): Promise<RegionCollection> {
+  const res = await fetch(regionsUrl(level, within), { signal, headers: { Accept: 'application/geo+json' } });
   if (!res.ok) throw new Error(`regions ${level}: HTTP ${res.status}`);
   return normaliseRegions(await res.json());
 }

@@ -11,6 +11,7 @@ export const SOURCE = {
   grids: 'grids',
   labels: 'region-labels',
   heat: 'heat',
+  areas: 'areas',
   incidents: 'incidents',
   patrols: 'patrols',
   cameras: 'cameras',

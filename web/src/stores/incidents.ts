@@ -7,13 +7,24 @@
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import type { Incident, IncidentLogEntry, LogEntryType, Stage } from '@shared/schemas/incident';
-import type { Delta, Snapshot } from '@shared/schemas/live';
+import { HEAT_STRIDE, type Delta, type Detail, type Snapshot } from '@shared/schemas/live';
 
 export const TICKER_CAP = 50;
 export const HEAT_WINDOW_MS = 7 * 86_400_000;
 export const RECENT_TERMINAL_MS = 86_400_000;
 /** a hard ceiling so that a runaway feed cannot exhaust the kiosk's memory */
 export const INCIDENTS_CAP = 50_000;
+/**
+ * Where the hub summarises the incidents layer (a region too large to hold case by case) the
+ * store keeps what the snapshot carried — the notable cases — and what deltas bring, up to this
+ * many: the terminal ones leave first, then the open ones that are neither serious nor overdue.
+ */
+export const SUMMARY_CAP = 1_000;
+
+/** a case the wall keeps even in a summarised region: open and serious, overdue or supervised */
+export function isNotable(incident: Incident): boolean {
+  return isOpen(incident) && (incident.severity >= 3 || incident.overdue || incident.supervised);
+}
 
 /** log entries worth a line in the ticker (SLA pauses and acceptance are noise on a wall) */
 export const TICKER_TYPES: ReadonlySet<LogEntryType> = new Set<LogEntryType>([
@@ -73,11 +84,13 @@ export const useIncidentsStore = defineStore('incidents', () => {
   const version = ref(0);
   /** newest first, at most TICKER_CAP */
   const ticker = shallowRef<readonly TickerItem[]>([]);
-  /** flat [lng, lat, severity, reportedAt, …] of the last 7 days; non-reactive, watch heatVersion */
+  /** flat [lng, lat, severity, reportedAt, count, …] of the last 7 days (HEAT_STRIDE); non-reactive, watch heatVersion */
   const heat = shallowRef<number[]>(markRaw([]));
   const heatVersion = ref(0);
   /** last delta seq applied to this store */
   const seq = ref(0);
+  /** how the hub sends this region's incidents: each one, or the notable ones beside counts per area */
+  const detail = ref<Detail>('items');
   let oldestHeatAt = Infinity;
 
   function openList(): Incident[] {
@@ -94,19 +107,20 @@ export const useIncidentsStore = defineStore('incidents', () => {
 
   function recomputeOldest(points: readonly number[]): void {
     oldestHeatAt = Infinity;
-    for (let i = 3; i < points.length; i += 4) if (points[i]! < oldestHeatAt) oldestHeatAt = points[i]!;
+    for (let i = 3; i < points.length; i += HEAT_STRIDE) if (points[i]! < oldestHeatAt) oldestHeatAt = points[i]!;
   }
 
   function applySnapshot(s: Snapshot): void {
     byId.clear();
     for (const incident of s.incidents) byId.set(incident.id, incident);
     seq.value = s.seq;
+    detail.value = s.detail.incidents;
     // the ticker starts with the latest stage changes the snapshot shows, newest first
     ticker.value = s.incidents
       .map((incident) => ({ incident, entry: syntheticEntry(incident), key: `${incident.id}@${incident.version}` }))
       .sort((a, b) => b.entry.at - a.entry.at)
       .slice(0, TICKER_CAP);
-    const points = markRaw(s.heat.slice(0, s.heat.length - (s.heat.length % 4)));
+    const points = markRaw(s.heat.slice(0, s.heat.length - (s.heat.length % HEAT_STRIDE)));
     heat.value = points;
     recomputeOldest(points);
     version.value++;
@@ -116,9 +130,10 @@ export const useIncidentsStore = defineStore('incidents', () => {
   function removeHeatPoint(incident: Incident): void {
     const points = heat.value;
     const { lng, lat } = incident.location;
-    for (let i = 0; i + 3 < points.length; i += 4) {
-      if (points[i + 3] === incident.reportedAt && points[i] === lng && points[i + 1] === lat) {
-        points.splice(i, 4);
+    for (let i = 0; i + HEAT_STRIDE - 1 < points.length; i += HEAT_STRIDE) {
+      // a binned point (count > 1) stands for many cases: it stays, as the hub's next snapshot would keep it
+      if (points[i + 3] === incident.reportedAt && points[i] === lng && points[i + 1] === lat && points[i + 4] === 1) {
+        points.splice(i, HEAT_STRIDE);
         heatVersion.value++;
         return;
       }
@@ -137,7 +152,7 @@ export const useIncidentsStore = defineStore('incidents', () => {
     if (TICKER_TYPES.has(entry.type)) pushTicker({ incident, entry, key: `${incident.id}#${entry.seq}` });
     if (delta.type === 'incident:reported' && incident.stage !== 'rejected') {
       if (incident.reportedAt >= serverNow - HEAT_WINDOW_MS) {
-        heat.value.push(incident.location.lng, incident.location.lat, incident.severity, incident.reportedAt);
+        heat.value.push(incident.location.lng, incident.location.lat, incident.severity, incident.reportedAt, 1);
         if (incident.reportedAt < oldestHeatAt) oldestHeatAt = incident.reportedAt;
         heatVersion.value++;
       }
@@ -145,7 +160,7 @@ export const useIncidentsStore = defineStore('incidents', () => {
       removeHeatPoint(incident);
     }
     pruneHeat(serverNow);
-    if (byId.size > INCIDENTS_CAP) prune(serverNow);
+    if (byId.size > (detail.value === 'summary' ? SUMMARY_CAP : INCIDENTS_CAP)) prune(serverNow);
     return true;
   }
 
@@ -155,17 +170,12 @@ export const useIncidentsStore = defineStore('incidents', () => {
     if (oldestHeatAt >= cut) return 0;
     const points = heat.value;
     let w = 0;
-    for (let r = 0; r + 3 < points.length; r += 4) {
+    for (let r = 0; r + HEAT_STRIDE - 1 < points.length; r += HEAT_STRIDE) {
       if (points[r + 3]! < cut) continue;
-      if (w !== r) {
-        points[w] = points[r]!;
-        points[w + 1] = points[r + 1]!;
-        points[w + 2] = points[r + 2]!;
-        points[w + 3] = points[r + 3]!;
-      }
-      w += 4;
+      if (w !== r) for (let k = 0; k < HEAT_STRIDE; k++) points[w + k] = points[r + k]!;
+      w += HEAT_STRIDE;
     }
-    const dropped = (points.length - w) / 4;
+    const dropped = (points.length - w) / HEAT_STRIDE;
     points.length = w;
     recomputeOldest(points);
     if (dropped > 0) heatVersion.value++;
@@ -192,10 +202,19 @@ export const useIncidentsStore = defineStore('incidents', () => {
         removed++;
       }
     }
+    if (detail.value === 'summary' && byId.size > SUMMARY_CAP) {
+      // terminal first, then the open ones that are not notable, each oldest change first
+      const rank = (i: Incident) => (!isOpen(i) ? 0 : isNotable(i) ? 2 : 1);
+      const leaving = [...byId.values()].sort((a, b) => rank(a) - rank(b) || a.updatedAt - b.updatedAt);
+      for (const i of leaving.slice(0, byId.size - SUMMARY_CAP)) {
+        byId.delete(i.id);
+        removed++;
+      }
+    }
     if (removed > 0) version.value++;
     pruneHeat(serverNow);
     return removed;
   }
 
-  return { byId, version, ticker, heat, heatVersion, seq, openList, applySnapshot, applyDelta, prune, pruneHeat };
+  return { byId, version, ticker, heat, heatVersion, seq, detail, openList, applySnapshot, applyDelta, prune, pruneHeat };
 });

@@ -8,7 +8,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { Hello } from '@shared/events';
 import type { Me } from '@shared/schemas/auth';
 import type { Catalog } from '@shared/schemas/catalog';
-import { LAYERS, type Layer, type Snapshot } from '@shared/schemas/live';
+import { LAYERS, type Layer, type LayerDetail, type Snapshot } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
 import { DEFAULT_CONFIG } from '../config';
 
@@ -41,6 +41,8 @@ export const useLiveStore = defineStore('live', () => {
   const rootCode = ref<string | null>(null);
   const catalog = shallowRef<Catalog | null>(null);
   const layers = ref<Layer[]>([...LAYERS]);
+  /** how the hub sends each item layer for the subscribed region (items, or counts per area); null before a snapshot */
+  const detail = shallowRef<LayerDetail | null>(null);
   /** the region the wall wants (survives reconnects); null = the hub's root region */
   const wantedRegion = ref<string | null>(null);
   const node = ref<string | null>(null);
@@ -98,6 +100,7 @@ export const useLiveStore = defineStore('live', () => {
     region.value = s.region;
     catalog.value = s.catalog;
     layers.value = [...s.layers];
+    detail.value = s.detail;
     serverOffsetMs.value = s.serverTime - clientNow;
     regions.clear();
     for (const r of s.regions) regions.set(r.code, r);
@@ -165,6 +168,7 @@ export const useLiveStore = defineStore('live', () => {
     rootCode,
     catalog,
     layers,
+    detail,
     wantedRegion,
     node,
     centreName,

@@ -7,7 +7,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Snapshot, StatsFrame } from '@shared/schemas/live';
+import type { AreaSummary, Snapshot, StatsFrame } from '@shared/schemas/live';
 import type { GridRisk, Statistics } from '@shared/schemas/stats';
 import type { AiPrecision } from '@shared/schemas/videoAlarm';
 import { offsetFromDayStart } from '../format';
@@ -18,6 +18,8 @@ export const useStatsStore = defineStore('stats', () => {
   /** the last seven days in whole hours (168 hourly buckets, the last one the current hour) */
   const week = shallowRef<Statistics | null>(null);
   const risk = shallowRef<GridRisk>({});
+  /** the subscribed region's children summarised (open, overdue, patrols, cameras, risk per area) */
+  const areas = shallowRef<readonly AreaSummary[]>([]);
   /** confirmed ÷ decided per AI alarm type over seven days; null when the hub sent none */
   const aiPrecision = shallowRef<AiPrecision | null>(null);
   /** server time the figures were computed at */
@@ -30,6 +32,7 @@ export const useStatsStore = defineStore('stats', () => {
     stats.value = s.stats;
     week.value = s.week ?? null;
     risk.value = s.risk;
+    areas.value = s.areas;
     aiPrecision.value = s.aiPrecision ?? null;
     at.value = s.stats ? s.serverTime : null;
     version.value++;
@@ -42,6 +45,7 @@ export const useStatsStore = defineStore('stats', () => {
     stats.value = frame.stats;
     week.value = frame.week;
     risk.value = frame.risk;
+    areas.value = frame.areas;
     // a hub that leaves it out of a frame has not changed it: keep the snapshot's
     if (frame.aiPrecision) aiPrecision.value = frame.aiPrecision;
     at.value = frame.at;
@@ -49,5 +53,5 @@ export const useStatsStore = defineStore('stats', () => {
     return true;
   }
 
-  return { stats, week, risk, aiPrecision, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
+  return { stats, week, risk, areas, aiPrecision, at, version, tzOffsetMinutes, applySnapshot, applyFrame };
 });

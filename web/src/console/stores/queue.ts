@@ -11,7 +11,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { Hello } from '@shared/events';
 import type { Catalog } from '@shared/schemas/catalog';
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
-import type { Delta, SubscribeResult } from '@shared/schemas/live';
+import type { Delta, LayerDetail, SubscribeResult } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
 import { pathAt } from '../queue';
 import { useConsoleAlarms } from './alarms';
@@ -34,6 +34,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
   const region = shallowRef<Region | null>(null);
   const regions = markRaw(new Map<string, Region>());
   const regionsVersion = ref(0);
+  /** how the hub sends this region's items: the console asks for every case (fullLayers), up to the hub's ceiling */
+  const detail = shallowRef<LayerDetail | null>(null);
   const catalog = shallowRef<Catalog | null>(null);
   const serverOffsetMs = ref(0);
   const status = ref<ConsoleStatus>('connecting');
@@ -84,6 +86,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
       for (const r of s.regions) regions.set(r.code, r);
       region.value = s.region;
       catalog.value = s.catalog;
+      detail.value = s.detail;
       seq.value = s.seq;
       serverOffsetMs.value = s.serverTime - clientNow;
       version.value++;
@@ -148,6 +151,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     region,
     regions,
     regionsVersion,
+    detail,
     catalog,
     serverOffsetMs,
     status,

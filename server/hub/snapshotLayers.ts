@@ -1,0 +1,243 @@
+/**
+ * The layered snapshot (issue 14): what a region's snapshot carries item by item and what only as
+ * counts per child area, so that no region — a province's root with 61,000 grids and 330,000
+ * patrols included — costs more than a few MB or a long stall to send. Pure functions over the
+ * hub's memory; the read model assembles them.
+ */
+import type { Incident } from '@shared/schemas/incident';
+import type { AreaSummary, Detail, ItemLayer, LayerDetail } from '@shared/schemas/live';
+import { HEAT_STRIDE } from '@shared/schemas/live';
+import type { Patrol } from '@shared/schemas/patrol';
+import type { Camera } from '@shared/schemas/camera';
+import type { Region } from '@shared/schemas/region';
+import type { GridRisk } from '@shared/schemas/stats';
+import type { GeoContext } from './geoContext';
+
+export interface SnapshotBudget {
+  /** items of one layer sent one by one; a region holding more gets that layer summarised per area */
+  items: number;
+  /** grids whose risk is sent one by one; beyond it the risk map travels as counts per area */
+  grids: number;
+  /** regions listed in a snapshot: levels below the region are taken whole while they fit */
+  regions: number;
+  /** heat points sent one per incident; beyond it incidents are binned by cell, day and severity */
+  heat: number;
+  /** incidents sent for a summarised incidents layer: the serious, the overdue, the newest */
+  notable: number;
+}
+
+/**
+ * Sized so that Ningbo at city scale keeps every item at its root (≈ 2,000 open cases, 2,700
+ * patrols, 1,900 cameras, 3,200 grids) while a district of a province (10,000 cases, 39,000
+ * patrols) is summarised: an incident is about 1 KB of JSON, a patrol or camera about 0.2 KB, so a
+ * snapshot stays within a few MB before compression.
+ */
+export const DEFAULT_SNAPSHOT_BUDGET: SnapshotBudget = { items: 6_000, grids: 12_000, regions: 6_000, heat: 24_000, notable: 600 };
+/** the most items a client may ask for with `fullLayers` (an operator's queue of a big region) */
+export const ITEMS_CEILING = 20_000;
+/** AI video alarms sent in a snapshot: the pending ones first, then the latest decided */
+export const VIDEO_ALARMS_CAP = 300;
+
+export interface RegionCounts {
+  incidents: number;
+  patrols: number;
+  cameras: number;
+  grids: number;
+}
+
+/** items or summary per layer, from the region's counts and what the client asked for */
+export function chooseDetail(counts: RegionCounts, budget: SnapshotBudget, fullLayers: readonly ItemLayer[] = []): LayerDetail {
+  const pick = (layer: ItemLayer, n: number): Detail => (n <= (fullLayers.includes(layer) ? Math.max(budget.items, ITEMS_CEILING) : budget.items) ? 'items' : 'summary');
+  return {
+    incidents: pick('incidents', counts.incidents),
+    patrols: pick('patrols', counts.patrols),
+    cameras: pick('cameras', counts.cameras),
+    grids: counts.grids <= budget.grids ? 'items' : 'summary',
+  };
+}
+
+/** the detail a client holds equals what the hub would send now (every layer the client names) */
+export function sameDetail(held: Partial<LayerDetail> | undefined, now: LayerDetail): boolean {
+  if (!held) return Object.values(now).every((d) => d === 'items'); // an older client holds items
+  return (Object.keys(now) as (keyof LayerDetail)[]).every((k) => (held[k] ?? 'items') === now[k]);
+}
+
+/**
+ * A summarised incidents layer still shows what a leader must not miss: open serious (severity
+ * 3–4) or overdue or supervised cases first, most severe and oldest first, then the newest
+ * reports, at most `cap` in all.
+ */
+export function notableIncidents(candidates: readonly Incident[], isOpen: (i: Incident) => boolean, cap: number): Incident[] {
+  const urgent: Incident[] = [];
+  const rest: Incident[] = [];
+  for (const i of candidates) (isOpen(i) && (i.severity >= 3 || i.overdue || i.supervised) ? urgent : rest).push(i);
+  urgent.sort((a, b) => b.severity - a.severity || Number(b.overdue) - Number(a.overdue) || a.reportedAt - b.reportedAt);
+  const picked = urgent.slice(0, cap);
+  if (picked.length < cap) {
+    rest.sort((a, b) => b.updatedAt - a.updatedAt);
+    picked.push(...rest.slice(0, cap - picked.length));
+  }
+  return picked.sort((a, b) => a.reportedAt - b.reportedAt);
+}
+
+/**
+ * The regions a snapshot lists: the region's ancestors, itself, then its descendants level by
+ * level while the total stays within the budget (a level is taken whole or not at all, so the
+ * client knows every child of what it knows), plus the regions on the path of each extra code
+ * (the grids of the incidents it is sent).
+ */
+export function regionsWithin(geo: GeoContext, code: string, budget: number, extraCodes: Iterable<string> = []): Region[] {
+  const out = new Map<string, Region>();
+  for (const c of geo.path(code)) out.set(c, geo.get(c)!);
+  let level: Region[] = [geo.get(code)!];
+  for (;;) {
+    const next = level.flatMap((r) => geo.children(r.code));
+    if (next.length === 0 || out.size + next.length > budget) break;
+    for (const r of next) out.set(r.code, r);
+    level = next;
+  }
+  for (const extra of extraCodes) {
+    if (out.has(extra) || !geo.get(extra)) continue;
+    for (const c of geo.path(extra)) if (!out.has(c)) out.set(c, geo.get(c)!);
+  }
+  return [...out.values()];
+}
+
+/** Heat, one point per incident while they fit, else binned (see HeatPoints in shared/schemas/live.ts). */
+export function heatPoints(
+  incidents: Iterable<Pick<Incident, 'location' | 'severity' | 'reportedAt'>>,
+  bbox: readonly [number, number, number, number],
+  budget: number,
+  dayOf: (at: number) => number,
+): number[] {
+  const raw: number[] = [];
+  for (const i of incidents) raw.push(i.location.lng, i.location.lat, i.severity, i.reportedAt);
+  const n = raw.length / 4;
+  if (n <= budget) {
+    const out = new Array<number>(n * HEAT_STRIDE);
+    for (let k = 0; k < n; k++) {
+      out[k * 5] = raw[k * 4]!;
+      out[k * 5 + 1] = raw[k * 4 + 1]!;
+      out[k * 5 + 2] = raw[k * 4 + 2]!;
+      out[k * 5 + 3] = raw[k * 4 + 3]!;
+      out[k * 5 + 4] = 1;
+    }
+    return out;
+  }
+  // Cells of a quarter kilometre or so across the region, coarsened until the bins fit.
+  const [minLng, minLat, maxLng, maxLat] = bbox;
+  let cell = Math.max(maxLng - minLng, maxLat - minLat, 1e-6) / 256;
+  for (;;) {
+    const bins = new Map<string, { lng: number; lat: number; severity: number; at: number; count: number }>();
+    for (let k = 0; k < n; k++) {
+      const lng = raw[k * 4]!;
+      const lat = raw[k * 4 + 1]!;
+      const severity = raw[k * 4 + 2]!;
+      const at = raw[k * 4 + 3]!;
+      const cx = Math.floor((lng - minLng) / cell);
+      const cy = Math.floor((lat - minLat) / cell);
+      const key = `${cx}:${cy}:${dayOf(at)}:${severity}`;
+      const bin = bins.get(key);
+      if (bin) {
+        bin.count++;
+        if (at > bin.at) bin.at = at;
+      } else {
+        bins.set(key, { lng: minLng + (cx + 0.5) * cell, lat: minLat + (cy + 0.5) * cell, severity, at, count: 1 });
+      }
+    }
+    if (bins.size <= budget) {
+      const out: number[] = [];
+      for (const b of bins.values()) out.push(round6(b.lng), round6(b.lat), b.severity, b.at, b.count);
+      return out;
+    }
+    cell *= 2;
+  }
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** the child of `code` that a descendant lies in: its path's next code */
+function childIndexer(geo: GeoContext, code: string): { children: Region[]; indexOf: (descendant: string) => number } {
+  const children = geo.children(code);
+  const slot = new Map(children.map((c, i) => [c.code, i]));
+  const depth = geo.path(code).length;
+  return {
+    children,
+    indexOf: (descendant) => {
+      if (!geo.get(descendant)) return -1;
+      const child = geo.path(descendant)[depth];
+      return child === undefined ? -1 : slot.get(child) ?? -1;
+    },
+  };
+}
+
+export interface AreaInputs {
+  geo: GeoContext;
+  code: string;
+  openIncidents: Iterable<Incident>;
+  /** the patrols and cameras of one child area (read from an index by region, not a scan) */
+  patrolsOf: (childCode: string) => Iterable<Pick<Patrol, 'status'>>;
+  camerasOf: (childCode: string) => Iterable<Pick<Camera, 'status' | 'alarm'>>;
+  risk: GridRisk;
+  /** grids per child (static: cached by the caller) */
+  gridsPerChild: readonly number[];
+}
+
+/** counts per child area of the region (none for a grid) */
+export function areaSummaries(input: AreaInputs): AreaSummary[] {
+  const { children, indexOf } = childIndexer(input.geo, input.code);
+  if (children.length === 0) return [];
+  const areas: AreaSummary[] = children.map((c, i) => ({
+    code: c.code,
+    open: 0,
+    overdue: 0,
+    serious: 0,
+    worst: 0,
+    patrols: 0,
+    onDuty: 0,
+    responding: 0,
+    cameras: 0,
+    camerasOffline: 0,
+    camerasAlarm: 0,
+    risk: [input.gridsPerChild[i] ?? 0, 0, 0, 0, 0],
+  }));
+  for (const incident of input.openIncidents) {
+    const a = areas[indexOf(incident.gridCode)];
+    if (!a) continue;
+    a.open++;
+    if (incident.overdue) a.overdue++;
+    if (incident.severity >= 3) a.serious++;
+    if (incident.severity > a.worst) a.worst = incident.severity;
+  }
+  for (const a of areas) {
+    for (const p of input.patrolsOf(a.code)) {
+      a.patrols++;
+      if (p.status === 'on_duty' || p.status === 'responding') a.onDuty++;
+      if (p.status === 'responding') a.responding++;
+    }
+    for (const c of input.camerasOf(a.code)) {
+      a.cameras++;
+      if (c.status !== 'online') a.camerasOffline++;
+      if (c.alarm) a.camerasAlarm++;
+    }
+  }
+  for (const [grid, level] of Object.entries(input.risk)) {
+    const a = areas[indexOf(grid)];
+    if (!a || level < 1 || level > 4) continue;
+    a.risk[0]--;
+    a.risk[level]++;
+  }
+  return areas;
+}
+
+/** how many grids lie in each child of the region (cached by the caller: geography does not change) */
+export function gridsPerChild(geo: GeoContext, code: string): number[] {
+  const { children, indexOf } = childIndexer(geo, code);
+  const counts = children.map(() => 0);
+  for (const r of geo.descendants(code)) {
+    if (r.level !== 'grid') continue;
+    const i = indexOf(r.code);
+    if (i >= 0) counts[i]!++;
+  }
+  return counts;
+}

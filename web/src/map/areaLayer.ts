@@ -1,0 +1,100 @@
+/**
+ * Where the hub summarises a region's cases (more than a wall can draw one by one: a province, a
+ * large district), each child area is one bubble at its centre: its size grows with the open
+ * cases, its colour is the severest open case, a white ring says some are overdue, and the count
+ * is written in it. The notable cases themselves (serious, overdue) still come as markers; drill
+ * into an area to see every case.
+ */
+import type { AreaSummary } from '@shared/schemas/live';
+import type { Region } from '@shared/schemas/region';
+import { FONT_BOLD, severityStyle } from './palette';
+import { SOURCE } from './sources';
+import { isUsablePosition, point, pointCollection, type LayerSpec, type PointCollection } from './mapTypes';
+
+export interface AreaProps {
+  code: string;
+  open: number;
+  overdue: number;
+  /** the count as written in the bubble (1.2万 beyond ten thousand) */
+  label: string;
+  color: string;
+  /** bubble radius before the wall scale, in px */
+  radius: number;
+}
+
+const NO_CASE_COLOR = '#2fbf71';
+
+/** 1,234 → "1234"; 12,345 → "1.2万" (or "12k" in English): short enough for a bubble */
+export function shortCount(n: number, lang: 'zh' | 'en' = 'zh'): string {
+  if (n < 10_000) return String(n);
+  return lang === 'zh' ? `${(n / 10_000).toFixed(n < 100_000 ? 1 : 0)}万` : `${Math.round(n / 1000)}k`;
+}
+
+/** radius grows with the square root of the count (area ∝ count), within readable bounds */
+export function bubbleRadius(open: number, largest: number): number {
+  if (open <= 0) return 10;
+  return 14 + 30 * Math.sqrt(open / Math.max(1, largest));
+}
+
+export function areaFeatures(
+  areas: readonly AreaSummary[],
+  regionOf: (code: string) => Pick<Region, 'center'> | undefined,
+  lang: 'zh' | 'en' = 'zh',
+): PointCollection<AreaProps> {
+  const largest = areas.reduce((m, a) => Math.max(m, a.open), 0);
+  const out = [];
+  for (const a of areas) {
+    const center = regionOf(a.code)?.center;
+    if (!center || !isUsablePosition(center[0], center[1])) continue;
+    out.push(
+      point<AreaProps>(center[0], center[1], {
+        code: a.code,
+        open: a.open,
+        overdue: a.overdue,
+        label: shortCount(a.open, lang),
+        color: a.worst > 0 ? severityStyle(a.worst).color : NO_CASE_COLOR,
+        radius: Math.round(bubbleRadius(a.open, largest) * 10) / 10,
+      }),
+    );
+  }
+  // the biggest bubbles first, so that smaller ones are drawn over them and stay visible
+  out.sort((x, y) => y.properties.open - x.properties.open);
+  return pointCollection(out);
+}
+
+export function areaLayers(scale: number): LayerSpec[] {
+  return [
+    {
+      id: 'area-bubbles',
+      type: 'circle',
+      source: SOURCE.areas,
+      paint: {
+        'circle-radius': ['*', ['get', 'radius'], scale] as never,
+        'circle-color': ['get', 'color'],
+        'circle-opacity': 0.78,
+        'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], '#ffffff', 'rgba(2,8,18,0.9)'] as never,
+        'circle-stroke-width': ['case', ['>', ['get', 'overdue'], 0], 2.5 * scale, 1 * scale] as never,
+      },
+    },
+    {
+      id: 'area-counts',
+      type: 'symbol',
+      source: SOURCE.areas,
+      layout: {
+        'text-field': ['get', 'label'],
+        'text-font': FONT_BOLD,
+        'text-size': 22 * scale,
+        // under the area's name, which the district and street labels write at the same centre
+        'text-anchor': 'top',
+        'text-offset': [0, 0.7],
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: {
+        'text-color': '#ffffff',
+        'text-halo-color': 'rgba(2,8,18,0.95)',
+        'text-halo-width': 2 * scale,
+      },
+    },
+  ];
+}
