@@ -4,7 +4,8 @@
  * (positions) or the hub already holds a newer one (statuses).
  */
 import { MAX_CAMERA_CHANGES_PER_BATCH, type CameraStatusChange } from '@shared/schemas/camera';
-import { MAX_POSITIONS_PER_BATCH, type PatrolStatusChange, type Position } from '@shared/schemas/patrol';
+import { MAX_BINARY_FIXES } from '@shared/binary/positionsBatch';
+import type { PatrolStatusChange, Position } from '@shared/schemas/patrol';
 import type { Hub } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
 import { errorText } from './history';
@@ -18,10 +19,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** as columnar batches (docs/protocol.md, "Position ingest"): checked in one pass, no schema call per fix */
 export function sendPositions(hub: Hub, positions: readonly Position[], log: Logger): void {
-  for (const chunk of chunks(positions, MAX_POSITIONS_PER_BATCH)) {
+  for (const chunk of chunks(positions, MAX_BINARY_FIXES)) {
     try {
-      hub.ingestPositions({ positions: chunk });
+      hub.ingestPositions({ patrolIds: chunk.map((p) => p.patrolId), lng: chunk.map((p) => p.lng), lat: chunk.map((p) => p.lat), at: chunk.map((p) => p.at) });
     } catch (error) {
       log.debug('simulator positions refused', { count: chunk.length, error: errorText(error) });
     }
