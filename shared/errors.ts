@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   GEOGRAPHY_IN_USE: 'The store holds cases written for the current geography; a new one would mix grid codes.',
   WINDOW_NOT_HELD: 'That window reaches further back than the figures this hub holds; ask for a later one.',
   HUB_BUSY: 'The hub has too many changes waiting for the store; nothing was done. Try again in a moment.',
+  SUPERSEDED: 'A newer subscription from this connection replaced this one; its answer follows.',
   STATS_BUSY: 'The hub cannot give that window just now (history is being imported, or other past windows are being read); try again in a moment.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
@@ -91,6 +92,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   GEOGRAPHY_IN_USE: 409,
   WINDOW_NOT_HELD: 400,
   HUB_BUSY: 503,
+  SUPERSEDED: 409,
   STATS_BUSY: 503,
   INTERNAL: 500,
 };

@@ -30,7 +30,9 @@ import { isOpen } from './incidentProjection';
 import { UnitIndex } from './unitIndex';
 import {
   areaSummaries,
+  childIndexer,
   chooseDetail,
+  countCase,
   DEFAULT_SNAPSHOT_BUDGET,
   gridsPerChild,
   heatPoints,
@@ -61,6 +63,18 @@ const MAX_STORE_WINDOWS = 2;
 const HEAT_DAYS = 7;
 /** area summaries are shared by every wall of a region for this long (the stats loop's pace) */
 const AREAS_CACHE_MS = 1_500;
+/**
+ * A region holding more cases than this in memory (a province, a large city) has its figures,
+ * area counts and heat computed a chunk at a time with the event loop given a turn between chunks
+ * (the stats loop and the subscription do it), and read as last computed — at most
+ * LARGE_STALE_MS old — instead of being recomputed in one go on the subscription's path.
+ */
+export const LARGE_REGION_CASES = 20_000;
+const LARGE_STALE_MS = 10_000;
+/** cases handled per turn of the event loop when a large region's figures are computed */
+const LARGE_CHUNK = 4_000;
+/** the rosters' figures (on duty, online) are shared this long: statuses arrive about once a second */
+const ROSTER_FIGURES_MS = 1_000;
 
 export function startOfLocalDay(at: number, tzOffsetMinutes: number): number {
   const offset = tzOffsetMinutes * 60_000;
@@ -93,6 +107,12 @@ export class ReadModel {
   private readonly gridCounts = new Map<string, { total: number; perChild: number[] }>();
   private readonly areasCache = new Map<string, { at: number; value: AreaSummary[] }>();
   private readonly patrolIndex: UnitIndex<number, Patrol>;
+  /** regions found to hold more than LARGE_REGION_CASES cases (their figures are computed in chunks) */
+  private readonly largeRegions = new Set<string>();
+  private readonly caseCounts = new Map<string, { at: number; large: boolean }>();
+  private readonly refreshing = new Map<string, Promise<void>>();
+  private currentCache: { code: string; counter: number; at: number; list: Incident[] } | null = null;
+  private readonly rosterFigures = new Map<string, { at: number; counter: number; patrols: Statistics['patrols']; cameras: Statistics['cameras'] }>();
   private readonly cameraIndex: UnitIndex<string, Camera>;
 
   constructor(
@@ -280,17 +300,120 @@ export class ReadModel {
     const hit = this.figureCache.get(key);
     const counter = this.hub.incidentCounter;
     if (hit && hit.counter === counter && now >= hit.at && now - hit.at < maxAgeMs) return hit.value as T;
+    // a large region's figures are refreshed in chunks by the stats loop: read them as last computed
+    if (hit && now >= hit.at && now - hit.at < LARGE_STALE_MS && this.largeRegions.has(key.split(':')[1]!)) return hit.value as T;
     const value = compute();
-    this.figureCache.delete(key);
-    this.figureCache.set(key, { at: now, counter, value });
-    if (this.figureCache.size > FIGURE_CACHE_ENTRIES) this.figureCache.delete(this.figureCache.keys().next().value!);
+    this.storeFigure(key, now, counter, value);
     return value;
   }
 
-  /** the on-duty and online figures are the rosters' now: cheap, and never cached */
+  private storeFigure(key: string, at: number, counter: number, value: unknown): void {
+    this.figureCache.delete(key);
+    this.figureCache.set(key, { at, counter, value });
+    if (this.figureCache.size > FIGURE_CACHE_ENTRIES) this.figureCache.delete(this.figureCache.keys().next().value!);
+  }
+
+  /** whether a region holds more cases in memory than LARGE_REGION_CASES (remembered per region) */
+  isLarge(code: string): boolean {
+    return this.largeRegions.has(code) || this.countLarge(code);
+  }
+
+  private countLarge(code: string): boolean {
+    const hit = this.caseCounts.get(code);
+    const now = this.hub.now();
+    if (hit && now - hit.at < LARGE_STALE_MS) return hit.large;
+    let n = 0;
+    for (const record of this.hub.incidents.values()) if (record.incident.regionPath.includes(code) && ++n > LARGE_REGION_CASES) break;
+    const large = n > LARGE_REGION_CASES;
+    this.caseCounts.set(code, { at: now, large });
+    if (large) this.largeRegions.add(code);
+    return large;
+  }
+
+  /**
+   * A large region's figures of today and the week, its risk map and its area counts, computed a
+   * chunk of cases at a time and kept for the synchronous readers (snapshot, stats frames). Runs
+   * one at a time per region; a second caller waits for the running one.
+   */
+  refreshLarge(code: string, now = this.hub.now()): Promise<void> {
+    const running = this.refreshing.get(code);
+    if (running) return running;
+    const job = this.computeLarge(code, now).finally(() => this.refreshing.delete(code));
+    this.refreshing.set(code, job);
+    return job;
+  }
+
+  private async computeLarge(code: string, now: number): Promise<void> {
+    this.largeRegions.add(code);
+    const counter = this.hub.incidentCounter;
+    const records = this.hub.incidents.inRegion(code);
+    const dayFrom = startOfLocalDay(now, this.tzOffsetMinutes);
+    const weekFrom = Math.floor(now / HOUR) * HOUR - 167 * HOUR;
+    const today = createStatsAccumulator(this.windowOptions(code, { from: dayFrom, to: now + 1 }, now));
+    const week = createStatsAccumulator(this.windowOptions(code, { from: weekFrom, to: weekFrom + 168 * HOUR }, now));
+    const open: Incident[] = [];
+    for (let i = 0; i < records.length; i += LARGE_CHUNK) {
+      if (i > 0) await yieldToLoop();
+      for (const record of records.slice(i, i + LARGE_CHUNK)) {
+        today.add(record);
+        week.add(record);
+        if (isOpen(record.incident)) open.push(record.incident);
+      }
+    }
+    await yieldToLoop();
+    const rosters = this.rostersOf(code);
+    await yieldToLoop();
+    this.storeFigure(`today:${code}:${dayFrom}`, now, counter, today.finish(rosters).stats);
+    await yieldToLoop();
+    this.storeFigure(`week:${code}:${weekFrom}`, now, counter, week.finish(rosters).stats);
+    await yieldToLoop();
+    const risk = computeGridRisk(open, now);
+    this.storeFigure(`risk:${code}`, now, counter, risk);
+    await yieldToLoop();
+    this.areasCache.set(code, { at: now, value: await this.areasInChunks(code, open, risk) });
+  }
+
+  private async areasInChunks(code: string, open: readonly Incident[], risk: GridRisk): Promise<AreaSummary[]> {
+    // the risk per area first, then the cases a chunk per turn, then the units child by child
+    const areas = areaSummaries({ geo: this.hub.geo, code, openIncidents: [], patrolsOf: () => [], camerasOf: () => [], risk, gridsPerChild: this.gridsOf(code).perChild });
+    const { indexOf } = childIndexer(this.hub.geo, code);
+    for (let i = 0; i < open.length; i += LARGE_CHUNK) {
+      await yieldToLoop();
+      for (const incident of open.slice(i, i + LARGE_CHUNK)) countCase(areas[indexOf(incident.gridCode)], incident);
+    }
+    for (const a of areas) {
+      for (const p of this.patrolIndex.inRegion(a.code)) {
+        a.patrols++;
+        if (p.status === 'on_duty' || p.status === 'responding') a.onDuty++;
+        if (p.status === 'responding') a.responding++;
+      }
+      for (const c of this.cameraIndex.inRegion(a.code)) {
+        a.cameras++;
+        if (c.status !== 'online') a.camerasOffline++;
+        if (c.alarm) a.camerasAlarm++;
+      }
+      await yieldToLoop();
+    }
+    return areas;
+  }
+
+  /**
+   * The on-duty and online figures are the rosters' now. Kept per region while no status changes
+   * (and at most a second): today's and the week's figures share them, and a province root reads
+   * 384,000 units for them.
+   */
   private withCurrentRosters(code: string, stats: Statistics): Statistics {
-    const { patrols, cameras } = this.rostersOf(code);
-    return { ...stats, patrols: patrolFigures(patrols), cameras: cameraFigures(cameras) };
+    const now = this.hub.now();
+    const counter = this.hub.changeCounter;
+    let hit = this.rosterFigures.get(code);
+    if (!hit || hit.counter !== counter || now < hit.at || now - hit.at >= ROSTER_FIGURES_MS) {
+      const { patrols, cameras } = this.rostersOf(code);
+      hit = { at: now, counter, patrols: patrolFigures(patrols), cameras: cameraFigures(cameras) };
+      this.rosterFigures.delete(code);
+      this.rosterFigures.set(code, hit);
+      if (this.rosterFigures.size > FIGURE_CACHE_ENTRIES) this.rosterFigures.delete(this.rosterFigures.keys().next().value!);
+    }
+    return { ...stats, patrols: hit.patrols, cameras: hit.cameras };
   }
 
   /** the region's patrols and cameras as they are (no positions: figures need statuses only) */
@@ -404,14 +527,22 @@ export class ReadModel {
     return hit;
   }
 
-  /** what an items layer would send: open cases and those closed or rejected in the last 24 hours */
+  /**
+   * What an items layer would send: open cases and those closed or rejected in the last 24 hours.
+   * Kept while no case changes (within a second): deciding the detail and building the snapshot
+   * of one subscription read it twice.
+   */
   private currentIncidents(code: string, now: number): Incident[] {
+    const counter = this.hub.incidentCounter;
+    const hit = this.currentCache;
+    if (hit && hit.code === code && hit.counter === counter && now >= hit.at && now - hit.at < 1_000) return hit.list.slice();
     const recentCut = now - DAY;
     const out: Incident[] = [];
     for (const { incident } of this.hub.incidents.inRegion(code)) {
       if (isOpen(incident) || incident.updatedAt >= recentCut) out.push(incident);
     }
-    return out;
+    this.currentCache = { code, counter, at: now, list: out };
+    return out.slice();
   }
 
   /**
@@ -441,7 +572,8 @@ export class ReadModel {
   /** the region's children summarised: open and overdue cases, patrols, cameras, risk (briefly cached) */
   areas(code: string, now = this.hub.now()): AreaSummary[] {
     const hit = this.areasCache.get(code);
-    if (hit && now >= hit.at && now - hit.at < AREAS_CACHE_MS) return hit.value;
+    const maxAge = this.largeRegions.has(code) ? LARGE_STALE_MS : AREAS_CACHE_MS;
+    if (hit && now >= hit.at && now - hit.at < maxAge) return hit.value;
     const value = areaSummaries({
       geo: this.hub.geo,
       code,
@@ -460,7 +592,28 @@ export class ReadModel {
     return value;
   }
 
-  snapshot(code: string, layers: readonly Layer[], detail: LayerDetail = this.detailFor(code, [], this.hub.now())): Snapshot {
+  /**
+   * What a large region's snapshot needs that takes long to compute — the figures, area counts and
+   * risk map (refreshed if older than half their allowed age) and the heat — done in chunks before
+   * the synchronous part of a subscription. Null for a region that is not large.
+   */
+  async prepareSnapshot(code: string, layers: readonly Layer[], now = this.hub.now()): Promise<{ heat: number[] } | null> {
+    if (!this.isLarge(code)) return null;
+    const areas = this.areasCache.get(code);
+    if (!areas || now - areas.at > LARGE_STALE_MS / 2) await this.refreshLarge(code, now);
+    if (!layers.includes('incidents')) return { heat: [] };
+    const heatCut = now - HEAT_DAYS * DAY;
+    const records = this.hub.incidents.inRegion(code);
+    const recent: Incident[] = [];
+    for (let i = 0; i < records.length; i += LARGE_CHUNK) {
+      await yieldToLoop();
+      for (const { incident } of records.slice(i, i + LARGE_CHUNK)) if (incident.reportedAt >= heatCut && incident.stage !== 'rejected') recent.push(incident);
+    }
+    await yieldToLoop();
+    return { heat: heatPoints(recent, this.requireRegion(code).bbox, this.budget.heat, (at) => startOfLocalDay(at, this.tzOffsetMinutes)) };
+  }
+
+  snapshot(code: string, layers: readonly Layer[], detail: LayerDetail = this.detailFor(code, [], this.hub.now()), prepared: { heat: number[] } | null = null): Snapshot {
     const region = this.requireRegion(code);
     const now = this.hub.now();
     const want = new Set(layers);
@@ -471,11 +624,14 @@ export class ReadModel {
       const current = this.currentIncidents(code, now);
       incidents = detail.incidents === 'items' ? current : notableIncidents(current, isOpen, this.budget.notable);
       incidents.sort((a, b) => a.reportedAt - b.reportedAt);
-      const recent = this.hub.incidents
-        .inRegion(code)
-        .map((r) => r.incident)
-        .filter((i) => i.reportedAt >= heatCut && i.stage !== 'rejected');
-      heat = heatPoints(recent, region.bbox, this.budget.heat, (at) => startOfLocalDay(at, this.tzOffsetMinutes));
+      if (prepared) heat = prepared.heat;
+      else {
+        const recent = this.hub.incidents
+          .inRegion(code)
+          .map((r) => r.incident)
+          .filter((i) => i.reportedAt >= heatCut && i.stage !== 'rejected');
+        heat = heatPoints(recent, region.bbox, this.budget.heat, (at) => startOfLocalDay(at, this.tzOffsetMinutes));
+      }
     }
     return {
       protocolVersion: PROTOCOL_VERSION,

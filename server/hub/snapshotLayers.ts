@@ -157,7 +157,7 @@ export function heatPoints(
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** the child of `code` that a descendant lies in: its path's next code */
-function childIndexer(geo: GeoContext, code: string): { children: Region[]; indexOf: (descendant: string) => number } {
+export function childIndexer(geo: GeoContext, code: string): { children: Region[]; indexOf: (descendant: string) => number } {
   const children = geo.children(code);
   const slot = new Map(children.map((c, i) => [c.code, i]));
   const depth = geo.path(code).length;
@@ -201,14 +201,7 @@ export function areaSummaries(input: AreaInputs): AreaSummary[] {
     camerasAlarm: 0,
     risk: [input.gridsPerChild[i] ?? 0, 0, 0, 0, 0],
   }));
-  for (const incident of input.openIncidents) {
-    const a = areas[indexOf(incident.gridCode)];
-    if (!a) continue;
-    a.open++;
-    if (incident.overdue) a.overdue++;
-    if (incident.severity >= 3) a.serious++;
-    if (incident.severity > a.worst) a.worst = incident.severity;
-  }
+  for (const incident of input.openIncidents) countCase(areas[indexOf(incident.gridCode)], incident);
   for (const a of areas) {
     for (const p of input.patrolsOf(a.code)) {
       a.patrols++;
@@ -228,6 +221,15 @@ export function areaSummaries(input: AreaInputs): AreaSummary[] {
     a.risk[level]++;
   }
   return areas;
+}
+
+/** adds one open case to its area's counts (none when it lies outside every child) */
+export function countCase(area: AreaSummary | undefined, incident: Pick<Incident, 'overdue' | 'severity'>): void {
+  if (!area) return;
+  area.open++;
+  if (incident.overdue) area.overdue++;
+  if (incident.severity >= 3) area.serious++;
+  if (incident.severity > area.worst) area.worst = incident.severity;
 }
 
 /** how many grids lie in each child of the region (cached by the caller: geography does not change) */

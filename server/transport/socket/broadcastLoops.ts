@@ -80,32 +80,39 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, f
   let lastCounter = -1;
   let lastSentAt = 0;
   let echo = false;
-  const statsTimer = setInterval(() => {
-    try {
-      const now = hub.now();
-      const changed = hub.changeCounter !== lastCounter;
-      // Figures age even when nothing happens (open cases become overdue): refresh every 30 s anyway.
-      // A volatile frame is dropped when the client's transport is busy — typically with the very
-      // delta that changed the figures — so each change's figures go out twice, one tick apart
-      // (cheap: the figures of the log are cached until a case changes).
-      if (!changed && !echo && now - lastSentAt < 30_000) return;
-      echo = changed;
-      lastCounter = hub.changeCounter;
-      lastSentAt = now;
-      for (const code of activeRegions(io, 'stats')) {
-        io.to(roomOf(code, 'stats')).volatile.emit('stats:updated', {
-          at: now,
-          regionCode: code,
-          stats: views.todayStatistics(code, now),
-          week: views.weekStatistics(code, now),
-          risk: views.gridRisk(code, now),
-          aiPrecision: views.aiPrecision(code, now),
-          areas: views.areas(code, now),
-        });
-      }
-    } catch (error) {
-      log.error('stats tick failed', { error: String(error) });
+  let running = false;
+  const statsTick = async () => {
+    const now = hub.now();
+    const changed = hub.changeCounter !== lastCounter;
+    // Figures age even when nothing happens (open cases become overdue): refresh every 30 s anyway.
+    // A volatile frame is dropped when the client's transport is busy — typically with the very
+    // delta that changed the figures — so each change's figures go out twice, one tick apart
+    // (cheap: the figures of the log are cached until a case changes).
+    if (!changed && !echo && now - lastSentAt < 30_000) return;
+    echo = changed;
+    lastCounter = hub.changeCounter;
+    lastSentAt = now;
+    for (const code of activeRegions(io, 'stats')) {
+      // a province's figures are computed a chunk at a time, the event loop free in between
+      if (views.isLarge(code)) await views.refreshLarge(code);
+      const at = hub.now();
+      io.to(roomOf(code, 'stats')).volatile.emit('stats:updated', {
+        at,
+        regionCode: code,
+        stats: views.todayStatistics(code, at),
+        week: views.weekStatistics(code, at),
+        risk: views.gridRisk(code, at),
+        aiPrecision: views.aiPrecision(code, at),
+        areas: views.areas(code, at),
+      });
     }
+  };
+  const statsTimer = setInterval(() => {
+    if (running) return; // a slow round (a province) is not started again beside itself
+    running = true;
+    statsTick()
+      .catch((error: unknown) => log.error('stats tick failed', { error: String(error) }))
+      .finally(() => (running = false));
   }, opts.statsIntervalMs);
 
   return () => {

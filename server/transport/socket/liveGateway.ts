@@ -32,6 +32,8 @@ export interface SocketData {
   token?: string;
   principal?: Principal | null;
   anonymousRead?: boolean;
+  /** counts this connection's subscriptions: a slower, older one must not undo a newer one */
+  subscribeTurn?: number;
 }
 
 export interface GatewayOptions {
@@ -139,8 +141,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
     socket.on('auth:me', (_request, ack) => answer(ack, log, () => meOf(socket)));
 
     socket.on('subscribe', (request, ack) =>
-      answer(ack, log, () => {
-        const result = subscribe(socket, request, hub, views, identity.positions.tickMs);
+      answer(ack, log, async () => {
+        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
@@ -187,10 +189,14 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
 /**
  * Synchronous on purpose between joining the rooms and reading the state: no delta can slip in
- * between, so the client sees everything after `seq` exactly once.
+ * between, so the client sees everything after `seq` exactly once. What a large region's snapshot
+ * needs that takes long (figures, area counts, heat) is computed in chunks before that part; a
+ * newer subscription from the same connection meanwhile supersedes this one, which then changes
+ * nothing and answers SUPERSEDED.
  */
-function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel, positionTickMs: number): SubscribeResult {
+async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel, positionTickMs: number): Promise<SubscribeResult> {
   const request = parseOrThrow(SubscribeRequest, input, 'subscription');
+  const turn = (socket.data.subscribeTurn = (socket.data.subscribeTurn ?? 0) + 1);
   if (request.protocolVersion !== PROTOCOL_VERSION) {
     throw new HubError('PROTOCOL_MISMATCH', `This hub speaks protocol ${PROTOCOL_VERSION}; the client sent ${request.protocolVersion}.`);
   }
@@ -204,6 +210,9 @@ function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel
     }
   }
   const layers = [...new Set(request.layers)];
+  // a client that asks to resume usually can: nothing heavy to prepare (if it cannot, its snapshot is built in one go)
+  const prepared = request.lastSeq !== undefined ? null : await views.prepareSnapshot(request.region, layers);
+  if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
   // Decided once, before the rooms are joined: a summarised patrols or cameras layer joins no room
   // (its counts come with the figures), so that a province's root never receives 110,000 fixes a second.
   const detail = views.detailFor(request.region, request.fullLayers ?? []);
@@ -219,7 +228,7 @@ function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel
     const deltas = views.resume(request.region, joined, request.lastSeq);
     if (deltas) return { mode: 'resume', fromSeq: request.lastSeq, seq: hub.seq, deltas };
   }
-  return { mode: 'snapshot', snapshot: views.snapshot(request.region, layers, detail) };
+  return { mode: 'snapshot', snapshot: views.snapshot(request.region, layers, detail, prepared) };
 }
 
 function meOf(socket: HubSocket): Me {
