@@ -64,15 +64,19 @@ const HEAT_DAYS = 7;
 /** area summaries are shared by every wall of a region for this long (the stats loop's pace) */
 const AREAS_CACHE_MS = 1_500;
 /**
- * A region holding more cases than this in memory (a province, a large city) has its figures,
- * area counts and heat computed a chunk at a time with the event loop given a turn between chunks
- * (the stats loop and the subscription do it), and read as last computed — at most
- * LARGE_STALE_MS old — instead of being recomputed in one go on the subscription's path.
+ * A region holding more cases than the budget's `largeCases` in memory (a province, a large city)
+ * has its figures, area counts and heat computed a chunk at a time with the event loop given a
+ * turn between chunks (the stats loop and the subscription do it), and read as last computed — at
+ * most LARGE_STALE_MS old — instead of being recomputed in one go on the subscription's path.
  */
-export const LARGE_REGION_CASES = 20_000;
 const LARGE_STALE_MS = 10_000;
 /** cases handled per turn of the event loop when a large region's figures are computed */
 const LARGE_CHUNK = 4_000;
+/**
+ * Large regions' snapshots kept for the walls that subscribe to them together (the budget's
+ * `sharedMs`): they receive one with the deltas since, instead of one build each.
+ */
+const SHARED_SNAPSHOTS = 16;
 /** the rosters' figures (on duty, online) are shared this long: statuses arrive about once a second */
 const ROSTER_FIGURES_MS = 1_000;
 
@@ -107,10 +111,11 @@ export class ReadModel {
   private readonly gridCounts = new Map<string, { total: number; perChild: number[] }>();
   private readonly areasCache = new Map<string, { at: number; value: AreaSummary[] }>();
   private readonly patrolIndex: UnitIndex<number, Patrol>;
-  /** regions found to hold more than LARGE_REGION_CASES cases (their figures are computed in chunks) */
+  /** regions found to hold more than the budget's largeCases (their figures are computed in chunks) */
   private readonly largeRegions = new Set<string>();
   private readonly caseCounts = new Map<string, { at: number; large: boolean }>();
   private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly snapshots = new Map<string, { at: number; snapshot: Snapshot }>();
   private currentCache: { code: string; counter: number; at: number; list: Incident[] } | null = null;
   private readonly rosterFigures = new Map<string, { at: number; counter: number; patrols: Statistics['patrols']; cameras: Statistics['cameras'] }>();
   private readonly cameraIndex: UnitIndex<string, Camera>;
@@ -313,7 +318,7 @@ export class ReadModel {
     if (this.figureCache.size > FIGURE_CACHE_ENTRIES) this.figureCache.delete(this.figureCache.keys().next().value!);
   }
 
-  /** whether a region holds more cases in memory than LARGE_REGION_CASES (remembered per region) */
+  /** whether a region holds more cases in memory than the budget's largeCases (remembered per region) */
   isLarge(code: string): boolean {
     return this.largeRegions.has(code) || this.countLarge(code);
   }
@@ -323,8 +328,9 @@ export class ReadModel {
     const now = this.hub.now();
     if (hit && now - hit.at < LARGE_STALE_MS) return hit.large;
     let n = 0;
-    for (const record of this.hub.incidents.values()) if (record.incident.regionPath.includes(code) && ++n > LARGE_REGION_CASES) break;
-    const large = n > LARGE_REGION_CASES;
+    const limit = this.budget.largeCases;
+    for (const record of this.hub.incidents.values()) if (record.incident.regionPath.includes(code) && ++n > limit) break;
+    const large = n > limit;
     this.caseCounts.set(code, { at: now, large });
     if (large) this.largeRegions.add(code);
     return large;
@@ -655,12 +661,34 @@ export class ReadModel {
     };
   }
 
+  /** a large region's snapshot built for these layers and detail within the budget's sharedMs, or null */
+  sharedSnapshot(code: string, layers: readonly Layer[], detail: LayerDetail, now = this.hub.now()): Snapshot | null {
+    if (!this.largeRegions.has(code)) return null;
+    const hit = this.snapshots.get(snapshotKey(code, layers, detail));
+    return hit && now >= hit.at && now - hit.at < this.budget.sharedMs ? hit.snapshot : null;
+  }
+
+  /** keeps a snapshot for the walls that subscribe to the same region in the next moments */
+  keepSnapshot(snapshot: Snapshot): Snapshot {
+    // only large regions' (a province): a small region's snapshot is cheap, and always as of now
+    if (!this.largeRegions.has(snapshot.region.code)) return snapshot;
+    const key = snapshotKey(snapshot.region.code, snapshot.layers, snapshot.detail);
+    this.snapshots.delete(key);
+    this.snapshots.set(key, { at: snapshot.serverTime, snapshot });
+    if (this.snapshots.size > SHARED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
+    return snapshot;
+  }
+
   /** what a reconnecting client missed in its region and layers, or null if a snapshot is needed */
   resume(code: string, layers: readonly Layer[], lastSeq: number): Delta[] | null {
     this.requireRegion(code);
     const want = new Set(layers);
     return this.hub.resumeSince(lastSeq, (item) => want.has(item.layer) && item.path.includes(code));
   }
+}
+
+function snapshotKey(code: string, layers: readonly Layer[], detail: LayerDetail): string {
+  return `${code}|${[...layers].sort().join(',')}|${detail.incidents},${detail.patrols},${detail.cameras},${detail.grids}`;
 }
 
 /** pending alarms first (oldest first, as the queue is worked), then the latest decided, at most VIDEO_ALARMS_CAP */

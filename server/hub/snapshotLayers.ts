@@ -24,6 +24,14 @@ export interface SnapshotBudget {
   heat: number;
   /** incidents sent for a summarised incidents layer: the serious, the overdue, the newest */
   notable: number;
+  /**
+   * a region holding more cases than this in memory (a province, a large city) has its figures,
+   * area counts and heat computed in chunks off the subscription's path and its snapshot shared
+   * by the walls that subscribe together (readModel.ts)
+   */
+  largeCases: number;
+  /** how long such a region's snapshot is shared by walls subscribing to it (ms) */
+  sharedMs: number;
 }
 
 /**
@@ -32,7 +40,7 @@ export interface SnapshotBudget {
  * patrols) is summarised: an incident is about 1 KB of JSON, a patrol or camera about 0.2 KB, so a
  * snapshot stays within a few MB before compression.
  */
-export const DEFAULT_SNAPSHOT_BUDGET: SnapshotBudget = { items: 6_000, grids: 12_000, regions: 6_000, heat: 24_000, notable: 600 };
+export const DEFAULT_SNAPSHOT_BUDGET: SnapshotBudget = { items: 6_000, grids: 12_000, regions: 6_000, heat: 24_000, notable: 600, largeCases: 20_000, sharedMs: 2_000 };
 /** the most items a client may ask for with `fullLayers` (an operator's queue of a big region) */
 export const ITEMS_CEILING = 20_000;
 /** AI video alarms sent in a snapshot: the pending ones first, then the latest decided */

@@ -15,7 +15,9 @@ import { connectClient, grids, nextEvent, signedInUser, smallRoster, startTestHu
 let t: TestHub;
 let op: TestUser;
 const open: TestClient[] = [];
-const BUDGET = { items: 20, grids: 10, notable: 5 };
+// largeCases 10: the root (24 cases and more) is also "large": figures in chunks, snapshots shared
+// sharedMs: a busy machine may take seconds between two subscriptions of a test
+const BUDGET = { items: 20, grids: 10, notable: 5, largeCases: 10, sharedMs: 120_000 };
 const posted: Incident[] = [];
 
 beforeAll(async () => {
@@ -198,5 +200,71 @@ describe('a region within the budget', () => {
     expect(s.incidents.map((i) => i.id).sort()).toEqual(posted.filter((i) => i.regionPath.includes(street)).map((i) => i.id).sort());
     // every region below the street is listed (few enough), and the grids of its cases
     for (const r of t.hub.geo.descendants(street)) expect(s.regions.map((x) => x.code)).toContain(r.code);
+  });
+});
+
+describe('a large region', () => {
+  async function report(title: string): Promise<Incident> {
+    const g = grids()[11]!;
+    const res = await fetch(`${t.url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...op.headers },
+      body: JSON.stringify({ source: 'patrol', category: 'sanitation', severity: 1, title, location: { lng: g.center[0], lat: g.center[1] }, reporter: { kind: 'patrol', id: 'p-0' } }),
+    });
+    expect(res.status).toBe(201);
+    const incident = (await res.json()) as Incident;
+    posted.push(incident);
+    return incident;
+  }
+
+  it('walls subscribing together share a snapshot, and what happened since comes before the answer', async () => {
+    const root = t.hub.geo.rootCode;
+    const first = await snapshotOf(await client(), root);
+    const fresh = await report('共享快照之后');
+    const late = await client();
+    const arrived: string[] = [];
+    late.on('incident:reported', (d) => arrived.push(`delta ${d.seq}`));
+    const result = await subscribe(late, root);
+    arrived.push('answer');
+    if (result.mode !== 'snapshot') throw new Error('expected a snapshot');
+    const shared = result.snapshot;
+    // the same snapshot (a second build would carry the new case's seq), the new case sent before it
+    expect(shared.seq).toBe(first.seq);
+    expect(shared.seq).toBeLessThan(t.hub.seq);
+    expect(arrived).toContain(`delta ${t.hub.seq}`);
+    expect(arrived.indexOf(`delta ${t.hub.seq}`)).toBeLessThan(arrived.indexOf('answer'));
+    // the snapshot and the deltas held make the whole picture
+    const open = shared.areas.reduce((n, a) => n + a.open, 0);
+    expect(open + 1).toBe(posted.length);
+    expect(fresh.id).toBeTruthy();
+  });
+
+  it('figures are refreshed in chunks and reach the walls', async () => {
+    const root = t.hub.geo.rootCode;
+    const socket = await client();
+    await snapshotOf(socket, root);
+    const added = await report('分块计算');
+    const frame = await nextEvent(socket, 'stats:updated', (f) => f.areas.reduce((n, a) => n + a.open, 0) === posted.length);
+    expect(frame.stats.intake.total).toBeGreaterThanOrEqual(posted.length);
+    expect(added.regionPath[0]).toBe(root);
+  });
+
+  it('a newer subscription from the same connection supersedes one still being prepared', async () => {
+    const root = t.hub.geo.rootCode;
+    const socket = await client();
+    const answers: string[] = [];
+    const ask = (layers: string[]) =>
+      new Promise<void>((resolve) =>
+        socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: root, layers: layers as never }, (ack) => {
+          answers.push(ack.ok ? 'ok' : ack.error);
+          resolve();
+        }),
+      );
+    // layers no wall shares yet: the first must be prepared (heat in chunks) while the second arrives
+    await Promise.all([ask(['incidents', 'cameras']), ask(['incidents', 'stats'])]);
+    expect(answers).toEqual(['SUPERSEDED', 'ok']);
+    // the rooms are the newer subscription's
+    const figures = await nextEvent(socket, 'stats:updated');
+    expect(figures.regionCode).toBe(root);
   });
 });

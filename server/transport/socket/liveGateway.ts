@@ -210,12 +210,14 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
     }
   }
   const layers = [...new Set(request.layers)];
-  // a client that asks to resume usually can: nothing heavy to prepare (if it cannot, its snapshot is built in one go)
-  const prepared = request.lastSeq !== undefined ? null : await views.prepareSnapshot(request.region, layers);
-  if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
-  // Decided once, before the rooms are joined: a summarised patrols or cameras layer joins no room
+  // Decided before anything else, and kept: a summarised patrols or cameras layer joins no room
   // (its counts come with the figures), so that a province's root never receives 110,000 fixes a second.
   const detail = views.detailFor(request.region, request.fullLayers ?? []);
+  // Walls that subscribe to the same region together share one snapshot (a province root's takes
+  // a second to build); a client that asks to resume usually can and needs nothing prepared.
+  const shared = request.lastSeq === undefined ? views.sharedSnapshot(request.region, layers, detail) : null;
+  const prepared = request.lastSeq !== undefined || shared ? null : await views.prepareSnapshot(request.region, layers);
+  if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
   const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
   for (const layer of joined) socket.join(roomOf(request.region, layer));
@@ -228,7 +230,18 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
     const deltas = views.resume(request.region, joined, request.lastSeq);
     if (deltas) return { mode: 'resume', fromSeq: request.lastSeq, seq: hub.seq, deltas };
   }
-  return { mode: 'snapshot', snapshot: views.snapshot(request.region, layers, detail, prepared) };
+  if (shared && shared.seq < hub.seq) {
+    // A shared snapshot is a little older than this subscription: what happened since is sent
+    // now, before the answer, as the deltas a client holds while its subscription is in flight.
+    const missed = views.resume(request.region, joined, shared.seq);
+    if (missed) {
+      for (const delta of missed) socket.emit(delta.type, delta as never);
+      return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
+    }
+  } else if (shared) {
+    return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
+  }
+  return { mode: 'snapshot', snapshot: views.keepSnapshot(views.snapshot(request.region, layers, detail, prepared)) };
 }
 
 function meOf(socket: HubSocket): Me {

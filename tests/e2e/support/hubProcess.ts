@@ -34,7 +34,7 @@ export interface HubProcess {
   log(): string;
 }
 
-export async function createHubProcess(env: Record<string, string> = {}): Promise<HubProcess> {
+export async function createHubProcess(env: Record<string, string> = {}, options: { healthyWithinMs?: number } = {}): Promise<HubProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wall-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -80,7 +80,7 @@ export async function createHubProcess(env: Record<string, string> = {}): Promis
       });
       child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      await waitHealthy(120_000);
+      await waitHealthy(options.healthyWithinMs ?? 120_000);
     },
     async stop() {
       const c = child;
