@@ -108,6 +108,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
   });
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
+  views.warm();
+  // a loaded roster is indexed by region on a turn of its own, not on the next subscriber's path
+  const detachWarm = hub.onRosterLoaded(() => setImmediate(() => views.warm()));
   const anonymous = deps.anonymous ?? 'localhost';
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 
@@ -203,6 +206,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       unwatchMetrics();
       stopMaintenance();
       detachGateway();
+      detachWarm();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await hub.queue.idle();

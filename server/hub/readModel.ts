@@ -318,6 +318,17 @@ export class ReadModel {
     if (this.figureCache.size > FIGURE_CACHE_ENTRIES) this.figureCache.delete(this.figureCache.keys().next().value!);
   }
 
+  /**
+   * Builds what the first subscription would otherwise build on its path: the index of units by
+   * region (a province's 384,000 units take a few hundred ms to sort) and the root's grid counts.
+   * Called at start and after a roster is loaded.
+   */
+  warm(): void {
+    this.patrolIndex.count(this.rootCode);
+    this.cameraIndex.count(this.rootCode);
+    this.gridsOf(this.rootCode);
+  }
+
   /** whether a region holds more cases in memory than the budget's largeCases (remembered per region) */
   isLarge(code: string): boolean {
     return this.largeRegions.has(code) || this.countLarge(code);

@@ -40,7 +40,7 @@ export interface SnapshotBudget {
  * patrols) is summarised: an incident is about 1 KB of JSON, a patrol or camera about 0.2 KB, so a
  * snapshot stays within a few MB before compression.
  */
-export const DEFAULT_SNAPSHOT_BUDGET: SnapshotBudget = { items: 6_000, grids: 12_000, regions: 6_000, heat: 24_000, notable: 600, largeCases: 20_000, sharedMs: 2_000 };
+export const DEFAULT_SNAPSHOT_BUDGET: SnapshotBudget = { items: 6_000, grids: 12_000, regions: 6_000, heat: 24_000, notable: 600, largeCases: 5_000, sharedMs: 2_000 };
 /** the most items a client may ask for with `fullLayers` (an operator's queue of a big region) */
 export const ITEMS_CEILING = 20_000;
 /** AI video alarms sent in a snapshot: the pending ones first, then the latest decided */
