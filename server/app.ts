@@ -68,6 +68,8 @@ export interface AppDeps {
   fusion?: FusionPolicy;
   /** where imported tables and geography are kept (docs/import.md) */
   imports?: ImportSettings;
+  /** changes that may wait for the store at once (DEFAULT_QUEUE_LIMIT); more get HUB_BUSY */
+  queueLimit?: number;
 }
 
 export interface App {
@@ -100,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     tzOffsetMinutes: tz,
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
+    ...(deps.queueLimit ? { queueLimit: deps.queueLimit } : {}),
   });
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy);
   const anonymous = deps.anonymous ?? 'localhost';

@@ -14,6 +14,14 @@
  */
 import type { SerialQueue } from '../lib/serialQueue';
 
+/**
+ * One turn of the event loop before a group is taken: the requests whose bytes have arrived are
+ * read (each submits its change) before the group closes. Without it a group would start in the
+ * microtask right after the first request, and PGlite — which answers synchronously, on the
+ * microtask queue — would commit each report alone while the others wait unread.
+ */
+const afterIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface Waiting<U> {
   unit: U;
   /** how many steps the change holds (a group stops growing at maxWeight) */
@@ -58,7 +66,7 @@ export class GroupCommitter<U> {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    void this.queue.chain(() => this.flush());
+    void this.queue.chain(() => afterIo().then(() => this.flush()));
   }
 
   private async flush(): Promise<void> {

@@ -66,13 +66,15 @@ export interface IncidentCommandsDeps {
   ids: IncidentIds;
   knownCategories: ReadonlySet<string>;
   fusion: FusionPolicy;
+  /** steps a group commit takes at most (MAX_GROUP_STEPS when absent) */
+  maxGroupSteps?: number;
 }
 
 /**
  * Steps a group commit takes at most (a change bigger than that, an import's batch, goes alone):
  * deciding is synchronous work on the event loop (~0.1 ms a report), so a group must stay short.
  */
-export const MAX_GROUP_STEPS = 256;
+export const MAX_GROUP_STEPS = 128;
 
 /** one change waiting for a group: the keys it may claim (looked up once per group) and how to decide it */
 interface GroupUnit {
@@ -88,7 +90,7 @@ export class IncidentCommands {
 
   constructor(private readonly deps: IncidentCommandsDeps) {
     this.fusionIndex = new FusionIndex(deps.fusion.maxRadiusM);
-    this.committer = new GroupCommitter(deps.queue, (group) => this.commitGroup(group), MAX_GROUP_STEPS);
+    this.committer = new GroupCommitter(deps.queue, (group) => this.commitGroup(group), deps.maxGroupSteps ?? MAX_GROUP_STEPS);
     this.memory = {
       incident: (id) => deps.projection.get(id)?.incident,
       alarm: (id) => deps.alarms.get(id),

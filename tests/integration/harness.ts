@@ -62,6 +62,8 @@ export interface TestHubOptions {
   overdueSweepMs?: number;
   /** where imports keep a geography (DATA_DIR); none by default */
   dataDir?: string;
+  /** changes that may wait for the store at once before HUB_BUSY */
+  queueLimit?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -86,6 +88,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.fusion === 'off' ? { fusion: noFusion() } : {}),
     ...(opts.memoryDays ? { memoryDays: opts.memoryDays } : {}),
     ...(opts.dataDir ? { imports: { dataDir: opts.dataDir } } : {}),
+    ...(opts.queueLimit ? { queueLimit: opts.queueLimit } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {
