@@ -10,7 +10,7 @@
  * the action and the case must lie in the person's region.
  */
 import { HubError } from '@shared/errors';
-import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
+import type { Incident } from '@shared/schemas/incident';
 import { IncidentCommand, NewIncident, type ParsedIncidentCommand, type ParsedNewIncident } from '@shared/schemas/incident';
 import type { Camera } from '@shared/schemas/camera';
 import { parseOrThrow } from '@shared/validate';
@@ -18,7 +18,7 @@ import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
 import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
-import type { StoredEvent, Store } from '../store/types';
+import type { Store } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
 import { actorOf, auditOfStep, type Principal } from './audit';
@@ -177,7 +177,7 @@ export class IncidentCommands {
       if (group.writes > 0) {
         try {
           const stored = await this.deps.store.append(...group.appendArgs());
-          this.install(group, stored);
+          group.install(stored, { projection: this.deps.projection, alarms: this.deps.alarms, stream: this.deps.stream, fusionIndex: this.fusionIndex });
         } catch (error) {
           if (error instanceof IdempotencyConflictError) {
             this.deps.ids.release(group.reservedIds()); // refused inside the transaction: rolled back
@@ -300,34 +300,6 @@ export class IncidentCommands {
     const newId = this.deps.ids.next(numberedAt);
     batch.reservedIds.push(newId);
     return splitReport(incident, joined, alreadySplit, { newId, gridCode, regionPath: this.deps.geo.path(gridCode), now, policy: this.deps.policy, actor: origin.actor, note: command.note });
-  }
-
-  /** after the append committed: memory, then deltas in seq order (or, quiet, the seq only) */
-  private install(group: WriteGroup, stored: readonly StoredEvent[]): void {
-    for (const { batch, quiet, offset } of group.accepted) {
-      batch.writes.forEach((w, i) => {
-        const seq = stored[offset + i]!.seq;
-        if (w.kind === 'alarm') {
-          this.deps.alarms.set(w.alarm);
-          if (quiet) this.deps.stream.advance(seq);
-          else this.deps.stream.publish({ delta: { type: 'videoAlarm:updated', seq, alarm: w.alarm }, path: w.alarm.regionPath, layer: 'incidents' });
-          return;
-        }
-        const d = w.decision;
-        const entry: IncidentLogEntry = { ...d.entry, seq };
-        this.deps.projection.apply(d.incident, entry);
-        this.fusionIndex.update(d.incident);
-        if (quiet) {
-          this.deps.stream.advance(seq);
-          return;
-        }
-        this.deps.stream.publish({
-          delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident: d.incident, entry } : { type: 'incident:updated', seq, incident: d.incident, entry },
-          path: d.incident.regionPath,
-          layer: 'incidents',
-        });
-      });
-    }
   }
 
   /** marks every open incident whose stage deadline has passed; returns how many */

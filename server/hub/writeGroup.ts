@@ -5,13 +5,24 @@
  * the next ran. A refused batch is simply never accepted: nothing of it is seen by later ones.
  * Once all are decided, `appendArgs` is the one store append for all of them: events in order,
  * the final state of each row, every key and audit row (each audit row still points at its own
- * batch's event).
+ * batch's event); only after it committed does `install` put them in memory and publish them.
  */
-import type { Incident } from '@shared/schemas/incident';
+import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
-import type { NewAuditRecord, NewEvent, StateChanges } from '../store/types';
+import type { NewAuditRecord, NewEvent, StateChanges, StoredEvent } from '../store/types';
 import { Batch, type BatchBase, type Idempotency, type Write } from './batch';
+import type { DeltaStream } from './deltaStream';
 import { FusionIndex } from './fusionIndex';
+import type { IncidentProjection } from './incidentProjection';
+import type { VideoAlarmBook } from './videoAlarmBook';
+
+/** where a committed group goes: memory, the hub's fusion index, the delta stream */
+export interface GroupSinks {
+  projection: IncidentProjection;
+  alarms: VideoAlarmBook;
+  stream: DeltaStream;
+  fusionIndex: FusionIndex;
+}
 
 export interface AcceptedBatch {
   batch: Batch;
@@ -109,5 +120,33 @@ export class WriteGroup {
       for (const row of batch.audit) audit.push(row.eventIndex === undefined ? row : { ...row, eventIndex: row.eventIndex + offset });
     }
     return [events, { incidents, videoAlarms }, idempotency, audit];
+  }
+
+  /** after the append committed: memory, then deltas in seq order (or, quiet, the seq only) */
+  install(stored: readonly StoredEvent[], sinks: GroupSinks): void {
+    for (const { batch, quiet, offset } of this.accepted) {
+      batch.writes.forEach((w, i) => {
+        const seq = stored[offset + i]!.seq;
+        if (w.kind === 'alarm') {
+          sinks.alarms.set(w.alarm);
+          if (quiet) sinks.stream.advance(seq);
+          else sinks.stream.publish({ delta: { type: 'videoAlarm:updated', seq, alarm: w.alarm }, path: w.alarm.regionPath, layer: 'incidents' });
+          return;
+        }
+        const d = w.decision;
+        const entry: IncidentLogEntry = { ...d.entry, seq };
+        sinks.projection.apply(d.incident, entry);
+        sinks.fusionIndex.update(d.incident);
+        if (quiet) {
+          sinks.stream.advance(seq);
+          return;
+        }
+        sinks.stream.publish({
+          delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident: d.incident, entry } : { type: 'incident:updated', seq, incident: d.incident, entry },
+          path: d.incident.regionPath,
+          layer: 'incidents',
+        });
+      });
+    }
   }
 }
