@@ -1,0 +1,384 @@
+/**
+ * Durable incident intake (issue 14): reports a second and acknowledgement latency on PGlite on
+ * disk (fsync on, a temp dir) and PostgreSQL (skipped loudly if unreachable), two ways:
+ *   hub    — hub.reportAs in this process, as the HTTP route and the socket handler call it:
+ *            parse, authorise, decide, one audit row and an idempotency key each, the store's
+ *            COMMIT, memory, the delta. Group commit beside the naive baseline, one transaction
+ *            per report (maxGroupSteps 1), in the same run.
+ *   socket — the whole hub (createApp) on loopback, fed by signed-in Socket.IO clients in another
+ *            process (support/intakeLoader.ts), acknowledgement as the client sees it.
+ * Two phases each:
+ *   full  — closed loop, BENCH_INFLIGHT reports always waiting: the rate sustained;
+ *   half  — open loop at half the target (500/s PGlite, 2,500/s PostgreSQL), latency counted from
+ *           when each report was due, so a stalled hub cannot hide its backlog.
+ * Prints fsyncs per report for PGlite, the longest event-loop stall and the machine's load;
+ * writes bench-results/intake.json. Reported, never asserted.
+ *
+ *   npx tsx tests/bench/intake.bench.ts   (npm run bench -- intake; BENCH_SECONDS=4, BENCH_INFLIGHT=256,
+ *                                          BENCH_STORE=pglite|postgres, BENCH_PATH=hub|socket)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { createApp } from '../../server/app';
+import { defaultCatalog, knownCategories } from '../../server/domain/catalog';
+import { defaultSlaPolicy } from '../../server/domain/lifecycle';
+import { generateCity } from '../../server/geo/generateCity';
+import type { Principal } from '../../server/hub/audit';
+import { createGeoContext } from '../../server/hub/createGeoContext';
+import { Hub } from '../../server/hub/hub';
+import { silentLogger } from '../../server/lib/log';
+import { createPgliteStore } from '../../server/store/pgliteStore';
+import { createPostgresStore, whyPostgresUnreachable } from '../../server/store/postgresStore';
+import type { Store } from '../../server/store/types';
+import { reportBody } from '../support/reportBodies';
+import { writeBenchResult } from './support/benchResults';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const IN_FLIGHT = Number(process.env.BENCH_INFLIGHT ?? 256);
+const TARGET = { pglite: 1_000, postgres: 5_000 } as const;
+
+export interface IntakeFigures {
+  /** the machine's 1-minute load average as the phase ended (other work on it skews every figure) */
+  load: number;
+  database: 'PGlite (disk)' | 'PostgreSQL';
+  path: 'hub' | 'socket';
+  method: 'group commit' | 'naive: 1 transaction per report';
+  phase: 'full' | 'half';
+  /** reports a second offered (half phase) */
+  offered: number | null;
+  acknowledged: number;
+  refused: number;
+  /** refusals by error code */
+  refusedBy: Record<string, number>;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  transactions: number;
+  reportsPerTransaction: number;
+  /** PGlite: fsyncs PostgreSQL made during the phase (WAL segments, and any checkpoint) */
+  fsyncs: number | null;
+  walFsyncs: number | null;
+  loopMaxMs: number;
+  /** CPU this process (the hub; with path hub also the generator) spent per acknowledged report: what the rate costs whatever else the machine runs */
+  cpuUsPerReport: number;
+  /** path socket: CPU the load generator's process spent per acknowledged report (it shares the machine's cores) */
+  loaderCpuUsPerReport: number | null;
+}
+
+const city = generateCity({ seed: 'bench', scale: 'district' });
+const centers = city.filter((r) => r.level === 'grid').map((g) => g.center);
+
+const operator: Principal = {
+  user: { username: 'bench-op', displayName: 'bench', role: 'operator', regionCode: city[0]!.code, disabled: false, createdAt: 0, passwordChangedAt: 0 },
+  sessionId: 'bench',
+  expiresAt: Number.MAX_SAFE_INTEGER,
+  client: { channel: 'http', address: '127.0.0.1', userAgent: 'intake bench' },
+};
+
+const LOAD_NOTE = 'figures move with the load other work puts on the machine (column load)';
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Counters {
+  fsyncs: number;
+  walFsyncs: number;
+}
+
+async function openHub(store: Store, naive: boolean): Promise<Hub> {
+  return Hub.open({
+    store,
+    geo: createGeoContext(city),
+    policy: defaultSlaPolicy(),
+    clock: Date.now,
+    log: silentLogger,
+    resumeBuffer: 10_000,
+    memoryDays: 35,
+    tzOffsetMinutes: 480,
+    knownCategories: knownCategories(),
+    ...(naive ? { maxGroupSteps: 1 } : process.env.BENCH_GROUP_STEPS ? { maxGroupSteps: Number(process.env.BENCH_GROUP_STEPS) } : {}),
+  });
+}
+
+let serial = 0;
+const nextReport = (hub: Hub) => {
+  const i = serial++;
+  return hub.reportAs(operator, reportBody(i, centers, 'bench'), `bench-${process.pid}-${i}`);
+};
+
+/** what a phase saw: each acknowledgement's latency, refusals by code */
+interface Run {
+  latencies: number[];
+  refused: Record<string, number>;
+  ms: number;
+  /** CPU the loader process spent (path socket) */
+  cpuUs?: number;
+}
+
+const refusal = (refused: Record<string, number>) => (error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  const key = typeof code === 'string' ? code : String(error);
+  refused[key] = (refused[key] ?? 0) + 1;
+};
+
+/** closed loop: IN_FLIGHT reports always waiting, for SECONDS */
+async function fullRate(hub: Hub): Promise<Run> {
+  const latencies: number[] = [];
+  const refused: Record<string, number> = {};
+  const started = performance.now();
+  const end = started + SECONDS * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        await nextReport(hub);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        refusal(refused)(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return { latencies, refused, ms: performance.now() - started };
+}
+
+/** open loop at `rate` a second for SECONDS; latency from when each report was due */
+async function fixedRate(hub: Hub, rate: number): Promise<Run> {
+  const latencies: number[] = [];
+  const refused: Record<string, number> = {};
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  let sent = 0;
+  while (performance.now() - started < SECONDS * 1000) {
+    const due = Math.floor(((performance.now() - started) * rate) / 1000);
+    for (; sent < due; sent++) {
+      const dueAt = started + (sent * 1000) / rate;
+      pending.push(
+        nextReport(hub).then(
+          () => void latencies.push(performance.now() - dueAt),
+          refusal(refused),
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  return { latencies, refused, ms: performance.now() - started };
+}
+
+/** one way of feeding the hub: opens it over a store, runs a phase, closes */
+interface Driver {
+  hub: Hub;
+  full(): Promise<Run>;
+  fixed(rate: number): Promise<Run>;
+  close(): Promise<void>;
+}
+
+async function hubDriver(store: Store, naive: boolean): Promise<Driver> {
+  const hub = await openHub(store, naive);
+  // warm-up: JIT, plan cache, the day's first case number
+  await Promise.all(Array.from({ length: 200 }, () => nextReport(hub)));
+  return { hub, full: () => fullRate(hub), fixed: (rate) => fixedRate(hub, rate), close: () => hub.queue.idle() };
+}
+
+const loaderPath = new URL('./support/intakeLoader.ts', import.meta.url).pathname;
+
+/** runs the loader process; its last stdout line is the figures */
+function runLoader(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', loaderPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`intake loader exited with ${code}: ${out.slice(-300)}`));
+      else resolve(JSON.parse(line) as Run);
+    });
+  });
+}
+
+async function socketDriver(store: Store): Promise<Driver> {
+  const app = await createApp({
+    store,
+    geo: createGeoContext(city),
+    policy: defaultSlaPolicy(),
+    catalog: defaultCatalog(),
+    log: silentLogger,
+    nodeId: 'intake-bench',
+    trackSampleMs: 0,
+  });
+  const port = await app.listen(0, '127.0.0.1');
+  const admin: Principal = { ...operator, user: { ...operator.user, username: 'bench-admin', role: 'admin' } };
+  const password = 'intake-bench-password-1';
+  await app.accounts.addUser({ username: 'bench-socket', role: 'operator', regionCode: city[0]!.code, password, displayName: 'bench' }, admin);
+  const { token } = await app.accounts.signIn({ username: 'bench-socket', password }, operator.client, 'bearer');
+  const url = `http://127.0.0.1:${port}`;
+  const connections = String(Number(process.env.BENCH_CONNECTIONS ?? 16));
+  const seconds = String(SECONDS);
+  await runLoader([url, token, 'closed', '32', '1', connections, 'warm']);
+  return {
+    hub: app.hub,
+    full: () => runLoader([url, token, 'closed', String(IN_FLIGHT), seconds, connections, 'full']),
+    fixed: (rate) => runLoader([url, token, 'open', String(rate), seconds, connections, 'half']),
+    close: () => app.close(),
+  };
+}
+
+async function measure(
+  database: IntakeFigures['database'],
+  target: number,
+  open: () => Promise<{ store: Store; counters: Counters | null; done: () => Promise<void> }>,
+): Promise<IntakeFigures[]> {
+  const out: IntakeFigures[] = [];
+  const paths = (process.env.BENCH_PATH ?? 'hub,socket').split(',');
+  const runs = [
+    ...(paths.includes('hub') ? [{ path: 'hub' as const, naive: false }, { path: 'hub' as const, naive: true }] : []),
+    ...(paths.includes('socket') ? [{ path: 'socket' as const, naive: false }] : []),
+  ];
+  for (const { path, naive } of runs) {
+    const { store, counters, done } = await open();
+    try {
+      const driver = path === 'hub' ? await hubDriver(store, naive) : await socketDriver(store);
+      const hub = driver.hub;
+      try {
+        for (const phase of ['full', 'half'] as const) {
+          const before = { ...hub.groupCommits, fsyncs: counters?.fsyncs ?? 0, wal: counters?.walFsyncs ?? 0 };
+          const loop = monitorEventLoopDelay({ resolution: 5 });
+          loop.enable();
+          const cpuBefore = process.cpuUsage();
+          const offered = phase === 'half' ? target / 2 : null;
+          process.stdout.write(`  ${database}, ${path}, ${naive ? 'naive' : 'group commit'}, ${phase} rate${offered ? ` (${offered}/s offered)` : ''}… `);
+          const run = offered ? await driver.fixed(offered) : await driver.full();
+          loop.disable();
+          const cpu = process.cpuUsage(cpuBefore);
+          const sorted = run.latencies.sort((a, b) => a - b);
+          const transactions = hub.groupCommits.groups - before.groups;
+          const figures: IntakeFigures = {
+            load: Math.round(loadavg()[0]! * 100) / 100,
+            database,
+            path,
+            method: naive ? 'naive: 1 transaction per report' : 'group commit',
+            phase,
+            offered,
+            acknowledged: sorted.length,
+            refused: Object.values(run.refused).reduce((a, b) => a + b, 0),
+            refusedBy: run.refused,
+            perSecond: Math.round((sorted.length / run.ms) * 1000),
+            p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
+            p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
+            maxMs: Math.round((sorted[sorted.length - 1] ?? 0) * 10) / 10,
+            transactions,
+            reportsPerTransaction: transactions > 0 ? Math.round(((hub.groupCommits.changes - before.changes) / transactions) * 10) / 10 : 0,
+            fsyncs: counters ? counters.fsyncs - before.fsyncs : null,
+            walFsyncs: counters ? counters.walFsyncs - before.wal : null,
+            loopMaxMs: Math.round(loop.max / 1e5) / 10,
+            cpuUsPerReport: sorted.length > 0 ? Math.round((cpu.user + cpu.system) / sorted.length) : 0,
+            loaderCpuUsPerReport: run.cpuUs !== undefined && sorted.length > 0 ? Math.round(run.cpuUs / sorted.length) : null,
+          };
+          const why = Object.entries(run.refused).map(([code, n]) => `${n} ${code}`);
+          console.log(`${figures.perSecond}/s, p99 ${figures.p99Ms} ms${why.length ? ` (refused: ${why.join(', ')})` : ''}`);
+          out.push(figures);
+        }
+      } finally {
+        await driver.close();
+      }
+    } finally {
+      await done();
+    }
+  }
+  return out;
+}
+
+function print(results: readonly IntakeFigures[]): void {
+  console.log(
+    `\n${'database'.padEnd(14)} ${'path'.padEnd(6)} ${'method'.padEnd(33)} ${'phase'.padEnd(12)} ${'reports/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ` +
+      `${'refused'.padStart(7)} ${'per tx'.padStart(6)} ${'fsyncs/report'.padStart(13)} ${'loop max ms'.padStart(11)} ${'CPU µs/report'.padStart(13)} ${'loader µs'.padStart(9)} ${'load'.padStart(5)}`,
+  );
+  for (const r of results) {
+    const phase = r.phase === 'full' ? 'full' : `half ${r.offered}/s`;
+    const perReport = r.fsyncs === null || r.acknowledged === 0 ? '—' : (r.fsyncs / r.acknowledged).toFixed(3);
+    console.log(
+      `${r.database.padEnd(14)} ${r.path.padEnd(6)} ${r.method.padEnd(33)} ${phase.padEnd(12)} ${String(r.perSecond).padStart(9)} ${r.p50Ms.toFixed(1).padStart(7)} ${r.p99Ms.toFixed(1).padStart(8)} ` +
+        `${r.maxMs.toFixed(1).padStart(8)} ${String(r.refused).padStart(7)} ${r.reportsPerTransaction.toFixed(1).padStart(6)} ${perReport.padStart(13)} ${r.loopMaxMs.toFixed(1).padStart(11)} ${String(r.cpuUsPerReport).padStart(13)} ${String(r.loaderCpuUsPerReport ?? '—').padStart(9)} ${r.load.toFixed(1).padStart(5)}`,
+    );
+  }
+  for (const database of ['PGlite (disk)', 'PostgreSQL'] as const) {
+    const naive = results.find((r) => r.database === database && r.path === 'hub' && r.method !== 'group commit' && r.phase === 'full');
+    for (const path of ['hub', 'socket'] as const) {
+      const full = results.find((r) => r.database === database && r.path === path && r.method === 'group commit' && r.phase === 'full');
+      const half = results.find((r) => r.database === database && r.path === path && r.method === 'group commit' && r.phase === 'half');
+      if (!full || !half) continue;
+      const target = database === 'PostgreSQL' ? TARGET.postgres : TARGET.pglite;
+      const rate = full.perSecond >= target ? `met (${full.perSecond}/s ≥ ${target}/s)` : `MISSED by ${target - full.perSecond}/s (${full.perSecond}/s of ${target}/s)`;
+      const p99 = half.p99Ms <= 50 ? `met (${half.p99Ms} ms ≤ 50 ms)` : `MISSED by ${(half.p99Ms - 50).toFixed(1)} ms (${half.p99Ms} ms)`;
+      const vsNaive = naive ? `; ${(full.perSecond / Math.max(1, naive.perSecond)).toFixed(1)}× the naive baseline (${naive.perSecond}/s)` : '';
+      console.log(`${database}, ${path}: rate ${rate}; p99 at half rate ${p99}${vsNaive}; load ${full.load}`);
+    }
+  }
+}
+
+export default async function run(): Promise<IntakeFigures[]> {
+  const results: IntakeFigures[] = [];
+  console.log(`intake: ${SECONDS} s a phase, ${IN_FLIGHT} reports in flight at full rate`);
+
+  const only = process.env.BENCH_STORE; // 'pglite' or 'postgres' to run one of them
+  if (only !== 'postgres') results.push(
+    ...(await measure('PGlite (disk)', TARGET.pglite, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
+      const counters: Counters = { fsyncs: 0, walFsyncs: 0 };
+      const store = await createPgliteStore({
+        dataDir: dir,
+        onFsync: (path) => {
+          counters.fsyncs++;
+          if (path.includes('/pg_wal/')) counters.walFsyncs++;
+        },
+      });
+      await store.migrate();
+      return { store, counters, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+    })),
+  );
+
+  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const unreachable = only === 'pglite' ? 'not asked for (BENCH_STORE=pglite)' : await whyPostgresUnreachable(url);
+  if (unreachable) {
+    console.warn(`\n!! PostgreSQL NOT benchmarked (${url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}): ${unreachable}\n`);
+  } else {
+    const settings = new pg.Client({ connectionString: url });
+    await settings.connect();
+    const show = async (name: string) => String((await settings.query(`SHOW ${name}`)).rows[0]?.[name]);
+    console.log(`PostgreSQL: fsync=${await show('fsync')}, synchronous_commit=${await show('synchronous_commit')}, wal_sync_method=${await show('wal_sync_method')}`);
+    await settings.end();
+    results.push(
+      ...(await measure('PostgreSQL', TARGET.postgres, async () => {
+        const schema = `bench_intake_${process.pid}_${Date.now().toString(36)}`;
+        const store = await createPostgresStore({ url, schema });
+        await store.migrate();
+        const done = async () => {
+          await store.close();
+          const admin = new pg.Client({ connectionString: url });
+          await admin.connect();
+          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await admin.end();
+        };
+        return { store, counters: null, done };
+      })),
+    );
+  }
+  print(results);
+  console.log(LOAD_NOTE);
+  console.log(`figures written to ${writeBenchResult('intake', results)}`);
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await run();
+}
