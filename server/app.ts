@@ -120,7 +120,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Snapshots are megabytes of JSON that compress about 8:1; deltas and position frames are small
     // and sent often. Only messages above the threshold are deflated (zlib runs on libuv's pool,
     // not the event loop), so walls open faster on a busy network at no cost to the live stream.
-    perMessageDeflate: { threshold: SNAPSHOT_DEFLATE_THRESHOLD },
+    // ws applies the threshold only without context takeover: with it, every acknowledgement and
+    // delta was deflated, a third of the hub's CPU at 2,500 reports a second (tests/bench/intake).
+    perMessageDeflate: { threshold: SNAPSHOT_DEFLATE_THRESHOLD, serverNoContextTakeover: true },
   });
 
   web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus() }));
