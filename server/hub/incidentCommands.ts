@@ -18,7 +18,7 @@ import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
 import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
-import type { Store } from '../store/types';
+import type { Store, StoredEvent } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
 import { actorOf, auditOfStep, type Principal } from './audit';
@@ -175,9 +175,9 @@ export class IncidentCommands {
         accepted.push(w);
       }
       if (group.writes > 0) {
+        let stored: StoredEvent[];
         try {
-          const stored = await this.deps.store.append(...group.appendArgs());
-          group.install(stored, { projection: this.deps.projection, alarms: this.deps.alarms, stream: this.deps.stream, fusionIndex: this.fusionIndex });
+          stored = await this.deps.store.append(...group.appendArgs());
         } catch (error) {
           if (error instanceof IdempotencyConflictError) {
             this.deps.ids.release(group.reservedIds()); // refused inside the transaction: rolled back
@@ -191,6 +191,7 @@ export class IncidentCommands {
           for (const w of accepted) w.reject(error);
           return;
         }
+        group.install(stored, { projection: this.deps.projection, alarms: this.deps.alarms, stream: this.deps.stream, fusionIndex: this.fusionIndex });
       }
       group.accepted.forEach((a, i) => accepted[i]!.resolve(a.batch));
       return;
