@@ -48,8 +48,8 @@ export interface HubOptions {
   /** changes that may wait for the store at once; more are refused with HUB_BUSY */
   queueLimit?: number;
   /**
-   * steps one group commit takes at most (MAX_GROUP_STEPS by default); 1 writes every change in
-   * a transaction of its own (the naive baseline of tests/bench/intake.bench.ts)
+   * steps one group commit takes at most (MAX_GROUP_STEPS of the store's kind by default); 1
+   * writes every change in a transaction of its own (the naive baseline of tests/bench/intake.bench.ts)
    */
   maxGroupSteps?: number;
 }

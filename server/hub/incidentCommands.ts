@@ -66,15 +66,18 @@ export interface IncidentCommandsDeps {
   ids: IncidentIds;
   knownCategories: ReadonlySet<string>;
   fusion: FusionPolicy;
-  /** steps a group commit takes at most (MAX_GROUP_STEPS when absent) */
+  /** steps a group commit takes at most (MAX_GROUP_STEPS of the store's kind when absent) */
   maxGroupSteps?: number;
 }
 
 /**
- * Steps a group commit takes at most (a change bigger than that, an import's batch, goes alone):
- * deciding is synchronous work on the event loop (~0.1 ms a report), so a group must stay short.
+ * Steps a group commit takes at most (a change bigger than that, an import's batch, goes alone).
+ * Deciding is synchronous work on the event loop (~0.1–0.25 ms a report), and on PGlite so is the
+ * whole transaction, fsync included: smaller groups there keep the loop answering (a group of 64
+ * holds it ~15–30 ms; 1,000 reports a second need groups of a few). PostgreSQL's transaction is
+ * I/O the loop does not wait for, so larger groups only cost their deciding.
  */
-export const MAX_GROUP_STEPS = 128;
+export const MAX_GROUP_STEPS: Record<Store['kind'], number> = { pglite: 64, postgres: 256 };
 
 /** one change waiting for a group: the keys it may claim (looked up once per group) and how to decide it */
 interface GroupUnit {
@@ -90,7 +93,7 @@ export class IncidentCommands {
 
   constructor(private readonly deps: IncidentCommandsDeps) {
     this.fusionIndex = new FusionIndex(deps.fusion.maxRadiusM);
-    this.committer = new GroupCommitter(deps.queue, (group) => this.commitGroup(group), deps.maxGroupSteps ?? MAX_GROUP_STEPS);
+    this.committer = new GroupCommitter(deps.queue, (group) => this.commitGroup(group), deps.maxGroupSteps ?? MAX_GROUP_STEPS[deps.store.kind]);
     this.memory = {
       incident: (id) => deps.projection.get(id)?.incident,
       alarm: (id) => deps.alarms.get(id),

@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
-/** Called after each fsync PostgreSQL asked for, with the host path synced (tests, benchmarks). */
-export type FsyncListener = (path: string) => void;
+/** Called after each fsync PostgreSQL asked for, with the host path synced and how long it took (tests, benchmarks). */
+export type FsyncListener = (path: string, ms: number) => void;
 
 /** PGlite's own start-up flags less `-F`, with the WAL flushed by fsync() (see above). */
 export function durableStartParams(): string[] {
@@ -71,9 +71,10 @@ export class DurableNodeFS extends NodeFS {
       // here covers files opened before and after.
       nodefs.stream_ops.fsync = (stream) => {
         const path = nodefs.realPath(stream.node);
+        const started = performance.now();
         if (typeof stream.nfd === 'number') fsyncSync(stream.nfd);
         else fsyncPath(path);
-        onFsync?.(path);
+        onFsync?.(path, performance.now() - started);
         return 0;
       };
     };

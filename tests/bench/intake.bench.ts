@@ -25,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createApp } from '../../server/app';
@@ -68,7 +68,12 @@ export interface IntakeFigures {
   /** PGlite: fsyncs PostgreSQL made during the phase (WAL segments, and any checkpoint) */
   fsyncs: number | null;
   walFsyncs: number | null;
+  /** PGlite: the longest single fsync in the phase (the event loop waits it out) */
+  maxFsyncMs: number | null;
   loopMaxMs: number;
+  /** the longest garbage-collection pause of this process during the phase, and their sum */
+  gcMaxMs: number;
+  gcTotalMs: number;
   /** CPU this process (the hub; with path hub also the generator) spent per acknowledged report: what the rate costs whatever else the machine runs */
   cpuUsPerReport: number;
   /** path socket: CPU the load generator's process spent per acknowledged report (it shares the machine's cores) */
@@ -95,6 +100,8 @@ function percentile(sorted: readonly number[], p: number): number {
 interface Counters {
   fsyncs: number;
   walFsyncs: number;
+  /** the longest fsync since the phase began */
+  maxFsyncMs: number;
 }
 
 async function openHub(store: Store, naive: boolean): Promise<Hub> {
@@ -256,13 +263,23 @@ async function measure(
       try {
         for (const phase of ['full', 'target', 'half'] as const) {
           const before = { ...hub.groupCommits, fsyncs: counters?.fsyncs ?? 0, wal: counters?.walFsyncs ?? 0 };
+          if (counters) counters.maxFsyncMs = 0;
           const loop = monitorEventLoopDelay({ resolution: 5 });
           loop.enable();
           const cpuBefore = process.cpuUsage();
+          const gc = { max: 0, total: 0 };
+          const gcWatch = new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) {
+              gc.max = Math.max(gc.max, entry.duration);
+              gc.total += entry.duration;
+            }
+          });
+          gcWatch.observe({ entryTypes: ['gc'] });
           const offered = phase === 'half' ? target / 2 : phase === 'target' ? target : null;
           process.stdout.write(`  ${database}, ${path}, ${naive ? 'naive' : 'group commit'}, ${phase} rate${offered ? ` (${offered}/s offered)` : ''}… `);
           const run = offered ? await driver.fixed(offered) : await driver.full();
           loop.disable();
+          gcWatch.disconnect();
           const cpu = process.cpuUsage(cpuBefore);
           const sorted = run.latencies.sort((a, b) => a - b);
           const transactions = hub.groupCommits.groups - before.groups;
@@ -284,7 +301,10 @@ async function measure(
             reportsPerTransaction: transactions > 0 ? Math.round(((hub.groupCommits.changes - before.changes) / transactions) * 10) / 10 : 0,
             fsyncs: counters ? counters.fsyncs - before.fsyncs : null,
             walFsyncs: counters ? counters.walFsyncs - before.wal : null,
+            maxFsyncMs: counters ? Math.round(counters.maxFsyncMs * 10) / 10 : null,
             loopMaxMs: Math.round(loop.max / 1e5) / 10,
+            gcMaxMs: Math.round(gc.max * 10) / 10,
+            gcTotalMs: Math.round(gc.total),
             cpuUsPerReport: sorted.length > 0 ? Math.round((cpu.user + cpu.system) / sorted.length) : 0,
             loaderCpuUsPerReport: run.cpuUs !== undefined && sorted.length > 0 ? Math.round(run.cpuUs / sorted.length) : null,
           };
@@ -305,14 +325,14 @@ async function measure(
 function print(results: readonly IntakeFigures[]): void {
   console.log(
     `\n${'database'.padEnd(14)} ${'path'.padEnd(6)} ${'method'.padEnd(33)} ${'phase'.padEnd(12)} ${'reports/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ` +
-      `${'refused'.padStart(7)} ${'per tx'.padStart(6)} ${'fsyncs/report'.padStart(13)} ${'loop max ms'.padStart(11)} ${'CPU µs/report'.padStart(13)} ${'loader µs'.padStart(9)} ${'load'.padStart(5)}`,
+      `${'refused'.padStart(7)} ${'per tx'.padStart(6)} ${'fsyncs/report'.padStart(13)} ${'loop max ms'.padStart(11)} ${'GC max ms'.padStart(9)} ${'fsync max'.padStart(9)} ${'CPU µs/report'.padStart(13)} ${'loader µs'.padStart(9)} ${'load'.padStart(5)}`,
   );
   for (const r of results) {
     const phase = r.phase === 'full' ? 'full' : `${r.phase} ${r.offered}/s`;
     const perReport = r.fsyncs === null || r.acknowledged === 0 ? '—' : (r.fsyncs / r.acknowledged).toFixed(3);
     console.log(
       `${r.database.padEnd(14)} ${r.path.padEnd(6)} ${r.method.padEnd(33)} ${phase.padEnd(12)} ${String(r.perSecond).padStart(9)} ${r.p50Ms.toFixed(1).padStart(7)} ${r.p99Ms.toFixed(1).padStart(8)} ` +
-        `${r.maxMs.toFixed(1).padStart(8)} ${String(r.refused).padStart(7)} ${r.reportsPerTransaction.toFixed(1).padStart(6)} ${perReport.padStart(13)} ${r.loopMaxMs.toFixed(1).padStart(11)} ${String(r.cpuUsPerReport).padStart(13)} ${String(r.loaderCpuUsPerReport ?? '—').padStart(9)} ${r.load.toFixed(1).padStart(5)}`,
+        `${r.maxMs.toFixed(1).padStart(8)} ${String(r.refused).padStart(7)} ${r.reportsPerTransaction.toFixed(1).padStart(6)} ${perReport.padStart(13)} ${r.loopMaxMs.toFixed(1).padStart(11)} ${r.gcMaxMs.toFixed(1).padStart(9)} ${(r.maxFsyncMs === null ? '—' : r.maxFsyncMs.toFixed(1)).padStart(9)} ${String(r.cpuUsPerReport).padStart(13)} ${String(r.loaderCpuUsPerReport ?? '—').padStart(9)} ${r.load.toFixed(1).padStart(5)}`,
     );
   }
   for (const database of ['PGlite (disk)', 'PostgreSQL'] as const) {
@@ -343,12 +363,13 @@ export default async function run(): Promise<IntakeFigures[]> {
   if (only !== 'postgres') results.push(
     ...(await measure('PGlite (disk)', TARGET.pglite, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
-      const counters: Counters = { fsyncs: 0, walFsyncs: 0 };
+      const counters: Counters = { fsyncs: 0, walFsyncs: 0, maxFsyncMs: 0 };
       const store = await createPgliteStore({
         dataDir: dir,
-        onFsync: (path) => {
+        onFsync: (path, ms) => {
           counters.fsyncs++;
           if (path.includes('/pg_wal/')) counters.walFsyncs++;
+          counters.maxFsyncMs = Math.max(counters.maxFsyncMs, ms);
         },
       });
       await store.migrate();
