@@ -60,6 +60,8 @@ export interface IntakeFigures {
   /** PGlite: fsyncs PostgreSQL made during the phase (WAL segments, and any checkpoint) */
   fsyncs: number | null;
   walFsyncs: number | null;
+  /** the longest store append (one group's transaction, COMMIT included) in the phase */
+  appendMaxMs: number;
   /** PGlite: the longest single fsync in the phase (the event loop waits it out) */
   maxFsyncMs: number | null;
   loopMaxMs: number;
@@ -98,7 +100,24 @@ async function measure(
     ...(paths.includes('socket') ? [{ path: 'socket' as const, naive: false }] : []),
   ];
   for (const { path, naive } of runs) {
-    const { store, counters, done } = await open();
+    const opened = await open();
+    const { counters, done } = opened;
+    // every group's transaction timed: a tail of acknowledgements shows up here if the store made it
+    const appends = { maxMs: 0 };
+    const store: Store = new Proxy(opened.store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'append' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const started = performance.now();
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            appends.maxMs = Math.max(appends.maxMs, performance.now() - started);
+          }
+        };
+      },
+    });
     try {
       const driver = path === 'hub' ? await hubDriver(store, naive, PACE) : await socketDriver(store, PACE);
       const hub = driver.hub;
@@ -106,6 +125,7 @@ async function measure(
         for (const phase of ['full', 'target', 'half'] as const) {
           const before = { ...hub.groupCommits, fsyncs: counters?.fsyncs ?? 0, wal: counters?.walFsyncs ?? 0 };
           if (counters) counters.maxFsyncMs = 0;
+          appends.maxMs = 0;
           const loop = monitorEventLoopDelay({ resolution: 5 });
           loop.enable();
           const cpuBefore = process.cpuUsage();
@@ -143,6 +163,7 @@ async function measure(
             reportsPerTransaction: transactions > 0 ? Math.round(((hub.groupCommits.changes - before.changes) / transactions) * 10) / 10 : 0,
             fsyncs: counters ? counters.fsyncs - before.fsyncs : null,
             walFsyncs: counters ? counters.walFsyncs - before.wal : null,
+            appendMaxMs: Math.round(appends.maxMs * 10) / 10,
             maxFsyncMs: counters ? Math.round(counters.maxFsyncMs * 10) / 10 : null,
             loopMaxMs: Math.round(loop.max / 1e5) / 10,
             gcMaxMs: Math.round(gc.max * 10) / 10,
@@ -167,14 +188,14 @@ async function measure(
 function print(results: readonly IntakeFigures[]): void {
   console.log(
     `\n${'database'.padEnd(14)} ${'path'.padEnd(6)} ${'method'.padEnd(33)} ${'phase'.padEnd(12)} ${'reports/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ` +
-      `${'refused'.padStart(7)} ${'per tx'.padStart(6)} ${'fsyncs/report'.padStart(13)} ${'loop max ms'.padStart(11)} ${'GC max ms'.padStart(9)} ${'fsync max'.padStart(9)} ${'CPU µs/report'.padStart(13)} ${'loader µs'.padStart(9)} ${'load'.padStart(5)}`,
+      `${'refused'.padStart(7)} ${'per tx'.padStart(6)} ${'fsyncs/report'.padStart(13)} ${'loop max ms'.padStart(11)} ${'GC max ms'.padStart(9)} ${'append max'.padStart(10)} ${'fsync max'.padStart(9)} ${'CPU µs/report'.padStart(13)} ${'loader µs'.padStart(9)} ${'load'.padStart(5)}`,
   );
   for (const r of results) {
     const phase = r.phase === 'full' ? 'full' : `${r.phase} ${r.offered}/s`;
     const perReport = r.fsyncs === null || r.acknowledged === 0 ? '—' : (r.fsyncs / r.acknowledged).toFixed(3);
     console.log(
       `${r.database.padEnd(14)} ${r.path.padEnd(6)} ${r.method.padEnd(33)} ${phase.padEnd(12)} ${String(r.perSecond).padStart(9)} ${r.p50Ms.toFixed(1).padStart(7)} ${r.p99Ms.toFixed(1).padStart(8)} ` +
-        `${r.maxMs.toFixed(1).padStart(8)} ${String(r.refused).padStart(7)} ${r.reportsPerTransaction.toFixed(1).padStart(6)} ${perReport.padStart(13)} ${r.loopMaxMs.toFixed(1).padStart(11)} ${r.gcMaxMs.toFixed(1).padStart(9)} ${(r.maxFsyncMs === null ? '—' : r.maxFsyncMs.toFixed(1)).padStart(9)} ${String(r.cpuUsPerReport).padStart(13)} ${String(r.loaderCpuUsPerReport ?? '—').padStart(9)} ${r.load.toFixed(1).padStart(5)}`,
+        `${r.maxMs.toFixed(1).padStart(8)} ${String(r.refused).padStart(7)} ${r.reportsPerTransaction.toFixed(1).padStart(6)} ${perReport.padStart(13)} ${r.loopMaxMs.toFixed(1).padStart(11)} ${r.gcMaxMs.toFixed(1).padStart(9)} ${r.appendMaxMs.toFixed(1).padStart(10)} ${(r.maxFsyncMs === null ? '—' : r.maxFsyncMs.toFixed(1)).padStart(9)} ${String(r.cpuUsPerReport).padStart(13)} ${String(r.loaderCpuUsPerReport ?? '—').padStart(9)} ${r.load.toFixed(1).padStart(5)}`,
     );
   }
   for (const database of ['PGlite (disk)', 'PostgreSQL'] as const) {
