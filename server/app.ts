@@ -74,6 +74,8 @@ export interface AppDeps {
   imports?: ImportSettings;
   /** what a snapshot sends item by item before it summarises per area (docs/protocol.md) */
   snapshotBudget?: Partial<SnapshotBudget>;
+  /** changes that may wait for the store at once (DEFAULT_QUEUE_LIMIT); more get HUB_BUSY */
+  queueLimit?: number;
 }
 
 export interface App {
@@ -106,6 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     tzOffsetMinutes: tz,
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
+    ...(deps.queueLimit ? { queueLimit: deps.queueLimit } : {}),
   });
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
   views.warm();
@@ -127,7 +130,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // and sent often. Only messages above the threshold are deflated (zlib runs on libuv's pool,
     // not the event loop), so walls open faster on a busy network at no cost to the live stream.
     // `ws` honours the threshold only without context takeover: with it (its default) every
-    // message — each delta, each position frame — was deflated once per socket.
+    // message — each acknowledgement, delta and position frame — was deflated once per socket
+    // (a third of the hub's CPU at 2,500 reports a second, tests/bench/intake).
     perMessageDeflate: { threshold: SNAPSHOT_DEFLATE_THRESHOLD, serverNoContextTakeover: true },
   });
 

@@ -15,7 +15,6 @@ import { actorOf, auditOfAlarmDecision, type Principal } from './audit';
 import { authorise, authoriseRegion } from './authorise';
 import type { Batch } from './batch';
 import type { GeoContext } from './geoContext';
-import type { VideoAlarmBook } from './videoAlarmBook';
 
 export type AlarmSteps =
   /** `id`: trusted sources (the simulator, imports) may name the alarm so a later step can decide it */
@@ -25,7 +24,6 @@ export type AlarmSteps =
 interface RaiseDeps {
   geo: GeoContext;
   clock: () => number;
-  alarms: VideoAlarmBook;
   cameras: ReadonlyMap<string, Camera>;
 }
 
@@ -36,7 +34,7 @@ export function raiseAlarmStep(batch: Batch, step: Extract<AlarmSteps, { kind: '
   const report = parseOrThrow(VideoAlarmReport, step.input, 'video alarm');
   const camera = deps.cameras.get(report.cameraId);
   if (!camera) throw new HubError('UNKNOWN_CAMERA', `No camera has the id ${report.cameraId}; the alarm was not taken.`);
-  const known = report.externalRef ? deps.alarms.byRef(camera.id, report.externalRef) : undefined;
+  const known = report.externalRef ? batch.alarmByRef(camera.id, report.externalRef) : undefined;
   if (known) {
     batch.alarmOutcomes.push({ alarm: known, incident: null, created: false });
     return;

@@ -2,8 +2,10 @@
  * One batch of steps being decided: what it has changed so far (later steps see earlier ones),
  * the writes in order (incident log entries and video-alarm changes), the audit rows that go into
  * the same transaction, and the case numbers it reserved (given back if the batch is refused).
+ * It sees the hub through a `BatchBase`: memory, plus what batches decided before it in the same
+ * group commit (writeGroup.ts) changed.
  */
-import type { Incident } from '@shared/schemas/incident';
+import type { Incident, ParsedNewIncident } from '@shared/schemas/incident';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import type { Decision } from '../domain/lifecycle';
 import type { NewAuditRecord } from '../store/types';
@@ -29,6 +31,18 @@ export interface AlarmOutcome {
 
 export type Idempotency = { key: string; incidentId: string; requestHash: string };
 
+/** what a batch sees before its own changes */
+export interface BatchBase {
+  incident(id: string): Incident | undefined;
+  alarm(id: string): VideoAlarm | undefined;
+  /** the alarm a platform already sent under this reference */
+  alarmByRef(cameraId: string, externalRef: string): VideoAlarm | undefined;
+  /** cases a report may join that the hub's fusion index does not hold yet (decided earlier in the group) */
+  candidates(report: ParsedNewIncident): Iterable<string>;
+  /** idempotency keys known: in the store before the group, or claimed earlier in it */
+  readonly keys: ReadonlyMap<string, Idempotency>;
+}
+
 export class Batch {
   readonly writes: Write[] = [];
   readonly audit: NewAuditRecord[] = [];
@@ -37,22 +51,31 @@ export class Batch {
   readonly reservedIds: string[] = [];
   /** keys claimed by reports of this batch, written with it */
   readonly idempotency: Idempotency[] = [];
-  /** records of the batch's keys that the store held before it ran (one query for the batch) */
-  knownKeys = new Map<string, Idempotency>();
   private readonly incidents = new Map<string, Incident>();
   private readonly alarms = new Map<string, VideoAlarm>();
 
-  constructor(
-    private readonly incidentAt: (id: string) => Incident | undefined,
-    private readonly alarmAt: (id: string) => VideoAlarm | undefined,
-  ) {}
+  constructor(private readonly base: BatchBase) {}
 
   incident(id: string): Incident | undefined {
-    return this.incidents.get(id) ?? this.incidentAt(id);
+    return this.incidents.get(id) ?? this.base.incident(id);
   }
 
   alarm(id: string): VideoAlarm | undefined {
-    return this.alarms.get(id) ?? this.alarmAt(id);
+    return this.alarms.get(id) ?? this.base.alarm(id);
+  }
+
+  alarmByRef(cameraId: string, externalRef: string): VideoAlarm | undefined {
+    for (const a of this.alarms.values()) if (a.cameraId === cameraId && a.externalRef === externalRef) return a;
+    return this.base.alarmByRef(cameraId, externalRef);
+  }
+
+  candidates(report: ParsedNewIncident): Iterable<string> {
+    return this.base.candidates(report);
+  }
+
+  /** the record of an idempotency key: known before this batch, or claimed by it */
+  claimOf(key: string): Idempotency | undefined {
+    return this.base.keys.get(key) ?? this.idempotency.find((c) => c.key === key);
   }
 
   /** the index the next write will have: audit rows point at it */

@@ -1,15 +1,16 @@
 /**
  * Incidents and AI video alarms enter and move here: reports (joined to an open case by duplicate
  * fusion where one matches), steps of the closed loop, alarms raised and decided, and the overdue
- * sweep. Each batch is parsed, decided by the pure domain, written (events, new state, audit rows)
- * in one transaction, then installed in memory and published — one batch at a time through the
- * queue, so sequence numbers, memory and the store agree.
+ * sweep. Each batch is parsed and decided by the pure domain; the batches that arrive while a
+ * transaction is in flight are written together in the next one (group commit, groupCommit.ts),
+ * then installed in memory and published in seq order — one group at a time through the queue, so
+ * sequence numbers, memory and the store agree.
  *
  * A step taken by a person (`by`) is authorised here, whatever the channel: the role must allow
  * the action and the case must lie in the person's region.
  */
 import { HubError } from '@shared/errors';
-import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
+import type { Incident } from '@shared/schemas/incident';
 import { IncidentCommand, NewIncident, type ParsedIncidentCommand, type ParsedNewIncident } from '@shared/schemas/incident';
 import type { Camera } from '@shared/schemas/camera';
 import { parseOrThrow } from '@shared/validate';
@@ -17,18 +18,20 @@ import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
 import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
-import type { NewEvent, Store } from '../store/types';
+import type { Store, StoredEvent } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
 import { actorOf, auditOfStep, type Principal } from './audit';
 import { authorise, authoriseRegion, requestHashOf } from './authorise';
-import { Batch, type AlarmOutcome, type ReportOutcome } from './batch';
+import type { AlarmOutcome, Batch, ReportOutcome } from './batch';
 import type { DeltaStream } from './deltaStream';
 import { FusionIndex } from './fusionIndex';
 import type { GeoContext } from './geoContext';
+import { GroupCommitter, type Waiting } from './groupCommit';
 import type { IncidentIds } from './incidentIds';
 import { isOpen, type IncidentProjection } from './incidentProjection';
 import type { VideoAlarmBook } from './videoAlarmBook';
+import { WriteGroup, type GroupMemory } from './writeGroup';
 
 export type { AlarmOutcome, ReportOutcome };
 
@@ -63,13 +66,39 @@ export interface IncidentCommandsDeps {
   ids: IncidentIds;
   knownCategories: ReadonlySet<string>;
   fusion: FusionPolicy;
+  /** steps a group commit takes at most (MAX_GROUP_STEPS of the store's kind when absent) */
+  maxGroupSteps?: number;
+}
+
+/**
+ * Steps a group commit takes at most (a change bigger than that, an import's batch, goes alone).
+ * Deciding is synchronous work on the event loop (~0.1–0.25 ms a report), and on PGlite so is the
+ * whole transaction, fsync included: smaller groups there keep the loop answering (a group of 64
+ * holds it ~15–30 ms; 1,000 reports a second need groups of a few). PostgreSQL's transaction is
+ * I/O the loop does not wait for, so larger groups only cost their deciding.
+ */
+export const MAX_GROUP_STEPS: Record<Store['kind'], number> = { pglite: 64, postgres: 256 };
+
+/** one change waiting for a group: the keys it may claim (looked up once per group) and how to decide it */
+interface GroupUnit {
+  keys: readonly string[];
+  quiet: boolean;
+  decide(batch: Batch): Promise<void>;
 }
 
 export class IncidentCommands {
   private readonly fusionIndex: FusionIndex;
+  private readonly committer: GroupCommitter<GroupUnit>;
+  private readonly memory: GroupMemory;
 
   constructor(private readonly deps: IncidentCommandsDeps) {
     this.fusionIndex = new FusionIndex(deps.fusion.maxRadiusM);
+    this.committer = new GroupCommitter(deps.queue, (group) => this.commitGroup(group), deps.maxGroupSteps ?? MAX_GROUP_STEPS[deps.store.kind]);
+    this.memory = {
+      incident: (id) => deps.projection.get(id)?.incident,
+      alarm: (id) => deps.alarms.get(id),
+      alarmByRef: (cameraId, ref) => deps.alarms.byRef(cameraId, ref),
+    };
   }
 
   /** indexes what the projection holds (after loading from the store) */
@@ -78,54 +107,98 @@ export class IncidentCommands {
   }
 
   /**
-   * Applies steps in order in one transaction: all of them or, if any step is refused, none.
+   * Applies steps in order, all of them or, if any step is refused, none. The batch is one change
+   * of a group commit: decided alone (a refusal answers only this caller), written in one
+   * transaction with the changes that arrived beside it, answered once that has committed.
    * `quiet` (history and imports) publishes no delta per step: the hub's state and sequence move
    * on, and the writer asks every client to take a fresh snapshot when it is done (hub.resyncClients).
    */
   async applyBatch(steps: readonly BatchStep[], quiet = false): Promise<ReportOutcome[]> {
-    return (await this.deps.queue.run(() => this.run(steps, quiet))).outcomes;
+    return (await this.submitSteps(steps, quiet)).outcomes;
   }
 
-  /** AI video alarms raised or decided, in one transaction; a confirm writes its case with it */
+  /** AI video alarms raised or decided, all or none; a confirm writes its case with it */
   async applyAlarmBatch(steps: readonly AlarmSteps[], quiet = false): Promise<AlarmOutcome[]> {
-    return (await this.deps.queue.run(() => this.run(steps, quiet))).alarmOutcomes;
+    return (await this.submitSteps(steps, quiet)).alarmOutcomes;
   }
 
-  private async run(steps: readonly (BatchStep | AlarmSteps)[], quiet = false): Promise<Batch> {
-    const batch = new Batch((id) => this.deps.projection.get(id)?.incident, (id) => this.deps.alarms.get(id));
-    let appendStarted = false;
-    try {
-      await this.lookUpKeys(batch, steps);
-      for (const step of steps) {
-        if (step.kind === 'report') await this.report(batch, step);
-        else if (step.kind === 'command') batch.outcomes.push(await this.command(batch, step));
-        else if (step.kind === 'alarm_raise') raiseAlarmStep(batch, step, this.deps);
-        else {
-          const confirmed = decideAlarmStep(batch, step, this.deps.clock());
-          if (confirmed) {
-            const outcome = await this.takeReport(batch, confirmed.report, step.by, `confirmed alarm ${confirmed.alarm.id}`);
-            const alarm = { ...confirmed.alarm, incidentId: outcome.incident.id };
-            batch.changeAlarm(alarm, 'confirmed');
-            batch.alarmOutcomes.push({ alarm, incident: outcome.incident, ...(outcome.joined ? { joined: true } : {}) });
-          }
+  /** groups committed and changes in them since start */
+  get groupFigures(): { groups: number; changes: number; gathered: number } {
+    return { groups: this.committer.groups, changes: this.committer.changes, gathered: this.committer.gathered };
+  }
+
+  private submitSteps(steps: readonly (BatchStep | AlarmSteps)[], quiet: boolean): Promise<Batch> {
+    const keys = steps.flatMap((s) => (s.kind === 'report' && s.idempotencyKey ? [s.idempotencyKey] : []));
+    return this.committer.submit<Batch>({ keys, quiet, decide: (batch) => this.decideSteps(batch, steps) }, Math.max(1, steps.length));
+  }
+
+  private async decideSteps(batch: Batch, steps: readonly (BatchStep | AlarmSteps)[]): Promise<void> {
+    for (const step of steps) {
+      if (step.kind === 'report') await this.report(batch, step);
+      else if (step.kind === 'command') batch.outcomes.push(await this.command(batch, step));
+      else if (step.kind === 'alarm_raise') raiseAlarmStep(batch, step, this.deps);
+      else {
+        const confirmed = decideAlarmStep(batch, step, this.deps.clock());
+        if (confirmed) {
+          const outcome = await this.takeReport(batch, confirmed.report, step.by, `confirmed alarm ${confirmed.alarm.id}`);
+          const alarm = { ...confirmed.alarm, incidentId: outcome.incident.id };
+          batch.changeAlarm(alarm, 'confirmed');
+          batch.alarmOutcomes.push({ alarm, incident: outcome.incident, ...(outcome.joined ? { joined: true } : {}) });
         }
       }
-      appendStarted = true;
-      await this.commit(batch, quiet);
-      return batch;
-    } catch (error) {
-      // Numbers go back only if nothing reached the store: a failed COMMIT may still have landed.
-      if (!appendStarted) this.deps.ids.release(batch.reservedIds);
-      if (error instanceof IdempotencyConflictError) throw new HubError('IDEMPOTENCY_KEY_REUSED');
-      throw error;
     }
   }
 
-  /** the store's records of every idempotency key in the batch, in one query */
-  private async lookUpKeys(batch: Batch, steps: readonly (BatchStep | AlarmSteps)[]): Promise<void> {
-    const keys = steps.flatMap((s) => (s.kind === 'report' && s.idempotencyKey ? [s.idempotencyKey] : []));
-    if (keys.length === 0) return;
-    for (const record of await this.deps.store.findIdempotencyKeys(keys)) batch.knownKeys.set(record.key, record);
+  /**
+   * One group: each change decided in arrival order against memory and the changes accepted
+   * before it; a refused one is answered at once and leaves nothing behind. The accepted ones are
+   * written in ONE append; only after it committed are they installed in memory, published in seq
+   * order and answered. If the append fails, every accepted change gets the error and memory,
+   * sequence and walls stay as they were. An idempotency key taken meanwhile by another hub node
+   * (the append refuses the whole group) makes the group be decided once more, so that only the
+   * change that reused it is refused.
+   */
+  private async commitGroup(waiting: readonly Waiting<GroupUnit>[]): Promise<void> {
+    let live = waiting;
+    for (let attempt = 0; ; attempt++) {
+      const group = new WriteGroup(this.memory, this.deps.fusion.maxRadiusM);
+      const keys = [...new Set(live.flatMap((w) => w.unit.keys))];
+      if (keys.length > 0) for (const record of await this.deps.store.findIdempotencyKeys(keys)) group.keys.set(record.key, record);
+      const accepted: Waiting<GroupUnit>[] = [];
+      for (const w of live) {
+        const batch = group.newBatch();
+        try {
+          await w.unit.decide(batch);
+        } catch (error) {
+          this.deps.ids.release(batch.reservedIds); // nothing of it reached the store
+          w.reject(error);
+          continue;
+        }
+        group.accept(batch, w.unit.quiet);
+        accepted.push(w);
+      }
+      if (group.writes > 0) {
+        let stored: StoredEvent[];
+        try {
+          stored = await this.deps.store.append(...group.appendArgs());
+        } catch (error) {
+          if (error instanceof IdempotencyConflictError) {
+            this.deps.ids.release(group.reservedIds()); // refused inside the transaction: rolled back
+            if (attempt === 0) {
+              live = accepted;
+              continue;
+            }
+            error = new HubError('IDEMPOTENCY_KEY_REUSED');
+          }
+          // Numbers stay taken: a failed COMMIT may still have landed.
+          for (const w of accepted) w.reject(error);
+          return;
+        }
+        group.install(stored, { projection: this.deps.projection, alarms: this.deps.alarms, stream: this.deps.stream, fusionIndex: this.fusionIndex });
+      }
+      group.accepted.forEach((a, i) => accepted[i]!.resolve(a.batch));
+      return;
+    }
   }
 
   private async report(batch: Batch, step: Extract<BatchStep, { kind: 'report' }>): Promise<void> {
@@ -142,7 +215,7 @@ export class IncidentCommands {
     let claim: { key: string; incidentId: string; requestHash: string } | undefined;
     if (step.idempotencyKey) {
       const requestHash = requestHashOf(parsed, step.steps);
-      const existing = batch.knownKeys.get(step.idempotencyKey) ?? batch.idempotency.find((c) => c.key === step.idempotencyKey);
+      const existing = batch.claimOf(step.idempotencyKey);
       if (existing) {
         if (existing.requestHash !== requestHash) throw new HubError('IDEMPOTENCY_KEY_REUSED');
         const incident = batch.incident(existing.incidentId) ?? (await this.deps.store.getIncident(existing.incidentId));
@@ -176,7 +249,7 @@ export class IncidentCommands {
     const now = this.deps.clock();
     const reportedAt = parsed.reportedAt ?? now;
     // an imported case was a case in its source system: it never joins another
-    const open = fuse ? [...this.fusionIndex.candidates(parsed)].map((id) => batch.incident(id)).filter((i): i is Incident => i !== undefined && isOpen(i)) : [];
+    const open = fuse ? [...new Set([...this.fusionIndex.candidates(parsed), ...batch.candidates(parsed)])].map((id) => batch.incident(id)).filter((i): i is Incident => i !== undefined && isOpen(i)) : [];
     const match = fuse ? findFusionMatch(parsed, reportedAt, open, this.deps.fusion) : null;
     if (match) {
       const decision = joinReport(match.incident, parsed, { now, distanceM: match.distanceM });
@@ -233,52 +306,17 @@ export class IncidentCommands {
     return splitReport(incident, joined, alreadySplit, { newId, gridCode, regionPath: this.deps.geo.path(gridCode), now, policy: this.deps.policy, actor: origin.actor, note: command.note });
   }
 
-  /** writes the batch (events + final states + audit rows) and then publishes it in order (or, quiet, installs it only) */
-  private async commit(batch: Batch, quiet = false): Promise<void> {
-    if (batch.writes.length === 0) return;
-    const events: NewEvent[] = batch.writes.map((w) =>
-      w.kind === 'incident'
-        ? { kind: 'incident', aggregateId: w.decision.incident.id, type: w.decision.entry.type, at: w.decision.entry.at, actor: w.decision.entry.actor, payload: w.decision.entry }
-        : { kind: 'video_alarm', aggregateId: w.alarm.id, type: w.type, at: w.type === 'raised' ? w.alarm.at : w.alarm.decidedAt!, actor: w.alarm.decidedBy ?? { kind: 'camera', id: w.alarm.cameraId }, payload: w.alarm },
-    );
-    const stored = await this.deps.store.append(events, { incidents: batch.finalIncidents(), videoAlarms: batch.finalAlarms() }, batch.idempotency, batch.audit);
-    batch.writes.forEach((w, i) => {
-      const seq = stored[i]!.seq;
-      if (w.kind === 'alarm') {
-        this.deps.alarms.set(w.alarm);
-        if (quiet) this.deps.stream.advance(seq);
-        else this.deps.stream.publish({ delta: { type: 'videoAlarm:updated', seq, alarm: w.alarm }, path: w.alarm.regionPath, layer: 'incidents' });
-        return;
-      }
-      const d = w.decision;
-      const entry: IncidentLogEntry = { ...d.entry, seq };
-      this.deps.projection.apply(d.incident, entry);
-      this.fusionIndex.update(d.incident);
-      if (quiet) {
-        this.deps.stream.advance(seq);
-        return;
-      }
-      this.deps.stream.publish({
-        delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident: d.incident, entry } : { type: 'incident:updated', seq, incident: d.incident, entry },
-        path: d.incident.regionPath,
-        layer: 'incidents',
-      });
-    });
-  }
-
   /** marks every open incident whose stage deadline has passed; returns how many */
-  sweepOverdue(): Promise<number> {
-    return this.deps.queue.run(async () => {
+  async sweepOverdue(): Promise<number> {
+    const decide = async (batch: Batch) => {
       const now = this.deps.clock();
-      const batch = new Batch((id) => this.deps.projection.get(id)?.incident, (id) => this.deps.alarms.get(id));
       for (const record of this.deps.projection.values()) {
-        if (!isOpen(record.incident)) continue;
-        const d = detectOverdue(record.incident, now);
+        const incident = batch.incident(record.incident.id) ?? record.incident; // as changed earlier in the group
+        if (!isOpen(incident)) continue;
+        const d = detectOverdue(incident, now);
         if (d) batch.decide(d);
       }
-      await this.commit(batch);
-      return batch.writes.length;
-    });
+    };
+    return (await this.committer.submit<Batch>({ keys: [], quiet: false, decide }, 1)).writes.length;
   }
 }
-

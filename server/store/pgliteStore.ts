@@ -1,12 +1,14 @@
 /**
  * The embedded store: PostgreSQL compiled to WASM, in this process. Files live under
  * `${dataDir}/pgdata`, beside the lock file `${dataDir}/store.lock`; without a dataDir the
- * database lives in memory (tests, benchmarks).
+ * database lives in memory (tests, benchmarks). On disk a commit is acknowledged only once its
+ * WAL is fsynced (pgliteDurability.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
+import { DurableNodeFS, durableStartParams, syncTree, type FsyncListener } from './pgliteDurability';
 import type { SqlClient, SqlQueryable, SqlRow } from './sqlClient';
 import { createSqlStore } from './sqlStore';
 import type { Store } from './types';
@@ -14,6 +16,13 @@ import type { Store } from './types';
 export interface PgliteStoreOptions {
   /** directory for the database files (created if missing); undefined = in memory */
   dataDir?: string;
+  /** told of every fsync PostgreSQL makes (tests and benchmarks count them) */
+  onFsync?: FsyncListener;
+  /**
+   * false: PGlite as shipped, acknowledging commits that are only in the OS page cache. Only for
+   * benchmarks that show what durability costs; the hub never turns it off.
+   */
+  fsync?: boolean;
 }
 
 const queryable = (db: Pick<PGlite, 'query'>): SqlQueryable => ({
@@ -45,7 +54,18 @@ export async function openPgliteClient(options: PgliteStoreOptions = {}): Promis
   const lock = acquireDataDirLock(dataDir);
   const pgdata = resolve(dataDir, 'pgdata');
   try {
-    return clientOver(await PGlite.create({ dataDir: pgdata }), lock);
+    const durable = options.fsync !== false;
+    const db = await PGlite.create({ fs: new DurableNodeFS(pgdata, options.onFsync), ...(durable ? { startParams: durableStartParams() } : {}) });
+    // what initdb or an earlier run wrote without fsync reaches the disk before anything new
+    if (durable) {
+      try {
+        syncTree(dataDir);
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+    }
+    return clientOver(db, lock);
   } catch (error) {
     lock.release();
     const reason = error instanceof Error ? error.message : String(error);

@@ -53,6 +53,13 @@ export async function openPostgresClient(options: PostgresStoreOptions): Promise
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`could not open PostgreSQL store (schema ${schema}): ${reason}`, { cause: error });
   }
+  const durability = await postgresDurability(queryable(pool));
+  if (!durability.durable) {
+    console.warn(
+      `[store] PostgreSQL runs with fsync=${durability.fsync}, synchronous_commit=${durability.synchronousCommit}: ` +
+        'a commit the hub acknowledges may be lost in a power loss. Set both to on for a command centre.',
+    );
+  }
 
   return {
     ...queryable(pool),
@@ -74,6 +81,17 @@ export async function openPostgresClient(options: PostgresStoreOptions): Promise
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Whether a commit on this connection survives a power loss: PostgreSQL's defaults (fsync on,
+ * synchronous_commit on) do; the hub warns at start when a deployment turned either off.
+ */
+export async function postgresDurability(db: SqlQueryable): Promise<{ fsync: string; synchronousCommit: string; durable: boolean }> {
+  const row = (await db.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync`))[0];
+  const fsync = textColumn(row, 'fsync');
+  const synchronousCommit = textColumn(row, 'sync');
+  return { fsync, synchronousCommit, durable: fsync === 'on' && synchronousCommit !== 'off' };
 }
 
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {

@@ -139,8 +139,9 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
     async append(events, state, idempotency, audit) {
       return client.transaction(async (tx) => {
         // Appends take turns, so seq order is commit order: a reader that resumes "after seq N"
-        // can never miss a lower seq committed later by a slower concurrent transaction.
-        await tx.query(lockFor('append'));
+        // can never miss a lower seq committed later by a slower concurrent transaction. PGlite
+        // has one connection and runs one transaction at a time: they take turns already.
+        if (kind === 'postgres') await tx.query(lockFor('append'));
         const claims = idempotency === undefined ? [] : Array.isArray(idempotency) ? idempotency : [idempotency as IdempotencyRecord];
         if (claims.length > 0) {
           const claimed = await tx.query(

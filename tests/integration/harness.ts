@@ -64,6 +64,8 @@ export interface TestHubOptions {
   dataDir?: string;
   /** what a snapshot sends item by item (SNAPSHOT_ITEMS, SNAPSHOT_GRIDS); the defaults otherwise */
   snapshotBudget?: { items?: number; grids?: number; regions?: number; heat?: number; notable?: number; largeCases?: number; sharedMs?: number };
+  /** changes that may wait for the store at once before HUB_BUSY */
+  queueLimit?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -89,6 +91,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.memoryDays ? { memoryDays: opts.memoryDays } : {}),
     ...(opts.dataDir ? { imports: { dataDir: opts.dataDir } } : {}),
     ...(opts.snapshotBudget ? { snapshotBudget: opts.snapshotBudget } : {}),
+    ...(opts.queueLimit ? { queueLimit: opts.queueLimit } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

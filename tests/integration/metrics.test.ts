@@ -46,6 +46,8 @@ describe('/metrics', () => {
       expect(grew('gcw_deltas_published_total{layer="incidents"}')).toBeGreaterThanOrEqual(1);
       expect(grew('gcw_store_call_seconds_count{call="append"}')).toBeGreaterThanOrEqual(1);
       expect(grew('gcw_positions_total{outcome="accepted"}')).toBe(1);
+      expect(grew('gcw_group_commits_total')).toBe(1); // the report, alone in its transaction
+      expect(grew('gcw_group_commit_changes_total')).toBe(1);
       expect(sample(text, `gcw_subscribers{region="${rootRegion}",layer="incidents"}`)).toBe(1);
       expect(sample(text, 'gcw_connected_clients')).toBeGreaterThanOrEqual(1);
       expect(sample(text, 'gcw_command_queue_depth')).toBe(0);

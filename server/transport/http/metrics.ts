@@ -92,6 +92,29 @@ export function createMetrics(): HubMetrics {
   });
   let groupCount: (() => number) | null = null;
   new Gauge({ name: 'gcw_position_groups', help: 'Position groups on this node (a region and a rate class with at least one client)', registers: [registry], collect() { if (groupCount) this.set(groupCount()); } });
+  const grouped = { groups: 0, changes: 0 };
+  new Counter({
+    name: 'gcw_group_commits_total',
+    help: 'Store transactions of the group commit (reports, case steps, alarms); with gcw_group_commit_changes_total, the changes each holds',
+    registers: [registry],
+    collect() {
+      if (!hubRef) return;
+      const now = hubRef.groupCommits.groups;
+      if (now > grouped.groups) this.inc(now - grouped.groups);
+      grouped.groups = now;
+    },
+  });
+  new Counter({
+    name: 'gcw_group_commit_changes_total',
+    help: 'Changes decided in group commits (each acknowledged after its transaction committed, or refused alone)',
+    registers: [registry],
+    collect() {
+      if (!hubRef) return;
+      const now = hubRef.groupCommits.changes;
+      if (now > grouped.changes) this.inc(now - grouped.changes);
+      grouped.changes = now;
+    },
+  });
   new Gauge({ name: 'gcw_command_queue_depth', help: 'Changes waiting for the store', registers: [registry], collect() { if (hubRef) this.set(hubRef.queue.size); } });
   new Gauge({ name: 'gcw_incidents_in_memory', help: 'Cases held in memory (open ones and those changed within MEMORY_DAYS)', registers: [registry], collect() { if (hubRef) this.set(hubRef.incidents.size); } });
   new Gauge({ name: 'gcw_backfilling', help: '1 while history is being written or imported', registers: [registry], collect() { if (hubRef) this.set(hubRef.backfilling ? 1 : 0); } });
