@@ -39,10 +39,12 @@ export const ConfigSchema = z.object({
   TRACK_SAMPLE_MS: int(0, 3_600_000).default(30_000),
   TRACK_RETENTION_HOURS: int(1, 24 * 366).default(72),
   /**
-   * a region holding more cases, patrols or cameras than this (each) gets that layer summarised
-   * per child area in its snapshot; drill in to see the items (docs/protocol.md, layered snapshots)
+   * a region holding more patrols or cameras than this (each) gets that layer summarised per child
+   * area in its snapshot; drill in to see the items (docs/protocol.md, layered snapshots)
    */
   SNAPSHOT_ITEMS: int(10, 1_000_000).default(6_000),
+  /** a region holding more cases (open, and closed in the last 24 hours) gets its notable ones and counts per area */
+  SNAPSHOT_INCIDENTS: int(10, 1_000_000).default(2_500),
   /** a region with more grids than this gets its risk map as counts per child area */
   SNAPSHOT_GRIDS: int(10, 1_000_000).default(12_000),
   /** reliable deltas kept in memory for clients that reconnect */

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     tzOffsetMinutes: centre.utcOffsetMinutes,
     resumeBuffer: config.RESUME_BUFFER,
     memoryDays: config.MEMORY_DAYS,
-    snapshotBudget: { items: config.SNAPSHOT_ITEMS, grids: config.SNAPSHOT_GRIDS },
+    snapshotBudget: { items: config.SNAPSHOT_ITEMS, incidents: config.SNAPSHOT_INCIDENTS, grids: config.SNAPSHOT_GRIDS },
     positionTickMs: config.POSITION_TICK_MS,
     statsIntervalMs: config.STATS_INTERVAL_MS,
     overdueSweepMs: config.OVERDUE_SWEEP_MS,

@@ -5,7 +5,7 @@
  * and the hub's longest silence meanwhile (a /healthz probe every 20 ms: what any other client
  * would have waited); then 20 walls subscribing to the root at once; then the built wall in
  * Chromium until it shows live figures and the map. Baseline in the same run: the same store
- * with the budget lifted so that every item is sent (the hub before layering), for the district
+ * with the budgets lifted so that every item is sent (the hub before layering), for the district
  * (the root took over a minute and 100 MB there and is not tried).
  *
  *   npx tsx tests/bench/snapshot.bench.ts          # province scale, about 4 minutes
@@ -148,8 +148,8 @@ export default async function run(): Promise<void> {
     console.log(wallRoot === null ? '  the wall in Chromium: skipped (needs /usr/bin/chromium and npm run build)' : `  the wall in Chromium shows live figures and the map: root ${wallRoot} ms (target 5,000), district ${wallDistrict} ms (target 3,000)`);
     await hub.stop();
 
-    console.log('baseline (every item sent: SNAPSHOT_ITEMS and SNAPSHOT_GRIDS lifted):');
-    hub = await createHubProcess({ ...env, SNAPSHOT_ITEMS: '1000000', SNAPSHOT_GRIDS: '1000000' }, { healthyWithinMs: 900_000 });
+    console.log('baseline (every item sent: SNAPSHOT_ITEMS, SNAPSHOT_INCIDENTS and SNAPSHOT_GRIDS lifted):');
+    hub = await createHubProcess({ ...env, SNAPSHOT_ITEMS: '1000000', SNAPSHOT_INCIDENTS: '1000000', SNAPSHOT_GRIDS: '1000000' }, { healthyWithinMs: 900_000 });
     await hub.start();
     figures.baseline = await openEach(hub, [district, street]);
     await hub.stop();

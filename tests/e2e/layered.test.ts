@@ -39,7 +39,7 @@ describe.runIf(chromiumAvailable)('layered snapshots on the wall', () => {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
     mkdirSync(shots, { recursive: true });
     // the simulated district has hundreds of patrols and cameras: a budget of 40 makes its root a "province"
-    hub = await createHubProcess({ SNAPSHOT_ITEMS: '40', SNAPSHOT_GRIDS: '40', SIM_HISTORY_DAYS: '1' });
+    hub = await createHubProcess({ SNAPSHOT_ITEMS: '40', SNAPSHOT_INCIDENTS: '40', SNAPSHOT_GRIDS: '40', SIM_HISTORY_DAYS: '1' });
     await hub.start();
     const hello = (await (await fetch(`${hub.url}/api/regions`)).json()) as { regions: Region[] };
     root = hello.regions.find((r) => r.parentCode === null)!.code;

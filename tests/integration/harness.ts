@@ -63,7 +63,7 @@ export interface TestHubOptions {
   /** where imports keep a geography (DATA_DIR); none by default */
   dataDir?: string;
   /** what a snapshot sends item by item (SNAPSHOT_ITEMS, SNAPSHOT_GRIDS); the defaults otherwise */
-  snapshotBudget?: { items?: number; grids?: number; regions?: number; heat?: number; notable?: number; largeCases?: number; sharedMs?: number };
+  snapshotBudget?: { items?: number; incidents?: number; grids?: number; regions?: number; heat?: number; notable?: number; largeCases?: number; sharedMs?: number };
   /** changes that may wait for the store at once before HUB_BUSY */
   queueLimit?: number;
 }

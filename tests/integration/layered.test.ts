@@ -17,7 +17,7 @@ let op: TestUser;
 const open: TestClient[] = [];
 // largeCases 10: the root (24 cases and more) is also "large": figures in chunks, snapshots shared
 // sharedMs: a busy machine may take seconds between two subscriptions of a test
-const BUDGET = { items: 20, grids: 10, notable: 5, largeCases: 10, sharedMs: 120_000 };
+const BUDGET = { items: 20, incidents: 20, grids: 10, notable: 5, largeCases: 10, sharedMs: 120_000 };
 const posted: Incident[] = [];
 
 beforeAll(async () => {

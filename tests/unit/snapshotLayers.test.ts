@@ -23,7 +23,7 @@ import {
 const geo = createGeoContext(generateCity({ seed: 'unit', scale: 'district' }));
 const district = geo.children(geo.rootCode)[0]!;
 const grids = geo.descendants(geo.rootCode).filter((r) => r.level === 'grid');
-const budget = { items: 100, grids: 50, regions: 40, heat: 30, notable: 10, largeCases: 1000, sharedMs: 2000 };
+const budget = { items: 100, incidents: 100, grids: 50, regions: 40, heat: 30, notable: 10, largeCases: 1000, sharedMs: 2000 };
 
 function incident(id: string, over: Partial<Incident> = {}): Incident {
   const grid = over.gridCode ?? grids[0]!.code;
