@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { Incident } from '@shared/schemas/incident';
 import { HEAT_STRIDE } from '@shared/schemas/live';
 import { generateCity } from '../../server/geo/generateCity';
+import { baseIncident } from '../support/incident';
 import { createGeoContext } from '../../server/hub/createGeoContext';
 import {
   areaSummaries,
@@ -25,38 +26,10 @@ const district = geo.children(geo.rootCode)[0]!;
 const grids = geo.descendants(geo.rootCode).filter((r) => r.level === 'grid');
 const budget = { items: 100, incidents: 100, grids: 50, regions: 40, heat: 30, notable: 10, largeCases: 1000, sharedMs: 2000 };
 
+/** the shared test incident, in one of this geography's grids, open and registered */
 function incident(id: string, over: Partial<Incident> = {}): Incident {
   const grid = over.gridCode ?? grids[0]!.code;
-  return {
-    id,
-    source: 'patrol',
-    category: '01',
-    subcategory: null,
-    severity: 1,
-    title: id,
-    description: null,
-    location: { lng: 121.5, lat: 29.8 },
-    gridCode: grid,
-    regionPath: geo.path(grid),
-    stage: 'registered',
-    stageEnteredAt: {},
-    deadline: null,
-    sla: { pausedAt: null, pausedMs: 0 },
-    assignee: null,
-    reporter: { kind: 'patrol' },
-    overdue: false,
-    supervised: false,
-    fastTrack: false,
-    reworkCount: 0,
-    rejectReason: null,
-    duplicateOf: null,
-    externalRef: null,
-    handledBy: null,
-    version: 1,
-    reportedAt: 1_000,
-    updatedAt: 1_000,
-    ...over,
-  } as Incident;
+  return { ...baseIncident(1_000), id, location: { lng: 121.5, lat: 29.8 }, gridCode: grid, regionPath: geo.path(grid), stage: 'registered', stageEnteredAt: {}, ...over };
 }
 
 describe('chooseDetail', () => {
