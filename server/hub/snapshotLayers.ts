@@ -216,18 +216,7 @@ export function areaSummaries(input: AreaInputs): AreaSummary[] {
     risk: [input.gridsPerChild[i] ?? 0, 0, 0, 0, 0],
   }));
   for (const incident of input.openIncidents) countCase(areas[indexOf(incident.gridCode)], incident);
-  for (const a of areas) {
-    for (const p of input.patrolsOf(a.code)) {
-      a.patrols++;
-      if (p.status === 'on_duty' || p.status === 'responding') a.onDuty++;
-      if (p.status === 'responding') a.responding++;
-    }
-    for (const c of input.camerasOf(a.code)) {
-      a.cameras++;
-      if (c.status !== 'online') a.camerasOffline++;
-      if (c.alarm) a.camerasAlarm++;
-    }
-  }
+  for (const a of areas) countUnits(a, input.patrolsOf(a.code), input.camerasOf(a.code));
   for (const [grid, level] of Object.entries(input.risk)) {
     const a = areas[indexOf(grid)];
     if (!a || level < 1 || level > 4) continue;
@@ -244,6 +233,20 @@ export function countCase(area: AreaSummary | undefined, incident: Pick<Incident
   if (incident.overdue) area.overdue++;
   if (incident.severity >= 3) area.serious++;
   if (incident.severity > area.worst) area.worst = incident.severity;
+}
+
+/** adds an area's patrols (on duty, responding) and cameras (offline, alarming) to its counts */
+export function countUnits(area: AreaSummary, patrols: Iterable<Pick<Patrol, 'status'>>, cameras: Iterable<Pick<Camera, 'status' | 'alarm'>>): void {
+  for (const p of patrols) {
+    area.patrols++;
+    if (p.status === 'on_duty' || p.status === 'responding') area.onDuty++;
+    if (p.status === 'responding') area.responding++;
+  }
+  for (const c of cameras) {
+    area.cameras++;
+    if (c.status !== 'online') area.camerasOffline++;
+    if (c.alarm) area.camerasAlarm++;
+  }
 }
 
 /** how many grids lie in each child of the region (cached by the caller: geography does not change) */

@@ -61,22 +61,22 @@ export default async function run(): Promise<void> {
     const month = { from: now - 30 * DAY, to: now + 1 };
     // computed twice (the first run warms the JIT up): what the hub pays when a case has changed
     for (const run of ['first', 'again']) {
-      await timed(`today from memory, computed (${run})`, () => views.statistics(root, { from: now - ((now + 8 * 3_600_000) % DAY), to: now + 1 }, now));
-      await timed(`week from memory, computed (${run})`, () => views.statistics(root, week, now));
+      await timed(`today from memory, computed (${run})`, () => views.figures.statistics(root, { from: now - ((now + 8 * 3_600_000) % DAY), to: now + 1 }, now));
+      await timed(`week from memory, computed (${run})`, () => views.figures.statistics(root, week, now));
     }
-    views.todayStatistics(root, now);
-    views.weekStatistics(root, now);
-    views.risk(root, now);
+    views.figures.todayStatistics(root, now);
+    views.figures.weekStatistics(root, now);
+    views.figures.risk(root, now);
     // what the stats loop pays every 2 s when only patrols and cameras moved: the figures of the log
     // are reused, the on-duty and online figures recounted (the naive loop recomputed all of it)
     await timed('stats tick, no case changed (today + week + risk)', () => {
-      views.todayStatistics(root, now + 1_000);
-      views.weekStatistics(root, now + 1_000);
-      views.risk(root, now + 1_000);
+      views.figures.todayStatistics(root, now + 1_000);
+      views.figures.weekStatistics(root, now + 1_000);
+      views.figures.risk(root, now + 1_000);
     });
-    await timed('30 days from memory, in one go', () => views.statistics(root, month, now));
-    await timed('30 days from memory, chunked (GET /api/stats)', () => views.windowStatistics(root, month, now));
-    await timed('30 days from the store, paged (past MEMORY_DAYS)', () => views.statisticsFromStore(root, month, now));
+    await timed('30 days from memory, in one go', () => views.figures.statistics(root, month, now));
+    await timed('30 days from memory, chunked (GET /api/stats)', () => views.figures.windowStatistics(root, month, now));
+    await timed('30 days from the store, paged (past MEMORY_DAYS)', () => views.figures.statisticsFromStore(root, month, now));
     await timed('naive: 30 days from the store, one query, one go', async () => {
       const incidents = await store.incidentsForWindow({ regionCode: root, from: month.from, asOf: now + 1, afterId: null, limit: 10_000_000 });
       const entries = new Map<string, EntryDraft[]>(incidents.map((i) => [i.id, []]));

@@ -37,8 +37,8 @@ describe('a window past memory', () => {
       const res = await fetch(`${t.url}/api/import/history?format=csv&system=pw`, { method: 'POST', body: toCsv(rows), headers: { 'content-type': 'text/csv', ...admin.headers } });
       expect(res.status).toBe(200);
       for (const [name, from, to] of windows) {
-        expect(from).toBeGreaterThanOrEqual(t.app.views.heldFrom());
-        before.set(name, t.app.views.statistics(t.hub.geo.rootCode, { from, to }));
+        expect(from).toBeGreaterThanOrEqual(t.app.views.figures.heldFrom());
+        before.set(name, t.app.views.figures.statistics(t.hub.geo.rootCode, { from, to }));
       }
       expect(before.get('the whole month up to now')!.stats.due).toBeGreaterThan(1_000);
     } finally {
@@ -49,7 +49,7 @@ describe('a window past memory', () => {
   it.each(windows)('%s: equal from the store after a restart with MEMORY_DAYS = 3', async (name, from, to) => {
     const t = await startTestHub({ store: await createPgliteStore({ dataDir: dir }), clock, memoryDays: 3 });
     try {
-      expect(from).toBeLessThan(t.app.views.heldFrom());
+      expect(from).toBeLessThan(t.app.views.figures.heldFrom());
       const admin = await signedInUser(t, `reader-${from}`, 'viewer');
       const res = await fetch(`${t.url}/api/stats?region=${t.hub.geo.rootCode}&from=${from}&to=${to}`, { headers: admin.headers });
       expect(res.status).toBe(200);

@@ -45,7 +45,7 @@ describe('restart on the same data directory', () => {
     await first.hub.updateCameras({ changes: [{ cameraId: 'cam-2', status: 'offline', at: Date.now() }] });
     const seqBefore = first.hub.seq;
     const snapshotBefore = first.app.views.snapshot('330203', ['incidents', 'cameras', 'patrols']);
-    const statsBefore = first.app.views.todayStatistics('330203');
+    const statsBefore = first.app.views.figures.todayStatistics('330203');
     await first.close();
 
     const second = await startTestHub({ store: await createPgliteStore({ dataDir: dir }) });
@@ -57,7 +57,7 @@ describe('restart on the same data directory', () => {
       expect(snapshotAfter.patrols.map((p) => p.id)).toEqual(snapshotBefore.patrols.map((p) => p.id));
       expect(second.hub.incidents.get(a.id)!.entries.map((e) => e.type)).toEqual(['reported', 'register', 'dispatch', 'accept', 'feedback', 'verify_pass', 'close']);
       // the same "now" as before the restart (the figures are as of now + 1 ms)
-      const statsAfter = second.app.views.todayStatistics('330203', statsBefore.asOf - 1);
+      const statsAfter = second.app.views.figures.todayStatistics('330203', statsBefore.asOf - 1);
       expect(statsAfter).toEqual(statsBefore);
       const c = (await second.hub.report(body(3))).incident;
       expect(c.id > b.id).toBe(true); // numbering continues, no reuse
@@ -93,7 +93,7 @@ describe('restart on the same data directory', () => {
     const t = await startTestHub({ store: await createPgliteStore({ dataDir: dir }) });
     try {
       const asOf = t.hub.now();
-      const live = t.app.views.todayStatistics('330203', asOf);
+      const live = t.app.views.figures.todayStatistics('330203', asOf);
       // Rebuild every incident's history from the events alone.
       const events = await t.store.readEvents({ kind: 'incident' });
       const byId = new Map<string, { incident: Incident; entries: IncidentLogEntry[] }>();

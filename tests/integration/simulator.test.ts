@@ -86,7 +86,7 @@ describe('simulator at district scale, one week of history', () => {
   });
 
   it('gives plausible figures for today', () => {
-    const stats = th.app.views.todayStatistics(th.hub.geo.rootCode);
+    const stats = th.app.views.figures.todayStatistics(th.hub.geo.rootCode);
     expect(stats.intake.total).toBeGreaterThan(50);
     // over cases due (应结案): never above 1, and most cases due today closed
     expect(stats.due).toBeGreaterThan(10);
@@ -98,7 +98,7 @@ describe('simulator at district scale, one week of history', () => {
     expect(stats.cameras.onlineRate).toBeLessThanOrEqual(0.99);
     expect(stats.patrols.onDutyRate).toBeGreaterThan(0.8);
     expect(stats.ranking.length).toBeGreaterThan(10);
-    const week = th.app.views.statistics(th.hub.geo.rootCode, { from: T0 - 7 * 86_400_000, to: T0 }).stats;
+    const week = th.app.views.figures.statistics(th.hub.geo.rootCode, { from: T0 - 7 * 86_400_000, to: T0 }).stats;
     expect(week.closureRate).toBeGreaterThan(0.5);
     expect(week.closureRate).toBeLessThan(1);
     expect(week.reworkRate).toBeGreaterThan(0.04);

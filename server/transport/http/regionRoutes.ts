@@ -89,7 +89,7 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
     const code = readableRegion(res, q.region, pathOf) ?? q.region;
     const now = hub.now();
     if (q.from === undefined && q.to === undefined) {
-      res.json({ stats: views.todayStatistics(code, now), risk: views.risk(code, now) });
+      res.json({ stats: views.figures.todayStatistics(code, now), risk: views.figures.risk(code, now) });
       return;
     }
     const to = q.to ?? now + 1;
@@ -101,7 +101,7 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
     // Memory holds every case with activity in the last MEMORY_DAYS; an earlier window is read
     // from the store instead — the same figures, never partial ones. Figures and risk map are as
     // of the window's end (or now, for a window reaching past it).
-    res.json(await views.windowStatistics(code, { from, to }, now));
+    res.json(await views.figures.windowStatistics(code, { from, to }, now));
   });
 
   return router;

@@ -94,16 +94,16 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, f
     lastSentAt = now;
     for (const code of activeRegions(io, 'stats')) {
       // a province's figures are computed a chunk at a time, the event loop free in between
-      if (views.isLarge(code)) await views.refreshLarge(code);
+      if (views.figures.isLarge(code)) await views.figures.refreshLarge(code);
       const at = hub.now();
       io.to(roomOf(code, 'stats')).volatile.emit('stats:updated', {
         at,
         regionCode: code,
-        stats: views.todayStatistics(code, at),
-        week: views.weekStatistics(code, at),
-        risk: views.gridRisk(code, at),
+        stats: views.figures.todayStatistics(code, at),
+        week: views.figures.weekStatistics(code, at),
+        risk: views.figures.gridRisk(code, at),
         aiPrecision: views.aiPrecision(code, at),
-        areas: views.areas(code, at),
+        areas: views.figures.areas(code, at),
       });
     }
   };

@@ -65,16 +65,10 @@ function onFrame(stats: WallStats, data: ArrayBuffer | ArrayBufferView): void {
 
 function connectSocketIo(url: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-    const timer = setTimeout(() => reject(new Error(`no connection to ${url}`)), 60_000);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once('connect_error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+    // Socket.IO's own connection timeout ends a hang with connect_error: no timer of ours
+    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000 });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (e) => reject(new Error(`no connection to ${url}: ${e.message}`)));
   });
 }
 
