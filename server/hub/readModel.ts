@@ -241,17 +241,17 @@ export class ReadModel {
    * Kept while no case changes (within a second): deciding the detail and building the snapshot
    * of one subscription read it twice.
    */
-  private currentIncidents(code: string, now: number): Incident[] {
+  private currentIncidents(code: string, now: number): readonly Incident[] {
     const counter = this.hub.incidentCounter;
     const hit = this.currentCache;
-    if (hit && hit.code === code && hit.counter === counter && now >= hit.at && now - hit.at < 1_000) return hit.list.slice();
+    if (hit && hit.code === code && hit.counter === counter && now >= hit.at && now - hit.at < 1_000) return hit.list;
     const recentCut = now - DAY;
     const out: Incident[] = [];
     for (const { incident } of this.hub.incidents.inRegion(code)) {
       if (isOpen(incident) || incident.updatedAt >= recentCut) out.push(incident);
     }
     this.currentCache = { code, counter, at: now, list: out };
-    return out.slice();
+    return out;
   }
 
   /**
@@ -306,7 +306,8 @@ export class ReadModel {
     let heat: number[] = [];
     if (want.has('incidents')) {
       const current = this.currentIncidents(code, now);
-      incidents = detail.incidents === 'items' ? current : notableIncidents(current, isOpen, this.budget.notable);
+      // a copy: the list is kept for the next reader, and sorted here
+      incidents = detail.incidents === 'items' ? [...current] : notableIncidents(current, isOpen, this.budget.notable);
       incidents.sort((a, b) => a.reportedAt - b.reportedAt);
       const cut = now - HEAT_DAYS * DAY;
       heat = prepared?.heat ?? this.heatOf(code, this.hub.incidents.inRegion(code).map((r) => r.incident).filter((i) => inHeat(i, cut)));
