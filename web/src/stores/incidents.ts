@@ -206,7 +206,8 @@ export const useIncidentsStore = defineStore('incidents', () => {
       // terminal first, then the open ones that are not notable, each oldest change first
       const rank = (i: Incident) => (!isOpen(i) ? 0 : isNotable(i) ? 2 : 1);
       const leaving = [...byId.values()].sort((a, b) => rank(a) - rank(b) || a.updatedAt - b.updatedAt);
-      for (const i of leaving.slice(0, byId.size - SUMMARY_CAP)) {
+      // down to nine tenths, so that the next deltas do not sort the store one by one
+      for (const i of leaving.slice(0, byId.size - Math.floor(SUMMARY_CAP * 0.9))) {
         byId.delete(i.id);
         removed++;
       }
