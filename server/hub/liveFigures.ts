@@ -4,20 +4,18 @@
  * the store — cached while no case changes, and for a large region (a province) computed a chunk
  * of cases at a time and read as last computed. The read model answers everything else.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { forEachInSlices, yieldToLoop } from '../lib/slices';
 import { HubError } from '@shared/errors';
-import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { AreaSummary } from '@shared/schemas/live';
-import type { Patrol } from '@shared/schemas/patrol';
 import type { GridRisk, Statistics } from '@shared/schemas/stats';
 import type { EntryDraft } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
-import { cameraFigures, computeGridRisk, computeWindow, createStatsAccumulator, patrolFigures, type WindowOptions } from '../domain/stats';
+import { addOpenCase, computeGridRisk, createStatsAccumulator, RiskTally, type WindowOptions } from '../domain/stats';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
-import { areaSummaries, childIndexer, countCase, countUnits, gridsPerChild, type SnapshotBudget } from './snapshotLayers';
-import type { UnitIndex } from './unitIndex';
+import { areaSummaries, childIndexer, countCase, countRisk, gridsPerChild, type SnapshotBudget } from './snapshotLayers';
+import type { RosterFigures } from './rosterTally';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -33,8 +31,6 @@ const FIGURE_CACHE_ENTRIES = 512;
  * queries on this thread, so a page is sized for the query, not only for the figures.
  */
 const STORE_PAGE = 250;
-/** cases of memory added per turn of the event loop when a long window is computed for a request */
-const MEMORY_CHUNK = 2_000;
 /** past windows read from the store at once; more are refused (STATS_BUSY) rather than queued */
 const MAX_STORE_WINDOWS = 2;
 /** area summaries are shared by every wall of a region for this long (the stats loop's pace) */
@@ -46,19 +42,10 @@ const AREAS_CACHE_MS = 1_500;
  * most LARGE_STALE_MS old — instead of being recomputed in one go on the subscription's path.
  */
 export const LARGE_STALE_MS = 10_000;
-/** cases handled per turn of the event loop when a large region's figures are computed */
-export const LARGE_CHUNK = 4_000;
-/** the rosters' figures (on duty, online) are shared this long: statuses arrive about once a second */
-const ROSTER_FIGURES_MS = 1_000;
 
 export function startOfLocalDay(at: number, tzOffsetMinutes: number): number {
   const offset = tzOffsetMinutes * 60_000;
   return Math.floor((at + offset) / DAY) * DAY - offset;
-}
-
-export interface RegionUnits {
-  patrols: UnitIndex<number, Patrol>;
-  cameras: UnitIndex<string, Camera>;
 }
 
 export class LiveFigures {
@@ -70,14 +57,12 @@ export class LiveFigures {
   private readonly largeRegions = new Set<string>();
   private readonly caseCounts = new Map<string, { at: number; large: boolean }>();
   private readonly refreshing = new Map<string, Promise<void>>();
-  private readonly rosterFigures = new Map<string, { at: number; counter: number; patrols: Statistics['patrols']; cameras: Statistics['cameras'] }>();
 
   constructor(
     private readonly hub: Hub,
     private readonly tzOffsetMinutes: number,
     private readonly policy: SlaPolicy,
     private readonly budget: SnapshotBudget,
-    private readonly units: RegionUnits,
   ) {}
 
   /**
@@ -137,10 +122,7 @@ export class LiveFigures {
     const hit = this.caseCounts.get(code);
     const now = this.hub.now();
     if (hit && now - hit.at < LARGE_STALE_MS) return hit.large;
-    let n = 0;
-    const limit = this.budget.largeCases;
-    for (const record of this.hub.incidents.values()) if (record.incident.regionPath.includes(code) && ++n > limit) break;
-    const large = n > limit;
+    const large = this.hub.incidents.countInRegion(code) > this.budget.largeCases;
     this.caseCounts.set(code, { at: now, large });
     if (large) this.largeRegions.add(code);
     return large;
@@ -168,73 +150,52 @@ export class LiveFigures {
     const today = createStatsAccumulator(this.windowOptions(code, { from: dayFrom, to: now + 1 }, now));
     const week = createStatsAccumulator(this.windowOptions(code, { from: weekFrom, to: weekFrom + 168 * HOUR }, now));
     const open: Incident[] = [];
-    for (let i = 0; i < records.length; i += LARGE_CHUNK) {
-      if (i > 0) await yieldToLoop();
-      for (const record of records.slice(i, i + LARGE_CHUNK)) {
-        today.add(record);
-        week.add(record);
-        if (isOpen(record.incident)) open.push(record.incident);
-      }
-    }
+    await forEachInSlices(records, (record) => {
+      today.add(record);
+      week.add(record);
+      if (isOpen(record.incident)) open.push(record.incident);
+    });
     await yieldToLoop();
-    const rosters = this.rostersOf(code);
-    await yieldToLoop();
+    const rosters = this.rosterFigures(code);
     this.storeFigure(`today:${code}:${dayFrom}`, now, counter, today.finish(rosters).stats);
     await yieldToLoop();
     this.storeFigure(`week:${code}:${weekFrom}`, now, counter, week.finish(rosters).stats);
     await yieldToLoop();
-    const risk = computeGridRisk(open, now);
+    const tally = new RiskTally(now);
+    await forEachInSlices(open, (incident) => addOpenCase(tally, incident, now));
+    const risk = tally.levels();
     this.storeFigure(`risk:${code}`, now, counter, risk);
     await yieldToLoop();
     this.areasCache.set(code, { at: now, value: await this.areasInChunks(code, open, risk) });
   }
 
   private async areasInChunks(code: string, open: readonly Incident[], risk: GridRisk): Promise<AreaSummary[]> {
-    // the risk per area first, then the cases a chunk per turn, then the units child by child
-    const areas = areaSummaries({ geo: this.hub.geo, code, openIncidents: [], patrolsOf: () => [], camerasOf: () => [], risk, gridsPerChild: this.gridsOf(code).perChild });
+    // the units per area first (the tally), then the risk and the cases a slice at a time
+    const areas = areaSummaries({ geo: this.hub.geo, code, openIncidents: [], unitsOf: (child) => this.rosterFigures(child), risk: {}, gridsPerChild: this.gridsOf(code).perChild });
     const { indexOf } = childIndexer(this.hub.geo, code);
-    for (let i = 0; i < open.length; i += LARGE_CHUNK) {
-      await yieldToLoop();
-      for (const incident of open.slice(i, i + LARGE_CHUNK)) countCase(areas[indexOf(incident.gridCode)], incident);
-    }
-    for (const a of areas) {
-      countUnits(a, this.units.patrols.inRegion(a.code), this.units.cameras.inRegion(a.code));
-      await yieldToLoop();
-    }
+    await yieldToLoop();
+    await forEachInSlices(Object.entries(risk), ([grid, level]) => countRisk(areas[indexOf(grid)], level));
+    await forEachInSlices(open, (incident) => countCase(areas[indexOf(incident.gridCode)], incident));
     return areas;
   }
 
-  /**
-   * The on-duty and online figures are the rosters' now. Kept per region while no status changes
-   * (and at most a second): today's and the week's figures share them, and a province root reads
-   * 384,000 units for them.
-   */
+  /** the on-duty and online figures are the rosters' now, from the tally kept as units change */
   private withCurrentRosters(code: string, stats: Statistics): Statistics {
-    const now = this.hub.now();
-    const counter = this.hub.changeCounter;
-    let hit = this.rosterFigures.get(code);
-    if (!hit || hit.counter !== counter || now < hit.at || now - hit.at >= ROSTER_FIGURES_MS) {
-      const { patrols, cameras } = this.rostersOf(code);
-      hit = { at: now, counter, patrols: patrolFigures(patrols), cameras: cameraFigures(cameras) };
-      this.rosterFigures.delete(code);
-      this.rosterFigures.set(code, hit);
-      if (this.rosterFigures.size > FIGURE_CACHE_ENTRIES) this.rosterFigures.delete(this.rosterFigures.keys().next().value!);
-    }
-    return { ...stats, patrols: hit.patrols, cameras: hit.cameras };
+    return { ...stats, ...this.rosterFigures(code) };
   }
 
-  /** the region's patrols and cameras as they are (no positions: figures need statuses only) */
-  rostersOf(code: string): { patrols: Patrol[]; cameras: Camera[] } {
-    return { patrols: this.units.patrols.inRegion(code), cameras: this.units.cameras.inRegion(code) };
+  rosterFigures(code: string): RosterFigures {
+    return this.hub.roster.tally.figures(code);
   }
-
 
   /**
    * The figures of a window `[from, to)` and its risk map, as of the window's end — or as of now
    * when the window reaches past it: what is known is everything logged before min(to, now + 1).
    */
   statistics(code: string, window: { from: number; to: number }, now = this.hub.now()): { stats: Statistics; risk: GridRisk } {
-    return computeWindow({ ...this.windowOptions(code, window, now), incidents: this.hub.incidents.inRegion(code), ...this.rostersOf(code) });
+    const acc = createStatsAccumulator(this.windowOptions(code, window, now));
+    for (const record of this.hub.incidents.inRegion(code)) acc.add(record);
+    return acc.finish(this.rosterFigures(code));
   }
 
   /**
@@ -250,12 +211,8 @@ export class LiveFigures {
     }
     if (window.from < this.heldFrom(now)) return this.statisticsFromStore(code, window, now);
     const acc = createStatsAccumulator(this.windowOptions(code, window, now));
-    const records = this.hub.incidents.inRegion(code);
-    for (let i = 0; i < records.length; i += MEMORY_CHUNK) {
-      if (i > 0) await yieldToLoop();
-      for (const record of records.slice(i, i + MEMORY_CHUNK)) acc.add(record);
-    }
-    return acc.finish(this.rostersOf(code));
+    await forEachInSlices(this.hub.incidents.inRegion(code), (record) => acc.add(record));
+    return acc.finish(this.rosterFigures(code));
   }
 
   /**
@@ -287,7 +244,7 @@ export class LiveFigures {
         afterId = page[page.length - 1]!.id;
         await yieldToLoop();
       }
-      return acc.finish(this.rostersOf(code));
+      return acc.finish(this.rosterFigures(code));
     } finally {
       this.storeWindows--;
     }
@@ -352,8 +309,7 @@ export class LiveFigures {
         .inRegion(code)
         .map((r) => r.incident)
         .filter(isOpen),
-      patrolsOf: (child) => this.units.patrols.inRegion(child),
-      camerasOf: (child) => this.units.cameras.inRegion(child),
+      unitsOf: (child) => this.rosterFigures(child),
       risk: this.risk(code, now),
       gridsPerChild: this.gridsOf(code).perChild,
     });

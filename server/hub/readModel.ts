@@ -22,17 +22,18 @@ import type { PatrolStatus } from '@shared/schemas/patrol';
 import { districtDepartments } from '../domain/departments/directory';
 import type { SlaPolicy } from '../domain/sla';
 import type { AuditReadQuery } from '../store/types';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { forEachInSlices, yieldToLoop } from '../lib/slices';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
 import { UnitIndex } from './unitIndex';
-import { LARGE_CHUNK, LiveFigures, startOfLocalDay } from './liveFigures';
+import { LiveFigures, startOfLocalDay } from './liveFigures';
 import {
   chooseDetail,
   DEFAULT_SNAPSHOT_BUDGET,
   heatPoints,
   notableIncidents,
-  regionsWithin,
+  regionLevelsWithin,
+  withPathsOf,
   VIDEO_ALARMS_CAP,
   type SnapshotBudget,
 } from './snapshotLayers';
@@ -72,6 +73,8 @@ export class ReadModel {
   private readonly patrolIndex: UnitIndex<number, Patrol>;
   private readonly cameraIndex: UnitIndex<string, Camera>;
   private readonly snapshots = new Map<string, { at: number; snapshot: Snapshot }>();
+  /** the regions a snapshot lists before its cases' grids (geography does not change while the hub runs) */
+  private readonly regionLevelCache = new Map<string, Region[]>();
   private currentCache: { code: string; counter: number; at: number; list: Incident[] } | null = null;
 
   constructor(
@@ -91,7 +94,7 @@ export class ReadModel {
       version,
     );
     this.cameraIndex = new UnitIndex(hub.geo, () => hub.cameras.entries(), (id) => hub.cameras.get(id), version);
-    this.figures = new LiveFigures(hub, tzOffsetMinutes, policy, budget, { patrols: this.patrolIndex, cameras: this.cameraIndex });
+    this.figures = new LiveFigures(hub, tzOffsetMinutes, policy, budget);
   }
 
   get rootCode(): string {
@@ -204,6 +207,17 @@ export class ReadModel {
     return category ? visible.sort((a, b) => Number(b.categories.includes(category)) - Number(a.categories.includes(category))) : visible;
   }
 
+  /** the region's ancestors, itself and whole levels below within the budget, without geometry */
+  private regionLevels(code: string): Region[] {
+    let hit = this.regionLevelCache.get(code);
+    if (!hit) {
+      hit = regionLevelsWithin(this.hub.geo, code, this.budget.regions).map(withoutGeometry);
+      if (this.regionLevelCache.size >= 256) this.regionLevelCache.delete(this.regionLevelCache.keys().next().value!);
+      this.regionLevelCache.set(code, hit);
+    }
+    return hit;
+  }
+
   requireRegion(code: string): Region {
     const region = this.hub.geo.get(code);
     if (!region) throw new HubError('UNKNOWN_REGION', `No region has the code ${code}.`);
@@ -283,12 +297,11 @@ export class ReadModel {
     await this.figures.freshLarge(code, now);
     if (!layers.includes('incidents')) return { heat: [] };
     const cut = now - HEAT_DAYS * DAY;
-    const records = this.hub.incidents.inRegion(code);
     const recent: Incident[] = [];
-    for (let i = 0; i < records.length; i += LARGE_CHUNK) {
-      await yieldToLoop();
-      for (const { incident } of records.slice(i, i + LARGE_CHUNK)) if (inHeat(incident, cut)) recent.push(incident);
-    }
+    await yieldToLoop();
+    await forEachInSlices(this.hub.incidents.inRegion(code), ({ incident }) => {
+      if (inHeat(incident, cut)) recent.push(incident);
+    });
     await yieldToLoop();
     return { heat: this.heatOf(code, recent) };
   }
@@ -318,7 +331,7 @@ export class ReadModel {
       serverTime: now,
       region: withoutGeometry(region),
       layers: [...want],
-      regions: regionsWithin(this.hub.geo, code, this.budget.regions, new Set(incidents.map((i) => i.gridCode))).map(withoutGeometry),
+      regions: withPathsOf(this.hub.geo, this.regionLevels(code), new Set(incidents.map((i) => i.gridCode)), withoutGeometry),
       catalog: this.catalog,
       detail,
       areas: this.figures.areas(code, now),

@@ -15,6 +15,7 @@ import type { DeltaStream } from './deltaStream';
 import { refuseFutureBatch } from './futureTimes';
 import type { GeoContext } from './geoContext';
 import type { PositionTracker } from './positionTracker';
+import { RosterTally } from './rosterTally';
 
 
 export interface RosterDeps {
@@ -35,22 +36,37 @@ export class RosterIntake {
   private rosterListeners: (() => void)[] = [];
   /** moves when units are added or replaced wholesale (not on status changes): indexes by region rebuild on it */
   rosterVersion = 0;
+  /** patrols and cameras by status per region, kept as they change (the on-duty and online rates) */
+  readonly tally: RosterTally;
 
-  constructor(private readonly deps: RosterDeps) {}
+  constructor(private readonly deps: RosterDeps) {
+    this.tally = new RosterTally(deps.geo);
+  }
 
   /** installs what the store holds (start-up) */
   install(cameras: readonly Camera[], patrols: readonly Patrol[]): void {
-    for (const c of cameras) this.cameras.set(c.id, c);
+    for (const c of cameras) this.putCamera(c);
     this.setPatrols(patrols);
     this.rosterVersion++;
+  }
+
+  /** every change of a unit in memory goes through these two, so that the tally follows */
+  private putCamera(camera: Camera): void {
+    this.tally.camera(this.cameras.get(camera.id), camera);
+    this.cameras.set(camera.id, camera);
+  }
+
+  private putPatrol(patrol: Patrol): void {
+    this.tally.patrol(this.patrols.get(patrol.id), patrol);
+    this.patrols.set(patrol.id, patrol);
+    this.patrolsByIdx[patrol.idx] = patrol;
   }
 
   private setPatrols(patrols: readonly Patrol[]): void {
     const positions = this.deps.positions;
     positions.ensureCapacity(patrols.reduce((m, p) => Math.max(m, p.idx + 1), 0));
     for (const p of patrols) {
-      this.patrols.set(p.id, p);
-      this.patrolsByIdx[p.idx] = p;
+      this.putPatrol(p);
       if (p.lng !== null && p.lat !== null && p.fixAt !== null) positions.update(p.idx, p.lng, p.lat, p.fixAt);
     }
     positions.drainDirty();
@@ -62,7 +78,7 @@ export class RosterIntake {
     await this.deps.queue.run(async () => {
       await this.deps.store.upsertCameras(cameras);
       await this.deps.store.upsertPatrols(patrols);
-      for (const c of cameras) this.cameras.set(c.id, c);
+      for (const c of cameras) this.putCamera(c);
       this.setPatrols(patrols);
       this.rosterVersion++;
       this.deps.stream.touch();
@@ -106,7 +122,7 @@ export class RosterIntake {
         { cameras: changed },
         () => {
           for (const { camera, at } of next.values()) {
-            this.cameras.set(camera.id, camera);
+            this.putCamera(camera);
             this.cameraReportAt.set(camera.id, at);
           }
         },
@@ -132,10 +148,7 @@ export class RosterIntake {
         changed.map((p) => ({ id: p.id, payload: { status: p.status, at: p.statusSince } })),
         { patrols: changed.map(withPosition) },
         () => {
-          for (const p of changed) {
-            this.patrols.set(p.id, p);
-            this.patrolsByIdx[p.idx] = p;
-          }
+          for (const p of changed) this.putPatrol(p);
         },
       );
       return changed;

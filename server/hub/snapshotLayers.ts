@@ -7,11 +7,10 @@
 import type { Incident } from '@shared/schemas/incident';
 import type { AreaSummary, Detail, ItemLayer, LayerDetail } from '@shared/schemas/live';
 import { HEAT_STRIDE } from '@shared/schemas/live';
-import type { Patrol } from '@shared/schemas/patrol';
-import type { Camera } from '@shared/schemas/camera';
 import type { Region } from '@shared/schemas/region';
 import type { GridRisk } from '@shared/schemas/stats';
 import type { GeoContext } from './geoContext';
+import type { RosterFigures } from './rosterTally';
 
 export interface SnapshotBudget {
   /** patrols, or cameras, sent one by one; a region holding more gets that layer summarised per area */
@@ -101,6 +100,11 @@ export function notableIncidents(candidates: readonly Incident[], isOpen: (i: In
  * (the grids of the incidents it is sent).
  */
 export function regionsWithin(geo: GeoContext, code: string, budget: number, extraCodes: Iterable<string> = []): Region[] {
+  return withPathsOf(geo, regionLevelsWithin(geo, code, budget), extraCodes);
+}
+
+/** the region's ancestors, itself and its whole levels below within the budget: static, so callers may keep it */
+export function regionLevelsWithin(geo: GeoContext, code: string, budget: number): Region[] {
   const out = new Map<string, Region>();
   for (const c of geo.path(code)) out.set(c, geo.get(c)!);
   let level: Region[] = [geo.get(code)!];
@@ -110,11 +114,22 @@ export function regionsWithin(geo: GeoContext, code: string, budget: number, ext
     for (const r of next) out.set(r.code, r);
     level = next;
   }
-  for (const extra of extraCodes) {
-    if (out.has(extra) || !geo.get(extra)) continue;
-    for (const c of geo.path(extra)) if (!out.has(c)) out.set(c, geo.get(c)!);
-  }
   return [...out.values()];
+}
+
+/** `base` and then the regions on the path of each extra code that `base` lacks, each once */
+export function withPathsOf(geo: GeoContext, base: readonly Region[], extraCodes: Iterable<string>, map: (r: Region) => Region = (r) => r): Region[] {
+  const seen = new Set(base.map((r) => r.code));
+  const out = [...base];
+  for (const extra of extraCodes) {
+    if (seen.has(extra) || !geo.get(extra)) continue;
+    for (const c of geo.path(extra)) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push(map(geo.get(c)!));
+    }
+  }
+  return out;
 }
 
 /** Heat, one point per incident while they fit, else binned (see HeatPoints in shared/schemas/live.ts). */
@@ -124,63 +139,98 @@ export function heatPoints(
   budget: number,
   dayOf: (at: number) => number,
 ): number[] {
+  // five numbers a case: lng, lat, severity, time, and its day (read once, not per coarsening)
   const raw: number[] = [];
-  for (const i of incidents) raw.push(i.location.lng, i.location.lat, i.severity, i.reportedAt);
-  const n = raw.length / 4;
+  for (const i of incidents) raw.push(i.location.lng, i.location.lat, i.severity, i.reportedAt, dayOf(i.reportedAt));
+  const n = raw.length / 5;
   if (n <= budget) {
     const out = new Array<number>(n * HEAT_STRIDE);
     for (let k = 0; k < n; k++) {
-      out[k * 5] = raw[k * 4]!;
-      out[k * 5 + 1] = raw[k * 4 + 1]!;
-      out[k * 5 + 2] = raw[k * 4 + 2]!;
-      out[k * 5 + 3] = raw[k * 4 + 3]!;
+      out[k * 5] = raw[k * 5]!;
+      out[k * 5 + 1] = raw[k * 5 + 1]!;
+      out[k * 5 + 2] = raw[k * 5 + 2]!;
+      out[k * 5 + 3] = raw[k * 5 + 3]!;
       out[k * 5 + 4] = 1;
     }
     return out;
   }
-  // Cells of a quarter kilometre or so across the region, coarsened until the bins fit.
+  // Cells of a quarter kilometre or so across the region, coarsened (doubled) until the bins fit.
+  // Each case's finest cell is found once; a coarser cell is the finer one halved (an arithmetic
+  // shift), and bins are counted as numbers before any is built: a province root bins 60,000
+  // cases, and rebuilding string-keyed bins per coarsening held the event loop 70 ms.
   const [minLng, minLat, maxLng, maxLat] = bbox;
-  let cell = Math.max(maxLng - minLng, maxLat - minLat, 1e-6) / 256;
-  for (;;) {
-    const bins = new Map<string, { lng: number; lat: number; severity: number; at: number; count: number }>();
-    for (let k = 0; k < n; k++) {
-      const lng = raw[k * 4]!;
-      const lat = raw[k * 4 + 1]!;
-      const severity = raw[k * 4 + 2]!;
-      const at = raw[k * 4 + 3]!;
-      const cx = Math.floor((lng - minLng) / cell);
-      const cy = Math.floor((lat - minLat) / cell);
-      const key = `${cx}:${cy}:${dayOf(at)}:${severity}`;
-      const bin = bins.get(key);
-      if (bin) {
-        bin.count++;
-        if (at > bin.at) bin.at = at;
-      } else {
-        bins.set(key, { lng: minLng + (cx + 0.5) * cell, lat: minLat + (cy + 0.5) * cell, severity, at, count: 1 });
-      }
-    }
-    if (bins.size <= budget) {
-      const out: number[] = [];
-      for (const b of bins.values()) out.push(round6(b.lng), round6(b.lat), b.severity, b.at, b.count);
-      return out;
-    }
-    cell *= 2;
+  const finest = Math.max(maxLng - minLng, maxLat - minLat, 1e-6) / 256;
+  const cx = new Int32Array(n);
+  const cy = new Int32Array(n);
+  const rest = new Float64Array(n);
+  // days numbered in the order met (a heat covers a few days; dayOf's values may be anything)
+  const dayIndex = new Map<number, number>();
+  for (let k = 0; k < n; k++) {
+    cx[k] = clampCell(Math.floor((raw[k * 5]! - minLng) / finest));
+    cy[k] = clampCell(Math.floor((raw[k * 5 + 1]! - minLat) / finest));
+    const d = raw[k * 5 + 4]!;
+    let day = dayIndex.get(d);
+    if (day === undefined) dayIndex.set(d, (day = dayIndex.size));
+    rest[k] = (day & 63) * 8 + (raw[k * 5 + 2]! & 7);
   }
+  const keyAt = (k: number, shift: number) => ((((cx[k]! >> shift) + CELL_BIAS) * 2 * CELL_BIAS + ((cy[k]! >> shift) + CELL_BIAS)) * 512 + rest[k]!);
+  // at shift 22 every case shares one of four cells: the bins left are days × severities, and a
+  // budget smaller than those is exceeded rather than looped on
+  let shift = 0;
+  for (; shift < 22; shift++) {
+    const distinct = new Set<number>();
+    for (let k = 0; k < n && distinct.size <= budget; k++) distinct.add(keyAt(k, shift));
+    if (distinct.size <= budget) break;
+  }
+  const cell = finest * 2 ** shift;
+  const bins = new Map<number, { lng: number; lat: number; severity: number; at: number; count: number }>();
+  for (let k = 0; k < n; k++) {
+    const key = keyAt(k, shift);
+    const at = raw[k * 5 + 3]!;
+    const bin = bins.get(key);
+    if (bin) {
+      bin.count++;
+      if (at > bin.at) bin.at = at;
+    } else {
+      bins.set(key, { lng: minLng + ((cx[k]! >> shift) + 0.5) * cell, lat: minLat + ((cy[k]! >> shift) + 0.5) * cell, severity: raw[k * 5 + 2]!, at, count: 1 });
+    }
+  }
+  const out: number[] = [];
+  for (const b of bins.values()) out.push(round6(b.lng), round6(b.lat), b.severity, b.at, b.count);
+  return out;
 }
+
+/**
+ * A bin is one exact number: 21 bits per cell index (a case up to a million cells outside the box
+ * keeps its own cell; beyond, it shares the edge's), 6 for the day (a heat's HEAT_DAYS are far
+ * fewer than 64), 3 for the severity — 51 bits, inside a double's exact integers.
+ */
+const CELL_BIAS = 2 ** 20;
+const clampCell = (c: number) => Math.min(CELL_BIAS - 1, Math.max(-CELL_BIAS, c));
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** the child of `code` that a descendant lies in: its path's next code */
 export function childIndexer(geo: GeoContext, code: string): { children: Region[]; indexOf: (descendant: string) => number } {
   const children = geo.children(code);
-  const slot = new Map(children.map((c, i) => [c.code, i]));
-  const depth = geo.path(code).length;
+  // Children are consecutive runs of the depth-first numbering: a descendant's child is found by
+  // a binary search over the runs' starts, with no path built per lookup (a province root's risk
+  // map looked up 61,000 grids through their paths: 60 ms in one turn of the event loop).
+  const starts = Float64Array.from(children, (c) => geo.span(c.code)[0]);
+  const ends = Float64Array.from(children, (c) => geo.span(c.code)[1]);
   return {
     children,
     indexOf: (descendant) => {
-      if (!geo.get(descendant)) return -1;
-      const child = geo.path(descendant)[depth];
-      return child === undefined ? -1 : slot.get(child) ?? -1;
+      const [at] = geo.span(descendant);
+      let lo = 0;
+      let hi = starts.length - 1;
+      if (hi < 0 || at < starts[0]!) return -1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      return at < ends[lo]! ? lo : -1;
     },
   };
 }
@@ -189,9 +239,8 @@ export interface AreaInputs {
   geo: GeoContext;
   code: string;
   openIncidents: Iterable<Incident>;
-  /** the patrols and cameras of one child area (read from an index by region, not a scan) */
-  patrolsOf: (childCode: string) => Iterable<Pick<Patrol, 'status'>>;
-  camerasOf: (childCode: string) => Iterable<Pick<Camera, 'status' | 'alarm'>>;
+  /** the patrols' and cameras' figures of one child area (the hub's tally, kept as units change) */
+  unitsOf: (childCode: string) => RosterFigures;
   risk: GridRisk;
   /** grids per child (static: cached by the caller) */
   gridsPerChild: readonly number[];
@@ -216,14 +265,16 @@ export function areaSummaries(input: AreaInputs): AreaSummary[] {
     risk: [input.gridsPerChild[i] ?? 0, 0, 0, 0, 0],
   }));
   for (const incident of input.openIncidents) countCase(areas[indexOf(incident.gridCode)], incident);
-  for (const a of areas) countUnits(a, input.patrolsOf(a.code), input.camerasOf(a.code));
-  for (const [grid, level] of Object.entries(input.risk)) {
-    const a = areas[indexOf(grid)];
-    if (!a || level < 1 || level > 4) continue;
-    a.risk[0]--;
-    a.risk[level]++;
-  }
+  for (const a of areas) countUnits(a, input.unitsOf(a.code));
+  for (const [grid, level] of Object.entries(input.risk)) countRisk(areas[indexOf(grid)], level);
   return areas;
+}
+
+/** moves one grid of an area from "no risk" to its risk level (none when it lies outside every child) */
+export function countRisk(area: AreaSummary | undefined, level: number): void {
+  if (!area || level < 1 || level > 4) return;
+  area.risk[0]!--;
+  area.risk[level]!++;
 }
 
 /** adds one open case to its area's counts (none when it lies outside every child) */
@@ -235,18 +286,14 @@ export function countCase(area: AreaSummary | undefined, incident: Pick<Incident
   if (incident.severity > area.worst) area.worst = incident.severity;
 }
 
-/** adds an area's patrols (on duty, responding) and cameras (offline, alarming) to its counts */
-export function countUnits(area: AreaSummary, patrols: Iterable<Pick<Patrol, 'status'>>, cameras: Iterable<Pick<Camera, 'status' | 'alarm'>>): void {
-  for (const p of patrols) {
-    area.patrols++;
-    if (p.status === 'on_duty' || p.status === 'responding') area.onDuty++;
-    if (p.status === 'responding') area.responding++;
-  }
-  for (const c of cameras) {
-    area.cameras++;
-    if (c.status !== 'online') area.camerasOffline++;
-    if (c.alarm) area.camerasAlarm++;
-  }
+/** sets an area's patrols (on duty counts those responding too) and cameras (not online, alarming) */
+export function countUnits(area: AreaSummary, units: RosterFigures): void {
+  area.patrols = units.patrols.total;
+  area.onDuty = units.patrols.onDuty + units.patrols.responding;
+  area.responding = units.patrols.responding;
+  area.cameras = units.cameras.total;
+  area.camerasOffline = units.cameras.total - units.cameras.online;
+  area.camerasAlarm = units.cameras.alarming;
 }
 
 /** how many grids lie in each child of the region (cached by the caller: geography does not change) */

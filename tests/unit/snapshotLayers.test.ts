@@ -10,6 +10,9 @@ import { HEAT_STRIDE } from '@shared/schemas/live';
 import { generateCity } from '../../server/geo/generateCity';
 import { baseIncident } from '../support/incident';
 import { createGeoContext } from '../../server/hub/createGeoContext';
+import { RosterTally } from '../../server/hub/rosterTally';
+import type { Camera } from '@shared/schemas/camera';
+import type { Patrol } from '@shared/schemas/patrol';
 import {
   areaSummaries,
   chooseDetail,
@@ -165,8 +168,10 @@ describe('areaSummaries', () => {
     const patrols = sample.map((g, k) => ({ gridCode: g.code, status: statuses[k % 4]! }));
     const cameras = sample.map((g, k) => ({ gridCode: g.code, status: (k % 3 === 0 ? 'offline' : 'online') as 'offline' | 'online', alarm: k % 6 === 0 ? ({ type: 'crowd', at: 1 } as never) : null }));
     const risk = Object.fromEntries(sample.slice(0, 20).map((g, k) => [g.code, ((k % 4) + 1) as 1 | 2 | 3 | 4]));
-    const within = <T extends { gridCode: string }>(list: T[]) => (child: string) => list.filter((u) => geo.isWithin(u.gridCode, child));
-    const areas = areaSummaries({ geo, code: root, openIncidents: open, patrolsOf: within(patrols), camerasOf: within(cameras), risk, gridsPerChild: gridsPerChild(geo, root) });
+    const tally = new RosterTally(geo);
+    for (const p of patrols) tally.patrol(undefined, p as unknown as Patrol);
+    for (const c of cameras) tally.camera(undefined, c as unknown as Camera);
+    const areas = areaSummaries({ geo, code: root, openIncidents: open, unitsOf: (child) => tally.figures(child), risk, gridsPerChild: gridsPerChild(geo, root) });
 
     expect(areas.map((a) => a.code)).toEqual(children.map((c) => c.code));
     for (const a of areas) {
@@ -188,6 +193,6 @@ describe('areaSummaries', () => {
   });
 
   it('a grid has no areas', () => {
-    expect(areaSummaries({ geo, code: grids[0]!.code, openIncidents: [], patrolsOf: () => [], camerasOf: () => [], risk: {}, gridsPerChild: [] })).toEqual([]);
+    expect(areaSummaries({ geo, code: grids[0]!.code, openIncidents: [], unitsOf: (child) => new RosterTally(geo).figures(child), risk: {}, gridsPerChild: [] })).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** Statistics and the risk map, computed from incidents' logs. Pure, no I/O. */
 export { computeStatistics, computeWindow, createStatsAccumulator, HOUR_MS, MAX_BUCKETS, type StatsAccumulator, type WindowOptions } from './statistics';
 export {
+  addOpenCase,
   AGE_FULL_WEIGHT_MS,
   computeGridRisk,
   incidentRiskPoints,

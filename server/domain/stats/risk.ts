@@ -38,12 +38,15 @@ export function riskLevelOf(points: number): RiskLevel {
 
 export function computeGridRisk(open: readonly Incident[], asOf: number): GridRisk {
   const tally = new RiskTally(asOf);
-  for (const incident of open) {
-    // Defensive: callers pass open incidents, but a closed one or one from the future adds nothing.
-    if (TERMINAL_STAGES.includes(incident.stage) || incident.reportedAt > asOf) continue;
-    tally.add(incident, isOverdue(incident, asOf));
-  }
+  for (const incident of open) addOpenCase(tally, incident, asOf);
   return tally.levels();
+}
+
+/** adds a case that is open now to a tally as of now (the live map; computeGridRisk one case at a time) */
+export function addOpenCase(tally: RiskTally, incident: Incident, asOf: number): void {
+  // Defensive: callers pass open incidents, but a closed one or one from the future adds nothing.
+  if (TERMINAL_STAGES.includes(incident.stage) || incident.reportedAt > asOf) return;
+  tally.add(incident, isOverdue(incident, asOf));
 }
 
 /** Grid totals built one open case at a time (the live map, or a past window's end replayed). */

@@ -22,8 +22,11 @@ export type WindowOptions = Omit<StatsInput, 'incidents' | 'patrols' | 'cameras'
 /** A window's figures, one case at a time. */
 export interface StatsAccumulator {
   add(record: IncidentRecord): void;
-  /** the figures, and the risk map as of the window's end */
-  finish(rosters: Pick<StatsInput, 'patrols' | 'cameras'>): { stats: Statistics; risk: GridRisk };
+  /**
+   * the figures, and the risk map as of the window's end; the rosters' figures (on duty, online)
+   * are the units' now, counted by the caller (rosters.ts, or the hub's tally kept as units change)
+   */
+  finish(rosters: Pick<Statistics, 'patrols' | 'cameras'>): { stats: Statistics; risk: GridRisk };
 }
 
 export function computeStatistics(input: StatsInput): Statistics {
@@ -33,7 +36,7 @@ export function computeStatistics(input: StatsInput): Statistics {
 export function computeWindow(input: StatsInput): { stats: Statistics; risk: GridRisk } {
   const acc = createStatsAccumulator(input);
   for (const record of input.incidents) acc.add(record);
-  return acc.finish(input);
+  return acc.finish({ patrols: patrolFigures(input.patrols), cameras: cameraFigures(input.cameras) });
 }
 
 export function createStatsAccumulator(options: WindowOptions): StatsAccumulator {
@@ -121,12 +124,19 @@ export function createStatsAccumulator(options: WindowOptions): StatsAccumulator
           resolutionRate: rate(h.resolved, h.contacted),
           satisfactionRate: rate(h.satisfied, h.contacted),
         },
-        patrols: patrolFigures(patrols),
-        cameras: cameraFigures(cameras),
+        patrols,
+        cameras,
         ranking: rankUnits(options.children.map(({ code, name }) => ({ code, name, tally: streets.get(code)! }))),
         departmentRanking: rankUnits([...departments].map(([code, { name, tally }]) => ({ code, name, tally }))),
       };
-      return { stats, risk: risk.levels() };
+      // the risk map only when read: a large region's live figures discard it (its map is computed once, apart)
+      let levels: GridRisk | null = null;
+      return {
+        stats,
+        get risk() {
+          return (levels ??= risk.levels());
+        },
+      };
     },
   };
 }

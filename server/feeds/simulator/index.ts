@@ -171,6 +171,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     });
     return inFlight;
   };
+  // The fleet's counts and the network's online rate read every unit (384,000 at province scale,
+  // ~20 ms): /healthz shows them and may be polled often, so they are read at most once a tick.
+  let unitFigures: { at: number; patrolStatuses: ReturnType<typeof fleet.counts>; cameraOnlineRate: number } | null = null;
+  const currentUnitFigures = () => {
+    if (!unitFigures || unitFigures.at !== ticks) unitFigures = { at: ticks, patrolStatuses: fleet.counts(), cameraOnlineRate: Math.round(network.onlineRate() * 1000) / 1000 };
+    return unitFigures;
+  };
   const timer = setInterval(() => void tick(), opts.tickMs ?? 1000);
   timer.unref?.();
   log.info('simulator running', { scale: opts.scale, seed: opts.seed, rate: opts.rate, grids: world.grids.length, dailyVolume: Math.round(env.arrivals.dailyVolume) });
@@ -193,8 +200,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       stepsSent: driver.stepsSent,
       stepsRefused: driver.stepsRefused,
       positionsSent,
-      patrolStatuses: fleet.counts(),
-      cameraOnlineRate: Math.round(network.onlineRate() * 1000) / 1000,
+      patrolStatuses: currentUnitFigures().patrolStatuses,
+      cameraOnlineRate: currentUnitFigures().cameraOnlineRate,
     }),
     async stop() {
       running = false;

@@ -16,6 +16,7 @@ import type { Principal } from '../../hub/audit';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
+import { yieldToLoop } from '../../lib/slices';
 import { answer } from './ack';
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
@@ -241,7 +242,14 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   } else if (shared) {
     return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
   }
-  return { mode: 'snapshot', snapshot: views.keepSnapshot(views.snapshot(request.region, layers, detail, prepared)) };
+  const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail, prepared));
+  if (prepared) {
+    // A large region's answer is megabytes to encode: that is left to a turn of its own. Deltas
+    // published meanwhile reach the client before the answer, as in any subscription in flight.
+    await yieldToLoop();
+    if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
+  }
+  return { mode: 'snapshot', snapshot };
 }
 
 function meOf(socket: HubSocket): Me {
