@@ -6,6 +6,7 @@
  * the end of the measured stretch, so they are its own and the walls' work is not in them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import type { LoaderConfig, LoaderCounts, LoaderMessage } from './positionsLoader';
 import type { TargetKind, TargetMessage, TargetStats, TrackSampleStats } from './positionsTarget';
 import { connectWalls, type WallKind } from './positionsWalls';
@@ -54,6 +55,10 @@ export interface RunResult {
   figures: RunFigures;
   /** from starting the hub's process to its `ready`, and the walls' subscriptions (each a snapshot of its region) */
   setupMs: { hub: number; walls: number };
+  /** CPU of this process (the walls: decoding every frame) over the measured stretch; it shares the machine's cores with the hub */
+  wallsCpuPercent: number;
+  /** the machine's 1-minute load average as the stretch ended (other work on the machine skews every figure) */
+  load: number;
   trackSample?: TrackSampleStats;
 }
 
@@ -139,10 +144,13 @@ export async function runOnce(opts: RunOptions): Promise<RunResult> {
     progress(`measuring ${Math.round(measureMs / 1000)} s`);
     w.stats.reset();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const s0 = await targetStats(hub, 'mark');
     const after: LoaderCounts = (await measured).counts;
     const s1 = await targetStats(hub, 'stats');
     const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    const load = loadavg()[0]!;
     const wall = { positions: w.stats.positions, bytes: w.stats.bytes, p50: w.stats.quantile(0.5), p99: w.stats.quantile(0.99), max: w.stats.quantile(1) };
     await nextMessage<LoaderMessage>(loader, 'done', 30_000).catch(() => undefined);
     w.close();
@@ -173,7 +181,8 @@ export async function runOnce(opts: RunOptions): Promise<RunResult> {
       hubLoopMaxMs: s1.loopMaxMs,
       hubRssMB: s1.rssBytes / 2 ** 20,
     };
-    return { figures, setupMs: { hub: hubMs, walls: wallsMs }, ...(sample ? { trackSample: sample } : {}) };
+    const wallsCpuPercent = ((c1.user + c1.system) / 1e6 / seconds) * 100;
+    return { figures, setupMs: { hub: hubMs, walls: wallsMs }, wallsCpuPercent, load, ...(sample ? { trackSample: sample } : {}) };
   } finally {
     await stop(hub);
   }

@@ -81,7 +81,8 @@ async function sample(target: Target, send: (m: TargetMessage) => void): Promise
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   loop.disable();
-  send({ type: 'sampled', samples, cpuUs: cpu.user + cpu.system, ms, loopMaxMs: loop.max / 1e6 });
+  // no delay recorded (a sample shorter than the monitor's resolution): unknown, not 0
+  send({ type: 'sampled', samples, cpuUs: cpu.user + cpu.system, ms, loopMaxMs: loop.count ? loop.max / 1e6 : NaN });
 }
 
 async function main(): Promise<void> {
