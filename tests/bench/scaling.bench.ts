@@ -13,7 +13,11 @@
  * then each step's growth over the one before (and the last over the first), with the marginal
  * cost: the change in hub CPU over the change in fixes (or deliveries). Figures only; nothing asserted.
  *
- *   npm run bench -- scaling      (about 4 minutes on a 2-core machine: 6 runs of 3 s warm-up + 8 s measured, and setting up)
+ *   npm run bench -- scaling      (about 6 minutes: 5 min 43 s on a shared 2-core machine)
+ *
+ * Six runs of 3 s warm-up + 8 s measured; most of the time is setting up: a hub loads its roster,
+ * and every wall on the root is sent a snapshot of every patrol (10 walls at 330,000 patrols took
+ * ~35 s, 50 walls at 100,000 ~50 s).
  *
  * Knobs: BENCH_SCALE_PATROLS (1000,10000,100000,330000), BENCH_SCALE_PATROL_WALLS (10),
  * BENCH_SCALE_WALLS (1,10,50), BENCH_SCALE_CLIENT_PATROLS (100000), BENCH_SCALE_SERIES
@@ -23,7 +27,8 @@
  * Track sampling is off while measuring: the hub writes every moved patrol to the store once every
  * 30 s, so an 8 s stretch would hold one sample or none depending on how long the hub took to set
  * up, and the steps would not compare. Instead, after each patrols step the hub writes one sample
- * of every patrol that moved, timed; its CPU over 30 s is what sampling adds as shipped. The walls
+ * of every patrol that moved, timed; its CPU over 30 s is what sampling adds as shipped (to this
+ * hub's store, PGlite in memory; the shipped hub's is on disk, where a sample may cost more). The walls
  * run in this process and share the machine's cores with the hub and the loader: their CPU and the
  * machine's load are printed beside each step.
  */
