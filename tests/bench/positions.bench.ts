@@ -20,35 +20,13 @@
  * The hub samples tracks every 30 s as shipped: when a sample (every moved patrol written to
  * PGlite) falls in the measured stretch it shows in the hub's CPU — at 100,000 patrols, hub-root
  * measured 7 % with BENCH_TRACK_SAMPLE_MS=0 and 17 % with a sample in the window, on this machine.
+ * One run (hub, walls, loader, what is measured) is support/positionsRun.ts, shared with scaling.bench.ts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { writeBenchResult } from './support/benchResults';
-import type { LoaderConfig, LoaderCounts, LoaderMessage } from './support/positionsLoader';
-import type { TargetKind, TargetMessage, TargetStats } from './support/positionsTarget';
-import { connectWalls, type WallKind } from './support/positionsWalls';
-import { rootRegion, wallRegions } from './support/positionsWorld';
+import { runOnce, type RunFigures, type Target } from './support/positionsRun';
 
-type Target = 'naive' | 'ws' | 'hub' | 'hub-root';
-
-export interface RunFigures {
-  setting: string;
-  target: Target;
-  patrols: number;
-  targetRate: number;
-  seconds: number;
-  ingestPerSec: number;
-  droppedByLoader: number;
-  refusedOrFailed: number;
-  latencyMs: { p50: number; p99: number; max: number };
-  hubCpuPercent: number;
-  cpuUsPerIngested: number;
-  deliveredPerSec: number;
-  deliveredPerCpuSec: number;
-  bytesPerPosition: number;
-  hubLoopP99Ms: number;
-  hubLoopMaxMs: number;
-  hubRssMB: number;
+interface PositionsFigures extends RunFigures {
   /** deliveries per CPU-second, this hub's over the baseline's (higher is better) */
   ratioVsNaive?: number;
   ratioVsWs?: number;
@@ -58,101 +36,9 @@ export interface RunFigures {
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
-function spawnChild(file: string, args: string[], profile = false): ChildProcess {
-  // BENCH_POS_PROFILE=<dir>: the hub under test writes a CPU profile there (open it in Chrome's DevTools)
-  const prof = profile && process.env.BENCH_POS_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_POS_PROFILE}`] : [];
-  return fork(new URL(`./support/${file}`, import.meta.url).pathname, args, { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type'], timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.off('message', on);
-      reject(new Error(`no ${type} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const on = (m: T) => {
-      if (m.type !== type) return;
-      clearTimeout(timer);
-      child.off('message', on);
-      resolve(m);
-    };
-    child.on('message', on);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before ${type}`)));
-  });
-}
-
-async function targetStats(child: ChildProcess, request: 'mark' | 'stats'): Promise<TargetStats> {
-  const reply = nextMessage<Extract<TargetMessage, { type: 'stats' }>>(child, 'stats', 30_000);
-  child.send({ type: request });
-  return reply;
-}
-
-async function runOnce(target: Target, patrols: number, rate: number, walls: number): Promise<RunFigures> {
-  const kind: TargetKind = target === 'hub-root' ? 'hub' : target;
-  const hub = spawnChild('positionsTarget.ts', [kind, String(patrols)], true);
-  try {
-    const { port } = await nextMessage<Extract<TargetMessage, { type: 'ready' }>>(hub, 'ready', 180_000);
-    const url = `http://127.0.0.1:${port}`;
-    const regions = target === 'hub' ? wallRegions(walls) : Array.from({ length: walls }, () => rootRegion());
-    const wallKind: WallKind = kind;
-    const w = await connectWalls(wallKind, url, regions);
-    const warmupMs = env('BENCH_POS_WARMUP_S', 4) * 1000;
-    const measureMs = env('BENCH_POS_MEASURE_S', 12) * 1000;
-    const loader = spawnChild('positionsLoader.ts', []);
-    const config: LoaderConfig = { url, patrols, ratePerSec: rate, warmupMs, measureMs, maxInFlight: 8, batchSize: 5_000 };
-    const measuring = nextMessage<LoaderMessage>(loader, 'measuring', warmupMs + 60_000);
-    const measured = nextMessage<LoaderMessage>(loader, 'measured', warmupMs + measureMs + 60_000);
-    loader.send({ type: 'start', config });
-    const before: LoaderCounts = (await measuring).counts;
-    w.stats.reset();
-    const t0 = performance.now();
-    const s0 = await targetStats(hub, 'mark');
-    const after: LoaderCounts = (await measured).counts;
-    const s1 = await targetStats(hub, 'stats');
-    const t1 = performance.now();
-    const wall = { positions: w.stats.positions, bytes: w.stats.bytes, p50: w.stats.quantile(0.5), p99: w.stats.quantile(0.99), max: w.stats.quantile(1) };
-    await nextMessage<LoaderMessage>(loader, 'done', 30_000).catch(() => undefined);
-    w.close();
-    const seconds = (t1 - t0) / 1000;
-    const cpuSec = (s1.cpuUs - s0.cpuUs) / 1e6;
-    const ingested = s1.accepted - s0.accepted;
-    return {
-      setting: `${patrols.toLocaleString('en')} patrols, ${rate.toLocaleString('en')}/s`,
-      target,
-      patrols,
-      targetRate: rate,
-      seconds,
-      ingestPerSec: ingested / seconds,
-      droppedByLoader: after.dropped - before.dropped,
-      refusedOrFailed: after.refused - before.refused + after.errors - before.errors,
-      latencyMs: { p50: wall.p50, p99: wall.p99, max: wall.max },
-      hubCpuPercent: (cpuSec / seconds) * 100,
-      cpuUsPerIngested: ingested ? (cpuSec * 1e6) / ingested : NaN,
-      deliveredPerSec: wall.positions / seconds,
-      deliveredPerCpuSec: cpuSec ? wall.positions / cpuSec : NaN,
-      bytesPerPosition: wall.positions ? wall.bytes / wall.positions : NaN,
-      hubLoopP99Ms: s1.loopP99Ms,
-      hubLoopMaxMs: s1.loopMaxMs,
-      hubRssMB: s1.rssBytes / 2 ** 20,
-    };
-  } finally {
-    hub.send({ type: 'stop' });
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        hub.kill('SIGKILL');
-        resolve(undefined);
-      }, 10_000);
-      hub.once('exit', () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-    });
-  }
-}
-
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
 
-function printRow(f: RunFigures): void {
+function printRow(f: PositionsFigures): void {
   const ratio = (r?: number) => (r === undefined ? '—' : `${fmt(r, 2)}×`);
   console.log(
     `  ${f.target.padEnd(8)} ingest ${fmt(f.ingestPerSec).padStart(8)}/s  dropped ${fmt(f.droppedByLoader).padStart(8)}  ` +
@@ -167,16 +53,18 @@ export default async function run(): Promise<void> {
   const settings = (process.env.BENCH_POS_SETTINGS ?? '10000@50000,100000@110000').split(',').map((s) => s.split('@').map(Number) as [number, number]);
   const walls = env('BENCH_POS_WALLS', 20);
   const targets = (process.env.BENCH_POS_TARGETS ?? 'naive,ws,hub,hub-root').split(',') as Target[];
+  const warmupMs = env('BENCH_POS_WARMUP_S', 4) * 1000;
+  const measureMs = env('BENCH_POS_MEASURE_S', 12) * 1000;
   console.log(`positions: ${walls} walls, loader and hub in processes of their own, node ${process.version}; settings ${settings.map(([p, r]) => `${p}@${r}/s`).join(', ')}`);
-  const all: RunFigures[] = [];
+  const all: PositionsFigures[] = [];
   for (const [index, [patrols, rate]] of settings.entries()) {
     console.log(`\n${patrols.toLocaleString('en')} patrols at ${rate.toLocaleString('en')} fixes/s`);
-    const rows: RunFigures[] = [];
+    const rows: PositionsFigures[] = [];
     for (const target of targets) {
       if (target === 'naive' && index > 0 && process.env.BENCH_POS_NAIVE_ALL !== '1') continue;
       try {
-        const f = await runOnce(target, patrols, rate, walls);
-        rows.push(f);
+        const { figures } = await runOnce({ target, patrols, rate, walls, warmupMs, measureMs });
+        rows.push(figures);
       } catch (error) {
         console.log(`  ${target.padEnd(8)} failed: ${error instanceof Error ? error.message : String(error)}`);
         continue;

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_RESULTS_DIR, machine } from './benchResults';
+import { fmt as fmtN, seriesMarkdown, type ScalingStep } from './scalingFigures';
 
 export interface BenchRun {
   file: string;
@@ -81,6 +82,24 @@ export function targets(since: number): Target[] {
   return out;
 }
 
+/** scaling.bench.ts's two series as tables, when this run measured them */
+export function scalingSection(since: number): string[] {
+  const doc = read('scaling', since);
+  if (!doc) return [];
+  const part = (key: 'patrols' | 'clients') => (doc[key] ?? {}) as Json & { steps?: ScalingStep[] };
+  const patrols = part('patrols');
+  const clients = part('clients');
+  const every = `each patrol a fix every ${String(doc.reportEverySec)} s, every wall on the city root (each receives every position); ${String(doc.warmupS)} s warm-up + ${String(doc.measureS)} s measured per step`;
+  return [
+    '## How cost grows (scaling.bench.ts)',
+    '',
+    every + '.',
+    '',
+    ...(patrols.steps?.length ? [`### With patrols (${String(patrols.walls)} walls)`, '', ...seriesMarkdown('patrols', patrols.steps)] : []),
+    ...(clients.steps?.length ? [`### With walls (${fmtN(n(clients.patrols) ?? NaN)} patrols)`, '', ...seriesMarkdown('clients', clients.steps)] : []),
+  ];
+}
+
 export function writeSummary(runs: BenchRun[], startedAt: number): string {
   const m = machine();
   const lines = [
@@ -95,6 +114,7 @@ export function writeSummary(runs: BenchRun[], startedAt: number): string {
     '|---|---|---|---|',
     ...targets(startedAt).map((t) => `| ${t.what} | ${t.target} | ${t.measured} | ${t.met === null ? '—' : t.met ? 'met' : '**missed**'} |`),
     '',
+    ...scalingSection(startedAt),
     '## Benchmarks',
     '',
     ...runs.map((r) => `- \`${r.file}\`: ${r.failed ? `**failed** (${r.failed})` : 'done'} in ${Math.round(r.seconds)} s`),

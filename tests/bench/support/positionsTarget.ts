@@ -5,11 +5,12 @@
  *
  * `hub` is the real hub (createApp, in-memory PGlite, the bench city and roster, no simulator),
  * `naive` and `ws` the baselines of tests/bench/baselines/. Over IPC it says `ready` with its port,
- * and answers `stats` with what it took in, its CPU time, memory and event-loop delay since the
- * last `mark`.
+ * answers `stats` with what it took in, its CPU time, memory and event-loop delay since the
+ * last `mark`, and (the real hub) `sample` with one track sample written and timed.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../../../server/app';
+import { sampleTracks } from '../../../server/hub/maintenance';
 import { defaultCatalog } from '../../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../../server/domain/lifecycle';
 import { createGeoContext } from '../../../server/hub/createGeoContext';
@@ -30,9 +31,23 @@ export interface TargetStats {
   loopMaxMs: number;
 }
 
-export type TargetMessage = { type: 'ready'; port: number } | ({ type: 'stats' } & TargetStats);
+/** one track sample (every patrol that moved since the last, written to the store): what the hub's 30 s sampling costs each time */
+export interface TrackSampleStats {
+  samples: number;
+  cpuUs: number;
+  ms: number;
+  /** the longest the event loop was held while it was written */
+  loopMaxMs: number;
+}
 
-async function startRealHub(patrols: number): Promise<BaselineHub> {
+export type TargetMessage = { type: 'ready'; port: number } | ({ type: 'stats' } & TargetStats) | ({ type: 'sampled' } & TrackSampleStats);
+
+interface Target extends BaselineHub {
+  /** the real hub only */
+  sampleTracks?: () => Promise<number>;
+}
+
+async function startRealHub(patrols: number): Promise<Target> {
   const store = await createPgliteStore({});
   await store.migrate();
   const app = await createApp({
@@ -49,13 +64,31 @@ async function startRealHub(patrols: number): Promise<BaselineHub> {
   });
   await app.hub.loadRoster([], benchRoster(patrols, Date.now()));
   const port = await app.listen(0, '127.0.0.1');
-  return { port, accepted: () => app.hub.positionIntake.totals.accepted + app.hub.positionIntake.totals.ignored, close: () => app.close() };
+  return {
+    port,
+    accepted: () => app.hub.positionIntake.totals.accepted + app.hub.positionIntake.totals.ignored,
+    close: () => app.close(),
+    sampleTracks: () => sampleTracks(app.hub),
+  };
+}
+
+async function sample(target: Target, send: (m: TargetMessage) => void): Promise<void> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const samples = (await target.sampleTracks?.()) ?? 0;
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  loop.disable();
+  // no delay recorded (a sample shorter than the monitor's resolution): unknown, not 0
+  send({ type: 'sampled', samples, cpuUs: cpu.user + cpu.system, ms, loopMaxMs: loop.count ? loop.max / 1e6 : NaN });
 }
 
 async function main(): Promise<void> {
   const kind = process.argv[2] as TargetKind;
   const patrols = Number(process.argv[3]);
-  const target = kind === 'hub' ? await startRealHub(patrols) : kind === 'naive' ? await startNaiveSocketHub(patrols) : await startWsHub(patrols);
+  const target: Target = kind === 'hub' ? await startRealHub(patrols) : kind === 'naive' ? await startNaiveSocketHub(patrols) : await startWsHub(patrols);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const send = (m: TargetMessage) => process.send?.(m);
@@ -65,6 +98,7 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage();
       send({ type: 'stats', accepted: target.accepted(), cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
     }
+    if (m.type === 'sample') void sample(target, send);
     if (m.type === 'stop') void target.close().finally(() => process.exit(0));
   });
   process.on('disconnect', () => process.exit(0));
