@@ -32,6 +32,11 @@ describe('http', () => {
     const features = (body as { features: { properties: { level: string }; geometry: { type: string } }[] }).features;
     expect(features).toHaveLength(grids().length);
     expect(features.every((f) => f.properties.level === 'grid' && f.geometry.type === 'MultiPolygon')).toBe(true);
+    // compressed for a client that accepts it (fetch does), the same document for one that does not
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    const plain = await get('/api/regions.geojson?level=grid', { 'Accept-Encoding': 'identity' });
+    expect(plain.res.headers.get('content-encoding')).toBeNull();
+    expect(plain.body).toEqual(body);
     const again = await get('/api/regions.geojson?level=grid', { 'If-None-Match': res.headers.get('etag')! });
     expect(again.res.status).toBe(304);
     const bad = await get('/api/regions.geojson?level=planet');

@@ -2,32 +2,19 @@
  * Regions and their geometry. Polygons are served once as GeoJSON (cached, with an ETag) rather
  * than in every snapshot: the wall draws its basemap from them, fully offline.
  */
-import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { HubError } from '@shared/errors';
 import { DepartmentQuery, GeoQuery, StatsQuery } from '@shared/schemas/queries';
-import type { RegionWithGeometry } from '@shared/schemas/region';
 import { parseOrThrow } from '@shared/validate';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Hub } from '../../hub/hub';
 import { startOfLocalDay, withoutGeometry, type ReadModel } from '../../hub/readModel';
 import { HOUR_MS, MAX_BUCKETS } from '../../domain/stats';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
+import { GeoJsonCache } from './geoJsonCache';
 
 
 const GEOJSON_CACHE_ENTRIES = 32;
-
-function featureCollection(regions: readonly RegionWithGeometry[]) {
-  return {
-    type: 'FeatureCollection' as const,
-    features: regions.map((r) => ({
-      type: 'Feature' as const,
-      id: r.code,
-      properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated, center: r.center },
-      geometry: { type: 'MultiPolygon' as const, coordinates: r.polygons },
-    })),
-  };
-}
 
 export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOffsetMinutes: number, anonymous: AnonymousPolicy): Router {
   const router = Router();
@@ -43,7 +30,7 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
   router.get('/calendar', readers, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(views.calendar());
   });
-  const cache = new Map<string, { body: string; etag: string }>();
+  const geoJson = new GeoJsonCache(GEOJSON_CACHE_ENTRIES);
 
   router.get('/regions', readers, (req, res) => {
     const q = parseOrThrow(GeoQuery, req.query, 'query');
@@ -53,27 +40,20 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
     res.json({ regions: list });
   });
 
-  router.get('/regions.geojson', readers, (req, res) => {
+  router.get('/regions.geojson', readers, async (req, res) => {
     const q = parseOrThrow(GeoQuery, req.query, 'query');
-    const key = `${q.level ?? '*'}|${q.within ?? '*'}`;
-    let entry = cache.get(key);
-    if (!entry) {
-      if (q.within) views.requireRegion(q.within);
-      const list = hub.geo.regions.filter(
-        (r) => (!q.level || r.level === q.level) && (!q.within || hub.geo.isWithin(r.code, q.within)),
-      );
-      const body = JSON.stringify(featureCollection(list));
-      entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-      // bounded: a client walking every `within` must not pin the city's geometry many times over
-      if (cache.size >= GEOJSON_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-      cache.set(key, entry);
-    }
-    res.set('ETag', entry.etag).set('Cache-Control', 'public, max-age=300');
+    if (q.within) views.requireRegion(q.within);
+    const entry = await geoJson.get(`${q.level ?? '*'}|${q.within ?? '*'}`, () =>
+      hub.geo.regions.filter((r) => (!q.level || r.level === q.level) && (!q.within || hub.geo.isWithin(r.code, q.within))),
+    );
+    res.set('ETag', entry.etag).set('Cache-Control', 'public, max-age=300').set('Vary', 'Accept-Encoding');
     if (req.get('If-None-Match') === entry.etag) {
       res.status(304).end();
       return;
     }
-    res.type('application/geo+json').send(entry.body);
+    res.type('application/geo+json');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') res.set('Content-Encoding', 'gzip').send(entry.gzipped);
+    else res.send(entry.body);
   });
 
   router.get('/regions/:code', readers, (req, res) => {
