@@ -22,5 +22,17 @@ export async function forEachInSlices<T>(items: Iterable<T>, each: (item: T) => 
   }
 }
 
+/** `each(0)` … `each(n - 1)` in slices of time */
+export async function forRangeInSlices(n: number, each: (i: number) => void, sliceMs = SLICE_MS): Promise<void> {
+  let sliceStart = performance.now();
+  for (let i = 0; i < n; i++) {
+    each(i);
+    if ((i + 1) % CHECK_EVERY === 0 && performance.now() - sliceStart >= sliceMs) {
+      await yieldToLoop();
+      sliceStart = performance.now();
+    }
+  }
+}
+
 /** a turn of the event loop between two steps of a long computation */
 export { yieldToLoop };

@@ -173,6 +173,17 @@ describe('patrols', () => {
     expect(changes).toContainEqual({ patrolId: id, status: 'responding', at: T0 + 2000 });
   });
 
+  it('tick the same in slices of time as in one go (a 0 ms slice yields after every few patrols)', async () => {
+    const whole = new PatrolFleet(patrols, w, 'seed-a', 480, T0, createRng('slices'), () => null);
+    const sliced = new PatrolFleet(patrols, w, 'seed-a', 480, T0, createRng('slices'), () => null);
+    const wholeNet = new CameraNetwork(generateRoster(w, T0).cameras, T0, createRng('slices'));
+    const slicedNet = new CameraNetwork(generateRoster(w, T0).cameras, T0, createRng('slices'));
+    for (let t = T0; t < T0 + 14 * 60 * MINUTE; t += 7 * MINUTE) {
+      expect(await sliced.tickInSlices(t, 0)).toEqual(whole.tick(t));
+      expect(await slicedNet.tickInSlices(t, 0)).toEqual(wholeNet.tick(t));
+    }
+  });
+
   it('accept a waypoint only when the straight segment stays inside', () => {
     const square = [[[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]]] as [number, number][][][];
     expect(segmentInside([0.5, 0.5], [3.5, 0.5], square)).toBe(true);

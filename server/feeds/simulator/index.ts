@@ -146,10 +146,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     const started = performance.now();
     let compute = 0;
     try {
-      const { changes, positions } = fleet.tick(now);
-      const networkChanges = network.tick(now);
+      // in slices of time: at province scale a tick walks 384,000 units (the hub's other work goes on between slices)
+      const { changes, positions } = await fleet.tickInSlices(now);
+      const networkChanges = await network.tickInSlices(now);
       compute += performance.now() - started;
-      sendPositions(hub, positions, log);
+      await sendPositions(hub, positions, log);
       positionsSent += positions.length;
       const alarms = await driver.tick(now);
       await sendPatrolChanges(hub, changes, log);

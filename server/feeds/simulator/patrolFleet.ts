@@ -11,6 +11,7 @@ import type { Patrol, PatrolStatus, PatrolStatusChange, Position } from '@shared
 import { metersPerDegree } from '../../domain/regions/geo';
 import { pointInMultiPolygon } from '../../domain/regions/pointInPolygon';
 import type { Rng } from '../../lib/rng';
+import { forRangeInSlices, SLICE_MS } from '../../lib/slices';
 import { nextWaypoint, segmentInside, startPoint } from './pathing';
 import { nextShiftChange, onShift, patrolTraits, type PatrolTraits } from './traits';
 import type { GridInfo, World } from './world';
@@ -21,6 +22,11 @@ export const MAX_FIXES_PER_SECOND = 5_000;
 /** mean time on shift between two terminal drop-outs, and their length */
 const MEAN_BETWEEN_DROPS_MS = 8 * 60 * MINUTE;
 const DROP_MINUTES: readonly [number, number] = [5, 45];
+
+export interface FleetTick {
+  changes: PatrolStatusChange[];
+  positions: Position[];
+}
 
 export class PatrolFleet {
   readonly ids: string[] = [];
@@ -96,32 +102,40 @@ export class PatrolFleet {
   }
 
   /** status changes and GPS fixes due at `now` */
-  tick(now: number): { changes: PatrolStatusChange[]; positions: Position[] } {
-    const changes: PatrolStatusChange[] = [];
-    const positions: Position[] = [];
-    for (let i = 0; i < this.ids.length; i++) {
-      if (now >= this.shiftCheckAt[i]!) {
-        this.shiftOn[i] = onShift(this.traits[i]!, now, this.tz) ? 1 : 0;
-        this.shiftCheckAt[i] = nextShiftChange(this.traits[i]!, now, this.tz);
-      }
-      const desired = this.desiredStatus(i, now);
-      const active = desired === 'on_duty' || desired === 'responding';
-      if (active && !this.hasPos[i]) {
-        const [lng, lat] = startPoint(this.grids[i]!.polygons, this.grids[i]!.bbox, this.rng);
-        this.place(i, lng, lat);
-      }
-      if (desired !== this.status[i]) {
-        if (this.status[i] === 'off_duty' || this.status[i] === 'offline') this.lastMoveAt[i] = now;
-        this.status[i] = desired;
-        changes.push({ patrolId: this.ids[i]!, status: desired, at: now });
-      }
-      if (active && now >= this.nextFixAt[i]!) {
-        this.nextFixAt[i] = now + this.fixEvery[i]!;
-        const speed = this.advance(i, now);
-        positions.push({ patrolId: this.ids[i]!, lng: this.x[i]!, lat: this.y[i]!, at: now, speed: Math.round(speed * 10) / 10 });
-      }
+  tick(now: number): FleetTick {
+    const out: FleetTick = { changes: [], positions: [] };
+    for (let i = 0; i < this.ids.length; i++) this.step(i, now, out);
+    return out;
+  }
+
+  /** the same tick a slice of time at a time: a province's 243,722 patrols take tens of ms a tick, more at a change of shift */
+  async tickInSlices(now: number, sliceMs = SLICE_MS): Promise<FleetTick> {
+    const out: FleetTick = { changes: [], positions: [] };
+    await forRangeInSlices(this.ids.length, (i) => this.step(i, now, out), sliceMs);
+    return out;
+  }
+
+  private step(i: number, now: number, out: FleetTick): void {
+    if (now >= this.shiftCheckAt[i]!) {
+      this.shiftOn[i] = onShift(this.traits[i]!, now, this.tz) ? 1 : 0;
+      this.shiftCheckAt[i] = nextShiftChange(this.traits[i]!, now, this.tz);
     }
-    return { changes, positions };
+    const desired = this.desiredStatus(i, now);
+    const active = desired === 'on_duty' || desired === 'responding';
+    if (active && !this.hasPos[i]) {
+      const [lng, lat] = startPoint(this.grids[i]!.polygons, this.grids[i]!.bbox, this.rng);
+      this.place(i, lng, lat);
+    }
+    if (desired !== this.status[i]) {
+      if (this.status[i] === 'off_duty' || this.status[i] === 'offline') this.lastMoveAt[i] = now;
+      this.status[i] = desired;
+      out.changes.push({ patrolId: this.ids[i]!, status: desired, at: now });
+    }
+    if (active && now >= this.nextFixAt[i]!) {
+      this.nextFixAt[i] = now + this.fixEvery[i]!;
+      const speed = this.advance(i, now);
+      out.positions.push({ patrolId: this.ids[i]!, lng: this.x[i]!, lat: this.y[i]!, at: now, speed: Math.round(speed * 10) / 10 });
+    }
   }
 
   private desiredStatus(i: number, now: number): PatrolStatus {

@@ -8,6 +8,7 @@ import { MAX_BINARY_FIXES } from '@shared/binary/positionsBatch';
 import type { PatrolStatusChange, Position } from '@shared/schemas/patrol';
 import type { Hub } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
+import { forEachInSlices } from '../../lib/slices';
 import { errorText } from './history';
 
 /** the hub's patrol status batch limit */
@@ -19,15 +20,19 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** as columnar batches (docs/protocol.md, "Position ingest"): checked in one pass, no schema call per fix */
-export function sendPositions(hub: Hub, positions: readonly Position[], log: Logger): void {
-  for (const chunk of chunks(positions, MAX_BINARY_FIXES)) {
+/**
+ * as columnar batches (docs/protocol.md, "Position ingest"): checked in one pass, no schema call
+ * per fix; a turn of the event loop between batches when a slice of time is used up (a province
+ * tick sends 80,000 fixes)
+ */
+export async function sendPositions(hub: Hub, positions: readonly Position[], log: Logger): Promise<void> {
+  await forEachInSlices(chunks(positions, MAX_BINARY_FIXES), (chunk) => {
     try {
       hub.ingestPositions({ patrolIds: chunk.map((p) => p.patrolId), lng: chunk.map((p) => p.lng), lat: chunk.map((p) => p.lat), at: chunk.map((p) => p.at) });
     } catch (error) {
       log.debug('simulator positions refused', { count: chunk.length, error: errorText(error) });
     }
-  }
+  });
 }
 
 export async function sendPatrolChanges(hub: Hub, changes: readonly PatrolStatusChange[], log: Logger): Promise<void> {
