@@ -54,6 +54,12 @@ describe('/metrics', () => {
       expect(sample(text, 'gcw_seq')).toBe(t.hub.seq);
       expect(sample(text, 'gcw_process_resident_memory_bytes')).toBeGreaterThan(0);
       expect(text).toMatch(/^gcw_nodejs_eventloop_lag_p99_seconds /m);
+      // the snapshot answered: its size as encoded, the ack's JSON plus Socket.IO's few bytes of framing
+      const level = ack.ok && ack.data.mode === 'snapshot' ? ack.data.snapshot.region.level : 'none';
+      expect(grew(`gcw_snapshot_bytes_count{level="${level}"}`)).toBe(1);
+      const encoded = Buffer.byteLength(JSON.stringify([ack]));
+      expect(grew(`gcw_snapshot_bytes_sum{level="${level}"}`)).toBeGreaterThanOrEqual(encoded);
+      expect(grew(`gcw_snapshot_bytes_sum{level="${level}"}`)).toBeLessThan(encoded + 16);
     } finally {
       socket.close();
     }

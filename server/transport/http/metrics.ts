@@ -91,6 +91,13 @@ export function createMetrics(): HubMetrics {
     registers: [registry],
   });
   let groupCount: (() => number) | null = null;
+  const snapshotBytes = new Histogram({
+    name: 'gcw_snapshot_bytes',
+    help: 'Snapshots answered to subscriptions, bytes of JSON as Socket.IO encodes them (before WebSocket compression), by the level of the region',
+    labelNames: ['level'],
+    buckets: [10e3, 100e3, 250e3, 500e3, 1e6, 2e6, 3e6, 5e6, 10e6, 25e6],
+    registers: [registry],
+  });
   new Gauge({ name: 'gcw_position_groups', help: 'Position groups on this node (a region and a rate class with at least one client)', registers: [registry], collect() { if (groupCount) this.set(groupCount()); } });
   const grouped = { groups: 0, changes: 0 };
   new Counter({
@@ -153,7 +160,22 @@ export function createMetrics(): HubMetrics {
     watch(hub, io) {
       hubRef = hub;
       ioRef = io;
-      return hub.onDelta(({ layer }) => deltas.inc({ layer }));
+      // A snapshot's size is what Socket.IO encodes for its answer: read from the engine's packet
+      // (created synchronously when the answer is sent) rather than by encoding it a second time.
+      const onConnection = (socket: Parameters<Parameters<HubServer['on']>[1]>[0]) => {
+        socket.conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
+          const level = socket.data.answeringSnapshot;
+          if (level === undefined || packet.type !== 'message' || typeof packet.data !== 'string' || !packet.data.startsWith('3')) return;
+          socket.data.answeringSnapshot = undefined;
+          snapshotBytes.observe({ level }, Buffer.byteLength(packet.data));
+        });
+      };
+      io.on('connection', onConnection);
+      const offDelta = hub.onDelta(({ layer }) => deltas.inc({ layer }));
+      return () => {
+        io.off('connection', onConnection);
+        offDelta();
+      };
     },
     watchPositionGroups(count) {
       groupCount = count;

@@ -35,6 +35,8 @@ export interface SocketData {
   anonymousRead?: boolean;
   /** counts this connection's subscriptions: a slower, older one must not undo a newer one */
   subscribeTurn?: number;
+  /** set while a snapshot is being answered: the level of its region, read by the metrics (snapshot sizes) */
+  answeringSnapshot?: string;
 }
 
 export interface GatewayOptions {
@@ -237,9 +239,11 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
     const missed = views.resume(request.region, joined, shared.seq);
     if (missed) {
       for (const delta of missed) socket.emit(delta.type, delta as never);
+      socket.data.answeringSnapshot = shared.region.level;
       return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
     }
   } else if (shared) {
+    socket.data.answeringSnapshot = shared.region.level;
     return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
   }
   const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail, prepared));
@@ -249,6 +253,7 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
     await yieldToLoop();
     if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
   }
+  socket.data.answeringSnapshot = snapshot.region.level;
   return { mode: 'snapshot', snapshot };
 }
 
