@@ -166,7 +166,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   web.use(errorHandler(deps.log));
 
   const positionTickMs = deps.positionTickMs ?? DEFAULT_POSITION_TICK_MS;
-  const positions = createPositionFanout(io, hub, (bytes, count, recipients) => metrics.observeFrame(bytes, count, recipients));
+  const positions = createPositionFanout(io, hub, views, (bytes, count, recipients) => metrics.observeFrame(bytes, count, recipients));
   metrics.watchPositionGroups(() => positions.fanout.groupCount);
   const detachGateway = attachLiveGateway(
     io,

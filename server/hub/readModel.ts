@@ -235,6 +235,11 @@ export class ReadModel {
     return this.cameraIndex.inRegion(code);
   }
 
+  /** the roster places of a region's patrols (positions are kept by place: PositionTracker) */
+  patrolIdxsIn(code: string): number[] {
+    return this.patrolIndex.keysIn(code);
+  }
+
   patrolsIn(code: string): Patrol[] {
     return this.patrolIndex.inRegion(code).map((p) => this.hub.withPosition(p));
   }

@@ -60,6 +60,13 @@ export class UnitIndex<K, U extends { gridCode: string }> {
     return out;
   }
 
+  /** the keys of a region's units (no lookups) */
+  keysIn(code: string): K[] {
+    this.ensure();
+    const [start, end] = this.geo.span(code);
+    return this.keys.slice(this.lowerBound(start), this.lowerBound(end));
+  }
+
   /** how many units lie in a region (no lookups) */
   count(code: string): number {
     this.ensure();

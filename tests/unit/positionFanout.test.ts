@@ -9,7 +9,7 @@ const NOW = Date.UTC(2026, 10, 25, 2, 0, 0);
 /** a tree: city C → districts D1, D2 → grids G1 (in D1), G2 (in D2) */
 const PATHS: Record<string, string[]> = { C: ['C'], D1: ['C', 'D1'], D2: ['C', 'D2'], G1: ['C', 'D1', 'G1'], G2: ['C', 'D2', 'G2'] };
 
-function world(n = 6) {
+function world(n = 6, indexed = false) {
   // even idx in G1, odd in G2
   const patrolsByIdx = Array.from({ length: n }, (_, idx) => ({ idx, gridCode: idx % 2 ? 'G2' : 'G1', status: 'on_duty' }) as Patrol);
   const positions = new PositionTracker(n);
@@ -19,6 +19,8 @@ function world(n = 6) {
     patrolsByIdx,
     geo: { path: (code: string) => PATHS[code] ?? [], isWithin: (code: string, a: string) => (PATHS[code] ?? []).includes(a) },
     now: () => clock,
+    // an index answers a region's patrols in its own order (here: backwards), not by place
+    ...(indexed ? { patrolIdxsIn: (code: string) => patrolsByIdx.filter((p) => (PATHS[p.gridCode] ?? []).includes(code)).map((p) => p.idx).reverse() } : {}),
   };
   const sent: { room: string; frame: ReturnType<typeof decodePositionsFrame> }[] = [];
   const fanout = new PositionFanout(source, (room, frames) => {
@@ -48,6 +50,21 @@ describe('rate classes', () => {
 });
 
 describe('position fan-out', () => {
+  it('a complete frame read from the region index is the frame a scan of the roster gives', () => {
+    const scan = world(9);
+    const indexed = world(9, true);
+    for (const idx of [0, 3, 4, 7, 8]) {
+      scan.move(idx);
+      indexed.move(idx);
+    }
+    for (const region of ['C', 'D1', 'D2', 'G2']) {
+      const a = scan.fanout.completeFrames(region).map((f) => decodePositionsFrame(f.buffer));
+      const b = indexed.fanout.completeFrames(region).map((f) => decodePositionsFrame(f.buffer));
+      expect(b).toEqual(a);
+    }
+    expect(indexed.fanout.completeFrames('D1').length).toBe(1);
+  });
+
   it('sends each group only its region, coalesced to the latest fix per patrol', () => {
     const { fanout, move, take } = world();
     fanout.addRoom(positionsRoomOf('D1', { minTicks: 1, maxTicks: 100 }));

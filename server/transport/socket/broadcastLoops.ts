@@ -7,7 +7,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import type { HubServer } from './liveGateway';
-import { PositionFanout } from './positionFanout';
+import { PositionFanout, type FanoutSource } from './positionFanout';
 import { parseRoom, roomOf } from './rooms';
 
 /** region codes that have at least one local subscriber to the layer */
@@ -36,10 +36,19 @@ export type FrameObserver = (bytes: number, positions: number, recipients: numbe
  * `positions:` rooms in the local adapter, so nothing is scanned per socket; a frame goes to its
  * room as one volatile broadcast (encoded once by Socket.IO).
  */
-export function createPositionFanout(io: HubServer, hub: Hub, onFrame?: FrameObserver): { fanout: PositionFanout; detach: () => void } {
+export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, onFrame?: FrameObserver): { fanout: PositionFanout; detach: () => void } {
   const nsp = io.of('/');
+  const source: FanoutSource = {
+    positions: hub.positions,
+    get patrolsByIdx() {
+      return hub.patrolsByIdx;
+    },
+    geo: hub.geo,
+    now: () => hub.now(),
+    patrolIdxsIn: (code) => views.patrolIdxsIn(code),
+  };
   const fanout = new PositionFanout(
-    hub,
+    source,
     (room, frames) => {
       // Encoded once for the room. Never deflated: each frame stays under the threshold (the
       // compress flag does not reach `ws` through engine.io 6.6, so the size is what decides).
