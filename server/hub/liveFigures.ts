@@ -163,7 +163,8 @@ export class LiveFigures {
     await yieldToLoop();
     const tally = new RiskTally(now);
     await forEachInSlices(open, (incident) => addOpenCase(tally, incident, now));
-    const risk = tally.levels();
+    const risk: GridRisk = {};
+    await forEachInSlices(tally.levelEntries(), ([grid, level]) => (risk[grid] = level));
     this.storeFigure(`risk:${code}`, now, counter, risk);
     await yieldToLoop();
     this.areasCache.set(code, { at: now, value: await this.areasInChunks(code, open, risk) });

@@ -63,10 +63,15 @@ export class RiskTally {
 
   levels(): GridRisk {
     const risk: GridRisk = {};
+    for (const [grid, level] of this.levelEntries()) risk[grid] = level;
+    return risk;
+  }
+
+  /** the grids with a risk, one at a time (a caller may spread a province's 61,000 over turns of the event loop) */
+  *levelEntries(): Generator<[string, RiskLevel]> {
     for (const [grid, total] of this.points) {
       const level = this.red.has(grid) ? 4 : riskLevelOf(total);
-      if (level > 0) risk[grid] = level;
+      if (level > 0) yield [grid, level];
     }
-    return risk;
   }
 }
