@@ -30,6 +30,8 @@ import { LiveFigures, startOfLocalDay } from './liveFigures';
 import {
   chooseDetail,
   DEFAULT_SNAPSHOT_BUDGET,
+  addHeatRow,
+  binHeat,
   heatPoints,
   notableIncidents,
   regionLevelsWithin,
@@ -302,13 +304,14 @@ export class ReadModel {
     await this.figures.freshLarge(code, now);
     if (!layers.includes('incidents')) return { heat: [] };
     const cut = now - HEAT_DAYS * DAY;
-    const recent: Incident[] = [];
+    const dayOf = (at: number) => startOfLocalDay(at, this.tzOffsetMinutes);
+    const rows: number[] = [];
     await yieldToLoop();
     await forEachInSlices(this.hub.incidents.inRegion(code), ({ incident }) => {
-      if (inHeat(incident, cut)) recent.push(incident);
+      if (inHeat(incident, cut)) addHeatRow(rows, incident, dayOf);
     });
     await yieldToLoop();
-    return { heat: this.heatOf(code, recent) };
+    return { heat: binHeat(rows, this.requireRegion(code).bbox, this.budget.heat) };
   }
 
   /** heat points of the region's recent cases, binned where they are many (snapshotLayers.heatPoints) */

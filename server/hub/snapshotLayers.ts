@@ -139,9 +139,18 @@ export function heatPoints(
   budget: number,
   dayOf: (at: number) => number,
 ): number[] {
-  // five numbers a case: lng, lat, severity, time, and its day (read once, not per coarsening)
   const raw: number[] = [];
-  for (const i of incidents) raw.push(i.location.lng, i.location.lat, i.severity, i.reportedAt, dayOf(i.reportedAt));
+  for (const i of incidents) addHeatRow(raw, i, dayOf);
+  return binHeat(raw, bbox, budget);
+}
+
+/** one case's row for binHeat: lng, lat, severity, time, and its day (read once, not per coarsening) */
+export function addHeatRow(raw: number[], i: Pick<Incident, 'location' | 'severity' | 'reportedAt'>, dayOf: (at: number) => number): void {
+  raw.push(i.location.lng, i.location.lat, i.severity, i.reportedAt, dayOf(i.reportedAt));
+}
+
+/** the heat of rows gathered by addHeatRow (a caller may gather them a slice of time at a time) */
+export function binHeat(raw: readonly number[], bbox: readonly [number, number, number, number], budget: number): number[] {
   const n = raw.length / 5;
   if (n <= budget) {
     const out = new Array<number>(n * HEAT_STRIDE);
