@@ -100,8 +100,13 @@ export class LiveFigures {
     const hit = this.figureCache.get(key);
     const counter = this.hub.incidentCounter;
     if (hit && hit.counter === counter && now >= hit.at && now - hit.at < maxAgeMs) return hit.value as T;
-    // a large region's figures are refreshed in chunks by the stats loop: read them as last computed
-    if (hit && now >= hit.at && now - hit.at < LARGE_STALE_MS && this.largeRegions.has(code)) return hit.value as T;
+    // A large region's figures are refreshed in slices by the stats loop and by subscriptions:
+    // read as last computed. Older than LARGE_STALE_MS (a loaded machine), a refresh is started
+    // and the last value still served: computing them here would hold the hub for seconds.
+    if (hit && now >= hit.at && this.largeRegions.has(code)) {
+      if (now - hit.at >= LARGE_STALE_MS) this.refreshInBackground(code, now);
+      return hit.value as T;
+    }
     const value = compute();
     this.storeFigure(key, now, counter, value);
     return value;
@@ -139,6 +144,11 @@ export class LiveFigures {
     const job = this.computeLarge(code, now).finally(() => this.refreshing.delete(code));
     this.refreshing.set(code, job);
     return job;
+  }
+
+  /** a refresh nobody waits for: its failure shows in the stats loop's, which awaits the same job */
+  private refreshInBackground(code: string, now: number): void {
+    this.refreshLarge(code, now).catch(() => undefined);
   }
 
   private async computeLarge(code: string, now: number): Promise<void> {
@@ -301,8 +311,12 @@ export class LiveFigures {
   /** the region's children summarised: open and overdue cases, patrols, cameras, risk (briefly cached) */
   areas(code: string, now = this.hub.now()): AreaSummary[] {
     const hit = this.areasCache.get(code);
-    const maxAge = this.largeRegions.has(code) ? LARGE_STALE_MS : AREAS_CACHE_MS;
-    if (hit && now >= hit.at && now - hit.at < maxAge) return hit.value;
+    if (hit && now >= hit.at && this.largeRegions.has(code)) {
+      // as last computed, like a large region's figures (cachedFigure)
+      if (now - hit.at >= LARGE_STALE_MS) this.refreshInBackground(code, now);
+      return hit.value;
+    }
+    if (hit && now >= hit.at && now - hit.at < AREAS_CACHE_MS) return hit.value;
     const value = areaSummaries({
       geo: this.hub.geo,
       code,

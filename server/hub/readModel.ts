@@ -75,6 +75,7 @@ export class ReadModel {
   private readonly patrolIndex: UnitIndex<number, Patrol>;
   private readonly cameraIndex: UnitIndex<string, Camera>;
   private readonly snapshots = new Map<string, { at: number; snapshot: Snapshot }>();
+  private readonly building = new Map<string, Promise<Snapshot>>();
   /** the regions a snapshot lists before its cases' grids (geography does not change while the hub runs) */
   private readonly regionLevelCache = new Map<string, Region[]>();
   private currentCache: { code: string; counter: number; at: number; list: Incident[] } | null = null;
@@ -360,6 +361,26 @@ export class ReadModel {
     if (!this.figures.knownLarge(code)) return null;
     const hit = this.snapshots.get(snapshotKey(code, layers, detail));
     return hit && now >= hit.at && now - hit.at < this.budget.sharedMs ? hit.snapshot : null;
+  }
+
+  /**
+   * A large region's snapshot, prepared in slices and kept for sharing. One build at a time per
+   * region, layers and detail: walls that subscribe while it is built wait for the same one (20
+   * walls on a province root built 20, back to back, and held the hub for seconds). The caller
+   * sends what happened since its seq, as for any shared snapshot.
+   */
+  buildLargeSnapshot(code: string, layers: readonly Layer[], detail: LayerDetail): Promise<Snapshot> {
+    const key = snapshotKey(code, layers, detail);
+    let job = this.building.get(key);
+    if (!job) {
+      job = (async () => {
+        const prepared = await this.prepareSnapshot(code, layers);
+        await yieldToLoop();
+        return this.keepSnapshot(this.snapshot(code, layers, detail, prepared));
+      })().finally(() => this.building.delete(key));
+      this.building.set(key, job);
+    }
+    return job;
   }
 
   /** keeps a snapshot for the walls that subscribe to the same region in the next moments */

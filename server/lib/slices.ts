@@ -36,3 +36,19 @@ export async function forRangeInSlices(n: number, each: (i: number) => void, sli
 
 /** a turn of the event loop between two steps of a long computation */
 export { yieldToLoop };
+
+/**
+ * Callers pass one per turn of the event loop, in arrival order. Twenty waiters on one promise
+ * resume in the same turn, and a `setImmediate` each does not separate them (immediates queued in
+ * one turn all run in the next): chaining each caller's yield on the previous caller's turn does.
+ * For heavy synchronous work that many callers do at once (encoding a province's snapshot).
+ */
+export class TurnTaker {
+  private tail: Promise<void> = Promise.resolve();
+
+  take(): Promise<void> {
+    const mine = this.tail.then(() => yieldToLoop());
+    this.tail = mine;
+    return mine;
+  }
+}

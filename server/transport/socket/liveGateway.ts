@@ -9,14 +9,14 @@ import { HubError } from '@shared/errors';
 import type { Me } from '@shared/schemas/auth';
 import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
 import { VideoAlarmDecisionRequest } from '@shared/schemas/videoAlarm';
-import { ALARM_MIN_SEVERITY, SubscribeRequest, type Layer, type SubscribeResult } from '@shared/schemas/live';
+import { ALARM_MIN_SEVERITY, SubscribeRequest, type Layer, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Accounts } from '../../auth/accounts';
 import type { Principal } from '../../hub/audit';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
-import { yieldToLoop } from '../../lib/slices';
+import { TurnTaker } from '../../lib/slices';
 import { answer } from './ack';
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
@@ -216,10 +216,18 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   // Decided before anything else, and kept: a summarised patrols or cameras layer joins no room
   // (its counts come with the figures), so that a province's root never receives 110,000 fixes a second.
   const detail = views.detailFor(request.region, request.fullLayers ?? []);
-  // Walls that subscribe to the same region together share one snapshot (a province root's takes
-  // a second to build); a client that asks to resume usually can and needs nothing prepared.
-  const shared = request.lastSeq === undefined ? views.sharedSnapshot(request.region, layers, detail) : null;
-  const prepared = request.lastSeq !== undefined || shared ? null : await views.prepareSnapshot(request.region, layers);
+  // Walls that subscribe to the same large region share one snapshot, built in slices before the
+  // synchronous part below (a province root's is seconds of work). A client that asks to resume
+  // usually can and needs nothing built; a large region's that cannot is given the shared one.
+  const large = views.figures.isLarge(request.region);
+  const resuming = request.lastSeq !== undefined && sameDetail(request.detail, detail);
+  const willResume = resuming && (!large || views.resume(request.region, layers, request.lastSeq!) !== null);
+  let shared: Snapshot | null = null;
+  if (!willResume) {
+    shared = views.sharedSnapshot(request.region, layers, detail) ?? (large ? await views.buildLargeSnapshot(request.region, layers, detail) : null);
+    // its answer is megabytes to encode: one wall's per turn of the event loop, not twenty in one
+    if (large) await answerTurns.take();
+  }
   if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
   const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
@@ -229,33 +237,28 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   socket.join(alarmRoomOf(request.alarmRegion ?? request.region));
   socket.data.regionCode = request.region;
   socket.data.layers = joined;
-  if (request.lastSeq !== undefined && sameDetail(request.detail, detail)) {
-    const deltas = views.resume(request.region, joined, request.lastSeq);
-    if (deltas) return { mode: 'resume', fromSeq: request.lastSeq, seq: hub.seq, deltas };
+  if (resuming) {
+    const deltas = views.resume(request.region, joined, request.lastSeq!);
+    if (deltas) return { mode: 'resume', fromSeq: request.lastSeq!, seq: hub.seq, deltas };
   }
-  if (shared && shared.seq < hub.seq) {
+  if (shared) {
     // A shared snapshot is a little older than this subscription: what happened since is sent
     // now, before the answer, as the deltas a client holds while its subscription is in flight.
-    const missed = views.resume(request.region, joined, shared.seq);
+    const missed = shared.seq < hub.seq ? views.resume(request.region, joined, shared.seq) : [];
     if (missed) {
       for (const delta of missed) socket.emit(delta.type, delta as never);
       socket.data.answeringSnapshot = shared.region.level;
       return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
     }
-  } else if (shared) {
-    socket.data.answeringSnapshot = shared.region.level;
-    return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
   }
-  const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail, prepared));
-  if (prepared) {
-    // A large region's answer is megabytes to encode: that is left to a turn of its own. Deltas
-    // published meanwhile reach the client before the answer, as in any subscription in flight.
-    await yieldToLoop();
-    if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
-  }
+  // a small region's (or a shared one the log no longer reaches back to): built here, in this turn
+  const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail));
   socket.data.answeringSnapshot = snapshot.region.level;
   return { mode: 'snapshot', snapshot };
 }
+
+/** large snapshots' answers, one per turn of the event loop (see TurnTaker) */
+const answerTurns = new TurnTaker();
 
 function meOf(socket: HubSocket): Me {
   const principal = socket.data.principal ?? null;
