@@ -18,6 +18,7 @@ import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
 import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
+import { forEachInSlices } from '../lib/slices';
 import type { Store, StoredEvent } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
@@ -310,12 +311,14 @@ export class IncidentCommands {
   async sweepOverdue(): Promise<number> {
     const decide = async (batch: Batch) => {
       const now = this.deps.clock();
-      for (const record of this.deps.projection.values()) {
+      // A slice of time at a time: a province holds 63,000 cases, tested in one turn for 0.1-1 s.
+      // Memory changes only when a group is installed, under the queue this sweep holds.
+      await forEachInSlices(this.deps.projection.values(), (record) => {
         const incident = batch.incident(record.incident.id) ?? record.incident; // as changed earlier in the group
-        if (!isOpen(incident)) continue;
+        if (!isOpen(incident)) return;
         const d = detectOverdue(incident, now);
         if (d) batch.decide(d);
-      }
+      });
     };
     return (await this.committer.submit<Batch>({ keys: [], quiet: false, decide }, 1)).writes.length;
   }
