@@ -13,11 +13,14 @@
  *   6. a root subscription while GPS fixes stream in at POST /api/positions.
  *
  * Per phase, from inside the hub: the max and p99 event-loop delay of monitorEventLoopDelay as
- * /metrics exposes it (prom-client's default metrics reset the histogram on every scrape, so a
- * scrape at a phase's start and end — and every 2 s between — gives that phase's figures; read
- * tests/bench/support/hubProbes.ts for the reading and its one blind spot). From outside: the
- * longest gap between answers of /healthz polled every 20 ms. The machine's load average is shown
- * beside them: the hub shares 2 cores with the benchmark and whatever else runs.
+ * /metrics exposes it. prom-client's default metrics reset that histogram on every scrape
+ * (node_modules/prom-client/lib/metrics/eventLoopLag.js), so a scrape at a phase's start and one at
+ * its end give that phase's figures: read and checked, with one blind spot that the phases are
+ * built around (tests/bench/support/hubProbes.ts). The first start's window opens with the scrape
+ * that closes "before listening", which the hub's own work may follow at once: a stall right after
+ * it would be missed there, not by the /healthz probe. From outside: the longest gap between
+ * answers of /healthz polled every 20 ms. The machine's load average is shown beside them: the hub
+ * shares 2 cores with the benchmark and whatever else runs.
  *
  * HUB_STALLS_PROFILE=DIR also runs the hub under `--cpu-prof` with a preload that logs every gap
  * over 100 ms of a 5 ms interval (support/stallLog.mjs), and prints what ran inside the longest
@@ -27,6 +30,7 @@
  *   npx tsx tests/bench/hubStalls.bench.ts                      # province scale, about 10 minutes
  *   HUB_STALLS_SCALE=city npx tsx tests/bench/hubStalls.bench.ts # a quick run
  *   HUB_STALLS_PROFILE=/tmp/stalls npm run bench -- hubStalls
+ *   HUB_STALLS_IDLE_S=15 (the idle phase), HUB_STALLS_SCRAPE_MS=0 (scrapes inside a phase; each a blind spot)
  *
  * Prints figures and writes bench-results/hubStalls.json; asserts nothing.
  */
@@ -82,7 +86,7 @@ export default async function run(): Promise<void> {
   const ctx: PhaseContext = {
     url: hub.url,
     headers: {},
-    scrapeEveryMs: 2000,
+    scrapeEveryMs: Number(process.env.HUB_STALLS_SCRAPE_MS ?? 0),
     report: (row) => {
       phases.push(row);
       printRow(row);
@@ -92,7 +96,7 @@ export default async function run(): Promise<void> {
   const spawnUs = Number(process.hrtime.bigint() / 1000n);
   try {
     console.log(`hub stalls bench: ${scale} scale, a day of history written at the first start${profileDir ? `, under --cpu-prof (${profileDir})` : ''}`);
-    console.log('  inside the hub: max and p99 event-loop delay (/metrics, monitorEventLoopDelay, 10 ms resolution); outside: longest gap between /healthz answers (polled every 20 ms); load: 1-minute load average, 2 cores');
+    console.log('  inside the hub: max and p99 event-loop delay over each phase (/metrics, monitorEventLoopDelay at 10 ms resolution, scraped at its start and end); outside: longest gap between /healthz answers (polled every 20 ms); load: 1-minute load average, 2 cores');
     console.log(HEADER);
     const first = await measureFirstStart(ctx, hub);
     figures.firstStart = { beforeListeningMs: first.beforeListeningMs, beforeListening: first.beforeListening, backfillFromS: first.backfillFromS, backfillToS: first.backfillToS, incidentsInMemory: first.incidentsInMemory };

@@ -5,13 +5,18 @@
  *   `_p99_seconds`, …) read Node's monitorEventLoopDelay histogram (resolution 10 ms) and RESET it
  *   on every collection (node_modules/prom-client/lib/metrics/eventLoopLag.js: `histogram.reset()`
  *   after setting the gauges). So one scrape answers the delays since the scrape before, and a
- *   scrape at a phase's start and its end gives that phase's max and p99. Long phases are scraped
- *   every couple of seconds and the max kept (the p99 kept is the highest of the scrapes' p99s).
- *   A sample is the time between two turns of the histogram's 10 ms timer, so an idle loop reads
- *   about 10 ms and a stall of S ms reads at most S + 10 ms. One blind spot, checked on Node
- *   20.20: reset() also forgets the timer's previous turn (node's Histogram::Reset sets prev_ to
- *   0), so a stall that ends just before a scrape is answered — in the same turn of the loop,
- *   before the timer's callback ran — is recorded in no window. The probe below sees it.
+ *   scrape at a phase's start and its end gives that phase's max and p99. A sample is the time
+ *   between two turns of the histogram's 10 ms timer: an idle loop reads about 10 ms, a stall of
+ *   S ms reads at most S + 10 ms.
+ *   The reading is right with one blind spot, checked on Node 20.20: reset() also forgets the
+ *   timer's previous turn (node's Histogram::Reset sets prev_ to 0), so the interval in which a
+ *   scrape falls is recorded in no window. A stall that ends just before a scrape is answered (the
+ *   scrape waited behind it), or that begins just after one before the timer turned, is lost. So a
+ *   phase waits for two /healthz answers (the hub's loop has turned, and the timer with it) after
+ *   its first scrape and again before its last, and scrapes nowhere between by default: every
+ *   scrape inside a phase would be another blind spot (HUB_STALLS_SCRAPE_MS sets a period anyway;
+ *   the max and the highest p99 of the scrapes are then kept). The probe below sees what a blind
+ *   spot hides.
  * - from outside: GET /healthz every 20 ms and the longest gap between two answers (what any
  *   other client would have waited). /healthz awaits the store's ping, so a gap may also be a
  *   wait behind the store's queue rather than a blocked loop: the inside figure tells them apart.
@@ -36,6 +41,8 @@ export async function scrapeLoopDelay(url: string, headers: Record<string, strin
 }
 
 export interface HealthProbe {
+  /** resolves after `n` more answers: the hub's event loop has turned since */
+  answers(n: number): Promise<void>;
   /** stops polling; answers the longest gap between answers and how many there were */
   stop(): Promise<{ longestGapMs: number; answers: number }>;
 }
@@ -48,6 +55,7 @@ export function probeHealth(url: string, onBody?: (body: Record<string, unknown>
   let running = true;
   let longest = 0;
   let answers = 0;
+  const waiting: { at: number; resolve: () => void }[] = [];
   const loop = (async () => {
     let last: number | null = null;
     while (running) {
@@ -65,14 +73,20 @@ export function probeHealth(url: string, onBody?: (body: Record<string, unknown>
         if (last !== null) longest = Math.max(longest, now - last);
         last = now;
         answers++;
+        for (const w of waiting.filter((x) => x.at <= answers)) {
+          waiting.splice(waiting.indexOf(w), 1);
+          w.resolve();
+        }
       }
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
   return {
+    answers: (n) => new Promise<void>((resolve) => waiting.push({ at: answers + n, resolve })),
     async stop() {
       running = false;
       await loop;
+      for (const w of waiting.splice(0)) w.resolve();
       return { longestGapMs: Math.round(longest), answers };
     },
   };
@@ -116,6 +130,7 @@ export class LoopDelayWindow {
  * part of what is measured), adding each to `window`.
  */
 export function scrapeEvery(url: string, headers: Record<string, string>, everyMs: number, window: LoopDelayWindow): { stop(): Promise<void> } {
+  if (everyMs <= 0) return { stop: async () => undefined };
   let running = true;
   let wake: (() => void) | null = null;
   const loop = (async () => {

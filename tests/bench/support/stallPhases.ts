@@ -1,8 +1,8 @@
 /**
  * One phase of hubStalls.bench.ts measured from inside the hub (/metrics' event-loop delay,
- * scraped at the phase's start, every couple of seconds and at its end) and from outside (the
- * /healthz probe), and the first start, measured as it happens. See hubProbes.ts for what each
- * figure means and its one blind spot.
+ * scraped at the phase's start and end, optionally every `scrapeEveryMs` between) and from outside
+ * (the /healthz probe), and the first start, measured as it happens. See hubProbes.ts for what each
+ * figure means and its one blind spot, which the waits for /healthz answers below keep out of a phase.
  */
 import { loadavg } from 'node:os';
 import type { HubProcess } from '../../e2e/support/hubProcess';
@@ -12,6 +12,7 @@ export interface PhaseContext {
   url: string;
   /** sent with /metrics (readable anonymously from this machine, but a bearer token does no harm) */
   headers: Record<string, string>;
+  /** scrapes inside a phase, 0 for none (each is a blind spot: hubProbes.ts) */
   scrapeEveryMs: number;
   /** each phase's row as it ends */
   report(row: PhaseFigures): void;
@@ -20,10 +21,11 @@ export interface PhaseContext {
 /** runs `work` as one phase; `work` answers what it did, in words */
 export async function measurePhase(ctx: PhaseContext, phase: string, work: () => Promise<string>): Promise<PhaseFigures> {
   await scrapeLoopDelay(ctx.url, ctx.headers); // empties the histogram: what came before is not this phase's
+  const probe = probeHealth(ctx.url);
+  await probe.answers(2); // the histogram's timer has turned since the reset: a stall from the work's first moment counts
   const startUs = monotonicUs();
   const t0 = performance.now();
   const window = new LoopDelayWindow();
-  const probe = probeHealth(ctx.url);
   const scraper = scrapeEvery(ctx.url, ctx.headers, ctx.scrapeEveryMs, window);
   let did: string;
   try {
@@ -31,6 +33,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, work: () =>
   } finally {
     await scraper.stop();
   }
+  await probe.answers(2); // and has turned after the work's last stall, before the reset
   window.add(await scrapeLoopDelay(ctx.url, ctx.headers));
   const durationMs = Math.round(performance.now() - t0);
   const endUs = monotonicUs();
@@ -105,6 +108,7 @@ export async function measureFirstStart(ctx: PhaseContext, hub: HubProcess): Pro
   }
   await watching;
   await scraping.scraper?.stop();
+  await probe.answers(2);
   window.add(await scrapeLoopDelay(ctx.url, ctx.headers));
   const durationMs = Math.round(performance.now() - t0);
   const endUs = monotonicUs();
