@@ -44,7 +44,7 @@ import { regionsOf, subscribeOnce } from './support/hubClients';
 import type { PhaseFigures } from './support/hubProbes';
 import { auditPages, get, getMany, mb, open311Pages, secs, signIn, streamFixes } from './support/hubStallWork';
 import { measureFirstStart, measurePhase, type PhaseContext } from './support/stallPhases';
-import { explainStalls, mainProfile, readStalls, type StallCause } from './support/stallProfile';
+import { reportStalls } from './support/stallReport';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN_PASSWORD = 'hub-stalls-bench-admin';
@@ -59,17 +59,6 @@ function printRow(r: PhaseFigures): void {
 }
 
 const HEADER = `  ${'phase'.padEnd(44)} ${'max ms'.padStart(7)} ${'p99 ms'.padStart(6)} ${'healthz'.padStart(7)} ${'dur s'.padStart(7)} ${'load'.padStart(5)}  what was done`;
-
-/** stall log and CPU profile: the longest stalls of each phase, what ran inside them */
-function printCauses(causes: StallCause[]): void {
-  for (const c of causes) {
-    const idle = c.idleMs > 0 ? `, ${c.idleMs} ms of them (idle): the hub waiting, not computing` : '';
-    console.log(`  ${c.phase}: a ${c.ms} ms stall ${(c.atMs / 1000).toFixed(1)} s into the phase (${c.sampledMs} ms of it sampled${idle})`);
-    console.log(`    our code: ${c.project.map((p) => `${p.fn} ${p.ms} ms`).join(' · ')}`);
-    if (c.path) console.log(`    via: ${c.path}`);
-    console.log(`    self: ${c.self.map((p) => `${p.fn} ${p.ms} ms`).join(' · ')}`);
-  }
-}
 
 export default async function run(): Promise<void> {
   const scale = process.env.HUB_STALLS_SCALE ?? 'province';
@@ -93,15 +82,23 @@ export default async function run(): Promise<void> {
     },
   };
   const figures: Record<string, unknown> = { scale, historyDays: 1, profiled: !!profileDir, phases };
-  const spawnUs = Number(process.hrtime.bigint() / 1000n);
   try {
     console.log(`hub stalls bench: ${scale} scale, a day of history written at the first start${profileDir ? `, under --cpu-prof (${profileDir})` : ''}`);
     console.log('  inside the hub: max and p99 event-loop delay over each phase (/metrics, monitorEventLoopDelay at 10 ms resolution, scraped at its start and end); outside: longest gap between /healthz answers (polled every 20 ms); load: 1-minute load average, 2 cores');
     console.log(HEADER);
     const first = await measureFirstStart(ctx, hub);
-    figures.firstStart = { beforeListeningMs: first.beforeListeningMs, beforeListening: first.beforeListening, backfillFromS: first.backfillFromS, backfillToS: first.backfillToS, incidentsInMemory: first.incidentsInMemory };
+    figures.firstStart = {
+      beforeListeningMs: first.beforeListeningMs,
+      firstAnswerAfterMs: first.firstAnswerAfterMs,
+      firstScrape: first.firstScrape,
+      firstScrapeCounted: first.firstScrapeCounted,
+      backfillFromS: first.backfillFromS,
+      backfillToS: first.backfillToS,
+      incidentsInMemory: first.incidentsInMemory,
+    };
+    const firstRead = `max ${cell(first.firstScrape?.maxMs ?? null)} ms, p99 ${cell(first.firstScrape?.p99Ms ?? null)} ms`;
     console.log(
-      `  (before the server listened, ${secs(first.beforeListeningMs)} after spawn — geography, store, the hub's state, the admin — nothing could be probed; its delays as the first scrape read them: max ${cell(first.beforeListening?.maxMs ?? null)} ms, p99 ${cell(first.beforeListening?.p99Ms ?? null)} ms)`,
+      `  (before the port listened, ${secs(first.beforeListeningMs)} after spawn — geography, store, the hub's state, the admin — nothing could be probed. The first scrape, at the first /healthz answer, read ${firstRead} since the metrics were made: ${first.firstScrapeCounted ? 'counted in phase 1, since the hub was blocked after listening' : 'kept apart, as before listening'})`,
     );
     ctx.headers = await signIn(hub.url, ADMIN_PASSWORD);
 
@@ -151,28 +148,10 @@ export default async function run(): Promise<void> {
     });
 
     await hub.stop();
-    if (profileDir && stallLog) {
-      const profile = mainProfile(profileDir);
-      const stalls = readStalls(stallLog);
-      const spans = [{ phase: '0 before listening', startUs: spawnUs, endUs: phases[0]?.startUs ?? spawnUs }, ...phases];
-      const phaseOf = (us: number) => [...spans].reverse().find((p) => us >= p.startUs) ?? spans[0]!;
-      const label = (us: number) => {
-        const p = phaseOf(us);
-        return { phase: us <= p.endUs ? p.phase : `between phases, after ${p.phase}`, startUs: p.startUs };
-      };
-      // the two longest stalls of each phase
-      const byPhase = new Map<string, typeof stalls>();
-      for (const s of stalls) byPhase.set(label(s.startUs).phase, [...(byPhase.get(label(s.startUs).phase) ?? []), s]);
-      const chosen = [...byPhase.values()].flatMap((list) => [...list].sort((a, b) => b.ms - a.ms).slice(0, 2));
-      console.log(`stalls over 100 ms (the preload's 5 ms interval): ${stalls.length}; per phase: ${[...byPhase.entries()].map(([p, l]) => `${p}: ${l.length} (longest ${Math.round(Math.max(...l.map((s) => s.ms)))} ms)`).join('; ') || 'none'}`);
-      if (profile) {
-        const causes = explainStalls(profile, chosen, repo, label, chosen.length).sort((a, b) => a.phase.localeCompare(b.phase) || b.ms - a.ms);
-        figures.stalls = { count: stalls.length, byPhase: Object.fromEntries([...byPhase.entries()].map(([p, l]) => [p, { count: l.length, longestMs: Math.round(Math.max(...l.map((s) => s.ms))) }])), causes };
-        console.log(`what held the loop (CPU profile ${profile}):`);
-        printCauses(causes);
-      } else {
-        console.log('  no CPU profile was written (the hub did not exit normally?)');
-      }
+    if (profileDir) {
+      const report = reportStalls(profileDir, phases);
+      for (const line of report.lines) console.log(line);
+      figures.stalls = report.figures;
     }
     console.log(`figures in ${writeBenchResult('hubStalls', figures)}`);
   } finally {

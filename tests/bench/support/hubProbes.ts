@@ -21,6 +21,7 @@
  *   other client would have waited). /healthz awaits the store's ping, so a gap may also be a
  *   wait behind the store's queue rather than a blocked loop: the inside figure tells them apart.
  */
+import { connect } from 'node:net';
 
 export interface LoopDelay {
   /** the longest event-loop delay sample, ms */
@@ -48,16 +49,21 @@ export interface HealthProbe {
 }
 
 /**
- * /healthz every 20 ms. Gaps are counted from the first answer on (before the hub listens there is
- * nothing to wait for); `onBody` sees each answer's body (the first start watches `backfilling`).
+ * /healthz every 20 ms. Gaps are counted from the first answer on, or from `countFrom` (the moment
+ * the hub listened) when that comes first: before the hub listens there is nothing to wait for,
+ * but once it listens a request waits. `onBody` sees each answer's body (the first start watches
+ * `backfilling`).
  */
-export function probeHealth(url: string, onBody?: (body: Record<string, unknown>) => void): HealthProbe {
+export function probeHealth(url: string, onBody?: (body: Record<string, unknown>) => void, countFrom?: Promise<number>): HealthProbe {
   let running = true;
   let longest = 0;
   let answers = 0;
+  let last: number | null = null;
+  void countFrom?.then((t) => {
+    last ??= t;
+  });
   const waiting: { at: number; resolve: () => void }[] = [];
   const loop = (async () => {
-    let last: number | null = null;
     while (running) {
       let answered = false;
       try {
@@ -111,6 +117,30 @@ export interface PhaseFigures {
 }
 
 export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Resolves with performance.now() when a TCP connection to the port first succeeds: the hub
+ * listens. The kernel accepts connections while the hub's event loop is blocked, so this is the
+ * moment it listened even when its first HTTP answer comes much later. Tries every 20 ms until
+ * `signal` aborts.
+ */
+export function whenListening(port: number, signal: AbortSignal, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve) => {
+    const attempt = () => {
+      if (signal.aborted) return; // the hub failed to start: stop trying
+      const socket = connect(port, host);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(performance.now());
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        setTimeout(attempt, 20);
+      });
+    };
+    attempt();
+  });
+}
 
 /** keeps the worst of several scrapes */
 export class LoopDelayWindow {

@@ -6,7 +6,7 @@
  */
 import { loadavg } from 'node:os';
 import type { HubProcess } from '../../e2e/support/hubProcess';
-import { LoopDelayWindow, monotonicUs, probeHealth, scrapeEvery, scrapeLoopDelay, type LoopDelay, type PhaseFigures } from './hubProbes';
+import { LoopDelayWindow, monotonicUs, probeHealth, scrapeEvery, scrapeLoopDelay, whenListening, type LoopDelay, type PhaseFigures } from './hubProbes';
 
 export interface PhaseContext {
   url: string;
@@ -56,10 +56,14 @@ export async function measurePhase(ctx: PhaseContext, phase: string, work: () =>
 
 export interface FirstStart {
   row: PhaseFigures;
-  /** from spawn until /healthz first answered: geography, store, the hub's state, the admin (nothing can be probed) */
+  /** from spawn until the port accepted connections: geography, store, the hub's state, the admin (nothing can be probed) */
   beforeListeningMs: number;
-  /** the first scrape after listening: the delays since the metrics were made, before the server listened */
-  beforeListening: LoopDelay | null;
+  /** from listening until /healthz first answered: over 100 ms, the hub was blocked right after it listened */
+  firstAnswerAfterMs: number;
+  /** the first scrape, at the first answer: the delays since the metrics were made (before listening, and after it until that answer) */
+  firstScrape: LoopDelay | null;
+  /** whether that scrape was counted in the phase (the hub was blocked after listening) */
+  firstScrapeCounted: boolean;
   /** seconds after spawn: history being written (healthz `backfilling`) seen first and last */
   backfillFromS: number | null;
   backfillToS: number | null;
@@ -67,42 +71,50 @@ export interface FirstStart {
 }
 
 /**
- * Starts the hub (fresh data directory: it writes its history) and measures from spawn until the
- * simulator runs. Before the HTTP server listens nothing can be probed: that stretch is timed and
- * its scrape (the delays since the metrics registry was made) kept apart from the phase's.
+ * Starts the hub (fresh data directory: it writes its history) and measures from the moment it
+ * listens until the simulator runs. Before it listens nothing can be probed: that stretch is timed.
+ * The first scrape, taken at the first /healthz answer, holds the delays since the metrics registry
+ * was made: before listening, and after it until that answer. It is kept apart unless that answer
+ * came over 100 ms after the hub listened — then the hub was blocked after listening (a request
+ * waited), and the scrape counts in the phase, though it may also hold some of what came before.
  */
 export async function measureFirstStart(ctx: PhaseContext, hub: HubProcess): Promise<FirstStart> {
-  const startUs = monotonicUs();
   const t0 = performance.now();
   const sinceSpawnS = () => Math.round((performance.now() - t0) / 100) / 10;
-  let listenedMs: number | null = null;
+  const giveUp = new AbortController();
+  const listenedAt = whenListening(hub.port, giveUp.signal);
+  let answeredAt: number | null = null;
   let backfillFromS: number | null = null;
   let backfillToS: number | null = null;
   let incidentsInMemory: number | null = null;
-  let listened!: () => void;
-  const listening = new Promise<void>((r) => (listened = r));
-  const probe = probeHealth(ctx.url, (body) => {
-    if (listenedMs === null) {
-      listenedMs = performance.now() - t0;
-      listened();
-    }
-    if (body.backfilling === true) {
-      backfillFromS ??= sinceSpawnS();
-      backfillToS = sinceSpawnS();
-    }
-    if (typeof body.incidentsInMemory === 'number') incidentsInMemory = body.incidentsInMemory;
-  });
+  let answered!: () => void;
+  const firstAnswer = new Promise<void>((r) => (answered = r));
+  const probe = probeHealth(
+    ctx.url,
+    (body) => {
+      if (answeredAt === null) {
+        answeredAt = performance.now();
+        answered();
+      }
+      if (body.backfilling === true) {
+        backfillFromS ??= sinceSpawnS();
+        backfillToS = sinceSpawnS();
+      }
+      if (typeof body.incidentsInMemory === 'number') incidentsInMemory = body.incidentsInMemory;
+    },
+    listenedAt,
+  );
   const window = new LoopDelayWindow();
-  let beforeListening: LoopDelay | null = null;
+  let firstScrape: LoopDelay | null = null;
   const scraping: { scraper?: { stop(): Promise<void> } } = {};
-  // the first scrape as soon as the hub answers: it holds what happened before it listened
-  const watching = listening.then(async () => {
-    beforeListening = await scrapeLoopDelay(ctx.url, ctx.headers);
+  const watching = firstAnswer.then(async () => {
+    firstScrape = await scrapeLoopDelay(ctx.url, ctx.headers);
     scraping.scraper = scrapeEvery(ctx.url, ctx.headers, ctx.scrapeEveryMs, window);
   });
   try {
     await hub.start();
   } catch (error) {
+    giveUp.abort();
     await probe.stop();
     throw error;
   }
@@ -110,23 +122,28 @@ export async function measureFirstStart(ctx: PhaseContext, hub: HubProcess): Pro
   await scraping.scraper?.stop();
   await probe.answers(2);
   window.add(await scrapeLoopDelay(ctx.url, ctx.headers));
-  const durationMs = Math.round(performance.now() - t0);
+  const endMs = performance.now();
   const endUs = monotonicUs();
   const { longestGapMs } = await probe.stop();
-  const beforeListeningMs = Math.round(listenedMs ?? durationMs);
+  const listened = await listenedAt;
+  const beforeListeningMs = Math.round(listened - t0);
+  const firstAnswerAfterMs = Math.round((answeredAt ?? endMs) - listened);
+  const firstScrapeCounted = firstAnswerAfterMs > 100 && firstScrape !== null;
+  if (firstScrapeCounted) window.add(firstScrape!);
   const history = backfillFromS === null ? 'no history written (backfilling never seen)' : `history written ${backfillFromS}–${backfillToS} s after spawn (backfilling seen)`;
+  const blocked = firstAnswerAfterMs > 100 ? ` (first /healthz answer ${(firstAnswerAfterMs / 1000).toFixed(1)} s later: blocked)` : '';
   const row: PhaseFigures = {
     phase: '1 first start, writing the history',
-    did: `listening ${(beforeListeningMs / 1000).toFixed(1)} s after spawn; ${history}; simulator running at ${(durationMs / 1000).toFixed(1)} s; ${incidentsInMemory ?? '?'} incidents in memory`,
-    durationMs: durationMs - beforeListeningMs,
+    did: `listening ${(beforeListeningMs / 1000).toFixed(1)} s after spawn${blocked}; ${history}; simulator running at ${((endMs - t0) / 1000).toFixed(1)} s; ${incidentsInMemory ?? '?'} incidents in memory`,
+    durationMs: Math.round(endMs - listened),
     loopMaxMs: window.maxMs,
     loopP99Ms: window.p99Ms,
     scrapes: window.scrapes,
     healthzGapMs: longestGapMs,
     load1: Math.round(loadavg()[0]! * 10) / 10,
-    startUs: startUs + beforeListeningMs * 1000,
+    startUs: endUs - Math.round((endMs - listened) * 1000),
     endUs,
   };
   ctx.report(row);
-  return { row, beforeListeningMs, beforeListening, backfillFromS, backfillToS, incidentsInMemory };
+  return { row, beforeListeningMs, firstAnswerAfterMs, firstScrape, firstScrapeCounted, backfillFromS, backfillToS, incidentsInMemory };
 }

@@ -55,7 +55,7 @@ export interface StallCause {
   self: Culprit[];
   /** the deepest project frame of each sample, by time */
   project: Culprit[];
-  /** the chain of project frames of the costliest deepest frame, outermost first */
+  /** the chain of project frames down to the costliest frame of our code, outermost first */
   path: string;
 }
 
@@ -77,6 +77,7 @@ export function mainProfile(dir: string): string | null {
   return files[0] ?? null;
 }
 
+const NO_PROJECT_FRAME = '(no project frame)';
 const PROJECT = /\/(server|shared)\/[^?]*$/;
 
 function where(frame: CallFrame, repo: string, lines: TsxSourceLines): string {
@@ -98,9 +99,9 @@ function top(weights: Map<string, number>, n: number): Culprit[] {
 
 /**
  * For each stall (longest first, at most `limit`), the functions that ran inside it. `phaseOf`
- * names the benchmark phase a time falls in, with the phase's own start.
+ * names the benchmark phase a stall belongs to, with the phase's own start.
  */
-export function explainStalls(profileFile: string, stalls: Stall[], repo: string, phaseOf: (us: number) => { phase: string; startUs: number }, limit: number): StallCause[] {
+export function explainStalls(profileFile: string, stalls: Stall[], repo: string, phaseOf: (stall: Stall) => { phase: string; startUs: number }, limit: number): StallCause[] {
   const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
   const lines = new TsxSourceLines();
   const byId = new Map<number, ProfileNode>(profile.nodes.map((node) => [node.id, node]));
@@ -131,7 +132,7 @@ export function explainStalls(profileFile: string, stalls: Stall[], repo: string
         const frame = byId.get(id)!.callFrame;
         if (PROJECT.test(frame.url)) chain.push(where(frame, repo, lines));
       }
-      const deepest = chain[0] ?? `(no project frame) ${leafName}`;
+      const deepest = chain[0] ?? `${NO_PROJECT_FRAME} ${leafName}`;
       project.set(deepest, (project.get(deepest) ?? 0) + w);
       const path = chain.reverse().map((f) => f.split(' ')[0]).join(' › ');
       const forDeepest = paths.get(deepest) ?? new Map<string, number>();
@@ -139,8 +140,10 @@ export function explainStalls(profileFile: string, stalls: Stall[], repo: string
       paths.set(deepest, forDeepest);
     }
     const projectTop = top(project, 4);
-    const firstPaths = projectTop[0] ? paths.get(projectTop[0].fn) : undefined;
-    const { phase, startUs } = phaseOf(stall.startUs);
+    // the path to the costliest frame of our own code (GC or a library may cost more, and have no path)
+    const ours = top(project, project.size).find((c) => !c.fn.startsWith(NO_PROJECT_FRAME));
+    const firstPaths = ours ? paths.get(ours.fn) : undefined;
+    const { phase, startUs } = phaseOf(stall);
     out.push({
       phase,
       ms: Math.round(stall.ms),
