@@ -16,10 +16,11 @@
  * /metrics exposes it. prom-client's default metrics reset that histogram on every scrape
  * (node_modules/prom-client/lib/metrics/eventLoopLag.js), so a scrape at a phase's start and one at
  * its end give that phase's figures: read and checked, with one blind spot that the phases are
- * built around (tests/bench/support/hubProbes.ts). The first start's window opens with the scrape
- * that closes "before listening", which the hub's own work may follow at once: a stall right after
- * it would be missed there, not by the /healthz probe. From outside: the longest gap between
- * answers of /healthz polled every 20 ms. The machine's load average is shown beside them: the hub
+ * built around (tests/bench/support/hubProbes.ts). The first start is timed from the moment the
+ * port accepts connections (the hub listens, even if its loop is blocked); its first scrape, at
+ * the first /healthz answer, also holds what came before listening and is counted in the phase only
+ * when that answer came over 100 ms late (support/stallPhases.ts). From outside: the longest gap
+ * between answers of /healthz polled every 20 ms (in the first start, from the listen moment). The machine's load average is shown beside them: the hub
  * shares 2 cores with the benchmark and whatever else runs.
  *
  * HUB_STALLS_PROFILE=DIR also runs the hub under `--cpu-prof` with a preload that logs every gap
