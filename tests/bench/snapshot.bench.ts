@@ -17,13 +17,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Hello } from '@shared/events';
 import type { Region } from '@shared/schemas/region';
-import type { SubscribeResult } from '@shared/schemas/live';
 import { CHROMIUM, launch } from '../e2e/support/browser';
 import { createHubProcess, type HubProcess } from '../e2e/support/hubProcess';
 import { writeBenchResult } from './support/benchResults';
+import { regionsOf, subscribeOnce } from './support/hubClients';
 
 interface Opened {
   region: string;
@@ -59,31 +57,6 @@ async function withSilenceProbe<T>(url: string, work: () => Promise<T>): Promise
     running = false;
     await probe;
   }
-}
-
-function subscribeOnce(url: string, region: string): Promise<{ ms: number; bytes: number; detail: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 600_000 });
-    socket.once('connect_error', reject);
-    socket.once('hello', (_hello: Hello) => {
-      const t0 = performance.now();
-      socket.timeout(600_000).emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: ['incidents', 'patrols', 'cameras', 'stats'] }, (err: Error | null, ack: { ok: boolean; data: SubscribeResult }) => {
-        const ms = performance.now() - t0;
-        socket.close();
-        if (err || !ack.ok || ack.data.mode !== 'snapshot') return reject(err ?? new Error(JSON.stringify(ack).slice(0, 300)));
-        const s = ack.data.snapshot;
-        resolve({ ms, bytes: JSON.stringify(s).length, detail: Object.entries(s.detail).map(([k, v]) => `${k}:${v}`).join(' ') });
-      });
-    });
-  });
-}
-
-async function regionsOf(url: string): Promise<{ root: Region; district: Region; street: Region }> {
-  const all = ((await (await fetch(`${url}/api/regions?level=district`)).json()) as { regions: Region[] }).regions;
-  const root = ((await (await fetch(`${url}/api/regions?level=city`)).json()) as { regions: Region[] }).regions[0]!;
-  const district = all.sort((a, b) => a.code.localeCompare(b.code))[4] ?? all[0]!;
-  const streets = ((await (await fetch(`${url}/api/regions?level=street&within=${district.code}`)).json()) as { regions: Region[] }).regions;
-  return { root, district, street: streets[0]! };
 }
 
 async function openEach(hub: HubProcess, targets: Region[]): Promise<Opened[]> {

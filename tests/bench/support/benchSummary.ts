@@ -54,6 +54,16 @@ export function targets(since: number): Target[] {
     const silences = [...rows.map((r) => n(r.longestSilenceMs) ?? 0), n((snap.rootTimes20 as Json | undefined)?.longestSilenceMs) ?? 0];
     out.push(judge('longest hub silence while walls subscribe (healthz probe)', '≤ 100 ms', rows.length ? Math.max(...silences) : null, (v) => v <= 100, (v) => `${fmt(v)} ms`, (v) => `${fmt(v - 100)} ms`));
   }
+  const stalls = read('hubStalls', since);
+  if (stalls) {
+    // inside the hub (monitorEventLoopDelay via /metrics), per phase; the /healthz probe's gap beside it
+    const profiled = stalls.profiled === true ? ', hub under --cpu-prof' : '';
+    for (const p of (stalls.phases as Json[] | undefined) ?? []) {
+      const gap = n(p.healthzGapMs);
+      const shown = (v: number) => `${fmt(v)} ms (healthz gap ${gap === null ? '—' : fmt(gap)} ms${profiled})`;
+      out.push(judge(`no event-loop stall over 100 ms: ${String(p.phase)}`, '≤ 100 ms', n(p.loopMaxMs), (v) => v <= 100, shown, (v) => `${fmt(v - 100)} ms`));
+    }
+  }
   const pos = read('positions', since);
   if (pos) {
     const runs = ((pos.runs as Json[] | undefined) ?? []).filter((r) => r.target === 'hub-root' || r.target === 'hub');

@@ -34,7 +34,15 @@ export interface HubProcess {
   log(): string;
 }
 
-export async function createHubProcess(env: Record<string, string> = {}, options: { healthyWithinMs?: number } = {}): Promise<HubProcess> {
+export interface HubProcessOptions {
+  healthyWithinMs?: number;
+  /** node options before the hub's own (`--cpu-prof`, a preload with `--import`): benchmarks that look inside the hub */
+  nodeArgs?: string[];
+  /** how long stop() waits after SIGTERM before SIGKILL (default 10 s; a CPU profile is written at exit and a long one takes a while) */
+  stopGraceMs?: number;
+}
+
+export async function createHubProcess(env: Record<string, string> = {}, options: HubProcessOptions = {}): Promise<HubProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wall-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -64,7 +72,7 @@ export async function createHubProcess(env: Record<string, string> = {}, options
     port,
     dataDir,
     async start() {
-      child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/index.ts'], {
         cwd: repo,
         env: {
           ...process.env,
@@ -88,7 +96,7 @@ export async function createHubProcess(env: Record<string, string> = {}, options
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGTERM');
-        setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+        setTimeout(() => c.kill('SIGKILL'), options.stopGraceMs ?? 10_000).unref();
       });
     },
     async dispose() {

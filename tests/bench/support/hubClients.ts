@@ -1,0 +1,36 @@
+/**
+ * Clients of a hub running in its own process, shared by the benchmarks that open walls on it
+ * (snapshot.bench.ts, hubStalls.bench.ts): one Socket.IO subscription answered by a snapshot, and
+ * the regions a wall would open at each level.
+ */
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, type Hello } from '@shared/events';
+import type { Region } from '@shared/schemas/region';
+import type { SubscribeResult } from '@shared/schemas/live';
+
+/** a new connection subscribing to `region` with every layer: the time to its snapshot, the snapshot's JSON size and details */
+export function subscribeOnce(url: string, region: string): Promise<{ ms: number; bytes: number; detail: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 600_000 });
+    socket.once('connect_error', reject);
+    socket.once('hello', (_hello: Hello) => {
+      const t0 = performance.now();
+      socket.timeout(600_000).emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: ['incidents', 'patrols', 'cameras', 'stats'] }, (err: Error | null, ack: { ok: boolean; data: SubscribeResult }) => {
+        const ms = performance.now() - t0;
+        socket.close();
+        if (err || !ack.ok || ack.data.mode !== 'snapshot') return reject(err ?? new Error(JSON.stringify(ack).slice(0, 300)));
+        const s = ack.data.snapshot;
+        resolve({ ms, bytes: JSON.stringify(s).length, detail: Object.entries(s.detail).map(([k, v]) => `${k}:${v}`).join(' ') });
+      });
+    });
+  });
+}
+
+/** the root, the fifth district in code order and that district's first street */
+export async function regionsOf(url: string): Promise<{ root: Region; district: Region; street: Region }> {
+  const all = ((await (await fetch(`${url}/api/regions?level=district`)).json()) as { regions: Region[] }).regions;
+  const root = ((await (await fetch(`${url}/api/regions?level=city`)).json()) as { regions: Region[] }).regions[0]!;
+  const district = all.sort((a, b) => a.code.localeCompare(b.code))[4] ?? all[0]!;
+  const streets = ((await (await fetch(`${url}/api/regions?level=street&within=${district.code}`)).json()) as { regions: Region[] }).regions;
+  return { root, district, street: streets[0]! };
+}
