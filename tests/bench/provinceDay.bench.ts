@@ -1,0 +1,308 @@
+/**
+ * Flat memory over a province day (issue 14): the real hub at province scale in a process of its
+ * own, a full day of the province's activity replayed in DAY_REPLAY_MINUTES (10) by a loader in
+ * another process, the built wall in Chromium on the province root and on a district; the hub's
+ * RSS and heap and the walls' JS heap sampled all along. Target: ≤ 10 % growth after warm-up.
+ *
+ * How the day is driven — replayed over the public paths, not a faster simulator:
+ *   - The day is the simulator's own (support/dayPlan.ts: the same arrival model, case plans, video
+ *     alarms and false detections as SIM_RATE=1 over the last working day: ~70,400 cases and
+ *     ~239,000 loop steps at province scale), so the volume and mix are what the simulator makes.
+ *   - It goes in the way every real source does: reports, loop steps and alarm decisions over
+ *     Socket.IO by three signed-in users (centre, departments, verifiers — the hub refuses a
+ *     verification by whoever handled the case), alarms at POST /api/video-alarms, GPS fixes of
+ *     the whole roster as binary batches at POST /api/positions. So sessions, audit rows,
+ *     idempotency keys, the transports and the walls' deltas are all in the measurement.
+ *   - A faster simulator would have needed a faster hub clock (sessions expiring in minutes, every
+ *     SLA deadline and the walls' "today" read against a clock running 144× — not the product),
+ *     or steps stamped ahead of the hub's clock, which the hub rightly refuses; and it would move
+ *     patrols 144× faster. Here the hub's clock is real and stamps every change: in the hub's time
+ *     the day lasts the replay, so no SLA deadline falls due during it (the overdue sweep finds
+ *     nothing; the plan's own 督办 steps still come) and no day boundary is crossed.
+ *   - The hub starts with the simulator once to write the province roster (SIM_RATE=0, no
+ *     history: a day of history takes minutes at this scale and would overlap the replayed day),
+ *     then again with SIM=0 on the same data, so the loader's fixes are the only ones.
+ *
+ * The hub runs with --inspect on loopback: each sample forces a full GC there and reads the heap
+ * still reachable, beside RSS and heapUsed from /metrics. The case store grows with the day's
+ * cases by design (every case stays in memory for MEMORY_DAYS, 35): the figures show it apart.
+ *
+ *   npm run bench -- provinceDay                        (province, 10 minutes: ~14 minutes in all)
+ *   DAY_REPLAY_SCALE=city DAY_REPLAY_MINUTES=2 npm run bench -- provinceDay
+ *
+ * Knobs: DAY_REPLAY_SCALE (province | city | district), DAY_REPLAY_MINUTES (10), DAY_REPLAY_SAMPLE_S
+ * (30), DAY_REPLAY_WARMUP (0.2: the share of the replay counted as warm-up), DAY_REPLAY_FIXES
+ * (5,000 fixes a second, the simulator's fleet cap), DAY_REPLAY_INFLIGHT (256 changes waiting at
+ * most), DAY_REPLAY_DISTRICT (1: a second wall on a district), DAY_REPLAY_HEAP_SNAPSHOTS=<dir>
+ * (hub heap snapshots after warm-up and at the end, for Chrome's DevTools). Needs /usr/bin/chromium
+ * and a built wall for the walls (npm run build); without them the hub is measured alone.
+ * Prints figures and writes bench-results/provinceDay.json; asserts nothing.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Region } from '@shared/schemas/region';
+import { CHROMIUM, launch } from '../e2e/support/browser';
+import { createHubProcess, type HubProcess } from '../e2e/support/hubProcess';
+import { writeBenchResult } from './support/benchResults';
+import type { DayLoaderConfig, DayLoaderMessage } from './support/dayReplayLoader';
+import { Inspector, inspectorUrlIn } from './support/inspector';
+import { growthPercent, mb, readHubMetrics, wallHeapAfterGc } from './support/memoryReadings';
+
+type Progress = Extract<DayLoaderMessage, { type: 'progress' | 'done' }>;
+type Planned = Extract<DayLoaderMessage, { type: 'planned' }>;
+
+interface Wall {
+  name: string;
+  page: Page;
+  cdp: CDPSession;
+}
+
+interface Sample {
+  atSec: number;
+  /** local time of the replayed day reached */
+  dayClock: string;
+  casesOpened: number;
+  steps: number;
+  closed: number;
+  lagMs: number;
+  hubRssMB: number;
+  hubHeapUsedMB: number;
+  hubHeapAfterGcMB: number | null;
+  hubGcMs: number | null;
+  incidentsInMemory: number;
+  walls: Record<string, { heapMB: number; domNodes: number }>;
+}
+
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const ADMIN_PASSWORD = 'province-day-bench-1';
+
+function dayClock(at: number, tzOffsetMinutes = 480): string {
+  if (!at) return '--:--';
+  return new Date(at + tzOffsetMinutes * 60_000).toISOString().slice(11, 16);
+}
+
+async function openWall(browser: Browser, url: string, name: string): Promise<Wall> {
+  const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+  page.setDefaultTimeout(300_000);
+  await page.goto(url);
+  // open once it shows live figures and the map has its style, as snapshot.bench.ts waits
+  await page.waitForFunction(
+    () => {
+      const map = (window as unknown as { __wallMap?: { isStyleLoaded(): boolean } }).__wallMap;
+      return !!map && map.isStyleLoaded() && document.body.innerText.includes('实时');
+    },
+    null,
+    { timeout: 300_000, polling: 250 },
+  );
+  return { name, page, cdp: await page.context().newCDPSession(page) };
+}
+
+async function firstDistrict(url: string): Promise<Region> {
+  const all = ((await (await fetch(`${url}/api/regions?level=district`)).json()) as { regions: Region[] }).regions;
+  return all.sort((a, b) => a.code.localeCompare(b.code))[0]!;
+}
+
+function startLoader(config: DayLoaderConfig): { child: ChildProcess; planned: Promise<Planned>; started: Promise<number>; done: Promise<Progress>; latest: () => Progress | null } {
+  const child = fork(new URL('./support/dayReplayLoader.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let latest: Progress | null = null;
+  let onPlanned: (m: Planned) => void = () => undefined;
+  let onStarted: (t: number) => void = () => undefined;
+  let onDone: (m: Progress) => void = () => undefined;
+  const planned = new Promise<Planned>((resolve) => (onPlanned = resolve));
+  const started = new Promise<number>((resolve) => (onStarted = resolve));
+  const done = new Promise<Progress>((resolve, reject) => {
+    onDone = resolve;
+    child.once('exit', (code) => reject(new Error(`the day loader exited (${code}) before it was done`)));
+  });
+  child.on('message', (m: DayLoaderMessage) => {
+    if (m.type === 'planned') onPlanned(m);
+    else if (m.type === 'started') onStarted(Date.now());
+    else {
+      latest = m;
+      if (m.type === 'done') onDone(m);
+    }
+  });
+  child.send({ type: 'start', config });
+  return { child, planned, started, done, latest: () => latest };
+}
+
+export default async function run(): Promise<void> {
+  const scale = (process.env.DAY_REPLAY_SCALE ?? 'province') as DayLoaderConfig['scale'];
+  const minutes = env('DAY_REPLAY_MINUTES', 10);
+  const sampleMs = env('DAY_REPLAY_SAMPLE_S', 30) * 1000;
+  const warmupShare = env('DAY_REPLAY_WARMUP', 0.2);
+  const snapshotDir = process.env.DAY_REPLAY_HEAP_SNAPSHOTS;
+  const withWall = existsSync(CHROMIUM) && existsSync(fileURLToPath(new URL('../../dist/web/index.html', import.meta.url)));
+  const config = (url: string): DayLoaderConfig => ({
+    url,
+    adminPassword: ADMIN_PASSWORD,
+    seed: 'ningbo',
+    scale,
+    minutes,
+    fixesPerSec: env('DAY_REPLAY_FIXES', 5_000),
+    maxInFlight: env('DAY_REPLAY_INFLIGHT', 256),
+    connectionsPerUser: 2,
+    deadlineFactor: 1.5,
+  });
+
+  console.log(`province day: ${scale} scale, a day replayed in ${minutes} min, a sample every ${sampleMs / 1000} s, warm-up the first ${Math.round(warmupShare * 100)} %`);
+  const t0 = Date.now();
+  let hub: HubProcess | null = null;
+  let browser: Browser | null = null;
+  let inspector: Inspector | null = null;
+  let loader: ChildProcess | null = null;
+  try {
+    hub = await createHubProcess({ SIM_SCALE: scale, SIM_HISTORY_DAYS: '0', SIM_RATE: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn' }, { healthyWithinMs: 900_000 });
+    await hub.start();
+    await hub.stop();
+    await hub.start({ SIM: '0', NODE_OPTIONS: '--inspect=127.0.0.1:0' });
+    const health = (await (await fetch(`${hub.url}/healthz`)).json()) as { patrols: number; cameras: number };
+    const inspectorUrl = inspectorUrlIn(hub.log());
+    inspector = inspectorUrl ? await Inspector.connect(inspectorUrl) : null;
+    console.log(`  hub ready in ${Math.round((Date.now() - t0) / 1000)} s (roster written, then restarted without the simulator): ${health.patrols.toLocaleString('en')} patrols, ${health.cameras.toLocaleString('en')} cameras${inspector ? '' : ' — no inspector: no heap after GC'}`);
+
+    const walls: Wall[] = [];
+    if (withWall) {
+      browser = await launch();
+      walls.push(await openWall(browser, hub.url, 'root'));
+      if (process.env.DAY_REPLAY_DISTRICT !== '0') {
+        const district = await firstDistrict(hub.url);
+        walls.push(await openWall(browser, `${hub.url}/?region=${district.code}`, `district ${district.code}`));
+      }
+      console.log(`  walls open: ${walls.map((w) => w.name).join(', ')}`);
+    } else {
+      console.log(`  walls skipped: needs ${CHROMIUM} and a built wall (npm run build)`);
+    }
+
+    const l = startLoader(config(hub.url));
+    loader = l.child;
+    const planned = await Promise.race([l.planned, l.done.then(() => Promise.reject(new Error('the loader ended before planning')))]);
+    const day = planned.day;
+    console.log(
+      `  the day (${new Date(planned.from + 8 * 3_600_000).toISOString().slice(0, 10)}, planned in ${Math.round(planned.planMs / 1000)} s): ${day.cases.toLocaleString('en')} cases (${day.confirmedAlarms.toLocaleString('en')} from video alarms), ` +
+        `${day.steps.toLocaleString('en')} loop steps (${day.byAction.close?.toLocaleString('en') ?? 0} closes), ${day.falseAlarms.toLocaleString('en')} false detections; positions for ${planned.patrols.toLocaleString('en')} patrols`,
+    );
+    const startedAt = await Promise.race([l.started, l.done.then(() => Date.now())]);
+
+    const samples: Sample[] = [];
+    const snapshots: string[] = [];
+    const warmupEndSec = warmupShare * minutes * 60;
+    let finished = false;
+    void l.done.then(() => (finished = true), () => (finished = true));
+    const sample = async (): Promise<Sample> => {
+      const p = l.latest();
+      const metrics = await readHubMetrics(hub!.url);
+      const gc = inspector ? await inspector.heapAfterGc() : null;
+      const wallReadings: Sample['walls'] = {};
+      for (const w of walls) {
+        const r = await wallHeapAfterGc(w.cdp, () => w.page.evaluate(() => document.getElementsByTagName('*').length));
+        wallReadings[w.name] = { heapMB: mb(r.heapBytes), domNodes: r.domNodes };
+      }
+      const s: Sample = {
+        atSec: Math.round((Date.now() - startedAt) / 1000),
+        dayClock: dayClock(p?.replay.dayAt ?? 0),
+        casesOpened: (p?.replay.reported ?? 0) + (p?.replay.alarmsConfirmed ?? 0) - (p?.replay.joined ?? 0),
+        steps: p?.replay.steps ?? 0,
+        closed: p?.replay.closed ?? 0,
+        lagMs: p?.replay.lagMs ?? 0,
+        hubRssMB: mb(metrics.rssBytes),
+        hubHeapUsedMB: mb(metrics.heapUsedBytes),
+        hubHeapAfterGcMB: gc ? mb(gc.usedBytes) : null,
+        hubGcMs: gc ? Math.round(gc.gcMs) : null,
+        incidentsInMemory: metrics.incidentsInMemory,
+        walls: wallReadings,
+      };
+      const wallText = Object.entries(s.walls).map(([name, w]) => `${name} ${w.heapMB.toFixed(1)} MB`).join(', ');
+      console.log(
+        `  t=${String(s.atSec).padStart(4)} s  day ${s.dayClock}  cases ${s.casesOpened.toLocaleString('en').padStart(6)} (closed ${s.closed.toLocaleString('en')})  steps ${s.steps.toLocaleString('en').padStart(7)}  lag ${(s.lagMs / 1000).toFixed(1)} s` +
+          `  │ hub RSS ${s.hubRssMB.toFixed(0)} MB, heapUsed ${s.hubHeapUsedMB.toFixed(0)} MB, after GC ${s.hubHeapAfterGcMB?.toFixed(0) ?? '—'} MB (GC ${s.hubGcMs ?? '—'} ms), cases in memory ${s.incidentsInMemory.toLocaleString('en')}` +
+          (wallText ? `  │ wall heap ${wallText}` : ''),
+      );
+      samples.push(s);
+      return s;
+    };
+    const snapshot = async (label: string) => {
+      if (!snapshotDir || !inspector) return;
+      mkdirSync(snapshotDir, { recursive: true });
+      const path = join(snapshotDir, `hub-${label}-${Date.now()}.heapsnapshot`);
+      await inspector.writeHeapSnapshot(path);
+      snapshots.push(path);
+      console.log(`  hub heap snapshot: ${path}`);
+    };
+
+    let snappedWarm = false;
+    for (let next = startedAt + sampleMs; !finished; next += sampleMs) {
+      // a sample on the cadence, or at once when the loader is done
+      await Promise.race([new Promise((r) => setTimeout(r, Math.max(0, next - Date.now()))), l.done.catch(() => undefined)]);
+      if (finished) break;
+      const s = await sample();
+      if (!snappedWarm && s.atSec >= warmupEndSec) {
+        snappedWarm = true;
+        await snapshot('warm');
+      }
+    }
+    const done = await l.done;
+    await sample();
+    await snapshot('end');
+
+    const warm = samples.find((s) => s.atSec >= warmupEndSec) ?? samples[0]!;
+    const end = samples.at(-1)!;
+    const r = done.replay;
+    const pos = done.positions;
+    const opened = r.reported + r.alarmsConfirmed - r.joined;
+    const wallGrowth = Object.fromEntries(
+      Object.keys(end.walls).map((name) => [name, { afterWarmupMB: warm.walls[name]?.heapMB ?? NaN, endMB: end.walls[name]!.heapMB, growthPercent: growthPercent(warm.walls[name]?.heapMB ?? NaN, end.walls[name]!.heapMB) }]),
+    );
+    const hubRssGrowth = growthPercent(warm.hubRssMB, end.hubRssMB);
+    const hubHeapGrowth = warm.hubHeapAfterGcMB !== null && end.hubHeapAfterGcMB !== null ? growthPercent(warm.hubHeapAfterGcMB, end.hubHeapAfterGcMB) : null;
+    const worstWall = Math.max(...Object.values(wallGrowth).map((w) => w.growthPercent), -Infinity);
+
+    console.log(`\nprovince day: ${scale} scale, ${Math.round(done.elapsedMs / 1000)} s of replay (asked: ${minutes * 60} s), warm-up ended at t=${warm.atSec} s (day ${warm.dayClock})`);
+    console.log(
+      `  the day: ${opened.toLocaleString('en')} cases opened of ${day.cases.toLocaleString('en')} planned (${r.joined.toLocaleString('en')} reports joined to open cases), ` +
+        `${r.steps.toLocaleString('en')} loop steps of ${day.steps.toLocaleString('en')}, ${r.closed.toLocaleString('en')} closed of ${(day.byAction.close ?? 0).toLocaleString('en')}, ` +
+        `${r.alarmsRaised.toLocaleString('en')} video alarms raised, ${r.alarmsDismissed.toLocaleString('en')} dismissed; reached day ${dayClock(r.dayAt)}; ` +
+        `not sent at the deadline ${r.notSent.toLocaleString('en')}; worst lag ${(r.maxLagMs / 1000).toFixed(1)} s; refused ${JSON.stringify(r.refused)}`,
+    );
+    console.log(`  positions: ${pos.accepted.toLocaleString('en')} ingested (${pos.ignored.toLocaleString('en')} ignored as older, ${pos.dropped.toLocaleString('en')} dropped by the loader, ${pos.refused.toLocaleString('en')} refused${pos.refused ? ` ${JSON.stringify(pos.refusedBy)}` : ''}) of ${pos.sent.toLocaleString('en')} sent`);
+    console.log(
+      `  hub RSS ${warm.hubRssMB.toFixed(0)} MB after warm-up → ${end.hubRssMB.toFixed(0)} MB at the end: ${hubRssGrowth >= 0 ? '+' : ''}${hubRssGrowth.toFixed(1)} % (${hubRssGrowth <= 10 ? 'within' : 'over'} 10 %)`,
+    );
+    if (hubHeapGrowth !== null) {
+      console.log(`  hub heap after GC ${warm.hubHeapAfterGcMB!.toFixed(0)} MB → ${end.hubHeapAfterGcMB!.toFixed(0)} MB: ${hubHeapGrowth >= 0 ? '+' : ''}${hubHeapGrowth.toFixed(1)} %; cases in memory ${warm.incidentsInMemory.toLocaleString('en')} → ${end.incidentsInMemory.toLocaleString('en')}`);
+    }
+    for (const [name, w] of Object.entries(wallGrowth)) {
+      console.log(`  wall (${name}) JS heap after GC ${w.afterWarmupMB.toFixed(1)} MB → ${w.endMB.toFixed(1)} MB: ${w.growthPercent >= 0 ? '+' : ''}${w.growthPercent.toFixed(1)} % (${w.growthPercent <= 10 ? 'within' : 'over'} 10 %)`);
+    }
+
+    const path = writeBenchResult('provinceDay', {
+      scale,
+      minutes,
+      replaySeconds: Math.round(done.elapsedMs / 1000),
+      warmupEndSec: warm.atSec,
+      warmupDayClock: warm.dayClock,
+      day: { planned: day, casesOpened: opened, joined: r.joined, steps: r.steps, closed: r.closed, alarmsRaised: r.alarmsRaised, alarmsDismissed: r.alarmsDismissed, reachedDayClock: dayClock(r.dayAt), notSent: r.notSent, maxLagMs: r.maxLagMs, refused: r.refused },
+      positions: pos,
+      hub: {
+        rss: { afterWarmupMB: warm.hubRssMB, endMB: end.hubRssMB, growthPercent: hubRssGrowth },
+        heapAfterGc: hubHeapGrowth === null ? null : { afterWarmupMB: warm.hubHeapAfterGcMB, endMB: end.hubHeapAfterGcMB, growthPercent: hubHeapGrowth },
+        incidentsInMemory: { afterWarmup: warm.incidentsInMemory, end: end.incidentsInMemory },
+      },
+      walls: wallGrowth,
+      worstWallGrowthPercent: Number.isFinite(worstWall) ? worstWall : null,
+      heapSnapshots: snapshots,
+      samples,
+    });
+    console.log(`figures in ${path}`);
+  } finally {
+    loader?.kill();
+    inspector?.close();
+    await browser?.close();
+    await hub?.dispose();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
