@@ -24,8 +24,14 @@
  *     then again with SIM=0 on the same data, so the loader's fixes are the only ones.
  *
  * The hub runs with --inspect on loopback: each sample forces a full GC there and reads the heap
- * still reachable, beside RSS and heapUsed from /metrics. The case store grows with the day's
- * cases by design (every case stays in memory for MEMORY_DAYS, 35): the figures show it apart.
+ * still reachable, beside RSS and heapUsed from /metrics. Warm-up is the first DAY_REPLAY_WARMUP
+ * of the replay and lasts at least until the resume buffer (RESUME_BUFFER deltas, a ring of fixed
+ * size) is full. The case store grows with the day's cases by design (every case changed within
+ * MEMORY_DAYS, 35, stays in memory with its log; open ones are also in the fusion index): its size
+ * is estimated apart (support/caseStoreSize.ts: the hub's own cases rebuilt in this process, per
+ * stage) and the hub's growth is shown with and without it. The walls hold the region's cases
+ * (open, and closed within 24 h; at most 1,000 where the hub summarises the region) and 7 days of
+ * heat points by design: each sample shows how many.
  *
  *   npm run bench -- provinceDay                        (province, 10 minutes: ~14 minutes in all)
  *   DAY_REPLAY_SCALE=city DAY_REPLAY_MINUTES=2 npm run bench -- provinceDay
@@ -33,8 +39,9 @@
  * Knobs: DAY_REPLAY_SCALE (province | city | district), DAY_REPLAY_MINUTES (10), DAY_REPLAY_SAMPLE_S
  * (30), DAY_REPLAY_WARMUP (0.2: the share of the replay counted as warm-up), DAY_REPLAY_FIXES
  * (5,000 fixes a second, the simulator's fleet cap), DAY_REPLAY_INFLIGHT (256 changes waiting at
- * most), DAY_REPLAY_DISTRICT (1: a second wall on a district), DAY_REPLAY_HEAP_SNAPSHOTS=<dir>
- * (hub heap snapshots after warm-up and at the end, for Chrome's DevTools). Needs /usr/bin/chromium
+ * most), DAY_REPLAY_DISTRICT (1: a second wall on a district), DAY_REPLAY_RESUME_BUFFER (50,000,
+ * the hub's default), DAY_REPLAY_HEAP_SNAPSHOTS=<dir> (hub heap snapshots after warm-up and at the
+ * end, for Chrome's DevTools; writing one raises the hub's RSS by itself). Needs /usr/bin/chromium
  * and a built wall for the walls (npm run build); without them the hub is measured alone.
  * Prints figures and writes bench-results/provinceDay.json; asserts nothing.
  */
@@ -48,6 +55,7 @@ import { CHROMIUM, launch } from '../e2e/support/browser';
 import { createHubProcess, type HubProcess } from '../e2e/support/hubProcess';
 import { writeBenchResult } from './support/benchResults';
 import type { DayLoaderConfig, DayLoaderMessage } from './support/dayReplayLoader';
+import { bytesPerCaseByStage, caseStoreBytes, stageCounts, type StageCounts } from './support/caseStoreSize';
 import { Inspector, inspectorUrlIn } from './support/inspector';
 import { growthPercent, mb, readHubMetrics, wallHeapAfterGc } from './support/memoryReadings';
 
@@ -73,9 +81,14 @@ interface Sample {
   hubHeapAfterGcMB: number | null;
   hubGcMs: number | null;
   incidentsInMemory: number;
-  walls: Record<string, { heapMB: number; domNodes: number }>;
+  /** cases in memory by stage (the case store's estimate is made from these) */
+  stages: StageCounts;
+  /** reliable deltas since the replay began: the resume buffer is full once they reach RESUME_BUFFER */
+  deltas: number;
+  walls: Record<string, { heapMB: number; domNodes: number; cases: number | null; heatPoints: number | null }>;
 }
 
+const openOf = (s: Pick<Sample, 'stages'>) => Object.entries(s.stages).reduce((n, [stage, count]) => (stage === 'closed' || stage === 'rejected' ? n : n + count), 0);
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const ADMIN_PASSWORD = 'province-day-bench-1';
 
@@ -135,6 +148,8 @@ export default async function run(): Promise<void> {
   const sampleMs = env('DAY_REPLAY_SAMPLE_S', 30) * 1000;
   const warmupShare = env('DAY_REPLAY_WARMUP', 0.2);
   const snapshotDir = process.env.DAY_REPLAY_HEAP_SNAPSHOTS;
+  // the hub's default, set explicitly: warm-up lasts until this ring of deltas is full
+  const resumeBuffer = env('DAY_REPLAY_RESUME_BUFFER', 50_000);
   const withWall = existsSync(CHROMIUM) && existsSync(fileURLToPath(new URL('../../dist/web/index.html', import.meta.url)));
   const config = (url: string): DayLoaderConfig => ({
     url,
@@ -155,7 +170,10 @@ export default async function run(): Promise<void> {
   let inspector: Inspector | null = null;
   let loader: ChildProcess | null = null;
   try {
-    hub = await createHubProcess({ SIM_SCALE: scale, SIM_HISTORY_DAYS: '0', SIM_RATE: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn' }, { healthyWithinMs: 900_000 });
+    hub = await createHubProcess(
+      { SIM_SCALE: scale, SIM_HISTORY_DAYS: '0', SIM_RATE: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn', RESUME_BUFFER: String(resumeBuffer) },
+      { healthyWithinMs: 900_000 },
+    );
     await hub.start();
     await hub.stop();
     await hub.start({ SIM: '0', NODE_OPTIONS: '--inspect=127.0.0.1:0' });
@@ -186,10 +204,12 @@ export default async function run(): Promise<void> {
         `${day.steps.toLocaleString('en')} loop steps (${day.byAction.close?.toLocaleString('en') ?? 0} closes), ${day.falseAlarms.toLocaleString('en')} false detections; positions for ${planned.patrols.toLocaleString('en')} patrols`,
     );
     const startedAt = await Promise.race([l.started, l.done.then(() => Date.now())]);
+    const seq0 = (await readHubMetrics(hub.url)).seq;
 
     const samples: Sample[] = [];
     const snapshots: string[] = [];
     const warmupEndSec = warmupShare * minutes * 60;
+    const isWarm = (x: Sample) => x.atSec >= warmupEndSec && x.deltas >= resumeBuffer;
     let finished = false;
     void l.done.then(() => (finished = true), () => (finished = true));
     const sample = async (): Promise<Sample> => {
@@ -198,8 +218,8 @@ export default async function run(): Promise<void> {
       const gc = inspector ? await inspector.heapAfterGc() : null;
       const wallReadings: Sample['walls'] = {};
       for (const w of walls) {
-        const r = await wallHeapAfterGc(w.cdp, () => w.page.evaluate(() => document.getElementsByTagName('*').length));
-        wallReadings[w.name] = { heapMB: mb(r.heapBytes), domNodes: r.domNodes };
+        const r = await wallHeapAfterGc(w.cdp, w.page);
+        wallReadings[w.name] = { heapMB: mb(r.heapBytes), domNodes: r.domNodes, cases: r.cases, heatPoints: r.heatPoints };
       }
       const s: Sample = {
         atSec: Math.round((Date.now() - startedAt) / 1000),
@@ -213,12 +233,14 @@ export default async function run(): Promise<void> {
         hubHeapAfterGcMB: gc ? mb(gc.usedBytes) : null,
         hubGcMs: gc ? Math.round(gc.gcMs) : null,
         incidentsInMemory: metrics.incidentsInMemory,
+        stages: await stageCounts(hub!.url),
+        deltas: metrics.seq - seq0,
         walls: wallReadings,
       };
-      const wallText = Object.entries(s.walls).map(([name, w]) => `${name} ${w.heapMB.toFixed(1)} MB`).join(', ');
+      const wallText = Object.entries(s.walls).map(([name, w]) => `${name} ${w.heapMB.toFixed(1)} MB (cases ${w.cases ?? '—'}, heat ${w.heatPoints ?? '—'})`).join(', ');
       console.log(
         `  t=${String(s.atSec).padStart(4)} s  day ${s.dayClock}  cases ${s.casesOpened.toLocaleString('en').padStart(6)} (closed ${s.closed.toLocaleString('en')})  steps ${s.steps.toLocaleString('en').padStart(7)}  lag ${(s.lagMs / 1000).toFixed(1)} s` +
-          `  │ hub RSS ${s.hubRssMB.toFixed(0)} MB, heapUsed ${s.hubHeapUsedMB.toFixed(0)} MB, after GC ${s.hubHeapAfterGcMB?.toFixed(0) ?? '—'} MB (GC ${s.hubGcMs ?? '—'} ms), cases in memory ${s.incidentsInMemory.toLocaleString('en')}` +
+          `  │ hub RSS ${s.hubRssMB.toFixed(0)} MB, heapUsed ${s.hubHeapUsedMB.toFixed(0)} MB, after GC ${s.hubHeapAfterGcMB?.toFixed(0) ?? '—'} MB (GC ${s.hubGcMs ?? '—'} ms), cases in memory ${s.incidentsInMemory.toLocaleString('en')} (open ${openOf(s).toLocaleString('en')}), deltas ${s.deltas.toLocaleString('en')}` +
           (wallText ? `  │ wall heap ${wallText}` : ''),
       );
       samples.push(s);
@@ -239,7 +261,7 @@ export default async function run(): Promise<void> {
       await Promise.race([new Promise((r) => setTimeout(r, Math.max(0, next - Date.now()))), l.done.catch(() => undefined)]);
       if (finished) break;
       const s = await sample();
-      if (!snappedWarm && s.atSec >= warmupEndSec) {
+      if (!snappedWarm && isWarm(s)) {
         snappedWarm = true;
         await snapshot('warm');
       }
@@ -248,8 +270,15 @@ export default async function run(): Promise<void> {
     await sample();
     await snapshot('end');
 
-    const warm = samples.find((s) => s.atSec >= warmupEndSec) ?? samples[0]!;
+    // warm-up: the first share of the replay, and until the resume buffer is full (a ring of fixed
+    // size that fills with the first RESUME_BUFFER deltas); at city scale a day never fills it
+    const warm = samples.find(isWarm) ?? samples.find((s) => s.atSec >= warmupEndSec) ?? samples[0]!;
+    const bufferFull = warm.deltas >= resumeBuffer;
     const end = samples.at(-1)!;
+    // the case store apart: bytes per case of each stage, rebuilt from the hub's own cases
+    const perCase = await bytesPerCaseByStage(hub.url);
+    const storeWarmMB = mb(caseStoreBytes(warm.stages, perCase));
+    const storeEndMB = mb(caseStoreBytes(end.stages, perCase));
     const r = done.replay;
     const pos = done.positions;
     const opened = r.reported + r.alarmsConfirmed - r.joined;
@@ -258,9 +287,19 @@ export default async function run(): Promise<void> {
     );
     const hubRssGrowth = growthPercent(warm.hubRssMB, end.hubRssMB);
     const hubHeapGrowth = warm.hubHeapAfterGcMB !== null && end.hubHeapAfterGcMB !== null ? growthPercent(warm.hubHeapAfterGcMB, end.hubHeapAfterGcMB) : null;
+    const storeGrowthMB = storeEndMB - storeWarmMB;
+    // what grew besides the case store: RSS less the store's growth, and the heap other than the store
+    const rssNetGrowth = growthPercent(warm.hubRssMB, end.hubRssMB - storeGrowthMB);
+    const heapRest = warm.hubHeapAfterGcMB !== null && end.hubHeapAfterGcMB !== null ? { afterWarmupMB: warm.hubHeapAfterGcMB - storeWarmMB, endMB: end.hubHeapAfterGcMB - storeEndMB } : null;
+    const heapRestGrowth = heapRest ? growthPercent(heapRest.afterWarmupMB, heapRest.endMB) : null;
     const worstWall = Math.max(...Object.values(wallGrowth).map((w) => w.growthPercent), -Infinity);
+    const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+    const verdict = (x: number) => (x <= 10 ? 'within 10 %' : 'over 10 %');
 
-    console.log(`\nprovince day: ${scale} scale, ${Math.round(done.elapsedMs / 1000)} s of replay (asked: ${minutes * 60} s), warm-up ended at t=${warm.atSec} s (day ${warm.dayClock})`);
+    console.log(
+      `\nprovince day: ${scale} scale, ${Math.round(done.elapsedMs / 1000)} s of replay (asked: ${minutes * 60} s), warm-up ended at t=${warm.atSec} s (day ${warm.dayClock}; ` +
+        `${bufferFull ? `the resume buffer full: ${warm.deltas.toLocaleString('en')} deltas ≥ RESUME_BUFFER ${resumeBuffer.toLocaleString('en')}` : `the resume buffer never filled: ${end.deltas.toLocaleString('en')} deltas < ${resumeBuffer.toLocaleString('en')}, so it grows in the figures below`})`,
+    );
     console.log(
       `  the day: ${opened.toLocaleString('en')} cases opened of ${day.cases.toLocaleString('en')} planned (${r.joined.toLocaleString('en')} reports joined to open cases), ` +
         `${r.steps.toLocaleString('en')} loop steps of ${day.steps.toLocaleString('en')}, ${r.closed.toLocaleString('en')} closed of ${(day.byAction.close ?? 0).toLocaleString('en')}, ` +
@@ -268,14 +307,16 @@ export default async function run(): Promise<void> {
         `not sent at the deadline ${r.notSent.toLocaleString('en')}; worst lag ${(r.maxLagMs / 1000).toFixed(1)} s; refused ${JSON.stringify(r.refused)}`,
     );
     console.log(`  positions: ${pos.accepted.toLocaleString('en')} ingested (${pos.ignored.toLocaleString('en')} ignored as older, ${pos.dropped.toLocaleString('en')} dropped by the loader, ${pos.refused.toLocaleString('en')} refused${pos.refused ? ` ${JSON.stringify(pos.refusedBy)}` : ''}) of ${pos.sent.toLocaleString('en')} sent`);
+    console.log(`  hub RSS ${warm.hubRssMB.toFixed(0)} MB after warm-up → ${end.hubRssMB.toFixed(0)} MB at the end: ${pct(hubRssGrowth)} (${verdict(hubRssGrowth)})`);
+    if (hubHeapGrowth !== null) console.log(`  hub heap after GC ${warm.hubHeapAfterGcMB!.toFixed(0)} MB → ${end.hubHeapAfterGcMB!.toFixed(0)} MB: ${pct(hubHeapGrowth)}`);
     console.log(
-      `  hub RSS ${warm.hubRssMB.toFixed(0)} MB after warm-up → ${end.hubRssMB.toFixed(0)} MB at the end: ${hubRssGrowth >= 0 ? '+' : ''}${hubRssGrowth.toFixed(1)} % (${hubRssGrowth <= 10 ? 'within' : 'over'} 10 %)`,
+      `  the case store (every case changed within MEMORY_DAYS stays in memory, by design): ${warm.incidentsInMemory.toLocaleString('en')} → ${end.incidentsInMemory.toLocaleString('en')} cases, ` +
+        `${storeWarmMB.toFixed(0)} → ${storeEndMB.toFixed(0)} MB estimated (per case by stage, rebuilt from the hub's own cases: ${Object.entries(perCase).map(([k, v]) => `${k} ${((v ?? 0) / 1000).toFixed(1)} kB`).join(', ')})`,
     );
-    if (hubHeapGrowth !== null) {
-      console.log(`  hub heap after GC ${warm.hubHeapAfterGcMB!.toFixed(0)} MB → ${end.hubHeapAfterGcMB!.toFixed(0)} MB: ${hubHeapGrowth >= 0 ? '+' : ''}${hubHeapGrowth.toFixed(1)} %; cases in memory ${warm.incidentsInMemory.toLocaleString('en')} → ${end.incidentsInMemory.toLocaleString('en')}`);
-    }
+    console.log(`  hub RSS less the case store's growth: ${pct(rssNetGrowth)} (${verdict(rssNetGrowth)})`);
+    if (heapRest && heapRestGrowth !== null) console.log(`  hub heap after GC other than the case store ${heapRest.afterWarmupMB.toFixed(0)} MB → ${heapRest.endMB.toFixed(0)} MB: ${pct(heapRestGrowth)} (${verdict(heapRestGrowth)})`);
     for (const [name, w] of Object.entries(wallGrowth)) {
-      console.log(`  wall (${name}) JS heap after GC ${w.afterWarmupMB.toFixed(1)} MB → ${w.endMB.toFixed(1)} MB: ${w.growthPercent >= 0 ? '+' : ''}${w.growthPercent.toFixed(1)} % (${w.growthPercent <= 10 ? 'within' : 'over'} 10 %)`);
+      console.log(`  wall (${name}) JS heap after GC ${w.afterWarmupMB.toFixed(1)} MB → ${w.endMB.toFixed(1)} MB: ${pct(w.growthPercent)} (${verdict(w.growthPercent)}); DOM nodes ${warm.walls[name]?.domNodes ?? '—'} → ${end.walls[name]?.domNodes ?? '—'}, cases held ${warm.walls[name]?.cases ?? '—'} → ${end.walls[name]?.cases ?? '—'}, heat points ${warm.walls[name]?.heatPoints ?? '—'} → ${end.walls[name]?.heatPoints ?? '—'}`);
     }
 
     const path = writeBenchResult('provinceDay', {
@@ -284,12 +325,16 @@ export default async function run(): Promise<void> {
       replaySeconds: Math.round(done.elapsedMs / 1000),
       warmupEndSec: warm.atSec,
       warmupDayClock: warm.dayClock,
+      resumeBuffer: { size: resumeBuffer, fullAtWarmupEnd: bufferFull },
       day: { planned: day, casesOpened: opened, joined: r.joined, steps: r.steps, closed: r.closed, alarmsRaised: r.alarmsRaised, alarmsDismissed: r.alarmsDismissed, reachedDayClock: dayClock(r.dayAt), notSent: r.notSent, maxLagMs: r.maxLagMs, refused: r.refused },
       positions: pos,
       hub: {
         rss: { afterWarmupMB: warm.hubRssMB, endMB: end.hubRssMB, growthPercent: hubRssGrowth },
         heapAfterGc: hubHeapGrowth === null ? null : { afterWarmupMB: warm.hubHeapAfterGcMB, endMB: end.hubHeapAfterGcMB, growthPercent: hubHeapGrowth },
         incidentsInMemory: { afterWarmup: warm.incidentsInMemory, end: end.incidentsInMemory },
+        caseStore: { afterWarmupMB: storeWarmMB, endMB: storeEndMB, bytesPerCaseByStage: perCase },
+        rssLessCaseStoreGrowthPercent: rssNetGrowth,
+        heapAfterGcOtherThanCaseStore: heapRest && { ...heapRest, growthPercent: heapRestGrowth },
       },
       walls: wallGrowth,
       worstWallGrowthPercent: Number.isFinite(worstWall) ? worstWall : null,

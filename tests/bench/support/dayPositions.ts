@@ -44,9 +44,11 @@ export function startPositionFeed(url: string, homes: Float64Array, ratePerSec: 
   let inFlight = 0;
   const started = Date.now();
 
-  const post = (body: Uint8Array, n: number) => {
-    inFlight++;
-    counts.sent += n;
+  const post = (body: Uint8Array, n: number, retry = true) => {
+    if (retry) {
+      inFlight++;
+      counts.sent += n;
+    }
     const req = request(target, { method: 'POST', agent, headers: { 'content-type': BATCH_CONTENT_TYPE, 'content-length': body.byteLength } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -60,6 +62,8 @@ export function startPositionFeed(url: string, homes: Float64Array, ratePerSec: 
       });
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
+      // a kept-alive connection the hub closed as idle just as this batch went out: once more on a new one
+      if (retry && error.code === 'ECONNRESET') return post(body, n, false);
       inFlight--;
       refuse(error.code ?? error.message.slice(0, 40), n);
     });

@@ -5,7 +5,7 @@
  * protocol. Readings after a GC are what is still reachable; readings without one also count
  * garbage not yet collected, which comes and goes by hundreds of MB on a large heap.
  */
-import type { CDPSession } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 export interface HubMetrics {
   rssBytes: number;
@@ -32,11 +32,35 @@ export async function readHubMetrics(url: string): Promise<HubMetrics> {
   };
 }
 
-/** a wall page's JS heap after Chromium's own full GC, and its DOM size */
-export async function wallHeapAfterGc(cdp: CDPSession, domNodes: () => Promise<number>): Promise<{ heapBytes: number; domNodes: number }> {
+/** what a wall holds that grows with the day by design: its cases (open, and closed within 24 h) and heat points (7 days) */
+export interface WallHoldings {
+  domNodes: number;
+  cases: number | null;
+  heatPoints: number | null;
+}
+
+/**
+ * Read in the page: the DOM's size, and through the Vue app's Pinia (`__vue_app__` on the mount
+ * element, Pinia's store registry `_s`: internals, so null when they move) the incidents store.
+ */
+export function readWallHoldings(page: Page): Promise<WallHoldings> {
+  return page.evaluate(() => {
+    type Store = { byId?: Map<string, unknown>; heat?: number[] };
+    const app = (document.querySelector('#app') as (Element & { __vue_app__?: { config: { globalProperties: { $pinia?: { _s?: Map<string, Store> } } } } }) | null)?.__vue_app__;
+    const incidents = app?.config.globalProperties.$pinia?._s?.get('incidents');
+    return {
+      domNodes: document.getElementsByTagName('*').length,
+      cases: incidents?.byId?.size ?? null,
+      heatPoints: Array.isArray(incidents?.heat) ? incidents.heat.length / 5 : null,
+    };
+  });
+}
+
+/** a wall page's JS heap after Chromium's own full GC, and what it holds */
+export async function wallHeapAfterGc(cdp: CDPSession, page: Page): Promise<{ heapBytes: number } & WallHoldings> {
   await cdp.send('HeapProfiler.collectGarbage');
   const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-  return { heapBytes: usage.usedSize, domNodes: await domNodes() };
+  return { heapBytes: usage.usedSize, ...(await readWallHoldings(page)) };
 }
 
 /** growth from `after` to `end` in per cent of `after` */
