@@ -3,8 +3,9 @@
  * hub's or the bench's: plans the day (dayPlan.ts), signs in its users (daySessions.ts), replays
  * the day's cases over Socket.IO and HTTP (dayReplay.ts) and sends the roster's GPS fixes
  * (dayPositions.ts) until the day is done. Started by provinceDay.bench.ts with IPC: it receives
- * one `start`, answers `planned` with what the day holds, `progress` every few seconds and `done`
- * at the end, then exits.
+ * `start` (and plans the day while the hub starts), answers `planned` with what the day holds,
+ * then on `go` with the hub's address replays it, says `progress` every few seconds and `done` at
+ * the end, and exits.
  */
 import type { CityScale } from '../../../server/geo/generateCity';
 import { dayCounts, DAY_MS, lastWorkingDayStart, planDay } from './dayPlan';
@@ -13,7 +14,6 @@ import { DayReplayer, type ReplayCounts } from './dayReplay';
 import { openSessions } from './daySessions';
 
 export interface DayLoaderConfig {
-  url: string;
   adminPassword: string;
   seed: string;
   scale: CityScale;
@@ -36,16 +36,21 @@ const PROGRESS_MS = 5_000;
 /** resolves once the message is handed to the parent (the last one before exiting must not be lost) */
 const send = (m: DayLoaderMessage) => new Promise<void>((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
 
+/** the hub's address, once the bench has it */
+let go: (url: string) => void = () => undefined;
+const hubUrl = new Promise<string>((resolve) => (go = resolve));
+
 async function run(cfg: DayLoaderConfig): Promise<void> {
   const t0 = performance.now();
   const from = lastWorkingDayStart(Date.now());
   const plan = planDay({ seed: cfg.seed, scale: cfg.scale, from });
   void send({ type: 'planned', from, patrols: plan.patrols.length, planMs: Math.round(performance.now() - t0), day: dayCounts(plan) });
 
-  const sessions = await openSessions(cfg.url, cfg.adminPassword, plan.rootCode, cfg.connectionsPerUser);
+  const url = await hubUrl;
+  const sessions = await openSessions(url, cfg.adminPassword, plan.rootCode, cfg.connectionsPerUser);
   const speed = DAY_MS / (cfg.minutes * 60_000);
-  const replayer = new DayReplayer(plan, sessions, cfg.url, { speed, maxInFlight: cfg.maxInFlight });
-  const feed = startPositionFeed(cfg.url, plan.homes, cfg.fixesPerSec);
+  const replayer = new DayReplayer(plan, sessions, url, { speed, maxInFlight: cfg.maxInFlight });
+  const feed = startPositionFeed(url, plan.homes, cfg.fixesPerSec);
   const started = Date.now();
   void send({ type: 'started', speed });
   const report = (type: 'progress' | 'done') => send({ type, elapsedMs: Date.now() - started, replay: { ...replayer.counts, refused: { ...replayer.counts.refused } }, positions: { ...feed.counts } });
@@ -57,8 +62,8 @@ async function run(cfg: DayLoaderConfig): Promise<void> {
   await report('done');
 }
 
-process.once('message', (m: { type: string; config: DayLoaderConfig }) => {
-  if (m.type !== 'start') return;
+process.on('message', (m: { type: 'start'; config: DayLoaderConfig } | { type: 'go'; url: string }) => {
+  if (m.type === 'go') return go(m.url);
   run(m.config).then(
     () => process.exit(0),
     (error: unknown) => {

@@ -1,10 +1,11 @@
 /**
  * A minimal client of Node's inspector protocol (the DevTools protocol over a WebSocket), for a
  * hub started with --inspect=127.0.0.1:0: a full garbage collection and the heap in use after it
- * — what is still reachable, the figure that would accumulate over months — and heap snapshots to
- * open in Chrome's DevTools (Memory tab) when something grows. Only what the benchmarks need.
+ * — what is still reachable, the figure that would accumulate over months — and heap snapshots and
+ * CPU profiles to open in Chrome's DevTools when something grows or lags. Only what the benchmarks need.
  */
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 
 /** the inspector's address from what `node --inspect` printed on stderr */
@@ -79,6 +80,18 @@ export class Inspector {
       this.listeners.delete('HeapProfiler.addHeapSnapshotChunk');
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     }
+  }
+
+  /** starts V8's CPU profiler in the inspected process */
+  async startProfile(): Promise<void> {
+    await this.send('Profiler.enable');
+    await this.send('Profiler.start');
+  }
+
+  /** stops it and writes the profile to `path` (.cpuprofile: Chrome's DevTools, Performance tab) */
+  async stopProfile(path: string): Promise<void> {
+    const { profile } = await this.send<{ profile: unknown }>('Profiler.stop');
+    await writeFile(path, JSON.stringify(profile));
   }
 
   close(): void {

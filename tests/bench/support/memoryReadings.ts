@@ -37,6 +37,9 @@ export interface WallHoldings {
   domNodes: number;
   cases: number | null;
   heatPoints: number | null;
+  /** the wall's connection status (live, stale, …) and whether its subscription has been answered */
+  status: string | null;
+  subscribed: boolean | null;
 }
 
 /**
@@ -45,13 +48,17 @@ export interface WallHoldings {
  */
 export function readWallHoldings(page: Page): Promise<WallHoldings> {
   return page.evaluate(() => {
-    type Store = { byId?: Map<string, unknown>; heat?: number[] };
+    type Store = { byId?: Map<string, unknown>; heat?: number[]; status?: string; subscribed?: boolean };
     const app = (document.querySelector('#app') as (Element & { __vue_app__?: { config: { globalProperties: { $pinia?: { _s?: Map<string, Store> } } } } }) | null)?.__vue_app__;
-    const incidents = app?.config.globalProperties.$pinia?._s?.get('incidents');
+    const stores = app?.config.globalProperties.$pinia?._s;
+    const incidents = stores?.get('incidents');
+    const live = stores?.get('live');
     return {
       domNodes: document.getElementsByTagName('*').length,
       cases: incidents?.byId?.size ?? null,
       heatPoints: Array.isArray(incidents?.heat) ? incidents.heat.length / 5 : null,
+      status: live?.status ?? null,
+      subscribed: live?.subscribed ?? null,
     };
   });
 }
