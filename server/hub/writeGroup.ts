@@ -7,13 +7,14 @@
  * the final state of each row, every key and audit row (each audit row still points at its own
  * batch's event); only after it committed does `install` put them in memory and publish them.
  */
-import type { Incident, IncidentLogEntry } from '@shared/schemas/incident';
+import type { Incident } from '@shared/schemas/incident';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import type { NewAuditRecord, NewEvent, StateChanges, StoredEvent } from '../store/types';
 import { Batch, type BatchBase, type Idempotency, type Write } from './batch';
 import type { DeltaStream } from './deltaStream';
 import { FusionIndex } from './fusionIndex';
 import type { IncidentProjection } from './incidentProjection';
+import { logEntryOf, sharedIncident } from './sharedShapes';
 import type { VideoAlarmBook } from './videoAlarmBook';
 
 /** where a committed group goes: memory, the hub's fusion index, the delta stream */
@@ -134,16 +135,18 @@ export class WriteGroup {
           return;
         }
         const d = w.decision;
-        const entry: IncidentLogEntry = { ...d.entry, seq };
-        sinks.projection.apply(d.incident, entry);
-        sinks.fusionIndex.update(d.incident);
+        // kept for MEMORY_DAYS: built on shared hidden classes, not spread (sharedShapes.ts)
+        const entry = logEntryOf(d.entry, seq);
+        const incident = sharedIncident(d.incident);
+        sinks.projection.apply(incident, entry);
+        sinks.fusionIndex.update(incident);
         if (quiet) {
           sinks.stream.advance(seq);
           return;
         }
         sinks.stream.publish({
-          delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident: d.incident, entry } : { type: 'incident:updated', seq, incident: d.incident, entry },
-          path: d.incident.regionPath,
+          delta: d.entry.type === 'reported' ? { type: 'incident:reported', seq, incident, entry } : { type: 'incident:updated', seq, incident, entry },
+          path: incident.regionPath,
           layer: 'incidents',
         });
       });

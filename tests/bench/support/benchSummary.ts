@@ -89,6 +89,15 @@ export function targets(since: number): Target[] {
       out.push(judge(`${db}: p99 acknowledgement at half rate (every path)`, '≤ 50 ms', p99.length ? Math.max(...p99) : null, (v) => v <= 50, (v) => `${v.toFixed(1)} ms`, (v) => `${(v - 50).toFixed(1)} ms`));
     }
   }
+  const day = read('provinceDay', since);
+  if (day) {
+    const hub = (day.hub ?? {}) as Json;
+    const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`;
+    const flat = (what: string, value: number | null) => judge(what, '≤ 10 % growth after warm-up', value, (v) => v <= 10, pct, (v) => `${(v - 10).toFixed(1)} points`);
+    out.push(flat('flat memory over a province day: hub RSS', n((hub.rss as Json | undefined)?.growthPercent)));
+    out.push(flat('flat memory over a province day: hub RSS less the case store’s growth (by design up to MEMORY_DAYS)', n(hub.rssLessCaseStoreGrowthPercent)));
+    out.push(flat('flat memory over a province day: the wall’s JS heap (worst wall)', n(day.worstWallGrowthPercent)));
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The real hub as a child process, exactly as `npm start` runs it (tsx server/index.ts) but on a
  * free port, a temporary data directory and the district-scale city, so end-to-end tests see
- * the product a newcomer sees. It can be stopped and started again on the same port and data.
+ * the product a newcomer sees. It can be stopped and started again on the same port and data,
+ * with other settings if asked (a roster written by the simulator, then the hub without it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +29,8 @@ export interface HubProcess {
   url: string;
   port: number;
   dataDir: string;
-  start(): Promise<void>;
+  /** `more` overrides the environment given at creation, for this start only */
+  start(more?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
   dispose(): Promise<void>;
   log(): string;
@@ -56,8 +58,9 @@ export async function createHubProcess(env: Record<string, string> = {}, options
       try {
         const res = await fetch(`${url}/healthz`);
         if (res.ok) {
-          const body = (await res.json()) as { simulator?: { running?: boolean } };
-          if (body.simulator?.running) return;
+          // ready when the simulated city runs, or at once when it is switched off (SIM=0)
+          const body = (await res.json()) as { simulator?: { running?: boolean; enabled?: boolean } };
+          if (body.simulator?.running || body.simulator?.enabled === false) return;
         }
       } catch {
         /* not up yet */
@@ -71,7 +74,7 @@ export async function createHubProcess(env: Record<string, string> = {}, options
     url,
     port,
     dataDir,
-    async start() {
+    async start(more = {}) {
       child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/index.ts'], {
         cwd: repo,
         env: {
@@ -83,6 +86,7 @@ export async function createHubProcess(env: Record<string, string> = {}, options
           SIM_HISTORY_DAYS: '2',
           LOG_LEVEL: 'warn',
           ...env,
+          ...more,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
