@@ -1,8 +1,9 @@
 /**
- * The embedded store: PostgreSQL compiled to WASM, in this process. Files live under
- * `${dataDir}/pgdata`, beside the lock file `${dataDir}/store.lock`; without a dataDir the
- * database lives in memory (tests, benchmarks). On disk a commit is acknowledged only once its
- * WAL is fsynced (pgliteDurability.ts).
+ * The embedded store: PostgreSQL compiled to WASM, on the thread that calls this — which for the
+ * hub is a worker thread of its own (workerStore.ts), since PGlite's work holds the thread it runs
+ * on. Files live under `${dataDir}/pgdata`, beside the lock file `${dataDir}/store.lock`; without
+ * a dataDir the database lives in memory (tests, benchmarks). On disk a commit is acknowledged
+ * only once its WAL is fsynced (pgliteDurability.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -219,8 +219,9 @@ class WorkerLink {
     const death = new StoreUnavailableError(
       `The embedded store's worker thread ended (exit code ${code}: ${reason}); nothing more can be stored or read until the hub is restarted.`,
     );
-    if (!this.stopping) {
-      this.down = death;
+    if (!this.stopping) this.down = death;
+    // a thread that ends while opening is the caller's error (createWorkerStore rejects with it), not a death to log
+    if (!this.stopping && this.opening === null) {
       const report = this.options.log ?? { error: (msg: string, fields?: Record<string, unknown>) => console.error(`[store] ${msg}`, fields) };
       report.error('the store worker thread died: every call fails with STORE_UNAVAILABLE until the hub is restarted', {
         exitCode: code,
