@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const centre = loadCalendar({ file: config.CALENDAR_FILE, tzOffsetMinutes: config.TZ_OFFSET_MINUTES });
   log.info('business calendar', { source: centre.source, utcOffsetMinutes: centre.utcOffsetMinutes });
 
-  const store = await createStore({ dataDir: config.DATA_DIR, ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}) });
+  const store = await createStore({ dataDir: config.DATA_DIR, log, ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}) });
   await checkGeography(store, stamp, log);
   // a deployment's own category table (npm run import -- categories), else the shipped one
   const table = await storedCategoryTable(store);

@@ -1,12 +1,14 @@
 /**
  * Picks the database: PostgreSQL when a URL is configured (production, several hub nodes),
- * otherwise PGlite embedded under `${dataDir}/store` (nothing to install). Either way the schema
- * is migrated before the store is handed out.
+ * otherwise PGlite embedded under `${dataDir}/store` (nothing to install), run in a worker thread
+ * so that its WASM never holds the hub's event loop (workerStore.ts). Either way the schema is
+ * migrated before the store is handed out.
  */
 import { join } from 'node:path';
-import { createPgliteStore } from './pgliteStore';
+import type { Logger } from '../lib/log';
 import { createPostgresStore } from './postgresStore';
 import type { Store } from './types';
+import { createWorkerStore } from './workerStore';
 
 export interface StoreConfig {
   /** postgres://… ; when set, PostgreSQL is used and dataDir is ignored */
@@ -15,12 +17,14 @@ export interface StoreConfig {
   dataDir: string;
   /** PostgreSQL schema, default public */
   pgSchema?: string;
+  /** where the death of PGlite's worker thread is reported (console.error without one) */
+  log?: Pick<Logger, 'error'>;
 }
 
 export async function createStore(config: StoreConfig): Promise<Store> {
   const store = config.databaseUrl
     ? await createPostgresStore({ url: config.databaseUrl, ...(config.pgSchema ? { schema: config.pgSchema } : {}) })
-    : await createPgliteStore({ dataDir: join(config.dataDir, 'store') });
+    : await createWorkerStore({ dataDir: join(config.dataDir, 'store'), ...(config.log ? { log: config.log } : {}) });
   try {
     await store.migrate();
   } catch (error) {
@@ -31,5 +35,7 @@ export async function createStore(config: StoreConfig): Promise<Store> {
 }
 
 export { DataDirLockedError } from './dataDirLock';
-export { IdempotencyConflictError } from './types';
+export { IdempotencyConflictError, UserExistsError } from './types';
+export { StoreUnavailableError } from './workerErrors';
+export { StoreBusyError } from './workerStore';
 export type * from './types';

@@ -1,8 +1,9 @@
 /**
- * The embedded store: PostgreSQL compiled to WASM, in this process. Files live under
- * `${dataDir}/pgdata`, beside the lock file `${dataDir}/store.lock`; without a dataDir the
- * database lives in memory (tests, benchmarks). On disk a commit is acknowledged only once its
- * WAL is fsynced (pgliteDurability.ts).
+ * The embedded store: PostgreSQL compiled to WASM, on the thread that calls this — which for the
+ * hub is a worker thread of its own (workerStore.ts), since PGlite's work holds the thread it runs
+ * on. Files live under `${dataDir}/pgdata`, beside the lock file `${dataDir}/store.lock`; without
+ * a dataDir the database lives in memory (tests, benchmarks). On disk a commit is acknowledged
+ * only once its WAL is fsynced (pgliteDurability.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,6 +24,13 @@ export interface PgliteStoreOptions {
    * benchmarks that show what durability costs; the hub never turns it off.
    */
   fsync?: boolean;
+  /**
+   * false: the caller holds the data-directory lock already. The worker store (workerStore.ts)
+   * takes it on the main thread, where the registry of this process's locks and the exit hook
+   * that removes them live; a worker thread has its own copy of that module state and would
+   * take the main thread's own lock for a stale one.
+   */
+  lock?: boolean;
 }
 
 const queryable = (db: Pick<PGlite, 'query'>): SqlQueryable => ({
@@ -51,7 +59,7 @@ export async function openPgliteClient(options: PgliteStoreOptions = {}): Promis
 
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const lock = acquireDataDirLock(dataDir);
+  const lock = options.lock === false ? null : acquireDataDirLock(dataDir);
   const pgdata = resolve(dataDir, 'pgdata');
   try {
     const durable = options.fsync !== false;
@@ -67,7 +75,7 @@ export async function openPgliteClient(options: PgliteStoreOptions = {}): Promis
     }
     return clientOver(db, lock);
   } catch (error) {
-    lock.release();
+    lock?.release();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `could not open the PGlite database in ${pgdata}: ${reason}. ` +

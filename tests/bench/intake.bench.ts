@@ -1,6 +1,7 @@
 /**
  * Durable incident intake (issue 14): reports a second and acknowledgement latency on PGlite on
- * disk (fsync on, a temp dir) and PostgreSQL (skipped loudly if unreachable), two ways:
+ * disk (fsync on, a temp dir, in its worker thread as the hub runs it) and PostgreSQL (skipped
+ * loudly if unreachable), two ways:
  *   hub    — hub.reportAs in this process, as the HTTP route and the socket handler call it:
  *            parse, authorise, decide, one audit row and an idempotency key each, the store's
  *            COMMIT, memory, the delta. Group commit beside the naive baseline, one transaction
@@ -19,7 +20,8 @@
  * writes bench-results/intake.json. Reported, never asserted.
  *
  *   npx tsx tests/bench/intake.bench.ts   (npm run bench -- intake; BENCH_SECONDS=3, BENCH_INFLIGHT=256,
- *                                          BENCH_STORE=pglite|postgres, BENCH_PATH=hub|socket)
+ *                                          BENCH_STORE=pglite|postgres, BENCH_PATH=hub|socket,
+ *                                          BENCH_PGLITE=thread for PGlite on the hub's own thread)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,9 +29,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createPgliteStore } from '../../server/store/pgliteStore';
 import { createPostgresStore, whyPostgresUnreachable } from '../../server/store/postgresStore';
+import { createPgliteStore } from '../../server/store/pgliteStore';
 import type { Store } from '../../server/store/types';
+import { createWorkerStore } from '../../server/store/workerStore';
 import { writeBenchResult } from './support/benchResults';
 import { hubDriver, socketDriver, type Pace } from './support/intakeDrivers';
 
@@ -227,7 +230,9 @@ export default async function run(): Promise<IntakeFigures[]> {
     ...(await measure('PGlite (disk)', TARGET.pglite, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
       const counters: Counters = { fsyncs: 0, walFsyncs: 0, maxFsyncMs: 0 };
-      const store = await createPgliteStore({
+      // PGlite as the hub runs it, in its worker thread (the fsyncs told across), unless asked otherwise
+      const open = process.env.BENCH_PGLITE === 'thread' ? createPgliteStore : createWorkerStore;
+      const store = await open({
         dataDir: dir,
         onFsync: (path, ms) => {
           counters.fsyncs++;

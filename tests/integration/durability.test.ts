@@ -2,17 +2,25 @@
  * Acknowledged means on disk. PGlite on disk: every transaction that wrote reports fsynced the
  * WAL before it returned, so before any report of it was acknowledged — counted by the fsyncs
  * PostgreSQL itself asks for (server/store/pgliteDurability.ts), beside the stock configuration,
- * which asks for none (the same counter then sees nothing: the check can fail). PostgreSQL: the
- * store's own connections run with fsync and synchronous_commit on.
+ * which asks for none (the same counter then sees nothing: the check can fail). The same with
+ * PGlite in its worker thread, as the hub runs it (server/store/workerStore.ts): the fsyncs are
+ * told across the thread before the answer; and the real hub, killed with SIGKILL while reports
+ * are in flight, has lost none that it acknowledged. PostgreSQL: the store's own connections run
+ * with fsync and synchronous_commit on.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Ack } from '@shared/events';
 import type { Incident } from '@shared/schemas/incident';
+import { createStore } from '../../server/store';
 import { openPgliteClient } from '../../server/store/pgliteStore';
 import { openPostgresClient, postgresDurability, whyPostgresUnreachable } from '../../server/store/postgresStore';
+import type { Store } from '../../server/store/types';
+import { createWorkerStore } from '../../server/store/workerStore';
 import { reportBody } from '../support/reportBodies';
 import { controlledStore } from './controlledStore';
 import { connectClient, grids, signedInUser, startTestHub } from './harness';
@@ -131,6 +139,143 @@ describe('PGlite on disk', () => {
     }
   });
 });
+
+/** a worker store whose appends leave begin and commit marks on the timeline, as seen from the hub's thread */
+function markedAppends(store: Store, timeline: Mark[]): Store {
+  return {
+    ...store,
+    async append(events, ...rest) {
+      timeline.push({ kind: 'begin' });
+      try {
+        const stored = await store.append(events, ...rest);
+        timeline.push({ kind: 'commit', wroteEvents: events.length > 0 });
+        return stored;
+      } catch (error) {
+        timeline.push({ kind: 'failed', wroteEvents: events.length > 0 });
+        throw error;
+      }
+    },
+  };
+}
+
+describe('PGlite on disk in its worker thread', () => {
+  it('every append that wrote reports was told of a WAL fsync before its answer, before any of them was acknowledged', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'durability-worker-'));
+    dirs.push(dir);
+    const timeline: Mark[] = [];
+    const store = await createWorkerStore({ dataDir: dir, onFsync: (path) => timeline.push({ kind: 'fsync', path }) });
+    const t = await startTestHub({ store: markedAppends(store, timeline), fusion: 'off' });
+    try {
+      const op = await signedInUser(t, 'op-worker', 'operator');
+      const { socket } = await connectClient(t.url, op.token);
+      let serial = 0;
+      const report = () =>
+        new Promise<Ack<Incident>>((resolve) =>
+          socket.emit('incident:report', { incident: reportBody(serial++, centers, 'worker') as never }, (ack) => {
+            timeline.push({ kind: 'ack' });
+            resolve(ack);
+          }),
+        );
+      const from = timeline.length;
+      const results = await Promise.all(Array.from({ length: 60 }, report));
+      socket.close();
+      expect(results.every((r) => r.ok)).toBe(true);
+      const transactions = appendsOn(timeline.slice(from));
+      expect(transactions.length).toBeGreaterThan(0);
+      expect(transactions.length).toBeLessThan(60); // grouped across the thread too
+      expect(transactions.filter((tx) => !tx.committed || tx.walFsyncs < 1)).toEqual([]);
+      const marks = timeline.slice(from);
+      marks.forEach((mark, i) => {
+        if (mark.kind !== 'ack') return;
+        const lastCommit = marks.slice(0, i).map((m) => m.kind).lastIndexOf('commit');
+        expect(lastCommit).toBeGreaterThanOrEqual(0);
+        const lastBegin = marks.slice(0, lastCommit).map((m) => m.kind).lastIndexOf('begin');
+        expect(marks.slice(lastBegin, lastCommit).some(isWal)).toBe(true);
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('the hub killed with SIGKILL while reports are in flight has lost none it acknowledged', { timeout: 300_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'durability-kill-'));
+    dirs.push(dataDir);
+    const password = 'kill-test-password-1';
+    const hub = await startHubProcess({ DATA_DIR: dataDir, ADMIN_PASSWORD: password });
+    try {
+      const login = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+      // a report joined to an earlier case by fusion (200) is acknowledged as that case at a new version
+      const acknowledged: { id: string; version: number }[] = [];
+      let serial = 0;
+      let killed = false;
+      let inFlightAtKill = -1;
+      let inFlight = 0;
+      let reachedEnough!: () => void;
+      const enough = new Promise<void>((resolve) => (reachedEnough = resolve));
+      // a few clients reporting back to back, so that some reports are always in flight
+      const client = async () => {
+        while (!killed) {
+          inFlight++;
+          const res = await fetch(`${hub.url}/api/incidents`, { method: 'POST', headers, body: JSON.stringify(reportBody(serial++, centers, 'kill')) }).catch(() => null);
+          inFlight--;
+          if (killed || !res) return;
+          expect([200, 201]).toContain(res.status);
+          const { id, version } = (await res.json()) as Incident;
+          acknowledged.push({ id, version });
+          if (acknowledged.length === 150) {
+            inFlightAtKill = inFlight;
+            killed = true;
+            hub.child.kill('SIGKILL');
+            reachedEnough();
+          }
+        }
+      };
+      const clients = Array.from({ length: 6 }, client);
+      await Promise.race([enough, Promise.all(clients)]); // a client that failed ends the wait too
+      await hub.exited;
+      await Promise.all(clients);
+      expect(inFlightAtKill).toBeGreaterThan(0);
+
+      // the lock of the killed process is stale and taken over
+      const store = await createStore({ dataDir });
+      try {
+        const lost = [];
+        for (const { id, version } of acknowledged) if (((await store.getIncident(id))?.version ?? 0) < version) lost.push(id);
+        expect({ acknowledged: acknowledged.length, lost }).toEqual({ acknowledged: 150, lost: [] });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
+    }
+  });
+});
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+/** the real hub (`npm start` without the build) on a free port, no simulator, the test city; ready when it logs that it listens */
+async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: repo,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /"msg":"hub listening".*?"url":"(http:\/\/[^"]+)"/.exec(output) ?? /"url":"(http:\/\/[^"]+)".*?"msg":"hub listening"/.exec(output);
+      if (listening) resolve(listening[1]!);
+    });
+    void exited.then(() => reject(new Error(`the hub exited before it listened:\n${output.slice(-3000)}`)));
+  });
+  return { child, url, exited };
+}
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);

@@ -1,6 +1,9 @@
 /**
  * A real hub for integration tests: createApp on port 0 with an in-memory PGlite store (or the
  * store a test passes), the generated city at district scale (海曙区), no simulator, fast loops.
+ * That default store is PGlite on the test's own thread (one thread less per test file on a
+ * shared machine); TEST_PGLITE=worker gives every such hub PGlite in a worker thread, as
+ * createStore does for the real hub (server/store/workerStore.ts), to run the suite across it.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Hello, ServerToClientEvents } from '@shared/events';
@@ -21,6 +24,7 @@ import type { CentreCalendar } from '../../server/calendarConfig';
 import { noFusion } from '../../server/domain/fusion';
 import { createPgliteStore } from '../../server/store/pgliteStore';
 import type { Store } from '../../server/store/types';
+import { createWorkerStore } from '../../server/store/workerStore';
 
 let cityCache: RegionWithGeometry[] | undefined;
 
@@ -69,7 +73,7 @@ export interface TestHubOptions {
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
-  const store = opts.store ?? (await createPgliteStore({}));
+  const store = opts.store ?? (process.env.TEST_PGLITE === 'worker' ? await createWorkerStore() : await createPgliteStore({}));
   await store.migrate();
   const app = await createApp({
     store,

@@ -1,6 +1,7 @@
 /**
- * Runs the one store contract (storeContract.ts) against PGlite in memory, PGlite on disk (with a
- * restart) and PostgreSQL in a fresh schema. PostgreSQL comes from TEST_DATABASE_URL; when it is
+ * Runs the one store contract (storeContract.ts) against PGlite in memory and on disk (with a
+ * restart), each both on this thread and in a worker thread (createStore's default: the hub's),
+ * and PostgreSQL in a fresh schema. PostgreSQL comes from TEST_DATABASE_URL; when it is
  * unreachable the PostgreSQL run is skipped with a loud warning, or fails when REQUIRE_POSTGRES=1.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createPgliteStore, openPgliteClient } from '../../server/store/pgliteSt
 import { whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { createSqlStore } from '../../server/store/sqlStore';
 import type { SqlClient } from '../../server/store/sqlClient';
+import { createWorkerStore } from '../../server/store/workerStore';
 import { storeContract } from './storeContract';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,13 +36,31 @@ const shownUrl = PG_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   });
 }
 
+storeContract('PGlite in memory, in a worker thread', {
+  async open() {
+    const store = await createWorkerStore();
+    await store.migrate();
+    return store;
+  },
+});
+
 {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-store-test-'));
-  storeContract('PGlite on disk (createStore with a data directory)', {
+  storeContract('PGlite on disk in a worker thread (createStore with a data directory)', {
     open: () => createStore({ dataDir }),
     reopen: () => createStore({ dataDir }),
     cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
   });
+}
+
+{
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-store-test-'));
+  const open = async () => {
+    const store = await createPgliteStore({ dataDir });
+    await store.migrate();
+    return store;
+  };
+  storeContract('PGlite on disk on this thread (createPgliteStore)', { open, reopen: open, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
 }
 
 describe('PGlite data directory lock', () => {
@@ -63,6 +83,30 @@ describe('PGlite data directory lock', () => {
     const other = { pid: process.ppid, host: hostname(), since: new Date().toISOString() };
     writeFileSync(join(dataDir, 'store.lock'), JSON.stringify(other));
     await expect(createPgliteStore({ dataDir })).rejects.toThrow(new RegExp(`by process ${other.pid}`));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('holds the lock for the worker store on the main thread: a second open, in a worker or here, is refused as in this process', async () => {
+    const dataDir = scratch();
+    const store = await createWorkerStore({ dataDir });
+    try {
+      const second = await createWorkerStore({ dataDir }).catch((error: unknown) => error);
+      expect(second).toBeInstanceOf(DataDirLockedError);
+      expect((second as DataDirLockedError).lockFile).toBe(join(dataDir, 'store.lock'));
+      await expect(createPgliteStore({ dataDir })).rejects.toThrow(/already open in this process/);
+    } finally {
+      await store.close();
+    }
+    const again = await createWorkerStore({ dataDir }); // close released the lock
+    await again.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses the worker store a directory another live process holds', async () => {
+    const dataDir = scratch();
+    const other = { pid: process.ppid, host: hostname(), since: new Date().toISOString() };
+    writeFileSync(join(dataDir, 'store.lock'), JSON.stringify(other));
+    await expect(createWorkerStore({ dataDir })).rejects.toThrow(new RegExp(`by process ${other.pid}`));
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@
  *
  *   node --import tsx tests/bench/support/positionsTarget.ts <hub|naive|ws> <patrols>
  *
- * `hub` is the real hub (createApp, in-memory PGlite, the bench city and roster, no simulator),
+ * `hub` is the real hub (createApp, in-memory PGlite in its worker thread, the bench city and roster, no simulator),
  * `naive` and `ws` the baselines of tests/bench/baselines/. Over IPC it says `ready` with its port,
  * answers `stats` with what it took in, its CPU time, memory and event-loop delay since the
  * last `mark`, and (the real hub) `sample` with one track sample written and timed.
@@ -15,7 +15,7 @@ import { defaultCatalog } from '../../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../../server/domain/lifecycle';
 import { createGeoContext } from '../../../server/hub/createGeoContext';
 import { silentLogger } from '../../../server/lib/log';
-import { createPgliteStore } from '../../../server/store/pgliteStore';
+import { createWorkerStore } from '../../../server/store/workerStore';
 import { startNaiveSocketHub } from '../baselines/naiveSocketHub';
 import { startWsHub, type BaselineHub } from '../baselines/wsHub';
 import { benchCity, benchRoster } from './positionsWorld';
@@ -48,7 +48,7 @@ interface Target extends BaselineHub {
 }
 
 async function startRealHub(patrols: number): Promise<Target> {
-  const store = await createPgliteStore({});
+  const store = await createWorkerStore({}); // in its worker thread, as createStore gives the hub
   await store.migrate();
   const app = await createApp({
     store,
