@@ -12,6 +12,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
+import { sendJsonList } from './jsonList';
 
 /** a binary batch of the largest size, and no more */
 const BINARY_LIMIT = batchByteLength(MAX_BINARY_FIXES);
@@ -43,18 +44,19 @@ export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy
     res.json({ changed: changed.length, patrols: changed });
   });
 
-  router.get('/cameras', requireRead(anonymous), (req, res) => {
+  // whole rosters are tens of MB at province scale: written a piece at a time (jsonList.ts)
+  router.get('/cameras', requireRead(anonymous), async (req, res) => {
     const q = parseOrThrow(UnitQuery, req.query, 'query');
     const region = readableRegion(res, q.region, pathOf);
     if (region) read.requireRegion(region);
-    res.json({ cameras: read.cameraList(region) });
+    await sendJsonList(res, 'cameras', read.cameraList(region));
   });
 
-  router.get('/patrols', requireRead(anonymous), (req, res) => {
+  router.get('/patrols', requireRead(anonymous), async (req, res) => {
     const q = parseOrThrow(UnitQuery, req.query, 'query');
     const region = readableRegion(res, q.region, pathOf);
     if (region) read.requireRegion(region);
-    res.json({ patrols: read.patrolList({ region, status: q.status, ...(q.limit ? { limit: q.limit } : {}) }) });
+    await sendJsonList(res, 'patrols', read.patrolList({ region, status: q.status, ...(q.limit ? { limit: q.limit } : {}) }));
   });
 
   return router;
