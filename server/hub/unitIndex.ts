@@ -25,15 +25,30 @@ export class UnitIndex<K, U extends { gridCode: string }> {
   private ensure(): void {
     const version = this.version();
     if (version === this.builtFor) return;
-    const rows: { at: number; key: K }[] = [];
+    const ats: number[] = [];
+    const keys: K[] = [];
+    let maxAt = 0;
     for (const [key, unit] of this.all()) {
       const [at] = this.geo.span(unit.gridCode);
       // a unit whose grid the geography does not know belongs to no region
-      if (at > 0 || unit.gridCode === this.geo.rootCode) rows.push({ at, key });
+      if (at > 0 || unit.gridCode === this.geo.rootCode) {
+        ats.push(at);
+        keys.push(key);
+        if (at > maxAt) maxAt = at;
+      }
     }
-    rows.sort((a, b) => a.at - b.at);
-    this.positions = Float64Array.from(rows, (r) => r.at);
-    this.keys = rows.map((r) => r.key);
+    // a counting sort by position (a small integer): a comparison sort of a province's 243,722
+    // rows took ~150 ms in one turn of the event loop; this is linear, and stable
+    const starts = new Uint32Array(maxAt + 2);
+    for (const at of ats) starts[at + 1]!++;
+    for (let i = 1; i < starts.length; i++) starts[i]! += starts[i - 1]!;
+    this.positions = new Float64Array(ats.length);
+    this.keys = new Array<K>(ats.length);
+    for (let i = 0; i < ats.length; i++) {
+      const slot = starts[ats[i]!]!++;
+      this.positions[slot] = ats[i]!;
+      this.keys[slot] = keys[i]!;
+    }
     this.builtFor = version;
   }
 

@@ -52,3 +52,33 @@ export class TurnTaker {
     return mine;
   }
 }
+
+/**
+ * A long computation written once as a generator that yields between steps, then run either to
+ * the end in one go (tests, small inputs) or in slices of time with a turn of the event loop
+ * between them (the hub's start-up at province scale). Yield every few items, not per item: each
+ * yield costs a generator resumption and a clock read.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+export function runToEnd<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+export async function runInSlices<T>(steps: Steps<T>, sliceMs = SLICE_MS): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await yieldToLoop();
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** how many items a generator handles between two yields */
+export const ITEMS_PER_STEP = CHECK_EVERY;

@@ -1,7 +1,7 @@
 /** The HTTP surface around the live protocol: health, regions as GeoJSON, logs, statistics. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '@shared/schemas/incident';
-import { grids, signedInUser, smallRoster, startTestHub, type TestHub, type TestUser } from './harness';
+import { grids, signedInUser, smallRoster, startTestHub, testCity, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
 let op: TestUser;
@@ -42,6 +42,34 @@ describe('http', () => {
     const bad = await get('/api/regions.geojson?level=planet');
     expect(bad.res.status).toBe(400);
     expect(bad.body?.error).toBe('VALIDATION_FAILED');
+  });
+
+  it('lists regions by level and within a region, and units by region, status and limit, as the roster holds them', async () => {
+    const city = testCity();
+    const byCode = new Map(city.map((r) => [r.code, r]));
+    const under = (code: string, within: string): boolean => {
+      for (let c: string | null = code; c; c = byCode.get(c)?.parentCode ?? null) if (c === within) return true;
+      return false;
+    };
+    const street = city.find((r) => r.level === 'street')!;
+    const streets = (await get('/api/regions?level=street')).body!.regions as { code: string; level: string }[];
+    expect(streets.map((r) => r.code).sort()).toEqual(city.filter((r) => r.level === 'street').map((r) => r.code).sort());
+    const inStreet = (await get(`/api/regions?within=${street.code}&level=grid`)).body!.regions as { code: string; polygons?: unknown }[];
+    expect(inStreet.map((r) => r.code).sort()).toEqual(city.filter((r) => r.level === 'grid' && under(r.code, street.code)).map((r) => r.code).sort());
+    expect(inStreet.every((r) => r.polygons === undefined)).toBe(true); // no geometry in a list
+    const all = (await get(`/api/regions?within=${street.code}`)).body!.regions as { code: string }[];
+    expect(all.map((r) => r.code)).toEqual(expect.arrayContaining([t.hub.geo.rootCode, street.parentCode!, street.code]));
+
+    const roster = smallRoster(5, 0).patrols;
+    const gridOfFirst = roster[0]!.gridCode;
+    const patrols = (await get(`/api/patrols?region=${gridOfFirst}`)).body!.patrols as { id: string }[];
+    expect(patrols.map((p) => p.id).sort()).toEqual(roster.filter((p) => under(p.gridCode, gridOfFirst)).map((p) => p.id).sort());
+    expect(((await get('/api/patrols?status=on_duty&limit=3')).body!.patrols as unknown[]).length).toBe(3);
+    expect(((await get('/api/patrols?status=off_duty')).body!.patrols as unknown[]).length).toBe(0);
+    expect(((await get(`/api/cameras?region=${street.code}`)).body!.cameras as { gridCode: string }[]).every((c) => under(c.gridCode, street.code))).toBe(true);
+    const unknown = await get('/api/regions?within=999');
+    expect(unknown.res.status).toBe(404);
+    expect(unknown.body?.error).toBe('UNKNOWN_REGION');
   });
 
   it('returns an incident’s whole log, and 404 with a stable code for an unknown one', async () => {

@@ -8,12 +8,13 @@ import { pointInMultiPolygon } from '../../server/domain/regions/pointInPolygon'
 import { generateCity } from '../../server/geo/generateCity';
 import { createRng } from '../../server/lib/rng';
 import { arrivalsForMinute, DUPLICATE_SHARE, INVALID_SHARE, type Arrival } from '../../server/feeds/simulator/arrivals';
-import { buildCaseEnv } from '../../server/feeds/simulator/cases';
+import { buildCaseEnv, buildCaseEnvInSlices } from '../../server/feeds/simulator/cases';
 import { CATEGORY_MIX, SEVERITY_MIX, SOURCE_MIX } from '../../server/feeds/simulator/content';
 import { parseGbDeviceId } from '../../server/feeds/simulator/gbId';
 import { personName } from '../../server/feeds/simulator/names';
 import { dailyVolume, expectedPerMinute, HOURLY_PROFILE, poisson } from '../../server/feeds/simulator/profile';
-import { generateRoster } from '../../server/feeds/simulator/roster';
+import { generateRoster, generateRosterInSlices } from '../../server/feeds/simulator/roster';
+import { PatrolFleet } from '../../server/feeds/simulator/patrolFleet';
 import { defaultSlaPolicy } from '../../server/domain/lifecycle';
 import { buildWorld } from '../../server/feeds/simulator/world';
 
@@ -64,6 +65,24 @@ describe('roster', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(c.patrols.map((p) => p.name)).not.toEqual(a.patrols.map((p) => p.name));
     expect(c.cameras.map((p) => p.id)).not.toEqual(a.cameras.map((p) => p.id));
+  });
+
+  it('is the same generated in slices of time (the hub\'s start-up) as in one go, and so are the case model and the fleet', async () => {
+    const world = buildWorld(city('city'), 'seed-a');
+    const whole = generateRoster(world, T0);
+    const sliced = await generateRosterInSlices(world, T0);
+    expect(JSON.stringify(sliced)).toBe(JSON.stringify(whole));
+
+    const envOptions = { world, patrols: whole.patrols, cameras: whole.cameras, policy: defaultSlaPolicy(), dailyVolume: 5_000, tzOffsetMinutes: 480 };
+    const env = buildCaseEnv(envOptions);
+    const envSliced = await buildCaseEnvInSlices(envOptions);
+    expect(envSliced.arrivals.aiCameras.map((c) => c.id)).toEqual(env.arrivals.aiCameras.map((c) => c.id));
+    expect([...envSliced.arrivals.workersByGrid].map(([g, ps]) => [g, ps.map((p) => p.id)])).toEqual([...env.arrivals.workersByGrid].map(([g, ps]) => [g, ps.map((p) => p.id)]));
+    expect(env.arrivals.aiCameras.length).toBeGreaterThan(0);
+
+    const fleet = new PatrolFleet(whole.patrols, world, 'seed-a', 480, T0, createRng('walk'), () => null);
+    const fleetSliced = await PatrolFleet.inSlices(whole.patrols, world, 'seed-a', 480, T0, createRng('walk'), () => null);
+    for (let t = T0; t < T0 + 60_000; t += 5_000) expect(JSON.stringify(fleetSliced.tick(t))).toBe(JSON.stringify(fleet.tick(t)));
   });
 
   it('names people with Chinese names of two or three characters', () => {

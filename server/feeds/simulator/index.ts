@@ -16,11 +16,11 @@ import type { Logger } from '../../lib/log';
 import { createRng } from '../../lib/rng';
 import { CaseDriver } from './caseDriver';
 import { CameraNetwork } from './cameraNetwork';
-import { buildCaseEnv } from './cases';
+import { buildCaseEnvInSlices } from './cases';
 import { errorText, seedHistory, type HistoryResult } from './history';
 import { PatrolFleet } from './patrolFleet';
 import { dailyVolume } from './profile';
-import { generateRoster } from './roster';
+import { generateRosterInSlices } from './roster';
 import { sendCameraChanges, sendPatrolChanges, sendPositions } from './send';
 import { buildWorld } from './world';
 
@@ -98,18 +98,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   let cameras: Camera[];
   if (hub.patrols.size > 0) {
     // a stored roster: the simulator moves only the patrols and cameras of grids it knows
-    patrols = [...hub.patrols.values()].filter((p) => world.byCode.has(p.gridCode)).sort((a, b) => a.idx - b.idx);
+    patrols = hub.patrolsByIdx.filter((p) => p !== undefined && world.byCode.has(p.gridCode)); // in idx order already
     cameras = [...hub.cameras.values()].filter((c) => world.byCode.has(c.gridCode));
     log.info('simulator reuses the stored roster', { patrols: patrols.length, cameras: cameras.length });
   } else {
     const started = performance.now();
-    ({ patrols, cameras } = generateRoster(world, now0, tz));
+    ({ patrols, cameras } = await generateRosterInSlices(world, now0, tz));
     const generatedMs = Math.round(performance.now() - started);
     await hub.loadRoster(cameras, patrols);
     log.info('simulator roster generated', { patrols: patrols.length, cameras: cameras.length, generatedMs, loadedMs: Math.round(performance.now() - started) - generatedMs });
   }
 
-  const env = buildCaseEnv({ world, patrols, cameras, policy: hub.opts.policy, dailyVolume: dailyVolume(world.grids.length, opts.rate), tzOffsetMinutes: tz });
+  const env = await buildCaseEnvInSlices({ world, patrols, cameras, policy: hub.opts.policy, dailyVolume: dailyVolume(world.grids.length, opts.rate), tzOffsetMinutes: tz });
   const meta = await hub.store.getMeta<SimulatorMeta>(SIMULATOR_META_KEY);
   let history: HistoryResult | null = null;
   if (meta === null && hub.incidents.size === 0 && opts.historyDays > 0 && opts.rate > 0) {
@@ -128,7 +128,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
 
   const liveRng = createRng(`${opts.seed}/live/${now0}`);
   const network = new CameraNetwork(cameras, now0, liveRng.fork('cameras'));
-  const fleet = new PatrolFleet(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => hub.positions.get(p.idx));
+  const fleet = await PatrolFleet.inSlices(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => hub.positions.get(p.idx));
   const driver = new CaseDriver(hub, env, network, fleet, log, now0);
   if (history) driver.continueHistory(history.pending, history.ids);
   else log.info('simulator adopted open cases', { cases: driver.adoptOpenCases(), pendingAlarms: driver.adoptPendingAlarms(now0) });

@@ -10,6 +10,7 @@ import type { Patrol, PatrolRole } from '@shared/schemas/patrol';
 import { randomPointInPolygon } from '../../domain/regions/geo';
 import { pointInMultiPolygon } from '../../domain/regions/pointInPolygon';
 import { createRng, type Rng } from '../../lib/rng';
+import { ITEMS_PER_STEP, runInSlices, runToEnd, type Steps } from '../../lib/slices';
 import { areaCodeOf, CAMERA_OWNERS, CAMERA_TYPE_CODES, gbDeviceId } from './gbId';
 import { personName } from './names';
 import { cameraName } from './places';
@@ -42,6 +43,15 @@ const EXTRA_ROLES: readonly (readonly [PatrolRole, number])[] = [
 ];
 
 export function generateRoster(world: World, now: number, tzOffsetMinutes = 480): Roster {
+  return runToEnd(rosterSteps(world, now, tzOffsetMinutes));
+}
+
+/** the same roster a slice of time at a time: a province's 384,000 units took 3.5 s in one turn, after the hub had begun to listen */
+export function generateRosterInSlices(world: World, now: number, tzOffsetMinutes = 480): Promise<Roster> {
+  return runInSlices(rosterSteps(world, now, tzOffsetMinutes));
+}
+
+function* rosterSteps(world: World, now: number, tzOffsetMinutes: number): Steps<Roster> {
   const patrols: Patrol[] = [];
   const add = (p: Omit<Patrol, 'idx' | 'status' | 'statusSince' | 'lng' | 'lat' | 'fixAt'>) => {
     const traits = patrolTraits(world.seed, p);
@@ -59,6 +69,7 @@ export function generateRoster(world: World, now: number, tzOffsetMinutes = 480)
     const list = streets.get(grid.streetCode);
     if (list) list.push(grid);
     else streets.set(grid.streetCode, [grid]);
+    yield;
   }
 
   for (const [streetCode, grids] of streets) {
@@ -77,12 +88,13 @@ export function generateRoster(world: World, now: number, tzOffsetMinutes = 480)
       const no = String(i + 1).padStart(2, '0');
       add({ id: `CL-${streetCode}-${no}`, name: `${grid.streetName}${label}${no}`, kind: 'unit', role, gridCode: grid.code });
     }
+    yield;
   }
 
-  return { patrols, cameras: generateCameras(world, now) };
+  return { patrols, cameras: yield* cameraSteps(world, now) };
 }
 
-function generateCameras(world: World, now: number): Camera[] {
+function* cameraSteps(world: World, now: number): Steps<Camera[]> {
   const rng = createRng(`${world.seed}/cameras`);
   const total = Math.max(1, Math.round(world.grids.length * CAMERAS_PER_GRID));
   const serials = new Map<string, number>();
@@ -117,6 +129,7 @@ function generateCameras(world: World, now: number): Camera[] {
       alarm: null,
       owner: owner.name,
     });
+    if (i % ITEMS_PER_STEP === 0) yield;
   }
   return cameras;
 }

@@ -12,6 +12,7 @@ import { startOfLocalDay, withoutGeometry, type ReadModel } from '../../hub/read
 import { HOUR_MS, MAX_BUCKETS } from '../../domain/stats';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { GeoJsonCache } from './geoJsonCache';
+import { sendJsonList } from './jsonList';
 
 
 const GEOJSON_CACHE_ENTRIES = 32;
@@ -32,12 +33,11 @@ export function regionRoutes(hub: Hub, views: ReadModel, catalog: Catalog, tzOff
   });
   const geoJson = new GeoJsonCache(GEOJSON_CACHE_ENTRIES);
 
-  router.get('/regions', readers, (req, res) => {
+  router.get('/regions', readers, async (req, res) => {
     const q = parseOrThrow(GeoQuery, req.query, 'query');
     const root = q.within ?? hub.geo.rootCode;
     views.requireRegion(root);
-    const list = views.regionsFor(root).filter((r) => !q.level || r.level === q.level);
-    res.json({ regions: list });
+    await sendJsonList(res, 'regions', views.regionsFor(root, q.level));
   });
 
   router.get('/regions.geojson', readers, async (req, res) => {
