@@ -112,8 +112,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
   views.warm();
-  // a loaded roster is indexed by region on a turn of its own, not on the next subscriber's path
-  const detachWarm = hub.onRosterLoaded(() => setImmediate(() => views.warm()));
+  // a loaded roster is indexed by region in slices of its own, not on the next subscriber's path
+  const detachWarm = hub.onRosterLoaded(() => {
+    views.warmInSlices().catch((error: unknown) => deps.log.warn('indexing the loaded roster failed', { error: String(error) }));
+  });
   const anonymous = deps.anonymous ?? 'localhost';
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 

@@ -2,8 +2,9 @@
  * Background duties of the hub: the overdue sweep (automatic supervision), track sampling for
  * playback with its retention, and forgetting old closed incidents from memory.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { forEachInSlices, yieldToLoop } from '../lib/slices';
 import type { Logger } from '../lib/log';
+import type { TrackSample } from '../store/types';
 import type { Hub } from './hub';
 
 export interface MaintenanceOptions {
@@ -55,12 +56,13 @@ export const TRACK_SAMPLES_PER_WRITE = 1_000;
 /** writes the latest fix of every patrol that moved since the previous sample, in chunks with a turn of the event loop between */
 export async function sampleTracks(hub: Hub, perWrite = TRACK_SAMPLES_PER_WRITE): Promise<number> {
   const moved = hub.positions.drainForSampling();
-  const samples = [];
-  for (const idx of moved) {
+  const samples: TrackSample[] = [];
+  // a slice of time at a time: a province's 80,000 moved patrols took ~150 ms in one turn
+  await forEachInSlices(moved, (idx) => {
     const patrol = hub.patrolsByIdx[idx];
     const fix = hub.positions.get(idx);
     if (patrol && fix) samples.push({ patrolId: patrol.id, lng: fix.lng, lat: fix.lat, at: fix.at });
-  }
+  });
   for (let i = 0; i < samples.length; i += perWrite) {
     if (i > 0) await yieldToLoop();
     await hub.store.saveTrackSamples(samples.slice(i, i + perWrite));

@@ -264,6 +264,12 @@ export class ReadModel {
     this.figures.gridsOf(this.rootCode);
   }
 
+  /** the unit indexes rebuilt after a roster load, a slice of time at a time (the hub is answering by then) */
+  async warmInSlices(): Promise<void> {
+    await this.patrolIndex.warm();
+    await this.cameraIndex.warm();
+  }
+
   /**
    * What an items layer would send: open cases and those closed or rejected in the last 24 hours.
    * Kept while no case changes (within a second): deciding the detail and building the snapshot

@@ -133,7 +133,18 @@ export function matchesQuery(incident: Incident, q: RequestQuery): boolean {
 
 /** newest first (the spec's "first 1000" is taken as the most recent), then one page */
 export function selectPage(incidents: Incident[], q: RequestQuery): Incident[] {
-  incidents.sort((a, b) => b.reportedAt - a.reportedAt || (a.id < b.id ? 1 : -1));
+  const wanted = q.page * q.pageSize;
+  let candidates = incidents;
+  if (incidents.length > wanted) {
+    // Only the newest `wanted` can reach the page. Their cut is found by a native sort of the
+    // times alone: sorting a province's 63,000 matches by a comparator took ~100 ms in one turn.
+    const times = new Float64Array(incidents.length);
+    for (let i = 0; i < incidents.length; i++) times[i] = incidents[i]!.reportedAt;
+    times.sort();
+    const cut = times[times.length - wanted]!;
+    candidates = incidents.filter((incident) => incident.reportedAt >= cut);
+  }
+  candidates.sort((a, b) => b.reportedAt - a.reportedAt || (a.id < b.id ? 1 : -1));
   const from = (q.page - 1) * q.pageSize;
-  return incidents.slice(from, from + q.pageSize);
+  return candidates.slice(from, from + q.pageSize);
 }
