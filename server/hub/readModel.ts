@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION } from '@shared/events';
 import type { Catalog } from '@shared/schemas/catalog';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
-import type { Delta, ItemLayer, Layer, LayerDetail, Snapshot } from '@shared/schemas/live';
+import type { Delta, Detail, ItemLayer, Layer, LayerDetail, Snapshot } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Region, RegionLevel } from '@shared/schemas/region';
 import { HubError } from '@shared/errors';
@@ -22,7 +22,7 @@ import type { PatrolStatus } from '@shared/schemas/patrol';
 import { districtDepartments } from '../domain/departments/directory';
 import type { SlaPolicy } from '../domain/sla';
 import type { AuditReadQuery } from '../store/types';
-import { forEachInSlices, yieldToLoop } from '../lib/slices';
+import { forEachInSlices, TurnTaker, yieldToLoop } from '../lib/slices';
 import type { Hub } from './hub';
 import { isOpen } from './incidentProjection';
 import { UnitIndex } from './unitIndex';
@@ -30,6 +30,8 @@ import { LiveFigures, startOfLocalDay } from './liveFigures';
 import {
   chooseDetail,
   DEFAULT_SNAPSHOT_BUDGET,
+  detailDrifted,
+  itemLimit,
   addHeatRow,
   binHeat,
   heatPoints,
@@ -79,6 +81,8 @@ export class ReadModel {
   /** the regions a snapshot lists before its cases' grids (geography does not change while the hub runs) */
   private readonly regionLevelCache = new Map<string, Region[]>();
   private currentCache: { code: string; counter: number; at: number; list: Incident[] } | null = null;
+  /** large snapshots' answers are megabytes to encode: one per turn of the event loop (TurnTaker), per hub */
+  readonly answerTurns = new TurnTaker();
 
   constructor(
     private readonly hub: Hub,
@@ -305,6 +309,16 @@ export class ReadModel {
       this.budget,
       fullLayers,
     );
+  }
+
+  /**
+   * Whether a client that holds the incidents layer at `held` detail should take a fresh snapshot:
+   * the region's current cases have moved well past its limit (snapshotLayers.DETAIL_DRIFT).
+   */
+  incidentDetailDrifted(code: string, held: Detail, fullLayers: readonly ItemLayer[] = [], now = this.hub.now()): boolean {
+    // a large region (a province, a city) is summarised and stays so: not scanned every round
+    if (!this.hub.geo.get(code) || this.figures.isLarge(code)) return false;
+    return detailDrifted(held, this.currentIncidents(code, now).length, itemLimit('incidents', this.budget, fullLayers));
   }
 
   /**

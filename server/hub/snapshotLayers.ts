@@ -57,16 +57,31 @@ export interface RegionCounts {
 
 /** items or summary per layer, from the region's counts and what the client asked for */
 export function chooseDetail(counts: RegionCounts, budget: SnapshotBudget, fullLayers: readonly ItemLayer[] = []): LayerDetail {
-  const pick = (layer: ItemLayer, n: number): Detail => {
-    const base = layer === 'incidents' ? budget.incidents : budget.items;
-    return n <= (fullLayers.includes(layer) ? Math.max(base, ITEMS_CEILING) : base) ? 'items' : 'summary';
-  };
+  const pick = (layer: ItemLayer, n: number): Detail => (n <= itemLimit(layer, budget, fullLayers) ? 'items' : 'summary');
   return {
     incidents: pick('incidents', counts.incidents),
     patrols: pick('patrols', counts.patrols),
     cameras: pick('cameras', counts.cameras),
     grids: counts.grids <= budget.grids ? 'items' : 'summary',
   };
+}
+
+/** how many items of a layer a client is sent one by one; beyond it, the layer is summarised */
+export function itemLimit(layer: ItemLayer, budget: SnapshotBudget, fullLayers: readonly ItemLayer[] = []): number {
+  const base = layer === 'incidents' ? budget.incidents : budget.items;
+  return fullLayers.includes(layer) ? Math.max(base, ITEMS_CEILING) : base;
+}
+
+/**
+ * A client keeps the detail of its last snapshot while its region changes under it: a wall that
+ * subscribed to a quiet district in the morning would otherwise hold every case, one by one, as the
+ * day fills it. It is told to take a fresh snapshot when the count has moved a quarter past the
+ * limit either way — never flapping at the edge, and never holding more than 1.25× the limit.
+ */
+export const DETAIL_DRIFT = 1.25;
+
+export function detailDrifted(held: Detail, count: number, limit: number): boolean {
+  return held === 'items' ? count > limit * DETAIL_DRIFT : count * DETAIL_DRIFT < limit;
 }
 
 /** the detail a client holds equals what the hub would send now (every layer the client names) */

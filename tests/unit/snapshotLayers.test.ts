@@ -16,6 +16,8 @@ import type { Patrol } from '@shared/schemas/patrol';
 import {
   areaSummaries,
   chooseDetail,
+  DETAIL_DRIFT,
+  detailDrifted,
   gridsPerChild,
   heatPoints,
   ITEMS_CEILING,
@@ -194,5 +196,24 @@ describe('areaSummaries', () => {
 
   it('a grid has no areas', () => {
     expect(areaSummaries({ geo, code: grids[0]!.code, openIncidents: [], unitsOf: (child) => new RosterTally(geo).figures(child), risk: {}, gridsPerChild: [] })).toEqual([]);
+  });
+});
+
+describe('detail drift', () => {
+  it('asks for a fresh snapshot only a quarter past the limit either way, so a region at the edge never flaps', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 0, max: 20_000 }), (limit, count) => {
+        // what a fresh snapshot would hold now, and whether a client holding the other detail is asked
+        const fresh = count <= limit ? 'items' : 'summary';
+        expect(detailDrifted('items', count, limit)).toBe(count > limit * DETAIL_DRIFT);
+        expect(detailDrifted('summary', count, limit)).toBe(count < limit / DETAIL_DRIFT);
+        // a client just given a fresh snapshot is never asked again at the same count
+        expect(detailDrifted(fresh, count, limit)).toBe(false);
+      }),
+    );
+    expect(detailDrifted('items', 125, 100)).toBe(false);
+    expect(detailDrifted('items', 126, 100)).toBe(true);
+    expect(detailDrifted('summary', 80, 100)).toBe(false);
+    expect(detailDrifted('summary', 79, 100)).toBe(true);
   });
 });

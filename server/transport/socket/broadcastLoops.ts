@@ -7,6 +7,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import type { HubServer } from './liveGateway';
+import { resyncDriftedClients } from './detailWatch';
 import { PositionFanout, type FanoutSource } from './positionFanout';
 import { parseRoom, roomOf } from './rooms';
 
@@ -124,8 +125,19 @@ export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, f
       .finally(() => (running = false));
   }, opts.statsIntervalMs);
 
+  // clients whose region has outgrown (or shrunk well below) the detail they hold take a fresh snapshot
+  const detailTimer = setInterval(() => {
+    try {
+      const asked = resyncDriftedClients(io, views, hub.now());
+      if (asked > 0) log.info('clients asked to take a fresh snapshot: their region outgrew their detail', { clients: asked });
+    } catch (error) {
+      log.error('detail check failed', { error: String(error) });
+    }
+  }, opts.statsIntervalMs);
+
   return () => {
     clearInterval(positionsTimer);
     clearInterval(statsTimer);
+    clearInterval(detailTimer);
   };
 }

@@ -9,14 +9,13 @@ import { HubError } from '@shared/errors';
 import type { Me } from '@shared/schemas/auth';
 import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
 import { VideoAlarmDecisionRequest } from '@shared/schemas/videoAlarm';
-import { ALARM_MIN_SEVERITY, SubscribeRequest, type Layer, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
+import { ALARM_MIN_SEVERITY, SubscribeRequest, type ItemLayer, type Layer, type LayerDetail, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Accounts } from '../../auth/accounts';
 import type { Principal } from '../../hub/audit';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
-import { TurnTaker } from '../../lib/slices';
 import { answer } from './ack';
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
@@ -37,6 +36,9 @@ export interface SocketData {
   subscribeTurn?: number;
   /** set while a snapshot is being answered: the level of its region, read by the metrics (snapshot sizes) */
   answeringSnapshot?: string;
+  /** the detail of each item layer this client holds, and the layers it asked in full (detailWatch.ts) */
+  detail?: LayerDetail;
+  fullLayers?: ItemLayer[];
 }
 
 export interface GatewayOptions {
@@ -220,16 +222,17 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   // synchronous part below (a province root's is seconds of work). A client that asks to resume
   // usually can and needs nothing built; a large region's that cannot is given the shared one.
   const large = views.figures.isLarge(request.region);
+  const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
   const resuming = request.lastSeq !== undefined && sameDetail(request.detail, detail);
-  const willResume = resuming && (!large || views.resume(request.region, layers, request.lastSeq!) !== null);
+  // a large region's deltas are worked out here, once: whether it can resume decides whether a snapshot is built
+  const resumedEarly = resuming && large ? views.resume(request.region, joined, request.lastSeq!) : null;
   let shared: Snapshot | null = null;
-  if (!willResume) {
+  if (!resuming || (large && resumedEarly === null)) {
     shared = views.sharedSnapshot(request.region, layers, detail) ?? (large ? await views.buildLargeSnapshot(request.region, layers, detail) : null);
     // its answer is megabytes to encode: one wall's per turn of the event loop, not twenty in one
-    if (large) await answerTurns.take();
+    if (large) await views.answerTurns.take();
   }
   if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
-  const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
   for (const room of socket.rooms) if (room !== socket.id) socket.leave(room);
   for (const layer of joined) socket.join(roomOf(request.region, layer));
   // positions go to a room per region and rate class (positionFanout.ts), not to the layer's room
@@ -237,8 +240,11 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   socket.join(alarmRoomOf(request.alarmRegion ?? request.region));
   socket.data.regionCode = request.region;
   socket.data.layers = joined;
+  socket.data.detail = detail;
+  socket.data.fullLayers = request.fullLayers ?? [];
   if (resuming) {
-    const deltas = views.resume(request.region, joined, request.lastSeq!);
+    // no turn of the event loop since resumedEarly (nothing was built): it is still complete
+    const deltas = resumedEarly ?? views.resume(request.region, joined, request.lastSeq!);
     if (deltas) return { mode: 'resume', fromSeq: request.lastSeq!, seq: hub.seq, deltas };
   }
   if (shared) {
@@ -256,9 +262,6 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   socket.data.answeringSnapshot = snapshot.region.level;
   return { mode: 'snapshot', snapshot };
 }
-
-/** large snapshots' answers, one per turn of the event loop (see TurnTaker) */
-const answerTurns = new TurnTaker();
 
 function meOf(socket: HubSocket): Me {
   const principal = socket.data.principal ?? null;
