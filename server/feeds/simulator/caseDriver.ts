@@ -10,6 +10,7 @@ import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
 import { createRng } from '../../lib/rng';
+import { forEachInSlices } from '../../lib/slices';
 import { AlarmDesk } from './alarmDesk';
 import { arrivalsForMinute, isSimulatedRef, type Arrival, type FalseAlarm } from './arrivals';
 import { alarmReportOf } from './videoAlarms';
@@ -68,21 +69,23 @@ export class CaseDriver {
   }
 
   /** takes over the steps history planned for after its end */
-  continueHistory(pending: readonly PendingStep[], ids: ReadonlyMap<string, string>): void {
-    for (const { key, step } of pending) {
+  // Both in slices of time: a province's history leaves ~50,000 open cases, 0.35 s to schedule
+  // in one turn and more to re-plan after a restart, while the hub is answering.
+  async continueHistory(pending: readonly PendingStep[], ids: ReadonlyMap<string, string>): Promise<void> {
+    await forEachInSlices(pending, ({ key, step }) => {
       const id = ids.get(key);
       if (id) this.schedule(id, [step]);
-    }
-    for (const [key, id] of ids) this.remember(key, id);
+    });
+    await forEachInSlices(ids, ([key, id]) => this.remember(key, id));
   }
 
   /** re-plans every open simulated case found in the hub (after a restart) */
-  adoptOpenCases(): number {
+  async adoptOpenCases(): Promise<number> {
     let n = 0;
-    for (const { incident } of this.hub.incidents.values()) {
-      if (!isSimulatedRef(incident.externalRef) || TERMINAL_STAGES.includes(incident.stage)) continue;
+    await forEachInSlices([...this.hub.incidents.values()], ({ incident }) => {
+      if (!isSimulatedRef(incident.externalRef) || TERMINAL_STAGES.includes(incident.stage)) return;
       if (this.replan(incident, '')) n++;
-    }
+    });
     return n;
   }
 

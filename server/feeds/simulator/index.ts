@@ -130,8 +130,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const network = new CameraNetwork(cameras, now0, liveRng.fork('cameras'));
   const fleet = await PatrolFleet.inSlices(patrols, world, opts.seed, tz, now0, liveRng.fork('patrols'), (p) => hub.positions.get(p.idx));
   const driver = new CaseDriver(hub, env, network, fleet, log, now0);
-  if (history) driver.continueHistory(history.pending, history.ids);
-  else log.info('simulator adopted open cases', { cases: driver.adoptOpenCases(), pendingAlarms: driver.adoptPendingAlarms(now0) });
+  if (history) await driver.continueHistory(history.pending, history.ids);
+  else log.info('simulator adopted open cases', { cases: await driver.adoptOpenCases(), pendingAlarms: driver.adoptPendingAlarms(now0) });
 
   let running = true;
   let inFlight: Promise<void> | null = null;
