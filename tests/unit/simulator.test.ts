@@ -16,7 +16,7 @@ import { dailyVolume, expectedPerMinute, HOURLY_PROFILE, poisson } from '../../s
 import { generateRoster, generateRosterInSlices } from '../../server/feeds/simulator/roster';
 import { PatrolFleet } from '../../server/feeds/simulator/patrolFleet';
 import { defaultSlaPolicy } from '../../server/domain/lifecycle';
-import { buildWorld } from '../../server/feeds/simulator/world';
+import { buildWorld, buildWorldInSlices } from '../../server/feeds/simulator/world';
 
 const T0 = Date.UTC(2026, 10, 25, 3, 0); // Wed 2026-11-25 11:00 at +08:00
 const MINUTE = 60_000;
@@ -67,8 +67,11 @@ describe('roster', () => {
     expect(c.cameras.map((p) => p.id)).not.toEqual(a.cameras.map((p) => p.id));
   });
 
-  it('is the same generated in slices of time (the hub\'s start-up) as in one go, and so are the case model and the fleet', async () => {
+  it('is the same generated in slices of time (the hub\'s start-up) as in one go, and so are the world, the case model and the fleet', async () => {
     const world = buildWorld(city('city'), 'seed-a');
+    const worldSliced = await buildWorldInSlices(city('city'), 'seed-a');
+    expect(JSON.stringify(worldSliced.grids.map(({ polygons: _p, ...g }) => g))).toBe(JSON.stringify(world.grids.map(({ polygons: _p, ...g }) => g)));
+    expect([...worldSliced.incidentCdf]).toEqual([...world.incidentCdf]);
     const whole = generateRoster(world, T0);
     const sliced = await generateRosterInSlices(world, T0);
     expect(JSON.stringify(sliced)).toBe(JSON.stringify(whole));

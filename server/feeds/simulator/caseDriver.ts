@@ -10,7 +10,7 @@ import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
 import { createRng } from '../../lib/rng';
-import { forEachInSlices } from '../../lib/slices';
+import { forEachInSlices, yieldToLoop } from '../../lib/slices';
 import { AlarmDesk } from './alarmDesk';
 import { arrivalsForMinute, isSimulatedRef, type Arrival, type FalseAlarm } from './arrivals';
 import { alarmReportOf } from './videoAlarms';
@@ -32,6 +32,9 @@ interface AgendaItem {
   step: PlanStep;
   gen: number;
 }
+
+/** steps per call to the hub: one group commit is one turn of its event loop */
+const STEPS_PER_CALL = 500;
 
 export class CaseDriver {
   private readonly agenda = new MinHeap<AgendaItem>();
@@ -152,8 +155,23 @@ export class CaseDriver {
     this.alarms.sort((a, b) => a.at - b.at);
   }
 
+  /**
+   * Due steps go in calls of STEPS_PER_CALL: a live minute has a few, but after a restart the
+   * steps that fell due while the hub was down come at once (a province's held the hub 0.5 s in
+   * one group commit). A refusal re-plans its case, so each call re-checks what is still current.
+   */
   private async sendDueSteps(now: number): Promise<void> {
-    const items = this.agenda.popUntil(now).filter((it) => this.generation.get(it.incidentId) === it.gen);
+    const due = this.agenda.popUntil(now);
+    for (let i = 0; i < due.length; i += STEPS_PER_CALL) {
+      if (i > 0) await yieldToLoop();
+      await this.sendSteps(
+        due.slice(i, i + STEPS_PER_CALL).filter((it) => this.generation.get(it.incidentId) === it.gen),
+        now,
+      );
+    }
+  }
+
+  private async sendSteps(items: readonly AgendaItem[], now: number): Promise<void> {
     if (items.length === 0) return;
     const batch: BatchStep[] = [];
     const sent: AgendaItem[] = [];

@@ -22,7 +22,7 @@ import { PatrolFleet } from './patrolFleet';
 import { dailyVolume } from './profile';
 import { generateRosterInSlices } from './roster';
 import { sendCameraChanges, sendPatrolChanges, sendPositions } from './send';
-import { buildWorld } from './world';
+import { buildWorldInSlices } from './world';
 
 export type SimulatorScale = 'district' | 'city' | 'province';
 
@@ -91,7 +91,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const { hub, log } = opts;
   const clock = opts.clock ?? (() => hub.now());
   const tz = hub.opts.tzOffsetMinutes;
-  const world = buildWorld(opts.regions, opts.seed);
+  const world = await buildWorldInSlices(opts.regions, opts.seed);
   const now0 = clock();
 
   let patrols: Patrol[];

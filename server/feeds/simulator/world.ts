@@ -6,6 +6,7 @@
  * no hint (a deployment's own GeoJSON), grids smaller than the median are taken as urban: grids
  * hold about the same number of residents, so small grids are dense ones.
  */
+import { ITEMS_PER_STEP, runInSlices, runToEnd, type Steps } from '../../lib/slices';
 import type { BBox } from '@shared/schemas/common';
 import type { MultiPolygonCoords, RegionWithGeometry } from '@shared/schemas/region';
 import { bboxOfMultiPolygon, multiPolygonAreaM2 } from '../../domain/regions/geo';
@@ -46,6 +47,15 @@ const URBAN_CAMERA_WEIGHT = 1.7;
 const RURAL_CAMERA_WEIGHT = 0.5;
 
 export function buildWorld(regions: readonly RegionWithGeometry[], seed: string): World {
+  return runToEnd(worldSteps(regions, seed));
+}
+
+/** the same world a slice of time at a time: a province's 61,000 grids took 0.3 s in one turn, after the hub had begun to listen */
+export function buildWorldInSlices(regions: readonly RegionWithGeometry[], seed: string): Promise<World> {
+  return runInSlices(worldSteps(regions, seed));
+}
+
+function* worldSteps(regions: readonly RegionWithGeometry[], seed: string): Steps<World> {
   const byCodeRegion = new Map(regions.map((r) => [r.code, r]));
   const ancestor = (r: RegionWithGeometry, level: string): RegionWithGeometry | undefined => {
     let cur: RegionWithGeometry | undefined = r;
@@ -60,10 +70,16 @@ export function buildWorld(regions: readonly RegionWithGeometry[], seed: string)
 
   const streetNumbers = new Map<string, number>();
   const streetsPerDistrict = new Map<string, number>();
-  const areas = gridRegions.map((g) => multiPolygonAreaM2(g.polygons));
+  const areas: number[] = [];
+  for (const g of gridRegions) {
+    areas.push(multiPolygonAreaM2(g.polygons));
+    if (areas.length % ITEMS_PER_STEP === 0) yield;
+  }
   const medianArea = [...areas].sort((a, b) => a - b)[Math.floor(areas.length / 2)] ?? 0;
 
-  const grids: GridInfo[] = gridRegions.map((g, index) => {
+  const grids: GridInfo[] = [];
+  for (const [index, g] of gridRegions.entries()) {
+    if (index % ITEMS_PER_STEP === 0) yield;
     const street = ancestor(g, 'street') ?? (g.parentCode ? byCodeRegion.get(g.parentCode) : undefined) ?? g;
     const district = ancestor(g, 'district') ?? street;
     const community = ancestor(g, 'community');
@@ -74,7 +90,7 @@ export function buildWorld(regions: readonly RegionWithGeometry[], seed: string)
     }
     const areaM2 = areas[index]!;
     const byName = /街道$/.test(street.name) ? true : /(镇|乡)$/.test(street.name) ? false : null;
-    return {
+    grids.push({
       index,
       code: g.code,
       name: g.name,
@@ -89,8 +105,8 @@ export function buildWorld(regions: readonly RegionWithGeometry[], seed: string)
       districtName: district.name,
       communityName: community?.name ?? street.name,
       places: streetPlaces(seed, street.code, street.name),
-    };
-  });
+    });
+  }
   return {
     seed,
     grids,
