@@ -8,7 +8,7 @@ import type { ErrorCode } from './errors';
 import type { Me } from './schemas/auth';
 import type { Incident, IncidentCommandRequest, ReportRequest } from './schemas/incident';
 import type { VideoAlarm, VideoAlarmDecisionRequest } from './schemas/videoAlarm';
-import type { AlarmRaised, Delta, StatsFrame, SubscribeRequest, SubscribeResult } from './schemas/live';
+import type { AlarmRaised, Delta, Heartbeat, StatsFrame, SubscribeRequest, SubscribeResult, TimeSyncAnswer, TimeSyncRequest } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
 export const PROTOCOL_VERSION = 4;
@@ -52,6 +52,11 @@ export interface ServerToClientEvents {
   'auth:ended': (why: { reason: string }) => void;
   /** the hub cannot guarantee continuity for this client any more: subscribe again without lastSeq */
   resync: (why: { reason: string }) => void;
+  /**
+   * volatile, every HEARTBEAT_MS to every connection: the hub is alive and its event loop turns.
+   * Silence tells a client its data is delayed long before the transport's ping timeout would.
+   */
+  heartbeat: (beat: Heartbeat) => void;
 }
 
 export type { IncidentCommandRequest, ReportRequest };
@@ -65,6 +70,8 @@ export interface ClientToServerEvents {
   'videoAlarm:decide': (request: VideoAlarmDecisionRequest, ack: AckCallback<{ alarm: VideoAlarm; incident: Incident | null }>) => void;
   /** who this connection acts as */
   'auth:me': (request: Record<string, never>, ack: AckCallback<Me>) => void;
+  /** the hub's clock, answered at once: the client estimates its offset from the round trip (NTP's way) */
+  'time:sync': (request: TimeSyncRequest, ack: AckCallback<TimeSyncAnswer>) => void;
 }
 
 /** Names of the reliable delta events, in one place for clients that register handlers in a loop. */

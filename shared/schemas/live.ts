@@ -187,3 +187,20 @@ export const StatsFrame = z.object({
   areas: z.array(AreaSummary),
 });
 export type StatsFrame = z.infer<typeof StatsFrame>;
+
+/** how often the hub sends a heartbeat to every connection */
+export const HEARTBEAT_MS = 1_000;
+
+export interface Heartbeat {
+  serverTime: number;
+  /** the hub's latest sequence number: a client that holds less and receives no delta may be missing some */
+  seq: number;
+}
+
+export const TimeSyncRequest = z.object({ clientTime: z.number().finite() });
+export type TimeSyncRequest = z.infer<typeof TimeSyncRequest>;
+export interface TimeSyncAnswer {
+  /** the request's clientTime, echoed: a client matches answers without keeping state */
+  clientTime: number;
+  serverTime: number;
+}

@@ -158,7 +158,8 @@ describe('the wall’s stores with AI alarms on the stream', () => {
       connected: true,
       on: (event: string, fn: (...args: unknown[]) => void) => void handlers.set(event, fn),
       off: (event: string) => void handlers.delete(event),
-      timeout: () => ({ emit: (_e: string, _r: unknown, answer: (err: Error | null, a?: unknown) => void) => void answers.push(answer) }),
+      // the subscription's answers (clock round trips are left unanswered)
+      timeout: () => ({ emit: (e: string, _r: unknown, answer: (err: Error | null, a?: unknown) => void) => void (e === 'subscribe' && answers.push(answer)) }),
       disconnect: () => {},
     };
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -32,7 +32,8 @@ describe('formatting', () => {
 
   it('settings come from the URL, with safe defaults', () => {
     const c = readConfig('?lang=en&region=330203&tour=1&tourSec=20&staleSec=bogus');
-    expect(c).toMatchObject({ lang: 'en', region: '330203', tour: true, tourStepMs: 20_000, staleAfterMs: 45_000 });
+    expect(c).toMatchObject({ lang: 'en', region: '330203', tour: true, tourStepMs: 20_000, staleAfterMs: 4_000, lostAfterMs: 15_000 });
+    expect(readConfig('?staleSec=6&lostSec=30')).toMatchObject({ staleAfterMs: 6_000, lostAfterMs: 30_000 });
     expect(readConfig('?region=<script>').region).toBeNull();
   });
 });

@@ -25,8 +25,14 @@ class FakeSocket {
     this.handlers.get(event)?.delete(fn);
     return this;
   }
+  clockRequests: { request: { clientTime: number }; answer: (err: Error | null, answer?: Ack<{ clientTime: number; serverTime: number }>) => void }[] = [];
   timeout() {
-    return { emit: (_event: string, request: SubscribeRequest, answer: AckWithTimeout) => this.subscriptions.push({ request, answer }) };
+    return {
+      emit: (event: string, request: unknown, answer: unknown) => {
+        if (event === 'time:sync') this.clockRequests.push({ request: request as { clientTime: number }, answer: answer as never });
+        else this.subscriptions.push({ request: request as SubscribeRequest, answer: answer as AckWithTimeout });
+      },
+    };
   }
   connect() {
     this.connected = true;
@@ -75,6 +81,34 @@ describe('connection and subscription', () => {
     answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
     expect(useLiveStore().status).toBe('live');
     expect(useLiveStore().seq).toBe(100);
+  });
+
+  it('measures the hub\'s clock by round trips on connecting, keeping the quickest, and hears the heartbeat', async () => {
+    fake.connect();
+    const live = useLiveStore();
+    // four round trips, 250 ms apart: the hub is 5 s ahead; the second answer is slow
+    const trips = [40, 2_000, 30, 60];
+    for (const [k, trip] of trips.entries()) {
+      expect(fake.clockRequests).toHaveLength(k + 1);
+      const { request, answer } = fake.clockRequests[k]!;
+      await vi.advanceTimersByTimeAsync(trip);
+      answer(null, { ok: true, data: { clientTime: request.clientTime, serverTime: request.clientTime + trip / 2 + 5_000 } });
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(live.serverOffsetMs).toBe(5_000);
+    expect(live.clockRoundTripMs).toBe(30);
+    expect(fake.clockRequests).toHaveLength(4);
+    fake.hello();
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    expect(live.serverOffsetMs).toBe(5_000); // neither the hello nor the snapshot moves a measured clock
+    // the heartbeat alone keeps a quiet wall live
+    for (let i = 0; i < 10; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      fake.fire('heartbeat', { serverTime: Date.now() + 5_000, seq: 100 });
+    }
+    expect(live.status).toBe('live');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(live.status).toBe('stale');
   });
 
   it('holds deltas that arrive while the subscription is in flight and replays the newer ones', () => {

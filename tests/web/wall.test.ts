@@ -88,7 +88,7 @@ describe('the wall', () => {
     const wrapper = mountWall();
     live.setConnected(false);
     await vi.advanceTimersByTimeAsync(135_100); // the clock ticks just after each whole second
-    expect(wrapper.find('.banner').text()).toContain('数据已中断 · 2分15秒前');
+    expect(wrapper.find('.banner').text()).toContain('连接中断 · 数据停在2分15秒前');
     wrapper.unmount();
   });
 

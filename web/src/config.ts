@@ -1,6 +1,6 @@
 /**
  * Settings of one wall, from the page's URL so that a kiosk's command line says everything:
- *   http://hub:8080/?lang=en&region=330203&tour=1&tourSec=30&idleSec=90&staleSec=45
+ *   http://hub:8080/?lang=en&region=330203&tour=1&tourSec=30&idleSec=90&staleSec=4&lostSec=15
  * Unknown or malformed values fall back to the defaults.
  */
 export interface WallConfig {
@@ -12,8 +12,10 @@ export interface WallConfig {
   tourStepMs: number;
   /** the tour resumes after this long without pointer or keyboard input */
   idleMs: number;
-  /** no statistics or position frame for this long → the wall says its data is stale */
+  /** nothing heard from the hub (it sends a heartbeat every second) for this long → "data delayed", and every live element dims */
   staleAfterMs: number;
+  /** silence for this long → "connection lost", even while the transport still calls the socket open */
+  lostAfterMs: number;
   /** an alarm popup closes itself after this long if nobody acknowledges it */
   alarmAutoCloseMs: number;
   /** play the alarm tone */
@@ -26,8 +28,9 @@ export const DEFAULT_CONFIG: WallConfig = {
   tour: false,
   tourStepMs: 30_000,
   idleMs: 90_000,
-  // the hub refreshes statistics at least every 30 s even when nothing happens
-  staleAfterMs: 45_000,
+  // four heartbeats missed: a busy network or a slow answer delays one or two, never four
+  staleAfterMs: 4_000,
+  lostAfterMs: 15_000,
   alarmAutoCloseMs: 120_000,
   sound: true,
 };
@@ -48,7 +51,8 @@ export function readConfig(search: string = typeof location === 'undefined' ? ''
     tour: q.get('tour') === '1' || q.get('tour') === 'true',
     tourStepMs: seconds(q.get('tourSec'), 5, 3600) ?? DEFAULT_CONFIG.tourStepMs,
     idleMs: seconds(q.get('idleSec'), 5, 3600) ?? DEFAULT_CONFIG.idleMs,
-    staleAfterMs: seconds(q.get('staleSec'), 5, 3600) ?? DEFAULT_CONFIG.staleAfterMs,
+    staleAfterMs: seconds(q.get('staleSec'), 2, 3600) ?? DEFAULT_CONFIG.staleAfterMs,
+    lostAfterMs: seconds(q.get('lostSec'), 3, 3600) ?? DEFAULT_CONFIG.lostAfterMs,
     alarmAutoCloseMs: seconds(q.get('alarmSec'), 5, 3600) ?? DEFAULT_CONFIG.alarmAutoCloseMs,
     sound: q.get('sound') !== '0',
   };

@@ -9,6 +9,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { DELTA_EVENTS, PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
 import { LAYERS, type Delta, type SubscribeRequest } from '@shared/schemas/live';
+import { bestOffset, keepSample, type ClockSample } from './clockSync';
 import { applyDelta, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
 import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
@@ -18,6 +19,11 @@ export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const SUBSCRIBE_TIMEOUT_MS = 20_000;
 export const RETRY_MS = 3_000;
 export const MAINTENANCE_MS = 60_000;
+/** clock round trips: a burst on connecting, then one every CLOCK_SYNC_MS */
+export const CLOCK_BURST = 4;
+export const CLOCK_BURST_GAP_MS = 250;
+export const CLOCK_SYNC_MS = 30_000;
+const CLOCK_SYNC_TIMEOUT_MS = 5_000;
 /** deltas held while a subscription is in flight; beyond this a fresh snapshot is cheaper */
 export const PENDING_CAP = 20_000;
 
@@ -150,7 +156,30 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     const region = live.targetRegion();
     if (region) subscribe(region, false);
   };
-  const onConnect = () => live.setConnected(true);
+  const onHeartbeat: ServerToClientEvents['heartbeat'] = () => live.markHeard();
+
+  // The hub's clock from round trips (clockSync.ts): a few at once on connecting, then one every
+  // CLOCK_SYNC_MS. The answers also count as hearing from the hub.
+  let clockSamples: ClockSample[] = [];
+  const syncClock = (times: number) => {
+    if (!socket.connected || times <= 0) return;
+    const sentAt = Date.now();
+    socket.timeout(CLOCK_SYNC_TIMEOUT_MS).emit('time:sync', { clientTime: sentAt }, (err, answer) => {
+      if (err || !answer?.ok) return;
+      const receivedAt = Date.now();
+      live.markHeard(receivedAt);
+      clockSamples = keepSample(clockSamples, { sentAt: answer.data.clientTime, serverTime: answer.data.serverTime, receivedAt });
+      const best = bestOffset(clockSamples);
+      if (best) live.setClock(best.offsetMs, best.roundTripMs);
+      later(CLOCK_BURST_GAP_MS, () => syncClock(times - 1));
+    });
+  };
+  const clockTimer = setInterval(() => syncClock(1), CLOCK_SYNC_MS);
+
+  const onConnect = () => {
+    live.setConnected(true);
+    syncClock(CLOCK_BURST);
+  };
   const onDisconnect = () => {
     token++; // answers of subscriptions sent on the old connection are void
     pending = null;
@@ -170,6 +199,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     ['stats:updated', onStats],
     ['positions', onPositions],
     ['resync', onResync],
+    ['heartbeat', onHeartbeat],
     ['connect', onConnect],
     ['disconnect', onDisconnect],
     ['connect_error', onConnectError],
@@ -183,7 +213,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
   const stopWatchdog = live.startWatchdog();
   let staleSince: number | null = null;
   const reviver = setInterval(() => {
-    if (live.status !== 'stale') {
+    // silent while the transport says connected: delayed, then lost (a frozen hub, a dead route)
+    if (!(live.status === 'stale' || (live.status === 'offline' && socket.connected))) {
       staleSince = null;
       return;
     }
@@ -200,6 +231,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     socket,
     close() {
       stopWatchdog();
+      clearInterval(clockTimer);
       clearInterval(reviver);
       clearInterval(housekeeping);
       for (const t of timers) clearTimeout(t);

@@ -9,7 +9,7 @@ import { HubError } from '@shared/errors';
 import type { Me } from '@shared/schemas/auth';
 import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
 import { VideoAlarmDecisionRequest } from '@shared/schemas/videoAlarm';
-import { ALARM_MIN_SEVERITY, SubscribeRequest, type ItemLayer, type Layer, type LayerDetail, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
+import { ALARM_MIN_SEVERITY, HEARTBEAT_MS, SubscribeRequest, TimeSyncRequest, type ItemLayer, type Layer, type LayerDetail, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Accounts } from '../../auth/accounts';
 import type { Principal } from '../../hub/audit';
@@ -131,6 +131,9 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
   const detachRoster = hub.onRosterLoaded(() => io.emit('resync', { reason: 'the roster of patrols and cameras was reloaded' }));
   const detachResync = hub.onResync((reason) => io.emit('resync', { reason }));
+  // one broadcast a second, encoded once: a frozen hub falls silent, and its walls say so within seconds
+  const heartbeat = setInterval(() => io.volatile.emit('heartbeat', { serverTime: hub.now(), seq: hub.seq }), HEARTBEAT_MS);
+  heartbeat.unref?.();
 
   io.on('connection', (socket: HubSocket) => {
     armExpiry(socket);
@@ -144,6 +147,10 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
     });
 
     socket.on('auth:me', (_request, ack) => answer(ack, log, () => meOf(socket)));
+
+    socket.on('time:sync', (request, ack) =>
+      answer(ack, log, () => ({ clientTime: parseOrThrow(TimeSyncRequest, request, 'time request').clientTime, serverTime: hub.now() })),
+    );
 
     socket.on('subscribe', (request, ack) =>
       answer(ack, log, async () => {
@@ -186,6 +193,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   });
 
   return () => {
+    clearInterval(heartbeat);
     detach();
     detachRoster();
     detachResync();

@@ -6,8 +6,11 @@
  * Plain JavaScript: it runs before tsx is loaded. Never reset, unlike the /metrics histogram.
  */
 import { appendFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
-const file = process.env.HUB_STALL_LOG;
+// the hub's own event loop only: a preload runs in every worker too, and the store's thread may
+// well hold its loop for seconds (a long query) without the hub being held at all
+const file = isMainThread ? process.env.HUB_STALL_LOG : undefined;
 const minUs = BigInt(Number(process.env.HUB_STALL_MIN_MS ?? 100) * 1000);
 if (file) {
   let last = process.hrtime.bigint() / 1000n;

@@ -67,11 +67,15 @@ export function readStalls(file: string): Stall[] {
     .map((l) => JSON.parse(l) as Stall);
 }
 
-/** the main thread's profile: the largest .cpuprofile in the directory (workers write small ones) */
+/**
+ * The main thread's profile. Node names them CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile,
+ * and the main thread's id is 0: the largest file is not it since PGlite works in a thread of its
+ * own (the store worker's profile outgrew the main thread's). The largest of thread 0's, if several.
+ */
 export function mainProfile(dir: string): string | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
+    .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
     .map((f) => join(dir, f))
     .sort((a, b) => statSync(b).size - statSync(a).size);
   return files[0] ?? null;

@@ -30,8 +30,12 @@ export const useLiveStore = defineStore('live', () => {
   const subscribed = ref(false);
   /** client clock (Date.now()) of the last data that arrived: delta, statistics or positions */
   const lastDataAt = ref<number | null>(null);
-  /** server clock − client clock */
+  /** client clock of the last thing heard from the hub, its heartbeat included */
+  const lastHeardAt = ref<number | null>(null);
+  /** server clock − client clock, from round trips (clockSync.ts) once measured; from the hello until then */
   const serverOffsetMs = ref(0);
+  /** the round trip of the sample the offset comes from; null before the first */
+  const clockRoundTripMs = ref<number | null>(null);
   /** last reliable sequence number applied; null before the first snapshot */
   const seq = ref<number | null>(null);
   const region = shallowRef<Region | null>(null);
@@ -55,17 +59,25 @@ export const useLiveStore = defineStore('live', () => {
   const reconnectAttempts = ref(0);
 
   let staleAfterMs = DEFAULT_CONFIG.staleAfterMs;
+  let lostAfterMs = DEFAULT_CONFIG.lostAfterMs;
   let transport: LiveTransport | null = null;
 
   function serverNow(clientNow = Date.now()): number {
     return clientNow + serverOffsetMs.value;
   }
 
-  /** recompute the status from the facts; called on every event and once a second */
+  /**
+   * Recompute the status from the facts; called on every event and once a second. The hub sends a
+   * heartbeat every second: silence past `staleAfterMs` is "data delayed" (with its age), past
+   * `lostAfterMs` "connection lost" — even while the transport still calls the socket connected
+   * (a frozen hub keeps its TCP connection; Socket.IO's ping gives up only after 45 s).
+   */
   function evaluate(clientNow = Date.now()): LiveStatus {
     let next: LiveStatus;
+    const heard = Math.max(lastHeardAt.value ?? -Infinity, lastDataAt.value ?? -Infinity);
     if (!connected.value || !subscribed.value) next = lastDataAt.value === null ? 'connecting' : 'offline';
-    else if (lastDataAt.value === null || clientNow - lastDataAt.value > staleAfterMs) next = 'stale';
+    else if (clientNow - heard > lostAfterMs) next = 'offline';
+    else if (clientNow - heard > staleAfterMs) next = 'stale';
     else next = 'live';
     if (status.value !== next) status.value = next;
     return next;
@@ -73,7 +85,20 @@ export const useLiveStore = defineStore('live', () => {
 
   function markData(clientNow = Date.now()): void {
     lastDataAt.value = clientNow;
+    lastHeardAt.value = clientNow;
     if (status.value !== 'live') evaluate(clientNow);
+  }
+
+  /** the hub's heartbeat, or any answer: alive, whether or not there was data */
+  function markHeard(clientNow = Date.now()): void {
+    lastHeardAt.value = clientNow;
+    if (status.value !== 'live') evaluate(clientNow);
+  }
+
+  /** a measured clock offset (clockSync.ts) replaces any estimate */
+  function setClock(offsetMs: number, roundTripMs: number): void {
+    serverOffsetMs.value = offsetMs;
+    clockRoundTripMs.value = roundTripMs;
   }
 
   function setConnected(value: boolean, clientNow = Date.now()): void {
@@ -92,7 +117,9 @@ export const useLiveStore = defineStore('live', () => {
     node.value = h.node;
     centreName.value = h.centreName || null;
     me.value = h.me ?? null;
-    serverOffsetMs.value = h.serverTime - clientNow;
+    // a first estimate (a hello is small and quick); the round trips that follow replace it
+    if (clockRoundTripMs.value === null) serverOffsetMs.value = h.serverTime - clientNow;
+    markHeard(clientNow);
   }
 
   function applySnapshot(s: Snapshot, clientNow = Date.now()): void {
@@ -101,7 +128,6 @@ export const useLiveStore = defineStore('live', () => {
     catalog.value = s.catalog;
     layers.value = [...s.layers];
     detail.value = s.detail;
-    serverOffsetMs.value = s.serverTime - clientNow;
     regions.clear();
     for (const r of s.regions) regions.set(r.code, r);
     regionsVersion.value++;
@@ -124,8 +150,10 @@ export const useLiveStore = defineStore('live', () => {
     problem.value = p;
   }
 
-  function configure(opts: { staleAfterMs?: number }): void {
+  function configure(opts: { staleAfterMs?: number; lostAfterMs?: number }): void {
     if (opts.staleAfterMs) staleAfterMs = opts.staleAfterMs;
+    if (opts.lostAfterMs) lostAfterMs = opts.lostAfterMs;
+    lostAfterMs = Math.max(lostAfterMs, staleAfterMs);
   }
 
   function bindTransport(t: LiveTransport | null): void {
@@ -160,7 +188,9 @@ export const useLiveStore = defineStore('live', () => {
     connected,
     subscribed,
     lastDataAt,
+    lastHeardAt,
     serverOffsetMs,
+    clockRoundTripMs,
     seq,
     region,
     regions,
@@ -178,6 +208,8 @@ export const useLiveStore = defineStore('live', () => {
     serverNow,
     evaluate,
     markData,
+    markHeard,
+    setClock,
     setConnected,
     noteReconnectAttempt,
     hello,
