@@ -32,6 +32,8 @@ export interface HubProcess {
   /** `more` overrides the environment given at creation, for this start only */
   start(more?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
+  /** freezes (SIGSTOP) or thaws (SIGCONT) the running hub: a hub that is connected but silent */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
   dispose(): Promise<void>;
   log(): string;
 }
@@ -94,9 +96,13 @@ export async function createHubProcess(env: Record<string, string> = {}, options
       child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
       await waitHealthy(options.healthyWithinMs ?? 120_000);
     },
+    signal(signal) {
+      if (child && child.exitCode === null) child.kill(signal);
+    },
     async stop() {
       const c = child;
       if (!c || c.exitCode !== null) return;
+      c.kill('SIGCONT'); // a frozen hub cannot act on SIGTERM
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGTERM');
