@@ -56,3 +56,40 @@ export function rankingRows(stats: Statistics | null, kind: RankingKind = 'stree
       registered: r.registered,
     }));
 }
+
+/** a row of the excerpt: a ranked row, or how many rows were left out at that point */
+export type ExcerptRow<T> = { kind: 'row'; row: T; own: boolean } | { kind: 'gap'; skipped: number };
+
+/**
+ * What a wall can show of a long table in `fit` lines: the top and the bottom — the leaders and
+ * the ones a leader asks about — with a line saying how many lie between, and the centre's own
+ * row (`ownCode`) kept in place wherever it ranks. Paging through 32 pages instead left the wall
+ * showing mid-table streets most of the time. A table that fits is shown whole.
+ */
+export function excerptRows<T extends { code: string }>(rows: readonly T[], fit: number, ownCode: string | null = null): ExcerptRow<T>[] {
+  const mark = (row: T): ExcerptRow<T> => ({ kind: 'row', row, own: row.code === ownCode });
+  if (rows.length <= fit) return rows.map(mark);
+  const lines = Math.max(3, fit);
+  const ownAt = ownCode === null ? -1 : rows.findIndex((r) => r.code === ownCode);
+  // without the own row in the middle: top, one gap line, bottom
+  let top = Math.ceil((lines - 1) / 2);
+  let bottom = lines - 1 - top;
+  // top, gap, own, gap, bottom needs five lines at least
+  const middle = lines >= 5 && ownAt >= top && ownAt < rows.length - bottom;
+  if (middle) {
+    // top, gap, own, gap, bottom: two gap lines and the own row take three
+    const rest = lines - 3;
+    top = Math.ceil(rest / 2);
+    bottom = rest - top;
+  }
+  const out: ExcerptRow<T>[] = rows.slice(0, top).map(mark);
+  if (middle && ownAt >= top && ownAt < rows.length - bottom) {
+    if (ownAt > top) out.push({ kind: 'gap', skipped: ownAt - top });
+    out.push(mark(rows[ownAt]!));
+    if (rows.length - bottom > ownAt + 1) out.push({ kind: 'gap', skipped: rows.length - bottom - ownAt - 1 });
+  } else {
+    out.push({ kind: 'gap', skipped: rows.length - top - bottom });
+  }
+  out.push(...rows.slice(rows.length - bottom).map(mark));
+  return out;
+}
