@@ -11,20 +11,26 @@ import { buildRegion } from './regionBuild';
  * brings its own survey of districts, streets, communities and grids instead of the generated demo.
  *
  * The exchange format is a FeatureCollection of Polygon or MultiPolygon features whose properties
- * are { code, name, level, parentCode, generated?, center? }. Bounding boxes are computed, and so are
+ * are { code, name, nameEn?, level, parentCode, generated?, center? } (nameEn: the English name; the
+ * hub transliterates one where it is absent). Bounding boxes are computed, and so are
  * centres when absent (a label point inside the shape).
  */
 
 export interface RegionFeature {
   type: 'Feature';
   id: string;
-  properties: { code: string; name: string; level: RegionLevel; parentCode: string | null; generated: boolean; center: LngLat };
+  properties: { code: string; name: string; nameEn?: string; level: RegionLevel; parentCode: string | null; generated: boolean; center: LngLat };
   geometry: { type: 'MultiPolygon'; coordinates: MultiPolygonCoords };
 }
 
 export interface RegionFeatureCollection {
   type: 'FeatureCollection';
   features: RegionFeature[];
+}
+
+/** a region's feature properties: what the wall's map reads (both names, the label point) */
+export function regionProperties(r: RegionWithGeometry): RegionFeature['properties'] {
+  return { code: r.code, name: r.name, ...(r.nameEn ? { nameEn: r.nameEn } : {}), level: r.level, parentCode: r.parentCode, generated: r.generated, center: r.center };
 }
 
 /** the regions (optionally of one level only) as a GeoJSON FeatureCollection */
@@ -36,7 +42,7 @@ export function toFeatureCollection(regions: readonly RegionWithGeometry[], leve
       .map((r) => ({
         type: 'Feature',
         id: r.code,
-        properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated, center: r.center },
+        properties: regionProperties(r),
         geometry: { type: 'MultiPolygon', coordinates: r.polygons },
       })),
   };
@@ -48,7 +54,7 @@ const closedRing = (ring: readonly (readonly number[])[]): boolean => {
   return !!first && !!last && first[0] === last[0] && first[1] === last[1];
 };
 
-const Properties = Region.pick({ code: true, name: true, level: true }).extend({
+const Properties = Region.pick({ code: true, name: true, nameEn: true, level: true }).extend({
   parentCode: RegionCode.nullable(),
   // a deployment's own survey is real unless it says otherwise
   generated: z.boolean().default(false),

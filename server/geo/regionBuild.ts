@@ -40,6 +40,8 @@ export function ringsToCoords(rings: readonly Ring[], projection: Projection): M
 export interface RegionDraft {
   code: string;
   name: string;
+  /** the geography's own English name, if it has one */
+  nameEn?: string;
   level: RegionLevel;
   parentCode: string | null;
   generated: boolean;
@@ -54,6 +56,7 @@ export function buildRegion(draft: RegionDraft): RegionWithGeometry {
   return {
     code: draft.code,
     name: draft.name,
+    ...(draft.nameEn ? { nameEn: draft.nameEn } : {}),
     level: draft.level,
     parentCode: draft.parentCode,
     center: draft.center ?? labelPoint(draft.polygons),

@@ -5,13 +5,16 @@
  */
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import { GridIndex } from '../domain/regions/gridIndex';
+import { withEnglishNames } from '../geo/englishNames';
 import { RegionTree } from '../domain/regions/regionTree';
 import type { GeoContext } from './geoContext';
 
 /** how far outside every polygon a reported point may lie and still be placed in the nearest grid */
 export const NEAREST_GRID_TOLERANCE_M = 150;
 
-export function createGeoContext(regions: readonly RegionWithGeometry[]): GeoContext {
+export function createGeoContext(source: readonly RegionWithGeometry[]): GeoContext {
+  // every region the hub serves has an English name (the geography's own, else transliterated)
+  const regions = withEnglishNames(source.map((r) => (r.nameEn ? r : { ...r })));
   const tree = new RegionTree(regions);
   const index = new GridIndex(regions.filter((r) => r.level === 'grid'));
   const pathCache = new Map<string, string[]>();

@@ -53,8 +53,8 @@ const SHARED_SNAPSHOTS = 16;
 export { startOfLocalDay };
 
 /** regions travel without polygons; geometry is served once, cached, as GeoJSON */
-export function withoutGeometry({ code, name, level, parentCode, center, bbox, generated }: Region): Region {
-  return { code, name, level, parentCode, center, bbox, generated };
+export function withoutGeometry({ code, name, nameEn, level, parentCode, center, bbox, generated }: Region): Region {
+  return { code, name, ...(nameEn ? { nameEn } : {}), level, parentCode, center, bbox, generated };
 }
 
 export interface IncidentListQuery {

@@ -10,6 +10,8 @@ export type RegionLevel = z.infer<typeof RegionLevel>;
 export const Region = z.object({
   code: RegionCode,
   name: z.string().min(1).max(80),
+  /** the name in English: the geography's own, or transliterated by the hub (server/geo/englishNames.ts) */
+  nameEn: z.string().min(1).max(120).optional(),
   level: RegionLevel,
   parentCode: RegionCode.nullable(),
   center: LngLat,

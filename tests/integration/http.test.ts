@@ -57,6 +57,10 @@ describe('http', () => {
     const inStreet = (await get(`/api/regions?within=${street.code}&level=grid`)).body!.regions as { code: string; polygons?: unknown }[];
     expect(inStreet.map((r) => r.code).sort()).toEqual(city.filter((r) => r.level === 'grid' && under(r.code, street.code)).map((r) => r.code).sort());
     expect(inStreet.every((r) => r.polygons === undefined)).toBe(true); // no geometry in a list
+    // every region has an English name for the wall in English, in the lists and in the GeoJSON
+    expect((streets as { nameEn?: string }[]).every((r) => typeof r.nameEn === 'string' && /^[A-Z]/.test(r.nameEn))).toBe(true);
+    const geo = (await get('/api/regions.geojson?level=street')).body as { features: { properties: { nameEn?: string } }[] };
+    expect(geo.features.every((f) => /Subdistrict|Town|Township|District/.test(f.properties.nameEn ?? ''))).toBe(true);
     const all = (await get(`/api/regions?within=${street.code}`)).body!.regions as { code: string }[];
     expect(all.map((r) => r.code)).toEqual(expect.arrayContaining([t.hub.geo.rootCode, street.parentCode!, street.code]));
 

@@ -84,6 +84,10 @@ const fake = vi.hoisted(() => {
     setFilter(id: string, filter: unknown): void {
       this.filters.push([id, filter]);
     }
+    globalState: Record<string, unknown> = {};
+    setGlobalStateProperty(name: string, value: unknown): void {
+      this.globalState[name] = value;
+    }
     setFeatureState(f: { source: string; id: string }, state: Record<string, unknown>): void {
       this.featureState.push({ source: f.source, id: f.id, state });
     }

@@ -347,6 +347,11 @@ export function alarmTypeLabel(lang: Lang, type: string): string {
 
 export type CatalogKind = keyof Catalog;
 
+/** a region's name in the wall's language: the English name the hub gives (the geography's own or transliterated), else the Chinese */
+export function nameIn(region: { name: string; nameEn?: string | undefined }, lang: Lang): string {
+  return lang === 'en' && region.nameEn ? region.nameEn : region.name;
+}
+
 export function translate(lang: Lang, key: DictKey, params?: Record<string, string | number>): string {
   let text = DICTIONARY[lang][key] ?? DICTIONARY.zh[key];
   if (params) for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
@@ -381,10 +386,11 @@ export function useI18n() {
   const lang = computed(() => wall.lang);
   const t = (key: DictKey, params?: Record<string, string | number>) => translate(wall.lang, key, params);
   const label = (kind: CatalogKind, code: string | number) => catalogLabel(live.catalog, kind, String(code), wall.lang);
-  /** region names are proper nouns: shown as the hub names them in both languages */
+  /** region names in the wall's language (nameIn) */
   const regionName = (code: string | undefined | null) => {
     void live.regionsVersion; // the Map is not reactive: depend on its version
-    return code ? live.regions.get(code)?.name ?? code : '';
+    const region = code ? live.regions.get(code) : undefined;
+    return region ? nameIn(region, wall.lang) : code ?? '';
   };
   /** the street (or the nearest region above `level`) that contains a grid or community */
   const streetName = (code: string | undefined | null) => {
@@ -395,7 +401,7 @@ export function useI18n() {
       if (!parent || parent.level === 'district' || parent.level === 'city') break;
       r = parent;
     }
-    return r?.name ?? code ?? '';
+    return r ? nameIn(r, wall.lang) : code ?? '';
   };
   return { lang, t, label, regionName, streetName };
 }

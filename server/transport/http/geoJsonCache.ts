@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { RegionWithGeometry } from '@shared/schemas/region';
+import { regionProperties } from '../../geo/featureCollection';
 import { forEachInSlices } from '../../lib/slices';
 
 const gzipAsync = promisify(gzip);
@@ -23,7 +24,7 @@ function feature(r: RegionWithGeometry): string {
   return JSON.stringify({
     type: 'Feature',
     id: r.code,
-    properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated, center: r.center },
+    properties: regionProperties(r),
     geometry: { type: 'MultiPolygon', coordinates: r.polygons },
   });
 }

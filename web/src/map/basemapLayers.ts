@@ -5,6 +5,14 @@
  */
 import { BASEMAP, FONT_BOLD, FONT_MEDIUM, RISK_STYLES } from './palette';
 import { SOURCE } from './sources';
+
+/**
+ * A region label in the wall's language: the map's global state `lang` (WallMap.setLang) picks the
+ * English name or the Chinese one, so switching language restyles nothing and rebuilds no source.
+ */
+export const LABEL_TEXT = ['case', ['==', ['global-state', 'lang'], 'en'], ['get', 'nameEn'], ['get', 'name']] as never;
+/** the spacing that opens up Chinese labels would scatter a Latin word's letters */
+const LABEL_SPACING = (chinese: number) => ['case', ['==', ['global-state', 'lang'], 'en'], 0.01, chinese] as never;
 import type { Expr, LayerSpec } from './mapTypes';
 
 /** Matches no region: the filter of the drill-down layers while nothing is selected. */
@@ -196,10 +204,10 @@ export function streetLabelLayers(scale: number): LayerSpec[] {
       minzoom: 9.6,
       filter: ['==', ['get', 'level'], 'street'],
       layout: {
-        'text-field': ['get', 'name'],
+        'text-field': LABEL_TEXT,
         'text-font': FONT_MEDIUM,
         'text-size': s([9.6, 14, 12, 18, 15, 22]) as never,
-        'text-letter-spacing': 0.05,
+        'text-letter-spacing': LABEL_SPACING(0.05),
         'text-max-width': 8,
         'text-padding': 4 * scale,
         'symbol-sort-key': ['get', 'rank'],
@@ -226,10 +234,10 @@ export function districtLabelLayers(scale: number): LayerSpec[] {
       maxzoom: 12.5,
       filter: ['==', ['get', 'level'], 'district'],
       layout: {
-        'text-field': ['get', 'name'],
+        'text-field': LABEL_TEXT,
         'text-font': FONT_BOLD,
         'text-size': s([6, 14, 8, 20, 10, 28, 12, 32]) as never,
-        'text-letter-spacing': 0.12,
+        'text-letter-spacing': LABEL_SPACING(0.12),
         'text-max-width': 10,
         // every district name must show, even a small central district squeezed by its neighbours:
         // MapLibre first tries each anchor without overlap, then overlaps at the first one. The

@@ -104,6 +104,7 @@ export function bindMapData(wallMap: WallMap): () => void {
     watch(() => cameras.version, () => rebuildCameras.schedule(), { immediate: true }),
     watch(() => stats.version, () => pushRisk.schedule(), { immediate: true }),
     watch([() => stats.version, () => live.detail, () => live.regionsVersion, () => wall.lang], () => rebuildAreas.schedule(), { immediate: true }),
+    watch(() => wall.lang, (lang) => wallMap.setLang(lang), { immediate: true }),
     watch(
       () => ({ ...wall.layers }),
       (layers, before) => {

@@ -8,6 +8,7 @@ import { isUsablePosition, point, pointCollection, type PointCollection, type Po
 export interface RegionProps {
   code: string;
   name: string;
+  nameEn?: string;
   level: RegionLevel;
   parentCode: string | null;
   generated: boolean;
@@ -63,6 +64,8 @@ export async function fetchRegions(level: RegionLevel, signal?: AbortSignal, wit
 export interface LabelProps {
   code: string;
   name: string;
+  /** the English name (the Chinese one where the hub gave none): the label layers pick by the map's `lang` */
+  nameEn: string;
   level: RegionLevel;
   parentCode: string;
   /** placement priority: bigger regions first */
@@ -94,7 +97,7 @@ export function labelFeatures(collections: readonly RegionCollection[]): PointCo
       const p = f.properties;
       const [lng, lat] = p.center ?? [NaN, NaN];
       if (!isUsablePosition(lng, lat) || !p.name) return;
-      out.push(point<LabelProps>(lng, lat, { code: p.code, name: p.name, level: p.level, parentCode: p.parentCode ?? '', rank: i }));
+      out.push(point<LabelProps>(lng, lat, { code: p.code, name: p.name, nameEn: p.nameEn ?? p.name, level: p.level, parentCode: p.parentCode ?? '', rank: i }));
     });
   }
   return pointCollection(out);
@@ -103,6 +106,6 @@ export function labelFeatures(collections: readonly RegionCollection[]): PointCo
 /** Every character the labels use, so the web font's CJK subsets can be loaded before drawing. */
 export function labelText(collections: readonly RegionCollection[]): string {
   const chars = new Set<string>();
-  for (const fc of collections) for (const f of fc.features) for (const ch of f.properties.name ?? '') chars.add(ch);
+  for (const fc of collections) for (const f of fc.features) for (const ch of `${f.properties.name ?? ''}${f.properties.nameEn ?? ''}`) chars.add(ch);
   return [...chars].join('');
 }

@@ -48,6 +48,7 @@ export class WallMap {
   private layers: WallLayers;
   private shownVisibility: Record<string, Visibility>;
   private scale: number;
+  private lang: 'zh' | 'en' = 'zh';
   private specs: LayerSpec[];
   private filters: DrillFilters = drillFilters(undefined);
   private readonly pulse: Pulse;
@@ -182,9 +183,16 @@ export class WallMap {
     for (const c of propertyChanges([], this.specs)) this.applyProperty(map, c);
     for (const r of zoomRangeChanges([], this.specs)) if (map.getLayer(r.layer)) map.setLayerZoomRange(r.layer, r.minzoom, r.maxzoom);
     this.applyFilters(map);
+    map.setGlobalStateProperty('lang', this.lang);
     this.riskShown = {};
     this.applyRisk();
     this.pulse.set(this.pulseWanted);
+  }
+
+  /** the language labels are drawn in (basemapLayers.LABEL_TEXT reads it as global state) */
+  setLang(lang: 'zh' | 'en'): void {
+    this.lang = lang;
+    this.usable()?.setGlobalStateProperty('lang', lang);
   }
 
   setSourceData(id: SourceId, json: Json): void {

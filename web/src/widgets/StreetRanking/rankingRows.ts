@@ -39,13 +39,20 @@ export function shortName(name: string, regionName: string | null): string {
   return regionName && name.length > regionName.length && name.startsWith(regionName) ? name.slice(regionName.length) : name;
 }
 
-export function rankingRows(stats: Statistics | null, kind: RankingKind = 'street', lang: Lang = 'zh', regionName: string | null = null): RankingViewRow[] {
+/** `nameOf`: a row's name in another language where one is known (a street's English name) */
+export function rankingRows(
+  stats: Statistics | null,
+  kind: RankingKind = 'street',
+  lang: Lang = 'zh',
+  regionName: string | null = null,
+  nameOf: (code: string) => string | undefined = () => undefined,
+): RankingViewRow[] {
   return [...rankingOf(stats, kind)]
     .sort((a, b) => a.rank - b.rank || a.code.localeCompare(b.code))
     .map((r) => ({
       code: r.code,
       rank: r.rank,
-      name: shortName(r.name, regionName),
+      name: nameOf(r.code) ?? shortName(r.name, regionName),
       score: r.score,
       scoreText: r.score.toFixed(1),
       due: r.due,
