@@ -6,6 +6,7 @@
 import { computed } from 'vue';
 import type { CameraAlarmType } from '@shared/schemas/camera';
 import type { Catalog } from '@shared/schemas/catalog';
+import { departmentNameEn } from '@shared/departmentNames';
 import type { Lang } from './format';
 import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
@@ -403,5 +404,11 @@ export function useI18n() {
     }
     return r ? nameIn(r, wall.lang) : code ?? '';
   };
-  return { lang, t, label, regionName, streetName };
+  /** a unit's name in the wall's language: in English, the default directory's units by their id (shared/departmentNames.ts) */
+  const unitName = (id: string | null | undefined, name: string) => {
+    if (wall.lang !== 'en' || !id) return name;
+    void live.regionsVersion;
+    return departmentNameEn(id, (code) => live.regions.get(code)?.nameEn) ?? name;
+  };
+  return { lang, t, label, regionName, streetName, unitName };
 }

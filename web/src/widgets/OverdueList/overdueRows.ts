@@ -12,6 +12,7 @@ export interface OverdueRow {
   /** the street the case lies in (regionPath: city, district, street, …) */
   streetCode: string | null;
   assignee: string | null;
+  assigneeId: string | null;
   overdue: boolean;
   supervised: boolean;
   paused: boolean;
@@ -33,6 +34,7 @@ export function overdueRows(open: Iterable<Incident>, serverNow: number, limit =
       title: i.title,
       streetCode: i.regionPath[2] ?? null,
       assignee: i.assignee?.name ?? null,
+      assigneeId: i.assignee?.id ?? null,
       overdue: i.overdue,
       supervised: i.supervised,
       paused: i.sla.pausedAt !== null,
