@@ -4,6 +4,7 @@ import { buildHourlyTrendOption, hourlySeries } from '../../web/src/widgets/Hour
 import { buildIntakeByCategoryOption, categoryBars } from '../../web/src/widgets/IntakeByCategory/intakeByCategoryOption';
 import { buildIntakeBySourceOption, sourceSlices } from '../../web/src/widgets/IntakeBySource/intakeBySourceOption';
 import { kpiItems } from '../../web/src/widgets/KpiStrip/kpiItems';
+import { translate } from '../../web/src/i18n';
 import { overdueRows } from '../../web/src/widgets/OverdueList/overdueRows';
 import { patrolFigures } from '../../web/src/widgets/PatrolDuty/patrolFigures';
 import { rankingRows } from '../../web/src/widgets/StreetRanking/rankingRows';
@@ -32,6 +33,23 @@ describe('figures are the hub’s figures', () => {
     expect(items.overdue?.sub?.params).toEqual({ a: '5', b: '9' }); // overdue today beside open overdue now
     expect(kpiItems(stats).some((k) => k.few)).toBe(false);
     expect(kpiItems(null).every((k) => k.value === null)).toBe(true);
+  });
+
+  it('KPIs say good and bad by a shape and a word as well as by colour; nothing judged without a figure', () => {
+    const marks = (st: Parameters<typeof kpiItems>[0]) => Object.fromEntries(kpiItems(st).map((k) => [k.key, k.mark && `${k.tone}:${k.mark.glyph}:${k.mark.word}`]));
+    // 31 of 48 closed: 64.6 % — low; 28 of 48 on time: low; 5 overdue open
+    expect(marks(stats)).toEqual({ reported: null, registered: null, due: null, closureRate: 'bad:▼:toneBad', onTimeRate: 'bad:▼:toneBad', overdue: 'bad:▲:toneOverdue' });
+    const good = marks(statistics({ due: 40, dueClosed: 38, dueClosedOnTime: 33, closureRate: 0.95, onTimeRate: 33 / 40, overdueOpen: 0 }));
+    expect(good).toMatchObject({ closureRate: 'good:✓:toneGood', onTimeRate: 'warn:!:toneWarn', overdue: 'good:✓:toneNone' });
+    // too few cases due: a rate is not judged, nor is anything before the first figures
+    expect(marks(statistics({ due: 3, dueClosed: 2, dueClosedOnTime: 1, closureRate: 2 / 3, onTimeRate: 1 / 3 }))).toMatchObject({ closureRate: null, onTimeRate: null });
+    expect(Object.values(marks(null)).every((m) => m === null)).toBe(true);
+    // every mark's word exists in both languages and differs between the tones
+    for (const lang of ['zh', 'en'] as const) {
+      const words = ['toneGood', 'toneWarn', 'toneBad', 'toneOverdue', 'toneNone'].map((w) => translate(lang, w as never));
+      expect(new Set(words).size).toBe(words.length);
+      expect(words.every((w) => w.length > 0 && !w.startsWith('tone'))).toBe(true);
+    }
   });
 
   it('KPI rates over fewer than MIN_RATE_BASE cases due: no percentage, "too few", the counts', () => {

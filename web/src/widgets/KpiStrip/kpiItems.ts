@@ -10,6 +10,23 @@ import type { DictKey } from '../../i18n';
 
 export type KpiTone = 'plain' | 'good' | 'warn' | 'bad';
 
+/**
+ * What a tone means, said by a shape and a word as well as by the colour: a leader who cannot
+ * tell the green from the red (one man in twelve), or reads a photo of the wall in grey, still
+ * reads 达标 / 关注 / 偏低.
+ */
+export interface KpiMark {
+  glyph: string;
+  word: DictKey;
+}
+const RATE_MARK: Record<Exclude<KpiTone, 'plain'>, KpiMark> = {
+  good: { glyph: '✓', word: 'toneGood' },
+  warn: { glyph: '!', word: 'toneWarn' },
+  bad: { glyph: '▼', word: 'toneBad' },
+};
+/** a rate's mark: none where there is no percentage to judge (no basis, or too few cases) */
+const rateMark = (tone: KpiTone, value: number | null): KpiMark | null => (tone === 'plain' || value === null ? null : RATE_MARK[tone]);
+
 export interface KpiItem {
   key: 'reported' | 'registered' | 'due' | 'closureRate' | 'onTimeRate' | 'overdue';
   label: DictKey;
@@ -21,6 +38,8 @@ export interface KpiItem {
   /** the line beneath the figure: a dictionary entry and its parameters */
   sub: { label: DictKey; params: Record<string, string> } | null;
   tone: KpiTone;
+  /** the tone said by a shape and a word (TONE words), or null where the figure is not judged */
+  mark: KpiMark | null;
   /** the definition (numerator, denominator, window) shown on hover */
   hint: DictKey;
 }
@@ -43,9 +62,9 @@ export function kpiItems(stats: Statistics | null): KpiItem[] {
   const closure = s ? dueRate(s.closureRate, s.due) : null;
   const onTime = s ? dueRate(s.onTimeRate, s.due) : null;
   return [
-    { key: 'reported', label: 'kpiReported', kind: 'count', value: s ? s.intake.total : null, few: false, sub: s ? { label: 'kpiOpen', params: n(s.open) } : null, tone: 'plain', hint: 'hintReported' },
-    { key: 'registered', label: 'kpiRegistered', kind: 'count', value: s ? s.registered : null, few: false, sub: s ? { label: 'kpiRejected', params: n(s.rejected) } : null, tone: 'plain', hint: 'hintRegistered' },
-    { key: 'due', label: 'kpiDue', kind: 'count', value: s ? s.due : null, few: false, sub: s ? { label: 'kpiClosedFlow', params: n(s.closed) } : null, tone: 'plain', hint: 'hintDue' },
+    { key: 'reported', label: 'kpiReported', kind: 'count', value: s ? s.intake.total : null, few: false, sub: s ? { label: 'kpiOpen', params: n(s.open) } : null, tone: 'plain', mark: null, hint: 'hintReported' },
+    { key: 'registered', label: 'kpiRegistered', kind: 'count', value: s ? s.registered : null, few: false, sub: s ? { label: 'kpiRejected', params: n(s.rejected) } : null, tone: 'plain', mark: null, hint: 'hintRegistered' },
+    { key: 'due', label: 'kpiDue', kind: 'count', value: s ? s.due : null, few: false, sub: s ? { label: 'kpiClosedFlow', params: n(s.closed) } : null, tone: 'plain', mark: null, hint: 'hintDue' },
     {
       key: 'closureRate',
       label: 'kpiClosureRate',
@@ -54,6 +73,7 @@ export function kpiItems(stats: Statistics | null): KpiItem[] {
       few,
       sub: s ? { label: 'kpiRateCounts', params: { a: fmtInt(s.dueClosed), b: fmtInt(s.due) } } : null,
       tone: rateTone(closure),
+      mark: rateMark(rateTone(closure), closure),
       hint: 'hintClosureRate',
     },
     {
@@ -64,6 +84,7 @@ export function kpiItems(stats: Statistics | null): KpiItem[] {
       few,
       sub: s ? { label: 'kpiRateCounts', params: { a: fmtInt(s.dueClosedOnTime), b: fmtInt(s.due) } } : null,
       tone: rateTone(onTime),
+      mark: rateMark(rateTone(onTime), onTime),
       hint: 'hintOnTimeRate',
     },
     {
@@ -74,6 +95,7 @@ export function kpiItems(stats: Statistics | null): KpiItem[] {
       few: false,
       sub: s ? { label: 'kpiOverdueSub', params: { a: fmtInt(s.overdueInWindow), b: fmtInt(s.supervisedOpen) } } : null,
       tone: s && s.overdueOpen > 0 ? 'bad' : 'good',
+      mark: !s ? null : s.overdueOpen > 0 ? { glyph: '▲', word: 'toneOverdue' } : { glyph: '✓', word: 'toneNone' },
       hint: 'hintOverdue',
     },
   ];
