@@ -92,6 +92,23 @@ describe('the wall', () => {
     wrapper.unmount();
   });
 
+  it('the header dates the figures by the last time the hub was heard: a quiet minute with heartbeats is not old data', async () => {
+    const live = useLiveStore();
+    live.setConnected(true);
+    applySnapshot(snapshot());
+    const wrapper = mountWall();
+    for (let i = 0; i < 60; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      live.markHeard();
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    const header = wrapper.find('.header').text();
+    expect(header).toContain('数据更新于');
+    expect(header).not.toMatch(/数据更新于\s*1分/); // not "a minute ago"
+    expect(wrapper.find('.banner').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
   it('unmounting disposes every chart', () => {
     applySnapshot(snapshot());
     const wrapper = mountWall();
