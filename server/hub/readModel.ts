@@ -233,7 +233,6 @@ export class ReadModel {
     return region;
   }
 
-  /** the region, its ancestors and all its descendants */
   /** the region's ancestors, itself and all below (without geometry), lazily: a province is 64,201 regions */
   *regionsFor(code: string, level?: RegionLevel): Generator<Region> {
     const geo = this.hub.geo;

@@ -10,7 +10,7 @@
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { BatchStep, Hub, ReportOutcome } from '../../hub/hub';
 import type { Logger } from '../../lib/log';
-import { SLICE_MS } from '../../lib/slices';
+import { SliceClock } from '../../lib/slices';
 import { arrivalsForMinute, type Arrival, type FalseAlarm } from './arrivals';
 import { applyVideoAlarms, dismissFalseAlarms } from './historyAlarms';
 import { alarmReportOf } from './videoAlarms';
@@ -62,12 +62,9 @@ export async function seedHistory(hub: Hub, env: CaseEnv, from: number, to: numb
   let loggedTenths = 0;
   for (let windowEnd = Math.min(to, from + HISTORY_WINDOW_MS); ; windowEnd = Math.min(to, windowEnd + HISTORY_WINDOW_MS)) {
     // planned a slice of time at a time: a province's six hours are 17,500 arrivals, 1.1 s in one turn
-    let sliceStart = performance.now();
+    const slice = new SliceClock();
     for (; minute * MINUTE < windowEnd; minute++) {
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await setImmediatePromise();
-        sliceStart = performance.now();
-      }
+      if (slice.spent()) await slice.next();
       const { arrivals, falseAlarms } = arrivalsForMinute(minute, env.arrivals);
       falseDetections.push(...falseAlarms.filter((f) => f.at >= from && f.at + 10 * MINUTE < to));
       for (const arrival of arrivals) {

@@ -74,7 +74,8 @@ export const useLiveStore = defineStore('live', () => {
    */
   function evaluate(clientNow = Date.now()): LiveStatus {
     let next: LiveStatus;
-    const heard = Math.max(lastHeardAt.value ?? -Infinity, lastDataAt.value ?? -Infinity);
+    // data counts as hearing from the hub (markData sets both)
+    const heard = lastHeardAt.value ?? -Infinity;
     if (!connected.value || !subscribed.value) next = lastDataAt.value === null ? 'connecting' : 'offline';
     else if (clientNow - heard > lostAfterMs) next = 'offline';
     else if (clientNow - heard > staleAfterMs) next = 'stale';
