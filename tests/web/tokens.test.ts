@@ -24,7 +24,7 @@ describe('design tokens', () => {
 
   it('sizes become multiples of the design unit', () => {
     const vars = tokenVariables();
-    expect(vars['--fs-kpi']).toBe('calc(var(--u) * 48)');
+    expect(vars['--fs-kpi']).toBe('calc(var(--u) * 64)');
     expect(vars['--sev-4']).toBe(SEVERITY[4].color);
     expect(vars['--risk-4']).toBe(RISK[4]);
   });

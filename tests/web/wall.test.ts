@@ -52,7 +52,7 @@ describe('the wall', () => {
     expect(wrapper.find('[data-panel="StreetRanking"]').text()).toContain('南门街道');
     expect(wrapper.find('.header').text()).toContain('宁波市社会治理指挥中心');
     expect(wrapper.find('.header').text()).toContain('实时');
-    expect(charts.length).toBeGreaterThanOrEqual(4);
+    expect(charts.length).toBeGreaterThanOrEqual(3);
 
     applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics({ registered: 49 }), week: statistics(), risk: {}, areas: [] });
     await nextTick();

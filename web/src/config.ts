@@ -1,8 +1,11 @@
 /**
  * Settings of one wall, from the page's URL so that a kiosk's command line says everything:
  *   http://hub:8080/?lang=en&region=330203&tour=1&tourSec=30&idleSec=90&staleSec=4&lostSec=15
+ *   http://hub:8080/?diagonal=199&distance=6   (a wall of 2 × 4 55" screens read from 6 m)
  * Unknown or malformed values fall back to the defaults.
  */
+import type { ViewingSetup } from './layouts/scale';
+
 export interface WallConfig {
   lang: 'zh' | 'en' | null;
   /** region to show instead of the hub's root region */
@@ -20,6 +23,8 @@ export interface WallConfig {
   alarmAutoCloseMs: number;
   /** play the alarm tone */
   sound: boolean;
+  /** the wall's diagonal (inches) and its readers' distance (metres): text sized for the room, not the pixel count */
+  viewing: ViewingSetup | null;
 }
 
 export const DEFAULT_CONFIG: WallConfig = {
@@ -33,7 +38,17 @@ export const DEFAULT_CONFIG: WallConfig = {
   lostAfterMs: 15_000,
   alarmAutoCloseMs: 120_000,
   sound: true,
+  viewing: null,
 };
+
+/** both or neither: a diagonal of 10–2000 inches and a distance of 0.3–50 m */
+function viewing(q: URLSearchParams): ViewingSetup | null {
+  const diagonalInches = Number(q.get('diagonal'));
+  const distanceMetres = Number(q.get('distance'));
+  if (!q.has('diagonal') || !q.has('distance')) return null;
+  if (!(diagonalInches >= 10 && diagonalInches <= 2000 && distanceMetres >= 0.3 && distanceMetres <= 50)) return null;
+  return { diagonalInches, distanceMetres };
+}
 
 function seconds(v: string | null, min: number, max: number): number | null {
   if (v === null) return null;
@@ -55,5 +70,6 @@ export function readConfig(search: string = typeof location === 'undefined' ? ''
     lostAfterMs: seconds(q.get('lostSec'), 3, 3600) ?? DEFAULT_CONFIG.lostAfterMs,
     alarmAutoCloseMs: seconds(q.get('alarmSec'), 5, 3600) ?? DEFAULT_CONFIG.alarmAutoCloseMs,
     sound: q.get('sound') !== '0',
+    viewing: viewing(q),
   };
 }

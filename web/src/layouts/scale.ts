@@ -1,16 +1,38 @@
 /**
  * The design unit and the layout mode. The wall is designed on a 1920×1080 canvas; instead of a
  * CSS transform (blurry text, wrong pointer positions, charts drawn at the wrong resolution) every
- * size is `calc(var(--u) * n)` with u = min(W/1920, H/1080) CSS px. Screens wider than 16:9 keep u
- * from the height and gain design width, which goes to extra panel columns and a wider map —
- * never to stretched text.
+ * size is `calc(var(--u) * n)` in CSS px.
+ *
+ * By default u = min(W/1920, H/1080): the design fills the screen, and 24 design px (the smallest
+ * text, tokens.ts) are 24 px on a 1920×1080 screen — legible from about 2 m on a 55" screen.
+ * A wall read from further away is given its size and the viewing distance (`?diagonal=` in
+ * inches, `?distance=` in metres; docs/wall.md): u is then chosen so that the smallest text
+ * subtends READING_ARCMIN at that distance, and the layout follows the design canvas that leaves:
+ * a small screen read from far gets fewer, larger panels (compact, fewer per column); a wide wall
+ * gets more columns and a wider map — never stretched or shrunken text.
  */
 import { onBeforeUnmount, readonly, shallowRef, type DeepReadonly, type ShallowRef } from 'vue';
+import { FONT_SIZE } from './tokens';
 
 export const DESIGN_WIDTH = 1920;
 export const DESIGN_HEIGHT = 1080;
 
-export type LayoutMode = 'standard' | 'wide' | 'ultra';
+export type LayoutMode = 'compact' | 'standard' | 'wide' | 'ultra';
+
+/** The physical wall: the diagonal of what the browser fills, and where its readers sit. */
+export interface ViewingSetup {
+  diagonalInches: number;
+  distanceMetres: number;
+}
+
+/**
+ * The angle the smallest text's characters must subtend. ISO 9241-303 asks 16′ at least and
+ * 20–22′ for text that is read rather than glanced at; dense Chinese characters want the upper
+ * figure. 20′ at 5 m is a character 29 mm high.
+ */
+export const READING_ARCMIN = 20;
+/** ink height of a character over its font size (Noto Sans SC's ideographs ≈ 0.88 em, Latin capitals ≈ 0.72) */
+export const GLYPH_EM = 0.85;
 
 export interface Scale {
   /** CSS px of the viewport */
@@ -18,24 +40,39 @@ export interface Scale {
   height: number;
   /** CSS px per design px */
   u: number;
-  /** the viewport measured in design px (≥ 1920 × ≥ 1080 on the other axis) */
+  /** the viewport measured in design px */
   designWidth: number;
   designHeight: number;
   mode: LayoutMode;
+  /** the viewing setup the unit was chosen for, if one was given */
+  setup: ViewingSetup | null;
 }
 
 /** design widths at which the wall switches to more columns (5760×2160 → 2880; 7680×2160 → 3840) */
 export const WIDE_FROM = 2500;
 export const ULTRA_FROM = 3400;
+/** below this design width two side columns and a useful map do not fit: one column, KPIs across */
+export const STANDARD_FROM = 1760;
 
-export function computeScale(width: number, height: number): Scale {
+/** CSS px per design px for which the smallest text reads at the setup's distance */
+export function readingUnit(width: number, height: number, setup: ViewingSetup): number {
+  const pxPerMm = Math.hypot(width, height) / (setup.diagonalInches * 25.4);
+  const glyphMm = setup.distanceMetres * 1000 * Math.tan(((READING_ARCMIN / 60) * Math.PI) / 180);
+  return ((glyphMm / GLYPH_EM) * pxPerMm) / FONT_SIZE.min;
+}
+
+export function computeScale(width: number, height: number, setup: ViewingSetup | null = null): Scale {
   const w = Math.max(1, width);
   const h = Math.max(1, height);
-  const u = Math.min(w / DESIGN_WIDTH, h / DESIGN_HEIGHT);
+  const fit = Math.min(w / DESIGN_WIDTH, h / DESIGN_HEIGHT);
+  // A wall read from close up may show more than the design canvas, but never less than half its
+  // size: below that the design's proportions (panel heights, the map) stop holding.
+  const u = setup ? Math.max(readingUnit(w, h, setup), fit / 2) : fit;
   const designWidth = w / u;
   const designHeight = h / u;
-  const mode: LayoutMode = designWidth >= ULTRA_FROM ? 'ultra' : designWidth >= WIDE_FROM ? 'wide' : 'standard';
-  return { width: w, height: h, u, designWidth, designHeight, mode };
+  const mode: LayoutMode =
+    designWidth >= ULTRA_FROM ? 'ultra' : designWidth >= WIDE_FROM ? 'wide' : designWidth >= STANDARD_FROM ? 'standard' : 'compact';
+  return { width: w, height: h, u, designWidth, designHeight, mode, setup };
 }
 
 /** The panels a column stacks, with their share of the column height. */
@@ -49,10 +86,18 @@ export type PanelName =
   | 'AiPrecision'
   | 'OverdueList';
 
+export interface PlannedPanel {
+  name: PanelName;
+  /** share of the column's height */
+  weight: number;
+  /** 1 = the column's most important: when the column holds fewer panels, the highest priorities stay */
+  priority: number;
+}
+
 export interface ColumnPlan {
   /** design px */
   width: number;
-  panels: { name: PanelName; weight: number }[];
+  panels: PlannedPanel[];
 }
 
 export interface LayoutPlan {
@@ -71,99 +116,76 @@ export const ALL_PANELS: readonly PanelName[] = [
   'OverdueList',
 ];
 
+/** the least height (design px) a panel needs for its title and a few lines of 24 px text */
+export const PANEL_MIN_HEIGHT = 280;
+/** design px of a column outside its panels: the header, the body's padding */
+const COLUMN_OVERHEAD = 136;
+
+/** how many panels a side column holds at this design height (1080 → 3) */
+export function panelsPerColumn(designHeight: number): number {
+  return Math.max(1, Math.floor((designHeight - COLUMN_OVERHEAD) / PANEL_MIN_HEIGHT));
+}
+
+const col = (width: number, ...panels: [PanelName, number, number][]): ColumnPlan => ({
+  width,
+  panels: panels.map(([name, weight, priority]) => ({ name, weight, priority })),
+});
+
 /**
- * Which panel goes where in each mode. Standard: one column each side (map ≈ 970 design px):
- * intake and resources on the left, performance and exceptions on the right.
- * Wide (3 screens of 1920 at 2160 high → 2880 design px): a second right column, map ≈ 1510.
- * Ultra (4 screens → 3840 design px): two columns each side, map ≈ 2010; the ranking and the
- * overdue list get a full column each (fewer pages to turn).
- * The AI's precision always sits right below the video points: both are about the sky network.
- * Standard weights give intake by source room for the 12345 row beneath its ring, and the
- * ranking five rows a page at 1080p (the camera gauge and the category bars give up the space).
+ * Which panels the wall shows where, for a mode and a design height. At 1920×1080 (standard) each
+ * side holds three panels at the type scale's sizes: intake by source and by category and the
+ * grid staff on the left; the street ranking, the video points and overdue supervision on the
+ * right. The 24-hour trend and the AI's precision leave that screen (they come back on wider
+ * walls, and on taller design canvases). Wide (5760×2160 → 2880 design px) adds a column; ultra
+ * (7680×2160 → 3840) has two columns each side, and the ranking and the overdue list a column
+ * each. Compact (a screen read from far: design width under 1760) keeps one column, on the right,
+ * and the KPIs run across the top. A design height below 1080 drops each column's lowest
+ * priorities first; the AI's precision always sits right below the video points.
  */
-export function layoutPlan(mode: LayoutMode): LayoutPlan {
+export function layoutPlan(mode: LayoutMode, designHeight: number = DESIGN_HEIGHT): LayoutPlan {
+  const plan = basePlan(mode);
+  const fit = panelsPerColumn(designHeight);
+  const keep = (c: ColumnPlan): ColumnPlan => {
+    const kept = new Set([...c.panels].sort((a, b) => a.priority - b.priority).slice(0, fit).map((p) => p.name));
+    return { width: c.width, panels: c.panels.filter((p) => kept.has(p.name)) };
+  };
+  return { left: plan.left.map(keep), right: plan.right.map(keep) };
+}
+
+function basePlan(mode: LayoutMode): LayoutPlan {
   switch (mode) {
+    case 'compact':
+      return {
+        left: [],
+        right: [col(480, ['StreetRanking', 1.1, 1], ['OverdueList', 1, 2], ['IntakeBySource', 1, 3], ['PatrolDuty', 0.7, 4])],
+      };
     case 'standard':
       return {
-        left: [
-          {
-            width: 440,
-            panels: [
-              { name: 'IntakeBySource', weight: 1.12 },
-              { name: 'IntakeByCategory', weight: 0.95 },
-              { name: 'HourlyTrend', weight: 0.75 },
-              { name: 'PatrolDuty', weight: 0.62 },
-            ],
-          },
-        ],
-        right: [
-          {
-            width: 440,
-            panels: [
-              { name: 'StreetRanking', weight: 1.15 },
-              { name: 'CameraHealth', weight: 0.85 },
-              { name: 'AiPrecision', weight: 0.75 },
-              { name: 'OverdueList', weight: 0.85 },
-            ],
-          },
-        ],
+        left: [col(460, ['IntakeBySource', 1.15, 1], ['IntakeByCategory', 1.05, 2], ['PatrolDuty', 0.8, 3], ['HourlyTrend', 0.9, 4])],
+        right: [col(460, ['StreetRanking', 1.15, 1], ['CameraHealth', 0.85, 3], ['AiPrecision', 0.8, 4], ['OverdueList', 1, 2])],
       };
     case 'wide':
       return {
-        left: [
-          {
-            width: 440,
-            panels: [
-              { name: 'IntakeBySource', weight: 0.9 },
-              { name: 'IntakeByCategory', weight: 1.15 },
-              { name: 'PatrolDuty', weight: 0.6 },
-            ],
-          },
-        ],
+        left: [col(460, ['IntakeBySource', 1, 1], ['IntakeByCategory', 1.1, 2], ['PatrolDuty', 0.75, 3])],
         right: [
-          {
-            width: 440,
-            panels: [
-              { name: 'StreetRanking', weight: 1.1 },
-              { name: 'OverdueList', weight: 1 },
-            ],
-          },
-          {
-            width: 420,
-            panels: [
-              { name: 'HourlyTrend', weight: 0.9 },
-              { name: 'CameraHealth', weight: 1.05 },
-              { name: 'AiPrecision', weight: 0.95 },
-            ],
-          },
+          col(460, ['StreetRanking', 1.1, 1], ['OverdueList', 1, 2]),
+          col(440, ['HourlyTrend', 0.9, 1], ['CameraHealth', 1, 2], ['AiPrecision', 0.9, 3]),
         ],
       };
     case 'ultra':
       return {
         left: [
-          {
-            width: 430,
-            panels: [
-              { name: 'IntakeBySource', weight: 1 },
-              { name: 'IntakeByCategory', weight: 1.25 },
-              { name: 'PatrolDuty', weight: 0.6 },
-            ],
-          },
-          {
-            width: 430,
-            panels: [
-              { name: 'HourlyTrend', weight: 0.9 },
-              { name: 'CameraHealth', weight: 1.1 },
-              { name: 'AiPrecision', weight: 1 },
-            ],
-          },
+          col(450, ['IntakeBySource', 1, 1], ['IntakeByCategory', 1.2, 2], ['PatrolDuty', 0.7, 3]),
+          col(450, ['HourlyTrend', 0.9, 1], ['CameraHealth', 1.05, 2], ['AiPrecision', 0.95, 3]),
         ],
-        right: [
-          { width: 440, panels: [{ name: 'StreetRanking', weight: 1 }] },
-          { width: 440, panels: [{ name: 'OverdueList', weight: 1 }] },
-        ],
+        right: [col(460, ['StreetRanking', 1, 1]), col(460, ['OverdueList', 1, 1])],
       };
   }
+}
+
+/** the panels a plan shows */
+export function plannedPanels(plan: LayoutPlan): PanelName[] {
+  return [...plan.left, ...plan.right].flatMap((c) => c.panels.map((p) => p.name));
 }
 
 /** design px left for the map in the centre column */
@@ -180,19 +202,19 @@ export const currentScale: ShallowRef<Scale> = shallowRef(computeScale(DESIGN_WI
  * `currentScale` up to date. One listener (resize, coalesced per animation frame), removed on
  * unmount.
  */
-export function useScale(target: HTMLElement = document.documentElement): DeepReadonly<ShallowRef<Scale>> {
+export function useScale(setup: ViewingSetup | null = null, target: HTMLElement = document.documentElement): DeepReadonly<ShallowRef<Scale>> {
   const write = (s: Scale) => {
     currentScale.value = s;
     target.style.setProperty('--u', `${s.u}px`);
     target.dataset.layout = s.mode;
   };
-  write(computeScale(window.innerWidth, window.innerHeight));
+  write(computeScale(window.innerWidth, window.innerHeight, setup));
   let frame = 0;
   const onResize = () => {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
-      const next = computeScale(window.innerWidth, window.innerHeight);
+      const next = computeScale(window.innerWidth, window.innerHeight, setup);
       const prev = currentScale.value;
       if (next.width !== prev.width || next.height !== prev.height) write(next);
     });

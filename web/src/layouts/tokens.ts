@@ -76,17 +76,24 @@ export const CAMERA_STATUS_COLOR = {
  */
 export const SERIES = ['#56b4e9', '#e69f00', '#2fbf8f', '#f0e442', '#4f8fe6', '#ff7a3d', '#d68ab8', '#a7b4c8', '#8fd3c6'] as const;
 
-/** Type scale in design px (body ≥ 14, KPI numbers ≥ 40: readable from several metres). */
+/**
+ * Type scale in design px, for a leader reading the wall from across the room. Nothing a person
+ * must read is smaller than `min` (24 px on a 1920×1080 screen; on a wall given its size and the
+ * viewing distance, scale.ts grows the unit so that 24 design px subtend a readable angle). What
+ * does not fit at these sizes leaves the screen — fewer, larger items — rather than shrinking:
+ * tests/e2e/typeScale.test.ts measures every rendered text in Chromium against `min`.
+ */
 export const FONT_SIZE = {
-  caption: 14,
-  body: 16,
-  bodyL: 18,
-  title: 20,
-  h2: 24,
-  h1: 34,
-  clock: 28,
-  figure: 30,
-  kpi: 48,
+  min: 24,
+  caption: 24,
+  body: 24,
+  bodyL: 26,
+  title: 28,
+  h2: 32,
+  h1: 44,
+  clock: 40,
+  figure: 40,
+  kpi: 64,
 } as const;
 
 export const FONT_FAMILY = "'Noto Sans SC Variable', 'Noto Sans SC', 'Microsoft YaHei', sans-serif";
@@ -94,10 +101,10 @@ export const FONT_FAMILY = "'Noto Sans SC Variable', 'Noto Sans SC', 'Microsoft 
 /** Spacing and shapes in design px. */
 export const SPACE = { xs: 4, sm: 8, md: 12, lg: 16, xl: 24 } as const;
 export const RADIUS = 6;
-export const HEADER_HEIGHT = 84;
-export const TICKER_HEIGHT = 58;
-/** the KPI strip: label, figure, counts, and one line of definitions beneath */
-export const KPI_HEIGHT = 140;
+export const HEADER_HEIGHT = 100;
+export const TICKER_HEIGHT = 64;
+/** the KPI strip: label, figure and counts (the definitions are each cell's title and in docs/figures.md) */
+export const KPI_HEIGHT = 156;
 
 /** Motion: calm, never flashy. */
 export const MOTION = { tweenMs: 900, chartUpdateMs: 700, fadeMs: 400 } as const;

@@ -9,7 +9,7 @@ import type { Incident } from '@shared/schemas/incident';
 import type { Delta } from '@shared/schemas/live';
 import { DEFAULT_CONFIG } from '../config';
 import type { Lang } from '../format';
-import { ALL_PANELS, type PanelName } from '../layouts/scale';
+import { currentScale, layoutPlan, plannedPanels, type PanelName } from '../layouts/scale';
 import { shouldAlarm } from './alarmRule';
 import { useLiveStore } from './live';
 
@@ -121,7 +121,9 @@ export const useWallStore = defineStore('wall', () => {
     tour.step = ((step % tour.total) + tour.total) % tour.total;
     const code = tour.step === 0 ? home() : tourChildren[tour.step - 1] ?? home();
     tour.regionCode = code;
-    tour.panel = ALL_PANELS[panelTurn++ % ALL_PANELS.length] ?? null;
+    // the panels this wall shows (a 1080p screen shows fewer than a spliced wall)
+    const shown = plannedPanels(layoutPlan(currentScale.value.mode, currentScale.value.designHeight));
+    tour.panel = shown[panelTurn++ % shown.length] ?? null;
     if (code && code !== live.targetRegion()) live.subscribe(code);
   }
 

@@ -15,7 +15,9 @@ export interface ChartContext {
 }
 
 export function text(ctx: ChartContext, size: number = FONT_SIZE.body, color: string = COLOR.textDim, weight: number | 'normal' | 'bold' = 'normal') {
-  return { fontFamily: FONT_FAMILY, fontSize: Math.round(size * ctx.u * 10) / 10, color, fontWeight: weight };
+  // the type scale's floor holds on canvas too: a chart cannot draw text a leader cannot read
+  const design = Math.max(size, FONT_SIZE.min);
+  return { fontFamily: FONT_FAMILY, fontSize: Math.round(design * ctx.u * 10) / 10, color, fontWeight: weight };
 }
 
 export const px = (ctx: ChartContext, design: number) => Math.round(design * ctx.u * 10) / 10;
