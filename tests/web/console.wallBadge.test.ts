@@ -24,15 +24,17 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('the wall’s read-only badge', () => {
-  it('shows 只读 · 未登录 when the hub says nobody is signed in, in English with ?lang=en', async () => {
+  it('shows 只读 (why, in its title) when the hub says nobody is signed in, in English with ?lang=en', async () => {
     const w = mount(Header, { props: { controlsVisible: false } });
     expect(w.find('[data-readonly]').exists()).toBe(false); // before hello: unknown, so silent
     useLiveStore().hello(hello(ANONYMOUS));
     await nextTick();
-    expect(w.find('[data-readonly]').text()).toBe('只读 · 未登录');
+    expect(w.find('[data-readonly]').text()).toBe('只读');
+    expect(w.find('[data-readonly]').attributes('title')).toContain('未登录');
     useWallStore().setLang('en');
     await nextTick();
-    expect(w.find('[data-readonly]').text()).toBe('Read-only · not signed in');
+    expect(w.find('[data-readonly]').text()).toBe('Read-only');
+    expect(w.find('[data-readonly]').attributes('title')).toContain('Not signed in');
     w.unmount();
   });
 

@@ -19,6 +19,8 @@ describe('area bubbles', () => {
     expect(b!.radius).toBeGreaterThan(a!.radius);
     expect(a!.radius).toBeGreaterThan(c!.radius);
     expect(b!.overdue).toBe(2);
+    // the severest case's shape goes before the count; none where nothing is open
+    expect([b!.glyph, a!.glyph, c!.glyph]).toEqual(['★', '●', '']);
   });
 
   it('writes counts short enough for a bubble', () => {

@@ -97,3 +97,25 @@ describe('wall scale', () => {
     expect(propertyChanges(allLayers(1.5, 'week'), allLayers(1.5, 'week'))).toEqual([]);
   });
 });
+
+describe('map text reads from across the room', () => {
+  /** every size a text-size can take: a number, or each output of a zoom interpolation */
+  function sizes(value: unknown): number[] {
+    if (typeof value === 'number') return [value];
+    if (Array.isArray(value) && value[0] === 'interpolate') return value.slice(3).filter((_, i) => i % 2 === 1).flatMap(sizes);
+    if (Array.isArray(value) && value[0] === 'step') return value.slice(2).filter((_, i) => i % 2 === 0).flatMap(sizes);
+    throw new Error(`a text-size this test cannot read: ${JSON.stringify(value)}`);
+  }
+
+  for (const scale of [1, 2]) {
+    it(`no label is drawn under 24 design px (scale ${scale})`, () => {
+      const labels = allLayers(scale, 'today').filter((l) => l.type === 'symbol' && (l.layout as Record<string, unknown> | undefined)?.['text-field']);
+      expect(labels.length).toBeGreaterThan(2);
+      for (const layer of labels) {
+        const size = (layer.layout as Record<string, unknown>)['text-size'];
+        expect(size, layer.id).toBeDefined();
+        for (const px of sizes(size)) expect(px, layer.id).toBeGreaterThanOrEqual(24 * scale - 1e-9);
+      }
+    });
+  }
+});

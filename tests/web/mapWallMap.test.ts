@@ -115,6 +115,11 @@ const fake = vi.hoisted(() => {
     fitBounds(bounds: unknown): void {
       this.flights.push({ fitBounds: bounds });
     }
+    /** the zoom a fit would reach: a little less for every 100 px of padding */
+    cameraForBounds(_bounds: unknown, options: { padding?: { top: number; bottom: number; left: number; right: number } } = {}) {
+      const p = options.padding ?? { top: 0, bottom: 0, left: 0, right: 0 };
+      return { zoom: 8.4 - (p.top + p.bottom + p.left + p.right) / 1000 };
+    }
     flyTo(opts: unknown): void {
       this.flights.push({ flyTo: opts });
     }
@@ -231,6 +236,27 @@ describe('WallMap', () => {
     expect(map.paint.length).toBeGreaterThan(paints);
     expect(FakeMap.instances).toHaveLength(1);
     expect(wallMap.zoomFor(14.5)).toBe(15.5);
+  });
+
+  it('a city in full view is drawn by its areas: every case and patrol past the overview zoom, and all back when it ends', () => {
+    const { wallMap, map } = make();
+    map.fire('load');
+    const range = (id: string) => map.zoomRanges.filter(([l]) => l === id).at(-1)?.slice(1);
+    wallMap.setOverview(9.3);
+    expect(range('area-bubbles')).toEqual([0, 9.3]);
+    expect(range('area-counts')).toEqual([0, 9.3]);
+    expect(range('patrols')).toEqual([9.3, 24]);
+    expect(range('incident-dots')![0]).toBe(9.3);
+    expect(range('incident-icons-minor')![0]).toBeGreaterThanOrEqual(9.3);
+    // the notable cases stay at every zoom
+    expect(range('incident-icons')).toEqual([0, 24]);
+    wallMap.setOverview(null);
+    expect(range('area-bubbles')).toEqual([0, 24]);
+    expect(range('patrols')).toEqual([0, 24]);
+    // a scale change keeps the overview
+    wallMap.setOverview(9.3);
+    wallMap.setScale(2);
+    expect(range('patrols')).toEqual([9.3, 24]);
   });
 
   it('waits out a lost context, then puts data and feature-state back', () => {

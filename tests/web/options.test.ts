@@ -30,7 +30,7 @@ describe('figures are the hub’s figures', () => {
     expect(items.onTimeRate?.value).toBe(stats.onTimeRate);
     expect(items.onTimeRate?.sub?.params).toEqual({ a: '28', b: '48' });
     expect(items.overdue?.value).toBe(stats.overdueOpen);
-    expect(items.overdue?.sub?.params).toEqual({ a: '5', b: '9' }); // overdue today beside open overdue now
+    expect(items.overdue?.sub?.params).toEqual({ a: '5' }); // overdue today beside open overdue now (supervised: the overdue panel)
     expect(kpiItems(stats).some((k) => k.few)).toBe(false);
     expect(kpiItems(null).every((k) => k.value === null)).toBe(true);
   });

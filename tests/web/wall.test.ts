@@ -54,10 +54,10 @@ describe('the wall', () => {
     expect(wrapper.find('.header').text()).toContain('实时');
     expect(charts.length).toBeGreaterThanOrEqual(3);
 
-    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics({ registered: 49 }), week: statistics(), risk: {}, areas: [] });
+    applyStatsFrame({ at: T0 + 2000, regionCode: '330200', stats: statistics({ overdueOpen: 49 }), week: statistics(), risk: {}, areas: [] });
     await nextTick();
     await vi.advanceTimersByTimeAsync(2000); // the figure glides for ~1 s, then shows the exact value
-    expect(wrapper.find('[data-kpi="registered"]').text()).toContain('49');
+    expect(wrapper.find('[data-kpi="overdue"]').text()).toContain('49');
     wrapper.unmount();
   });
 

@@ -35,8 +35,8 @@ const zh = {
   kpiOpen: '在办 {n}',
   kpiRejected: '不予立案 {n}',
   kpiClosedFlow: '今日结案 {n}',
-  kpiRateCounts: '{a} / {b}',
-  kpiOverdueSub: '今日超期 {a} · 督办 {b}',
+  kpiRateCounts: '{a} / {b} 应结案',
+  kpiOverdueSub: '今日超期 {a}',
   kpiLegend: '结案率 = 结案 ÷ 应结案 · 按期结案率 = 按期结案 ÷ 应结案 · 应结案：今日到期或今日提前结案的案件 · 不足{n}件为“样本少”',
   hintReported: '今日上报：今日新开的案件（并入已有案件的重复上报不另计）。在办：此刻未结的案件',
   hintRegistered: '立案：今日立案的案件。不予立案：今日判为无效或重复的上报',
@@ -167,7 +167,8 @@ const zh = {
   act_split: '拆单',
   act_report_joined: '并入上报',
   act_evaluate: '回访',
-  readOnly: '只读 · 未登录',
+  readOnly: '只读',
+  readOnlyHint: '本屏未登录：只显示，不能操作',
 };
 
 export type DictKey = keyof typeof zh;
@@ -196,8 +197,8 @@ const en: Record<DictKey, string> = {
   kpiOpen: 'open {n}',
   kpiRejected: 'rejected {n}',
   kpiClosedFlow: 'closed today {n}',
-  kpiRateCounts: '{a} / {b}',
-  kpiOverdueSub: 'late today {a} · supervised {b}',
+  kpiRateCounts: '{a} / {b} due',
+  kpiOverdueSub: '{a} late today',
   kpiLegend: 'Closure = closed ÷ due · On-time = closed in time ÷ due · due: cases due today or closed today ahead of time · under {n}: "few"',
   hintReported: 'Reported today: cases opened today (repeat reports joined to an open case not counted again). Open: cases not closed now',
   hintRegistered: 'Registered: cases registered today. Rejected: reports found invalid or duplicate today',
@@ -328,7 +329,8 @@ const en: Record<DictKey, string> = {
   act_split: 'Split off',
   act_report_joined: 'Report joined',
   act_evaluate: 'Callback',
-  readOnly: 'Read-only · not signed in',
+  readOnly: 'Read-only',
+  readOnlyHint: 'Not signed in: this screen shows, it cannot act',
 };
 
 export const DICTIONARY: Record<Lang, Record<DictKey, string>> = { zh, en };
@@ -420,5 +422,13 @@ export function useI18n() {
     void live.regionsVersion;
     return departmentNameEn(id, (code) => live.regions.get(code)?.nameEn) ?? name;
   };
-  return { lang, t, label, regionName, streetName, unitName };
+  /**
+   * A street's name where the line already says it is a place (the ticker): in English without
+   * its kind, "Lanjiang" for "Lanjiang Subdistrict" — the words that made a line too long to show.
+   */
+  const placeName = (code: string | undefined | null) => {
+    const name = regionName(code);
+    return wall.lang === 'en' ? name.replace(/ (Subdistrict|Town|Township)$/, '') : name;
+  };
+  return { lang, t, label, regionName, streetName, unitName, placeName };
 }

@@ -4,8 +4,8 @@
  * Used by the type-scale test and by whoever checks a change to the wall by hand.
  *
  * Text in a scrolling ticker (`[data-scrolls]`) moves through its clip by design and is not
- * counted as cut; text the wall hides (opacity 0, visibility hidden, a closed legend) is not
- * counted at all. Canvas text (charts, map labels) is not in the DOM: the option builders and the
+ * counted as cut; text the wall hides (opacity 0, visibility hidden, wholly outside a clipping
+ * box, a closed legend) is not counted at all. Canvas text (charts, map labels) is not in the DOM: the option builders and the
  * map style are checked against the same floor in their own tests.
  */
 import type { Page } from 'playwright-core';
@@ -49,10 +49,16 @@ export async function measureText(page: Page, root = '.wall'): Promise<MeasuredT
           if (p === el && s.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) cut = true;
           if (!clips) continue;
           const b = p.getBoundingClientRect();
+          // wholly outside the clip: not shown at all (a ticker line wrapped out of view), not cut
+          if (r.right <= b.left || r.left >= b.right || r.bottom <= b.top || r.top >= b.bottom) {
+            hidden = true;
+            break;
+          }
           if (r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1) cut = true;
           if (cut) break;
         }
       }
+      if (hidden) continue;
       const named = el.closest('[class]');
       out.push({ text: text.slice(0, 60), fontPx: parseFloat(getComputedStyle(el).fontSize), where: String(named?.className ?? el.tagName).slice(0, 60), cut });
     }

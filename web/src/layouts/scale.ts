@@ -11,7 +11,7 @@
  * a small screen read from far gets fewer, larger panels (compact, fewer per column); a wide wall
  * gets more columns and a wider map — never stretched or shrunken text.
  */
-import { onBeforeUnmount, readonly, shallowRef, type DeepReadonly, type ShallowRef } from 'vue';
+import { onBeforeUnmount, readonly, shallowRef, type DeepReadonly, type InjectionKey, type Ref, type ShallowRef } from 'vue';
 import { FONT_SIZE } from './tokens';
 
 export const DESIGN_WIDTH = 1920;
@@ -226,3 +226,6 @@ export function useScale(setup: ViewingSetup | null = null, target: HTMLElement 
   });
   return readonly(currentScale);
 }
+
+/** whether the operator's controls show (someone used the pointer or keyboard a moment ago); provided by the wall */
+export const CONTROLS_VISIBLE: InjectionKey<Readonly<Ref<boolean>>> = Symbol('controlsVisible');

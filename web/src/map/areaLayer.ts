@@ -20,9 +20,25 @@ export interface AreaProps {
   color: string;
   /** bubble radius before the wall scale, in px */
   radius: number;
+  /** the severest open case's shape (● ◆ ▲ ★, as on the severity key), drawn in its colour before the count */
+  glyph: string;
 }
 
+/** the severity shapes of the wall's key (tokens.ts SEVERITY), index = severity */
+const SEVERITY_GLYPH = ['', '●', '◆', '▲', '★'] as const;
+
 const NO_CASE_COLOR = '#2fbf71';
+
+/**
+ * The root in full view is read by its areas first (WallMap.setOverview): a city, or a province
+ * (whose root the geography also calls a city: its children are the cities).
+ */
+export function isOverviewLevel(level: Region['level'] | undefined): boolean {
+  return level === 'city';
+}
+
+/** how far past the fitted zoom the operator zooms before every case and patrol is drawn */
+export const OVERVIEW_ZOOM_IN = 1;
 
 /** 1,234 → "1234"; 12,345 → "1.2万" (or "12k" in English): short enough for a bubble */
 export function shortCount(n: number, lang: 'zh' | 'en' = 'zh'): string {
@@ -54,6 +70,7 @@ export function areaFeatures(
         label: shortCount(a.open, lang),
         color: a.worst > 0 ? severityStyle(a.worst).color : NO_CASE_COLOR,
         radius: Math.round(bubbleRadius(a.open, largest) * 10) / 10,
+        glyph: SEVERITY_GLYPH[a.worst] ?? '',
       }),
     );
   }
@@ -69,9 +86,10 @@ export function areaLayers(scale: number): LayerSpec[] {
       type: 'circle',
       source: SOURCE.areas,
       paint: {
-        'circle-radius': ['*', ['get', 'radius'], scale] as never,
+        // a soft disc whose area grows with the count: behind the area's name and count, never over them
+        'circle-radius': ['*', ['get', 'radius'], 0.7 * scale] as never,
         'circle-color': ['get', 'color'],
-        'circle-opacity': 0.78,
+        'circle-opacity': 0.3,
         'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], '#ffffff', 'rgba(2,8,18,0.9)'] as never,
         'circle-stroke-width': ['case', ['>', ['get', 'overdue'], 0], 2.5 * scale, 1 * scale] as never,
       },
@@ -81,9 +99,10 @@ export function areaLayers(scale: number): LayerSpec[] {
       type: 'symbol',
       source: SOURCE.areas,
       layout: {
-        'text-field': ['get', 'label'],
+        // "▲ 141": the severest case's shape in its colour, then the open cases
+        'text-field': ['format', ['get', 'glyph'], { 'text-color': ['get', 'color'] }, ['concat', ' ', ['get', 'label']], {}] as never,
         'text-font': FONT_BOLD,
-        'text-size': 22 * scale,
+        'text-size': 24 * scale,
         // under the area's name, which the district and street labels write at the same centre
         'text-anchor': 'top',
         'text-offset': [0, 0.7],

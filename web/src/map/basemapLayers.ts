@@ -206,7 +206,7 @@ export function streetLabelLayers(scale: number): LayerSpec[] {
       layout: {
         'text-field': LABEL_TEXT,
         'text-font': FONT_MEDIUM,
-        'text-size': s([9.6, 14, 12, 18, 15, 22]) as never,
+        'text-size': s([9.6, 24, 13, 24, 15, 28]) as never,
         'text-letter-spacing': LABEL_SPACING(0.05),
         'text-max-width': 8,
         'text-padding': 4 * scale,
@@ -236,7 +236,7 @@ export function districtLabelLayers(scale: number): LayerSpec[] {
       layout: {
         'text-field': LABEL_TEXT,
         'text-font': FONT_BOLD,
-        'text-size': s([6, 14, 8, 20, 10, 28, 12, 32]) as never,
+        'text-size': s([6, 24, 9, 26, 11, 32, 12, 34]) as never,
         'text-letter-spacing': LABEL_SPACING(0.12),
         'text-max-width': 10,
         // every district name must show, even a small central district squeezed by its neighbours:

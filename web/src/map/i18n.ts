@@ -16,6 +16,8 @@ const WORDS = {
     severity: '事件等级',
     pulseNote: '脉冲：新上报或重大以上',
     overdueNote: '白圈：超期',
+    areaKey: '圈内数 = 在办事件',
+    areaNote: '颜色为区内最高等级；放大地图显示每个事件与巡查力量',
     riskLevels: '风险等级',
     patrolStatus: '巡查力量',
     cameraStatus: '视频点位',
@@ -29,6 +31,8 @@ const WORDS = {
     notFound: '该对象已不在当前范围',
     few: '少',
     many: '多',
+    low: '低',
+    high: '高',
   },
   en: {
     heat: 'Incident heat',
@@ -44,6 +48,8 @@ const WORDS = {
     severity: 'Severity',
     pulseNote: 'Pulse: new, or serious and above',
     overdueNote: 'White ring: overdue',
+    areaKey: 'number = open cases',
+    areaNote: 'colour: the worst case in the area; zoom in for every case and patrol',
     riskLevels: 'Risk level',
     patrolStatus: 'Patrols',
     cameraStatus: 'Cameras',
@@ -57,6 +63,8 @@ const WORDS = {
     notFound: 'No longer in this region',
     few: 'few',
     many: 'many',
+    low: 'low',
+    high: 'high',
   },
 } as const;
 

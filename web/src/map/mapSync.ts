@@ -14,7 +14,7 @@ import { useLiveStore } from '../stores/live';
 import { useWallStore } from '../stores/wall';
 import { incidentFeatures, nextNewExpiry } from './incidentLayer';
 import { heatFeatures } from './heatLayer';
-import { areaFeatures } from './areaLayer';
+import { areaFeatures, isOverviewLevel } from './areaLayer';
 import { patrolFeatures } from './patrolLayer';
 import { cameraFeatures } from './cameraLayer';
 import { isOn, type WallLayers } from './layerVisibility';
@@ -90,10 +90,12 @@ export function bindMapData(wallMap: WallMap): () => void {
 
   const pushRisk = throttle(() => wallMap.setRisk(stats.risk), 1000);
 
-  // bubbles per child area only where the hub summarises the cases (items are drawn one by one)
+  // bubbles per child area where the hub summarises the cases, and in the overview of a city or a
+  // province (the map shows them only below its overview zoom: see WallMap.setOverview)
   const rebuildAreas = throttle(() => {
     const summarised = live.detail?.incidents === 'summary';
-    wallMap.setSourceData(SOURCE.areas, areaFeatures(summarised ? stats.areas : [], (code) => live.regions.get(code), wall.lang));
+    const shown = summarised || isOverviewLevel(live.region?.level);
+    wallMap.setSourceData(SOURCE.areas, areaFeatures(shown ? stats.areas : [], (code) => live.regions.get(code), wall.lang));
   }, 1000);
 
   const all: Throttled[] = [rebuildIncidents, rebuildHeat, rebuildPatrols, rebuildCameras, pushRisk, rebuildAreas];
@@ -103,7 +105,7 @@ export function bindMapData(wallMap: WallMap): () => void {
     watch([() => patrols.fixVersion, () => patrols.rosterVersion], () => rebuildPatrols.schedule(), { immediate: true }),
     watch(() => cameras.version, () => rebuildCameras.schedule(), { immediate: true }),
     watch(() => stats.version, () => pushRisk.schedule(), { immediate: true }),
-    watch([() => stats.version, () => live.detail, () => live.regionsVersion, () => wall.lang], () => rebuildAreas.schedule(), { immediate: true }),
+    watch([() => stats.version, () => live.detail, () => live.regionsVersion, () => live.region?.code, () => wall.lang], () => rebuildAreas.schedule(), { immediate: true }),
     watch(() => wall.lang, (lang) => wallMap.setLang(lang), { immediate: true }),
     watch(
       () => ({ ...wall.layers }),

@@ -36,6 +36,11 @@ export interface WallMapOptions extends InteractionOptions {
 /** A GeoJSON object built by the pure builders (their property types have no index signature). */
 type Json = object;
 
+/** drawn only in the overview of a city or province (below the overview zoom) */
+const OVERVIEW_AREA_LAYERS = new Set(['area-bubbles', 'area-counts']);
+/** drawn only once zoomed in past it: the minor cases and the patrols, one dot each */
+const OVERVIEW_DETAIL_LAYERS = new Set(['incident-dots', 'incident-icons-minor', 'patrols']);
+
 export class WallMap {
   private map: MapLibreMap | null = null;
   private ready = false;
@@ -51,6 +56,8 @@ export class WallMap {
   private lang: 'zh' | 'en' = 'zh';
   private specs: LayerSpec[];
   private filters: DrillFilters = drillFilters(undefined);
+  /** the map zoom below which a city or province is drawn as area summaries (null: every case as itself) */
+  private overviewZoom: number | null = null;
   private readonly pulse: Pulse;
   private pulseWanted: PulseState = { incidents: false, cameras: false, focus: false };
   private disposed = false;
@@ -182,6 +189,7 @@ export class WallMap {
     this.shownVisibility = visibilityOf(this.layers);
     for (const c of propertyChanges([], this.specs)) this.applyProperty(map, c);
     for (const r of zoomRangeChanges([], this.specs)) if (map.getLayer(r.layer)) map.setLayerZoomRange(r.layer, r.minzoom, r.maxzoom);
+    this.applyOverview(map);
     this.applyFilters(map);
     map.setGlobalStateProperty('lang', this.lang);
     this.riskShown = {};
@@ -241,6 +249,7 @@ export class WallMap {
     if (!map) return;
     for (const c of changes) this.applyProperty(map, c);
     for (const r of ranges) if (map.getLayer(r.layer)) map.setLayerZoomRange(r.layer, r.minzoom, r.maxzoom);
+    this.applyOverview(map);
     // the drill filters carry a zoom expression (district label fade) built for the old scale
     this.applyFilters(map);
   }
@@ -254,6 +263,31 @@ export class WallMap {
     if (!map.getLayer(c.layer)) return;
     if (c.kind === 'layout') map.setLayoutProperty(c.layer, c.name as never, c.value as never);
     else map.setPaintProperty(c.layer, c.name as never, c.value as never);
+  }
+
+  /**
+   * A city or province in full view is read by its areas: below `zoom` the map draws a bubble per
+   * child area (open cases, the severest one's colour, a ring when some are overdue) and the
+   * notable cases, not every minor case and patrol as a dot — 4,000 dots were a carpet that said
+   * nothing. Zooming in past it brings every case and patrol back. Null: no overview (a district,
+   * a street), every layer on its own zoom range.
+   */
+  setOverview(zoom: number | null): void {
+    if (zoom === this.overviewZoom) return;
+    this.overviewZoom = zoom;
+    const map = this.usable();
+    if (map) this.applyOverview(map);
+  }
+
+  private applyOverview(map: MapLibreMap): void {
+    const z = this.overviewZoom;
+    for (const spec of this.specs as (LayerSpec & { minzoom?: number; maxzoom?: number })[]) {
+      if (!map.getLayer(spec.id)) continue;
+      const min = spec.minzoom ?? 0;
+      const max = spec.maxzoom ?? 24;
+      if (OVERVIEW_AREA_LAYERS.has(spec.id)) map.setLayerZoomRange(spec.id, min, z === null ? max : Math.min(max, z));
+      else if (OVERVIEW_DETAIL_LAYERS.has(spec.id)) map.setLayerZoomRange(spec.id, z === null ? min : Math.max(min, z), max);
+    }
   }
 
   setDrill(filters: DrillFilters): void {

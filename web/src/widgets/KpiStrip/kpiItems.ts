@@ -27,8 +27,10 @@ const RATE_MARK: Record<Exclude<KpiTone, 'plain'>, KpiMark> = {
 /** a rate's mark: none where there is no percentage to judge (no basis, or too few cases) */
 const rateMark = (tone: KpiTone, value: number | null): KpiMark | null => (tone === 'plain' || value === null ? null : RATE_MARK[tone]);
 
+export type KpiKey = 'reported' | 'registered' | 'due' | 'closureRate' | 'onTimeRate' | 'overdue';
+
 export interface KpiItem {
-  key: 'reported' | 'registered' | 'due' | 'closureRate' | 'onTimeRate' | 'overdue';
+  key: KpiKey;
   label: DictKey;
   kind: 'count' | 'rate';
   /** a count, or a rate 0…1; null when the hub has no basis for it (or too few cases for a rate) */
@@ -55,6 +57,21 @@ function dueRate(rate: number | null, due: number): number | null {
 }
 
 const n = (v: number) => ({ n: fmtInt(v) });
+
+/**
+ * The order in which the KPIs leave a narrow strip: the rates and the overdue count stay (with the
+ * cases due in their counts), the intake's detail goes first.
+ */
+export const KPI_PRIORITY: readonly KpiKey[] = ['reported', 'closureRate', 'onTimeRate', 'overdue', 'due', 'registered'];
+/** design px a KPI needs at the type scale's sizes (a 64 px rate with its % and a 24 px label with its mark) */
+export const KPI_MIN_WIDTH = 225;
+
+/** the KPIs a strip of this design width shows, in their usual order: at least four */
+export function kpisThatFit(items: KpiItem[], designWidth: number): KpiItem[] {
+  const count = Math.max(4, Math.min(items.length, Math.floor(designWidth / KPI_MIN_WIDTH)));
+  const kept = new Set(KPI_PRIORITY.slice(0, count));
+  return items.filter((i) => kept.has(i.key));
+}
 
 export function kpiItems(stats: Statistics | null): KpiItem[] {
   const s = stats;
@@ -93,7 +110,7 @@ export function kpiItems(stats: Statistics | null): KpiItem[] {
       kind: 'count',
       value: s ? s.overdueOpen : null,
       few: false,
-      sub: s ? { label: 'kpiOverdueSub', params: { a: fmtInt(s.overdueInWindow), b: fmtInt(s.supervisedOpen) } } : null,
+      sub: s ? { label: 'kpiOverdueSub', params: { a: fmtInt(s.overdueInWindow) } } : null,
       tone: s && s.overdueOpen > 0 ? 'bad' : 'good',
       mark: !s ? null : s.overdueOpen > 0 ? { glyph: '▲', word: 'toneOverdue' } : { glyph: '✓', word: 'toneNone' },
       hint: 'hintOverdue',
