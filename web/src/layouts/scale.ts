@@ -12,7 +12,7 @@
  * gets more columns and a wider map — never stretched or shrunken text.
  */
 import { onBeforeUnmount, readonly, shallowRef, type DeepReadonly, type InjectionKey, type Ref, type ShallowRef } from 'vue';
-import { FONT_SIZE } from './tokens';
+import { FONT_SIZE, KPI_HEIGHT } from './tokens';
 
 export const DESIGN_WIDTH = 1920;
 export const DESIGN_HEIGHT = 1080;
@@ -121,6 +121,9 @@ export const PANEL_MIN_HEIGHT = 280;
 /** design px of a column outside its panels: the header, the body's padding */
 const COLUMN_OVERHEAD = 136;
 
+/** design px of the KPIs in the compact column: two rows of the strip's height and a gap */
+const COMPACT_KPI_HEIGHT = 2 * KPI_HEIGHT + 12;
+
 /** how many panels a side column holds at this design height (1080 → 3) */
 export function panelsPerColumn(designHeight: number): number {
   return Math.max(1, Math.floor((designHeight - COLUMN_OVERHEAD) / PANEL_MIN_HEIGHT));
@@ -138,13 +141,13 @@ const col = (width: number, ...panels: [PanelName, number, number][]): ColumnPla
  * right. The 24-hour trend and the AI's precision leave that screen (they come back on wider
  * walls, and on taller design canvases). Wide (5760×2160 → 2880 design px) adds a column; ultra
  * (7680×2160 → 3840) has two columns each side, and the ranking and the overdue list a column
- * each. Compact (a screen read from far: design width under 1760) keeps one column, on the right,
- * and the KPIs run across the top. A design height below 1080 drops each column's lowest
+ * each. Compact (a screen read from far: design width under 1760) keeps one column, on the right. A design height below 1080 drops each column's lowest
  * priorities first; the AI's precision always sits right below the video points.
  */
 export function layoutPlan(mode: LayoutMode, designHeight: number = DESIGN_HEIGHT): LayoutPlan {
   const plan = basePlan(mode);
-  const fit = panelsPerColumn(designHeight);
+  // compact: the KPIs (two rows of two) head the column, and may leave room for no panel at all
+  const fit = mode === 'compact' ? Math.max(0, Math.floor((designHeight - COLUMN_OVERHEAD - COMPACT_KPI_HEIGHT) / PANEL_MIN_HEIGHT)) : panelsPerColumn(designHeight);
   const keep = (c: ColumnPlan): ColumnPlan => {
     const kept = new Set([...c.panels].sort((a, b) => a.priority - b.priority).slice(0, fit).map((p) => p.name));
     return { width: c.width, panels: c.panels.filter((p) => kept.has(p.name)) };
