@@ -45,6 +45,11 @@ describe('the precision rows', () => {
     expect(view.noneDecided).toBe(false);
   });
 
+  it('judges a percentage by a shape as well as its colour: ✓ from 85 %, ▼ under 70 %, nothing between or without a percentage', () => {
+    const view = buildPrecisionView(aiPrecision([row('garbage', 90, 10), row('crowd', 75, 25), row('fight', 30, 70), row('flooding', 3, 1)]), 'zh');
+    expect(Object.fromEntries(view.rows.map((r) => [r.type, r.mark]))).toEqual({ garbage: '✓', crowd: null, fight: '▼', flooding: null });
+  });
+
   it('a type nothing was decided of shows — and 0/0, never 0 %', () => {
     const view = buildPrecisionView(aiPrecision([row('garbage', 3, 1), row('fight', 0, 0, 4)]), 'en');
     const fight = view.rows.find((r) => r.type === 'fight')!;
@@ -66,7 +71,7 @@ describe('the precision rows', () => {
 });
 
 describe('the panel', () => {
-  it('shows label, percentage, counts and waiting per type, the total, and the definition; rows turn in pages', async () => {
+  it('shows label, percentage (with ✓ / ▼ where judged) and counts per type, its waiting on hover, the total first, and the definition; rows turn in pages', async () => {
     vi.useFakeTimers({ now: T0, toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
     useStatsStore().applySnapshot(snapshot({ aiPrecision: aiPrecision([row('garbage', 57, 17, 1), row('crowd', 16, 26)]) }));
     const w = mount(AiPrecision);
@@ -76,7 +81,10 @@ describe('the panel', () => {
     expect(garbage.text()).toContain('垃圾堆放');
     expect(garbage.find('[data-pct]').text()).toBe('77.0%');
     expect(garbage.find('[data-counts]').text()).toBe('57/74');
-    expect(garbage.find('[data-pending]').text()).toBe('待1');
+    // a row holds three things at 24 px: its waiting alarms are its hover text, the total waiting in the title bar
+    expect(garbage.attributes('title')).toBe('待确认 1');
+    expect(garbage.find('[data-mark]').exists()).toBe(false); // 77 %: between fair and good, not judged
+    expect(w.find('[data-ai-overall]').text()).toContain('▼'); // 62.9 %: noisier than usual, said by a shape too
     expect(w.find('[data-ai-overall]').text()).toContain('62.9%');
     expect(w.find('[data-ai-overall]').text()).toContain('73/116');
     expect(w.find('[data-ai-pending]').text()).toBe('待确认 1');
@@ -87,6 +95,7 @@ describe('the panel', () => {
     await vi.advanceTimersByTimeAsync(8_000);
     expect(w.find('[data-alarm-type="crowd"] [data-pct]').text()).toBe('38.1%');
     expect(w.find('[data-alarm-type="crowd"] [data-counts]').text()).toBe('16/42');
+    expect(w.find('[data-alarm-type="crowd"] [data-mark]').text()).toBe('▼');
     w.unmount();
     vi.useRealTimers();
   });

@@ -18,6 +18,14 @@ export const PRECISION_FAIR = 0.7;
 /** below this many decided alarms a percentage is noise: the counts are shown, the rate is not (the wall's one base for every rate) */
 export const MIN_DECIDED = MIN_RATE_BASE;
 const FEW = FEW_CASES;
+/** design px of a row: a 28 px percentage beside 24 px words */
+export const AI_ROW = 40;
+
+/** a judged precision said by a shape as well as its colour: ✓ good, ▼ noisier than usual; none between or unjudged */
+export function precisionMark(precision: number | null): string | null {
+  if (precision === null) return null;
+  return precision >= PRECISION_GOOD ? '✓' : precision >= PRECISION_FAIR ? null : '▼';
+}
 
 export interface PrecisionRow {
   type: string;
@@ -32,6 +40,8 @@ export interface PrecisionRow {
   decided: number;
   pending: number;
   color: string;
+  /** ✓ / ▼ beside the percentage (precisionMark); null where not judged */
+  mark: string | null;
 }
 
 export interface PrecisionView {
@@ -41,7 +51,7 @@ export interface PrecisionView {
   noneDecided: boolean;
   rows: PrecisionRow[];
   /** all types together, with its counts; null when nothing was decided */
-  overall: { percent: string; counts: string; color: string } | null;
+  overall: { percent: string; counts: string; color: string; mark: string | null } | null;
   /** alarms waiting for a person now, every type */
   pending: number;
 }
@@ -73,6 +83,7 @@ export function buildPrecisionView(p: AiPrecision | null, lang: Lang): Precision
       decided: d,
       pending: t.pending,
       color: precisionColor(precision),
+      mark: precisionMark(precision),
     };
   });
   // most decided first; the hub's order (a fixed order of types) among equals: the sort is stable
@@ -82,7 +93,7 @@ export function buildPrecisionView(p: AiPrecision | null, lang: Lang): Precision
     missing: false,
     noneDecided: decided === 0,
     rows,
-    overall: decided === 0 ? null : { percent: rate === null ? FEW[lang] : fmtRate(rate), counts: counts(confirmed, decided), color: precisionColor(rate) },
+    overall: decided === 0 ? null : { percent: rate === null ? FEW[lang] : fmtRate(rate), counts: counts(confirmed, decided), color: precisionColor(rate), mark: precisionMark(rate) },
     pending: p.pending,
   };
 }

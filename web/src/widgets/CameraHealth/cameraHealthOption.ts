@@ -9,9 +9,29 @@ import { fmtRate } from '../../format';
 import { CAMERA_STATUS_COLOR, COLOR, FONT_SIZE } from '../../layouts/tokens';
 import { CALM_ANIMATION, px, text, type ChartContext } from '../shared/chartKit';
 
+export type OnlineTone = 'good' | 'warn' | 'bad';
+/** at or above these the online rate is good / to watch; below the second it is low */
+export const ONLINE_GOOD = 0.95;
+export const ONLINE_WARN = 0.85;
+
+export function onlineRateTone(rate: number | null): OnlineTone | null {
+  if (rate === null) return null;
+  return rate >= ONLINE_GOOD ? 'good' : rate >= ONLINE_WARN ? 'warn' : 'bad';
+}
+
 export function onlineRateColor(rate: number | null): string {
-  if (rate === null) return COLOR.textMuted;
-  return rate >= 0.95 ? COLOR.good : rate >= 0.85 ? COLOR.warn : COLOR.bad;
+  const tone = onlineRateTone(rate);
+  return tone === null ? COLOR.textMuted : COLOR[tone];
+}
+
+/**
+ * The online rate's judgement said by a shape and a word as well as by the colour (as the KPI
+ * strip does): ✓ 达标, ! 关注, ▼ 偏低. null without a figure.
+ */
+export function onlineRateMark(rate: number | null): { glyph: string; word: DictKey } | null {
+  const tone = onlineRateTone(rate);
+  if (tone === null) return null;
+  return { good: { glyph: '✓', word: 'toneGood' as const }, warn: { glyph: '!', word: 'toneWarn' as const }, bad: { glyph: '▼', word: 'toneBad' as const } }[tone];
 }
 
 export interface CameraCount {
@@ -32,10 +52,16 @@ export function cameraCounts(stats: Statistics | null): CameraCount[] {
   ];
 }
 
+/**
+ * The gauge: the online rate as a figure (40 design px) in its arc, and beneath it "在线率" with
+ * the judgement's shape (✓ / ! / ▼) — every canvas text at 24 design px or more.
+ */
 export function buildCameraGaugeOption(stats: Statistics | null, ctx: ChartContext): EChartsCoreOption {
   const rate = stats?.cameras.onlineRate ?? null;
   const color = onlineRateColor(rate);
   const label = fmtRate(rate);
+  const mark = onlineRateMark(rate);
+  const name = `${ctx.lang === 'zh' ? '在线率' : 'online'}${mark ? ` ${mark.glyph}` : ''}`;
   return {
     ...CALM_ANIMATION,
     series: [
@@ -46,8 +72,8 @@ export function buildCameraGaugeOption(stats: Statistics | null, ctx: ChartConte
         endAngle: -40,
         min: 0,
         max: 100,
-        radius: '96%',
-        center: ['50%', '56%'],
+        radius: '98%',
+        center: ['50%', '54%'],
         progress: { show: true, roundCap: true, width: px(ctx, 10), itemStyle: { color, shadowColor: color, shadowBlur: px(ctx, 8) } },
         axisLine: { roundCap: true, lineStyle: { width: px(ctx, 10), color: [[1, 'rgba(79, 178, 255, 0.12)']] } },
         axisTick: { show: false },
@@ -55,15 +81,25 @@ export function buildCameraGaugeOption(stats: Statistics | null, ctx: ChartConte
         axisLabel: { show: false },
         pointer: { show: false },
         anchor: { show: false },
-        title: { show: true, offsetCenter: [0, '42%'], ...text(ctx, FONT_SIZE.caption, COLOR.textDim) },
+        title: { show: true, offsetCenter: [0, '52%'], ...text(ctx, FONT_SIZE.caption, COLOR.textDim) },
         detail: {
           valueAnimation: false,
-          offsetCenter: [0, '-2%'],
+          offsetCenter: [0, '-4%'],
           formatter: () => label,
-          ...text(ctx, FONT_SIZE.h2, color, 700),
+          ...text(ctx, FONT_SIZE.figure, color, 700),
         },
-        data: [{ value: rate === null ? 0 : rate * 100, name: ctx.lang === 'zh' ? '在线率' : 'online' }],
+        data: [{ value: rate === null ? 0 : rate * 100, name }],
       },
     ],
   };
+}
+
+/** design px of the rate and the counts (five rows of 36) */
+export const CAMERA_TOP = 186;
+/** the list's heading and one row of a point (its name, its status and since when) */
+const FAULT_LIST_MIN = 36 + 76;
+
+/** whether a body of `designHeight` design px has room for the list of points beneath the counts */
+export function faultListFits(designHeight: number): boolean {
+  return designHeight >= CAMERA_TOP + 8 + FAULT_LIST_MIN;
 }

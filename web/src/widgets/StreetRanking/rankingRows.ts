@@ -9,12 +9,23 @@ import type { RankingRow, Statistics } from '@shared/schemas/stats';
 import { fmtInt, shownRate, type Lang, type ShownRate } from '../../format';
 
 export type RankingKind = 'street' | 'department';
+
+/** design px of a ranking row: 26 px names and rates with air above and below (six lines in the 1080p panel) */
+export const RANKING_ROW = 40;
+
+/** the lines (rows and gap lines) a box of `designHeight` design px holds */
+export function rankingLines(designHeight: number): number {
+  return Math.max(1, Math.floor(designHeight / RANKING_ROW));
+}
 export const RANKING_KINDS: readonly RankingKind[] = ['street', 'department'];
 
 export interface RankingViewRow {
   code: string;
   rank: number;
+  /** the name as the narrow panel shows it (short form, in the wall's language) */
   name: string;
+  /** the hub's full name, for the row's hover text */
+  fullName: string;
   score: number;
   scoreText: string;
   due: number;
@@ -39,6 +50,64 @@ export function shortName(name: string, regionName: string | null): string {
   return regionName && name.length > regionName.length && name.startsWith(regionName) ? name.slice(regionName.length) : name;
 }
 
+/**
+ * Short forms of the default directory's kinds of unit (server/domain/departments/directory.ts,
+ * ids `D<region code>-<KIND KEY>`), as people in a centre say them: 公安分局, 人社局, 环卫处 … and
+ * "Police", "HR & Soc. Sec." … A ranking row has one line of 24–26 px type beside its rate:
+ * "象山县环境卫生管理处" or "Xiangshan County Human Resources and Social Security Bureau" does
+ * not fit it, "象山环卫处" and "Xiangshan Sanitation" do. The full name is the row's hover text.
+ */
+export const UNIT_KIND_SHORT: Readonly<Record<string, readonly [zh: string, en: string]>> = {
+  CGZF: ['城管局', 'Urban Mgmt'],
+  HWC: ['环卫处', 'Sanitation'],
+  SZGY: ['市政处', 'Utilities'],
+  ZJJ: ['住建局', 'Housing'],
+  SWJ: ['水务局', 'Water'],
+  JJDD: ['交警大队', 'Traffic Police'],
+  JTJ: ['交通局', 'Transport'],
+  XFJY: ['消防大队', 'Fire Rescue'],
+  YJJ: ['应急局', 'Emergency'],
+  GAFJ: ['公安分局', 'Police'],
+  STHJ: ['环境分局', 'Environment'],
+  SCJG: ['市场监管局', 'Market Reg.'],
+  MZJ: ['民政局', 'Civil Affairs'],
+  RSJ: ['人社局', 'HR & Soc. Sec.'],
+  SFJ: ['司法局', 'Justice'],
+  ZZZX: ['综治中心', 'Gov. Centre'],
+  RQGS: ['燃气公司', 'Gas Co.'],
+};
+
+/** a region's name without the word for its kind: 海曙区 → 海曙, 梅墟街道 → 梅墟, Haishu District → Haishu */
+export function regionShort(name: string, lang: Lang): string {
+  if (lang === 'en') return name.replace(/ (District|County|City|Subdistrict|Town|Township)$/, '');
+  const m = /^(.{2,}?)(街道|区|县|市|镇|乡)$/.exec(name);
+  return m ? m[1]! : name;
+}
+
+/**
+ * A default-directory unit's short name: its region's short name and the kind's short form
+ * ("镇海公安分局", "Zhenhai Police"), the kind alone for a unit of the wall's own region (as
+ * shortName drops it). null for an id of another shape, an unknown kind or region: the caller
+ * keeps the name the directory gave.
+ */
+export function compactUnitName(
+  id: string,
+  lang: Lang,
+  regionOf: (code: string) => { name: string; nameEn?: string | undefined } | undefined,
+  ownRegionCode: string | null = null,
+): string | null {
+  const m = /^D([0-9A-Za-z]+)-([A-Z]+)$/.exec(id);
+  if (!m) return null;
+  const kind = UNIT_KIND_SHORT[m[2]!];
+  if (!kind) return null;
+  const word = lang === 'en' ? kind[1] : kind[0];
+  if (m[1] === ownRegionCode) return word;
+  const region = regionOf(m[1]!);
+  const regionName = region ? (lang === 'en' ? region.nameEn : region.name) : undefined;
+  if (!regionName) return null;
+  return lang === 'en' ? `${regionShort(regionName, lang)} ${word}` : `${regionShort(regionName, lang)}${word}`;
+}
+
 /** `nameOf`: a row's name in another language where one is known (a street's English name) */
 export function rankingRows(
   stats: Statistics | null,
@@ -53,6 +122,7 @@ export function rankingRows(
       code: r.code,
       rank: r.rank,
       name: nameOf(r.code) ?? shortName(r.name, regionName),
+      fullName: r.name,
       score: r.score,
       scoreText: r.score.toFixed(1),
       due: r.due,
