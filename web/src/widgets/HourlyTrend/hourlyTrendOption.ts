@@ -93,13 +93,14 @@ export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext):
       data: series.labels,
       axisLine: { lineStyle: { color: COLOR.axis, width: px(ctx, 1) } },
       axisTick: { show: false },
-      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textMuted), interval: 3, margin: px(ctx, 10) },
+      // every sixth hour: four labels at 24 px, not a row of crowded ones
+      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textDim), interval: 5, margin: px(ctx, 10) },
     },
     yAxis: {
       type: 'value',
       minInterval: 1,
-      splitNumber: 3,
-      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textMuted), margin: px(ctx, 8) },
+      splitNumber: 2,
+      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textDim), margin: px(ctx, 8) },
       splitLine: { lineStyle: { color: COLOR.grid, type: [px(ctx, 4), px(ctx, 4)] } },
     },
     series: [
