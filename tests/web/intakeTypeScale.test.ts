@@ -12,6 +12,7 @@ import { OTHER_CODE, topWithOther } from '../../web/src/widgets/shared/fitRows';
 import { plainContext } from '../../web/src/widgets/shared/chartKit';
 import { FONT_SIZE } from '../../web/src/layouts/tokens';
 import { INCIDENT_SOURCES } from '../../shared/schemas/incident';
+import { patrolRateText } from '../../web/src/widgets/PatrolDuty/patrolFigures';
 import { statistics } from './helpers/fixtures';
 
 /** every fontSize anywhere in an option object */
@@ -128,5 +129,15 @@ describe('no chart text under 24 design px', () => {
   it('the trend labels every sixth hour: four labels on the 24-hour axis', () => {
     const option = buildHourlyTrendOption(hourlySeries(stats, week, 480), plainContext()) as { xAxis: { axisLabel: { interval: number } } };
     expect(24 / (option.xAxis.axisLabel.interval + 1)).toBe(4);
+  });
+});
+
+describe('grid workers on duty', () => {
+  it('the rate is never wider than "99.9%": a whole shift on duty reads "100%"', () => {
+    expect(patrolRateText(0.96)).toBe('96.0%');
+    expect(patrolRateText(0.999)).toBe('99.9%');
+    expect(patrolRateText(1)).toBe('100%');
+    expect(patrolRateText(0.99951)).toBe('100%');
+    expect(patrolRateText(null)).toBe('—');
   });
 });

@@ -211,7 +211,7 @@ const en: Record<DictKey, string> = {
   unitCameras: '',
   IntakeBySource: 'Intake by source',
   IntakeByCategory: 'Intake by category',
-  HourlyTrend: 'Reports, last 24 h',
+  HourlyTrend: 'By hour',
   last24h: 'last 24 h',
   prev24h: 'day before',
   last7d: 'last 7 days',

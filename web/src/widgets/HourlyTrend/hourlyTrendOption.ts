@@ -86,7 +86,8 @@ export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext):
   };
   return {
     ...CALM_ANIMATION,
-    grid: { left: px(ctx, 6), right: px(ctx, 14), top: px(ctx, 30), bottom: px(ctx, 4), containLabel: true },
+    // the top leaves room for the key (HourlyTrend.vue) above the highest grid line
+    grid: { left: px(ctx, 6), right: px(ctx, 14), top: px(ctx, 48), bottom: px(ctx, 4), containLabel: true },
     xAxis: {
       type: 'category',
       boundaryGap: false,
@@ -100,7 +101,8 @@ export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext):
       type: 'value',
       minInterval: 1,
       splitNumber: 2,
-      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textDim), margin: px(ctx, 8) },
+      // no "0" under the first hour's label: the base line says zero
+      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textDim), margin: px(ctx, 8), showMinLabel: false },
       splitLine: { lineStyle: { color: COLOR.grid, type: [px(ctx, 4), px(ctx, 4)] } },
     },
     series: [
