@@ -84,7 +84,7 @@ describe('figures are the hub’s figures', () => {
       ['traffic', 5],
       ['fire', 0],
     ]);
-    expect(seriesOf(buildIntakeByCategoryOption(bars, ctx))[0]!.data).toEqual([40, 12, 5, 0]);
+    expect((seriesOf(buildIntakeByCategoryOption(bars, ctx))[0]!.data as { value: number }[]).map((d) => d.value)).toEqual([40, 12, 5, 0]);
   });
 
   it('hourly trend without seven-day figures: today’s byHour on a 00–23 axis, the rest empty', () => {

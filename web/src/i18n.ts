@@ -61,7 +61,7 @@ const zh = {
   colOnTime: '按期率',
   rankRowHint: '综合分 {score} · 结案 {closure} · 按期结案 {onTime} · 超期未结 {overdue}',
   rankLegend: '结案率 = 结案 ÷ 应结案，按期率 = 按期结案 ÷ 应结案（{w}）。应结案不足{n}件为“样本少”。按综合分排名，不排个人',
-  hotlineTitle: '12345',
+  hotlineTitle: '12345热线',
   hotlineResponse: '响应率',
   hotlineResolution: '解决率',
   hotlineSatisfaction: '满意率',
@@ -80,6 +80,7 @@ const zh = {
   aiNoneDecided: '暂无已处理告警',
   aiTotal: '合计',
   total: '合计',
+  otherItems: '其他',
   today: '今日',
   perHour: '件/时',
   peakHour: '峰值 {h}时 {n}件',
@@ -212,7 +213,7 @@ const en: Record<DictKey, string> = {
   unitCameras: '',
   IntakeBySource: 'Intake by source',
   IntakeByCategory: 'Intake by category',
-  HourlyTrend: 'Reports, last 24 h',
+  HourlyTrend: 'By hour',
   last24h: 'last 24 h',
   prev24h: 'day before',
   last7d: 'last 7 days',
@@ -224,7 +225,7 @@ const en: Record<DictKey, string> = {
   colOnTime: 'On time',
   rankRowHint: 'score {score} · closed {closure} · on time {onTime} · overdue open {overdue}',
   rankLegend: 'Closure = closed ÷ due, on time = closed in time ÷ due ({w}). Under {n} cases due: "few". Ranked by composite score; never individuals',
-  hotlineTitle: '12345',
+  hotlineTitle: '12345 hotline',
   hotlineResponse: 'Response',
   hotlineResolution: 'Resolved',
   hotlineSatisfaction: 'Satisfied',
@@ -243,6 +244,7 @@ const en: Record<DictKey, string> = {
   aiNoneDecided: 'No alarm decided yet',
   aiTotal: 'All',
   total: 'Total',
+  otherItems: 'Other',
   today: 'Today',
   perHour: 'per hour',
   peakHour: 'peak {h}:00 · {n}',
@@ -362,6 +364,39 @@ export function alarmTypeLabel(lang: Lang, type: string): string {
 
 export type CatalogKind = keyof Catalog;
 
+/**
+ * Short names of the shipped sources and categories for the wall's panels, where a row holds a
+ * name at 24 design px beside its figure (the catalogue's names, e.g. "Citizen report (Open311)"
+ * or "出租房屋/流动人口", do not fit there). A code not listed here keeps the catalogue's name.
+ */
+export const SHORT_WORDS: Readonly<Record<'sources' | 'categories', Readonly<Record<string, readonly [zh: string, en: string]>>>> = {
+  sources: {
+    patrol: ['网格员', 'Patrol'],
+    hotline: ['12345热线', 'Hotline'],
+    video_ai: ['视频AI', 'Video AI'],
+    sensor: ['物联感知', 'Sensors'],
+    open311: ['市民上报', 'Citizens'],
+    department: ['部门移交', 'Agencies'],
+  },
+  categories: {
+    dispute: ['矛盾纠纷', 'Disputes'],
+    safety_hazard: ['安全隐患', 'Hazards'],
+    public_order: ['社会治安', 'Public order'],
+    fire_safety: ['消防安全', 'Fire safety'],
+    sanitation: ['环境卫生', 'Sanitation'],
+    municipal_facility: ['市政设施', 'Facilities'],
+    traffic: ['交通', 'Traffic'],
+    livelihood: ['民生服务', 'Services'],
+    rental_population: ['出租房屋', 'Rentals'],
+  },
+};
+
+/** a source's or category's short name on the wall; else what `fallback` (the catalogue) says */
+export function shortLabel(lang: Lang, kind: 'sources' | 'categories', code: string, fallback: (kind: CatalogKind, code: string) => string): string {
+  const words = SHORT_WORDS[kind][code];
+  return words ? (lang === 'en' ? words[1] : words[0]) : fallback(kind, code);
+}
+
 /** a region's name in the wall's language: the English name the hub gives (the geography's own or transliterated), else the Chinese */
 export function nameIn(region: { name: string; nameEn?: string | undefined }, lang: Lang): string {
   return lang === 'en' && region.nameEn ? region.nameEn : region.name;
@@ -389,6 +424,7 @@ export function glyphsToPreload(catalog: Catalog | null, names: Iterable<string>
   };
   for (const dict of Object.values(DICTIONARY)) for (const v of Object.values(dict)) add(v);
   for (const [zhWord, enWord] of Object.values(ALARM_TYPE_WORDS)) add(zhWord + enWord);
+  for (const table of Object.values(SHORT_WORDS)) for (const [zhWord, enWord] of Object.values(table)) add(zhWord + enWord);
   if (catalog) for (const list of Object.values(catalog)) for (const e of list as { zh: string; en: string }[]) add(e.zh + e.en);
   for (const n of names) add(n);
   add('0123456789%·:-—');

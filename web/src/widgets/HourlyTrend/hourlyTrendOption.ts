@@ -86,20 +86,23 @@ export function buildHourlyTrendOption(series: HourlySeries, ctx: ChartContext):
   };
   return {
     ...CALM_ANIMATION,
-    grid: { left: px(ctx, 6), right: px(ctx, 14), top: px(ctx, 30), bottom: px(ctx, 4), containLabel: true },
+    // the top leaves room for the key (HourlyTrend.vue) above the highest grid line
+    grid: { left: px(ctx, 6), right: px(ctx, 14), top: px(ctx, 48), bottom: px(ctx, 4), containLabel: true },
     xAxis: {
       type: 'category',
       boundaryGap: false,
       data: series.labels,
       axisLine: { lineStyle: { color: COLOR.axis, width: px(ctx, 1) } },
       axisTick: { show: false },
-      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textMuted), interval: 3, margin: px(ctx, 10) },
+      // every sixth hour: four labels at 24 px, not a row of crowded ones
+      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textDim), interval: 5, margin: px(ctx, 10) },
     },
     yAxis: {
       type: 'value',
       minInterval: 1,
-      splitNumber: 3,
-      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textMuted), margin: px(ctx, 8) },
+      splitNumber: 2,
+      // no "0" under the first hour's label: the base line says zero
+      axisLabel: { ...text(ctx, FONT_SIZE.caption, COLOR.textDim), margin: px(ctx, 8), showMinLabel: false },
       splitLine: { lineStyle: { color: COLOR.grid, type: [px(ctx, 4), px(ctx, 4)] } },
     },
     series: [

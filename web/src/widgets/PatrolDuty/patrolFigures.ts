@@ -3,6 +3,7 @@
  * league table of individual workers (DOMAIN.md: positions serve dispatch, not ranking).
  */
 import type { Statistics } from '@shared/schemas/stats';
+import { fmtRate } from '../../format';
 import type { DictKey } from '../../i18n';
 import { PATROL_STATUS_COLOR } from '../../layouts/tokens';
 
@@ -24,4 +25,9 @@ export function patrolFigures(stats: Statistics | null): { rate: number | null; 
       { key: 'total', label: 'patrolTotal', value: p ? p.total : null, color: '#6f89a8' },
     ],
   };
+}
+
+/** the on-duty rate as shown: a whole shift on duty is "100%", not "100.0%", so the figure keeps to the width of "99.9%" beside the counts */
+export function patrolRateText(rate: number | null): string {
+  return rate !== null && rate >= 0.9995 ? '100%' : fmtRate(rate);
 }
