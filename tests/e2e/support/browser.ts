@@ -43,8 +43,9 @@ export interface WatchedPage {
 const LOCAL = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 
 /** a page that records console errors and refuses (and records) any request leaving the machine */
-export async function watchedPage(browser: Browser, width: number, height: number, deviceScaleFactor = 1): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor });
+/** `reducedMotion`: the page is told the viewer wants less motion (still pages to measure: the wall honours it) */
+export async function watchedPage(browser: Browser, width: number, height: number, deviceScaleFactor = 1, reducedMotion = false): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor, reducedMotion: reducedMotion ? 'reduce' : 'no-preference' });
   const page = await context.newPage();
   // A busy 2-core CI machine renders a 4K SwiftShader page slowly: Playwright's 30 s default made a
   // screenshot fail by chance. Waits end on their event; this timeout only catches a hang.

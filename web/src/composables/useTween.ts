@@ -3,12 +3,9 @@
  * KPI figures count up when the hub's statistics change. The final frame is exactly the source
  * value, so what stays on screen equals the hub's figure. Honours prefers-reduced-motion.
  */
+import { prefersReducedMotion } from '../motion';
 import { onScopeDispose, ref, watch, type Ref } from 'vue';
 import { MOTION } from '../layouts/tokens';
-
-function reducedMotion(): boolean {
-  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
-}
 
 export function useTween(source: () => number | null, durationMs: number = MOTION.tweenMs): Readonly<Ref<number | null>> {
   const shown = ref<number | null>(source());
@@ -20,7 +17,7 @@ export function useTween(source: () => number | null, durationMs: number = MOTIO
   watch(source, (to) => {
     stop();
     const from = shown.value;
-    if (to === null || from === null || from === to || reducedMotion() || typeof requestAnimationFrame !== 'function') {
+    if (to === null || from === null || from === to || prefersReducedMotion() || typeof requestAnimationFrame !== 'function') {
       shown.value = to;
       return;
     }

@@ -5,6 +5,7 @@
  * not cheap), cameras ≤ 1/s, risk ≤ 1/s, heat ≤ 1 per 2 s.
  * Returns the function that stops every watcher and timer.
  */
+import { prefersReducedMotion } from '../motion';
 import { watch } from 'vue';
 import { useIncidentsStore } from '../stores/incidents';
 import { usePatrolsStore } from '../stores/patrols';
@@ -74,7 +75,7 @@ export function bindMapData(wallMap: WallMap): () => void {
       const shown = glideAllowed ? patrols.shownPositions() : { lng: patrols.lng, lat: patrols.lat, gliding: false };
       const fc = patrolFeatures({ byIdx: patrols.byIdx, lng: shown.lng, lat: shown.lat, status: patrols.status });
       wallMap.setSourceData(SOURCE.patrols, fc);
-      glideAllowed = fc.features.length <= GLIDE_PATROLS;
+      glideAllowed = fc.features.length <= GLIDE_PATROLS && !prefersReducedMotion();
       // still between fixes: draw again at the glide's rate until every marker has arrived
       if (glideAllowed && shown.gliding) rebuildPatrols.schedule();
     },

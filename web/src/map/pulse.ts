@@ -2,11 +2,13 @@
  * The one animation of the map: pulse rings of new/serious incidents, alarming cameras and the
  * focus ring, driven by a requestAnimationFrame loop capped at ~20 fps that writes two or three
  * paint properties per frame. The loop runs only while something pulses and is visible, and stops
- * for good on dispose (no frame is left scheduled after unmount).
+ * for good on dispose (no frame is left scheduled after unmount). With reduced motion asked for,
+ * the rings are drawn once and stand still.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { pulseOpacity, pulseRadius } from './incidentLayer';
 import { focusRingRadius } from './focusLayer';
+import { prefersReducedMotion } from '../motion';
 
 const FRAME_MS = 50;
 const PERIOD_MS = 1800;
@@ -36,8 +38,19 @@ export class Pulse {
   /** What pulses now (something on the map to pulse AND its layer visible). */
   set(state: Partial<PulseState>): void {
     this.active = { ...this.active, ...state };
-    if (this.active.incidents || this.active.cameras || this.active.focus) this.start();
-    else this.stop();
+    if (!(this.active.incidents || this.active.cameras || this.active.focus)) return this.stop();
+    if (prefersReducedMotion()) return this.drawStill();
+    this.start();
+  }
+
+  /** reduced motion: the rings drawn once, part-way out, and left standing */
+  private drawStill(): void {
+    this.stop();
+    try {
+      this.draw(PERIOD_MS * 0.35);
+    } catch {
+      // no style yet: the next set() draws them
+    }
   }
 
   private start(): void {
