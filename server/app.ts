@@ -28,6 +28,8 @@ import { createImporter, type ImportSettings } from './import';
 import type { Importer } from './import/service';
 import { feedRoutes } from './transport/http/feedRoutes';
 import { healthHandler } from './transport/http/health';
+import { basemapRoutes } from './transport/http/basemapRoutes';
+import type { Basemap } from './basemap/pmtilesFile';
 import { incidentRoutes } from './transport/http/incidentRoutes';
 import { open311Routes } from './transport/http/open311/routes';
 import { regionRoutes } from './transport/http/regionRoutes';
@@ -76,6 +78,8 @@ export interface AppDeps {
   snapshotBudget?: Partial<SnapshotBudget>;
   /** changes that may wait for the store at once (DEFAULT_QUEUE_LIMIT); more get HUB_BUSY */
   queueLimit?: number;
+  /** the deployment's own basemap archive (BASEMAP_FILE), opened by the caller; absent: the demo basemap */
+  basemap?: Basemap | null;
 }
 
 export interface App {
@@ -137,7 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     perMessageDeflate: { threshold: SNAPSHOT_DEFLATE_THRESHOLD, serverNoContextTakeover: true },
   });
 
-  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus() }));
+  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus(), basemap: deps.basemap?.info ?? null }));
   // Prometheus scrapes from the centre's network: readable as the wall is (WALL_ANONYMOUS), else signed in
   web.get('/metrics', identify(accounts), requireRead(anonymous), metrics.handler);
   const unwatchMetrics = metrics.watch(hub, io);
@@ -152,6 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/video-alarms', videoAlarmRoutes(hub, views, anonymous));
   api.use('/', feedRoutes(hub, views, anonymous));
   api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
+  api.use('/', basemapRoutes(deps.basemap ?? null, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));

@@ -31,6 +31,12 @@ export const ConfigSchema = z.object({
   SIM_HISTORY_DAYS: int(0, 60).default(7),
   /** a deployment's own grid polygons (GeoJSON FeatureCollection), instead of the generated city */
   GEO_FILE: z.string().optional(),
+  /**
+   * a deployment's own offline basemap: a PMTiles v3 archive of vector tiles in the Protomaps
+   * basemap schema, served to the wall from the hub (docs/map.md "Your own basemap"); unset, missing
+   * or unreadable: the generated demo basemap
+   */
+  BASEMAP_FILE: z.string().min(1).optional(),
   /** how often position frames may go out (4 Hz); each client's own rate rounds to it */
   POSITION_TICK_MS: int(100, 60_000).default(250),
   STATS_INTERVAL_MS: int(250, 600_000).default(2000),

@@ -16,6 +16,7 @@ import { buildGeography, checkGeography } from './geography';
 import { createGeoContext } from './hub/createGeoContext';
 import { createLogger } from './lib/log';
 import { createStore } from './store';
+import { openBasemap } from './basemap/pmtilesFile';
 
 const webRoot = fileURLToPath(new URL('../dist/web', import.meta.url));
 
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
   // a deployment's own category table (npm run import -- categories), else the shipped one
   const table = await storedCategoryTable(store);
   if (table) log.info('category table: imported', { categories: table.categories.length });
+
+  // a missing or unusable file is logged and the wall falls back on the generated basemap
+  const basemap = config.BASEMAP_FILE ? await openBasemap(config.BASEMAP_FILE, log) : null;
 
   let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
   let historyShare: number | null = null;
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
     simulatorStatus: () => simulator?.status() ?? { running: false, enabled: config.SIM, ...(historyShare !== null ? { starting: { phase: 'history', percent: Math.round(historyShare * 100) } } : {}) },
     sessionHours: config.SESSION_HOURS,
     anonymous: config.WALL_ANONYMOUS,
+    basemap,
   });
   // First start: an admin, never with a default password. A generated one is shown once, here.
   const admin = await app.accounts.bootstrapAdmin(app.hub.geo.rootCode, config.ADMIN_PASSWORD);
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
     log.info('stopping', { signal });
     await simulator?.stop();
     await app.close();
+    await basemap?.close();
     await store.close();
     process.exit(0);
   };

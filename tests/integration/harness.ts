@@ -14,6 +14,7 @@ import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import { createApp, type App } from '../../server/app';
+import type { Basemap } from '../../server/basemap/pmtilesFile';
 import { defaultCatalog } from '../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../server/domain/lifecycle';
 import { generateCity } from '../../server/geo/generateCity';
@@ -70,6 +71,8 @@ export interface TestHubOptions {
   snapshotBudget?: { items?: number; incidents?: number; grids?: number; regions?: number; heat?: number; notable?: number; largeCases?: number; sharedMs?: number };
   /** changes that may wait for the store at once before HUB_BUSY */
   queueLimit?: number;
+  /** an opened basemap archive (BASEMAP_FILE); none by default */
+  basemap?: Basemap | null;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -96,6 +99,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.dataDir ? { imports: { dataDir: opts.dataDir } } : {}),
     ...(opts.snapshotBudget ? { snapshotBudget: opts.snapshotBudget } : {}),
     ...(opts.queueLimit ? { queueLimit: opts.queueLimit } : {}),
+    ...(opts.basemap ? { basemap: opts.basemap } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -107,9 +107,9 @@ describe('map text reads from across the room', () => {
     throw new Error(`a text-size this test cannot read: ${JSON.stringify(value)}`);
   }
 
-  for (const scale of [1, 2]) {
-    it(`no label is drawn under 24 design px (scale ${scale})`, () => {
-      const labels = allLayers(scale, 'today').filter((l) => l.type === 'symbol' && (l.layout as Record<string, unknown> | undefined)?.['text-field']);
+  for (const [scale, vectorBasemap] of [[1, false], [2, false], [1, true], [2, true]] as const) {
+    it(`no label is drawn under 24 design px (scale ${scale}${vectorBasemap ? ', with the hub\'s own basemap' : ''})`, () => {
+      const labels = allLayers(scale, 'today', vectorBasemap).filter((l) => l.type === 'symbol' && (l.layout as Record<string, unknown> | undefined)?.['text-field']);
       expect(labels.length).toBeGreaterThan(2);
       for (const layer of labels) {
         const size = (layer.layout as Record<string, unknown>)['text-size'];

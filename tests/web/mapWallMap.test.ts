@@ -21,6 +21,8 @@ const fake = vi.hoisted(() => {
     style: object | null = {};
     readonly sources: Record<string, FakeSource> = {};
     readonly layers = new Set<string>();
+    /** the layer stack bottom to top, as addLayer(spec, before) leaves it */
+    readonly order: string[] = [];
     readonly images = new Set<string>();
     readonly featureState: { source: string; id: string; state: Record<string, unknown> }[] = [];
     readonly layout: [string, string, unknown][] = [];
@@ -38,6 +40,7 @@ const fake = vi.hoisted(() => {
       const style = options.style as { sources: Record<string, unknown>; layers: { id: string }[] };
       for (const id of Object.keys(style.sources)) this.sources[id] = new FakeSource();
       for (const l of style.layers) this.layers.add(l.id);
+      this.order.push(...style.layers.map((l) => l.id));
       Map.instances.push(this);
     }
 
@@ -71,6 +74,15 @@ const fake = vi.hoisted(() => {
     }
     getLayoutProperty(id: string, name: string): unknown {
       return [...this.layout].reverse().find(([l, n]) => l === id && n === name)?.[2];
+    }
+    addSource(id: string): void {
+      this.sources[id] = new FakeSource();
+    }
+    addLayer(spec: { id: string }, before?: string): void {
+      this.layers.add(spec.id);
+      const at = before ? this.order.indexOf(before) : -1;
+      if (at < 0) this.order.push(spec.id);
+      else this.order.splice(at, 0, spec.id);
     }
     setLayoutProperty(id: string, name: string, value: unknown): void {
       this.layout.push([id, name, value]);
@@ -158,6 +170,8 @@ import { useIncidentsStore } from '../../web/src/stores/incidents';
 import { useStatsStore } from '../../web/src/stores/stats';
 import { DEFAULT_LAYERS } from '../../web/src/map/layerVisibility';
 import { SOURCE } from '../../web/src/map/sources';
+import { allLayers } from '../../web/src/map/mapStyle';
+import { BASEMAP_SOURCE, type BasemapTiles } from '../../web/src/map/vectorBasemap';
 import { baseIncident } from '../support/incident';
 
 function make() {
@@ -286,6 +300,22 @@ describe('WallMap', () => {
     expect(fresh.sources[SOURCE.cameras]!.data).toEqual([fc(7)]);
   });
 
+  it('puts the hub\'s own basemap into the running style at its place in the stack, and keeps it across a rebuild', () => {
+    const { wallMap, map } = make();
+    map.fire('load');
+    const basemap: BasemapTiles = { tiles: ['http://localhost:8080/api/basemap/{z}/{x}/{y}.mvt?v=1'], minzoom: 0, maxzoom: 15, attribution: '© OpenStreetMap' };
+    wallMap.setBasemap(basemap);
+    expect(map.sources[BASEMAP_SOURCE]).toBeDefined();
+    // exactly the order a style built with the basemap from the start has
+    expect(map.order).toEqual(allLayers(1, DEFAULT_LAYERS.heat, true).map((l) => l.id));
+    expect(map.order.indexOf('basemap-places')).toBeLessThan(map.order.indexOf('heat'));
+    map.fire('webglcontextlost');
+    vi.advanceTimersByTime(20_000);
+    const fresh = FakeMap.instances[1]!;
+    expect((fresh.options.style as { sources: Record<string, unknown> }).sources[BASEMAP_SOURCE]).toMatchObject({ type: 'vector', tiles: basemap.tiles });
+    expect(fresh.order).toEqual(map.order);
+  });
+
   it('removes the map, its listeners and its timers on dispose', () => {
     const { wallMap, map } = make();
     map.fire('load');
@@ -352,6 +382,7 @@ describe('MapView', () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async (url: string) => {
+        if (url === '/api/basemap.json') return new Response('{"error":"NOT_FOUND"}', { status: 404 });
         const level = new URL(url, 'http://hub').searchParams.get('level');
         const features = [city, district].filter((r) => r.level === level).map(feature);
         return new Response(JSON.stringify({ type: 'FeatureCollection', features }), { status: 200 });

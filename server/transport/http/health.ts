@@ -1,6 +1,7 @@
 /** /healthz: is the store reachable, what is the simulator doing, how many clients are connected. */
 import type { Request, Response } from 'express';
 import type { Hub } from '../../hub/hub';
+import type { BasemapInfo } from '../../basemap/pmtilesFile';
 
 export interface HealthSources {
   hub: Hub;
@@ -8,6 +9,8 @@ export interface HealthSources {
   simulator: () => unknown;
   startedAt: number;
   nodeId: string;
+  /** the basemap archive being served (BASEMAP_FILE), or null: the wall draws the generated one */
+  basemap?: BasemapInfo | null;
 }
 
 export function healthHandler(src: HealthSources) {
@@ -32,6 +35,7 @@ export function healthHandler(src: HealthSources) {
       patrols: src.hub.patrols.size,
       commandQueue: src.hub.queue.size,
       simulator: src.simulator(),
+      basemap: src.basemap ? { kind: 'file', file: src.basemap.file, version: src.basemap.version, minzoom: src.basemap.minzoom, maxzoom: src.basemap.maxzoom } : { kind: 'demo' },
     };
     res.status(store.ok ? 200 : 503).json(body);
   };

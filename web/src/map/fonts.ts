@@ -29,3 +29,29 @@ export async function loadLabelFont(text: string, timeoutMs = 8000): Promise<boo
     clearTimeout(timer);
   }
 }
+
+/**
+ * Every unicode-range file of the label font, for labels whose characters are not known in
+ * advance (place names in the hub's vector tiles): about 4.6 MB for the two weights' variable
+ * files, fetched once from the hub and then cached by the browser. Resolves false on timeout.
+ */
+export async function loadWholeLabelFont(timeoutMs = 20_000): Promise<boolean> {
+  const fonts = typeof document !== 'undefined' ? document.fonts : undefined;
+  if (!fonts?.forEach) return false;
+  const faces: FontFace[] = [];
+  fonts.forEach((face) => {
+    if (face.family.replace(/["']/g, '') === FONT_FAMILY) faces.push(face);
+  });
+  if (faces.length === 0) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.all(faces.map((f) => f.load())).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

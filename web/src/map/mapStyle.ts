@@ -11,6 +11,7 @@ import { incidentLayers } from './incidentLayer';
 import { patrolLayers } from './patrolLayer';
 import { visibilityOf, type WallLayers } from './layerVisibility';
 import { sourceSpecs } from './sources';
+import { BASEMAP_SOURCE, basemapSourceSpec, withVectorBasemap, type BasemapTiles } from './vectorBasemap';
 import type { LayerSpec, StyleSpec } from './mapTypes';
 import { shiftLayerZooms, zoomShift } from './zoomShift';
 
@@ -18,16 +19,19 @@ export interface StyleOptions {
   /** size multiplier of every line, text and marker (1 on 1920×1080) */
   scale: number;
   layers: WallLayers;
+  /** the hub's own vector basemap (BASEMAP_FILE), drawn under the live layers; absent: the demo basemap alone */
+  basemap?: BasemapTiles | null;
 }
 
 /** Layers bottom to top, their zoom stops moved by the wall scale (zoomShift.ts). */
-export function allLayers(scale: number, heat: HeatWindow): LayerSpec[] {
-  return shiftLayerZooms(layersAt(scale, heat), zoomShift(scale));
+export function allLayers(scale: number, heat: HeatWindow, vectorBasemap = false): LayerSpec[] {
+  return shiftLayerZooms(layersAt(scale, heat, vectorBasemap), zoomShift(scale));
 }
 
-function layersAt(scale: number, heat: HeatWindow): LayerSpec[] {
+function layersAt(scale: number, heat: HeatWindow, vectorBasemap: boolean): LayerSpec[] {
+  const demo = basemapLayers(scale, heat !== 'off');
   return [
-    ...basemapLayers(scale, heat !== 'off'),
+    ...(vectorBasemap ? withVectorBasemap(demo, scale) : demo),
     ...heatLayers(scale, heat),
     ...areaLayers(scale),
     ...cameraLayers(scale),
@@ -41,7 +45,7 @@ function layersAt(scale: number, heat: HeatWindow): LayerSpec[] {
 
 export function buildStyle(opts: StyleOptions): StyleSpec {
   const visibility = visibilityOf(opts.layers);
-  const layers = allLayers(opts.scale, opts.layers.heat).map((layer) => {
+  const layers = allLayers(opts.scale, opts.layers.heat, !!opts.basemap).map((layer) => {
     const v = visibility[layer.id];
     if (!v || layer.type === 'background') return layer;
     return { ...layer, layout: { ...(layer as { layout?: object }).layout, visibility: v } } as LayerSpec;
@@ -49,7 +53,7 @@ export function buildStyle(opts: StyleOptions): StyleSpec {
   return {
     version: 8,
     name: 'command-wall-dark',
-    sources: sourceSpecs(),
+    sources: opts.basemap ? { ...sourceSpecs(), [BASEMAP_SOURCE]: basemapSourceSpec(opts.basemap) } : sourceSpecs(),
     layers,
   };
 }

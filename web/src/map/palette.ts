@@ -21,6 +21,14 @@ export const BASEMAP = {
   streetLabel: '#9ec1e8',
   labelHalo: '#050d19',
   selection: '#7fd4ff',
+  // a deployment's own vector basemap (vectorBasemap.ts): quieter than the hub's own boundaries,
+  // so roads and water give a sense of place without competing with the live layers
+  earth: '#09162a',
+  water: '#030913',
+  roadHighway: '#2a5684',
+  roadMajor: '#21456d',
+  roadMinor: '#183553',
+  placeLabel: '#86a7cc',
 } as const;
 
 /**

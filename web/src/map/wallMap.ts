@@ -17,6 +17,7 @@ import { attachInteraction, type InteractionOptions } from './interaction';
 import { Pulse, type PulseState } from './pulse';
 import { FONT_FAMILY } from './palette';
 import type { LayerSpec } from './mapTypes';
+import { BASEMAP_SOURCE, basemapSourceSpec, vectorFilterChanges, type BasemapTiles } from './vectorBasemap';
 
 if (getWorkerUrl() !== workerUrl) setWorkerUrl(workerUrl);
 
@@ -61,6 +62,8 @@ export class WallMap {
   private readonly pulse: Pulse;
   private pulseWanted: PulseState = { incidents: false, cameras: false, focus: false };
   private disposed = false;
+  /** the hub's own vector basemap, once its TileJSON (and the whole label font) arrived */
+  private basemap: BasemapTiles | null = null;
 
   constructor(private readonly opts: WallMapOptions) {
     this.layers = { ...opts.layers };
@@ -81,7 +84,7 @@ export class WallMap {
     this.opts.onStatus('loading');
     const map = new MapLibreMap({
       container: this.opts.container,
-      style: buildStyle({ scale: this.scale, layers: this.layers }),
+      style: buildStyle({ scale: this.scale, layers: this.layers, basemap: this.basemap }),
       ...(camera ? { center: camera.center, zoom: camera.zoom } : bounds ? { bounds, fitBoundsOptions: { padding: 24 } } : { center: [121.55, 29.87], zoom: 8 }),
       minZoom: 5,
       maxZoom: 19,
@@ -183,6 +186,7 @@ export class WallMap {
   private syncAll(): void {
     const map = this.usable();
     if (!map) return;
+    this.addBasemap(map);
     for (const [id, json] of this.data) (map.getSource(id) as GeoJSONSource | undefined)?.setData(json as never);
     // the snapshot may predate the last toggle or scale change: apply the full current state
     for (const [id, v] of Object.entries(visibilityOf(this.layers))) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
@@ -195,6 +199,32 @@ export class WallMap {
     this.riskShown = {};
     this.applyRisk();
     this.pulse.set(this.pulseWanted);
+  }
+
+  /**
+   * Draws the hub's vector basemap under the live layers (vectorBasemap.ts). Called once, when
+   * the TileJSON has arrived: the layers go into the running style at their place in the stack,
+   * and every later build of the style (a rebuild after a lost context) has them from the start.
+   */
+  setBasemap(basemap: BasemapTiles): void {
+    if (this.basemap) return;
+    this.basemap = basemap;
+    this.specs = allLayers(this.scale, this.layers.heat, true);
+    const map = this.usable();
+    if (map) this.addBasemap(map);
+  }
+
+  private addBasemap(map: MapLibreMap): void {
+    if (!this.basemap) return;
+    if (!map.getSource(BASEMAP_SOURCE)) map.addSource(BASEMAP_SOURCE, basemapSourceSpec(this.basemap) as never);
+    const specs = this.specs;
+    for (let i = specs.length - 1; i >= 0; i--) {
+      const spec = specs[i]!;
+      if (map.getLayer(spec.id)) continue;
+      // under the next layer of the stack that the map already has (top to bottom, so that holds)
+      const before = specs.slice(i + 1).find((l) => map.getLayer(l.id))?.id;
+      map.addLayer(spec as never, before);
+    }
   }
 
   /** the language labels are drawn in (basemapLayers.LABEL_TEXT reads it as global state) */
@@ -241,13 +271,15 @@ export class WallMap {
 
   /** Re-derives the layer properties that depend on scale or heat window; changed ones only. */
   private restyle(): void {
-    const next = allLayers(this.scale, this.layers.heat);
+    const next = allLayers(this.scale, this.layers.heat, !!this.basemap);
     const changes = propertyChanges(this.specs, next);
     const ranges = zoomRangeChanges(this.specs, next);
+    const filters = vectorFilterChanges(this.specs, next);
     this.specs = next;
     const map = this.usable();
     if (!map) return;
     for (const c of changes) this.applyProperty(map, c);
+    for (const f of filters) if (map.getLayer(f.layer)) map.setFilter(f.layer, f.filter as never);
     for (const r of ranges) if (map.getLayer(r.layer)) map.setLayerZoomRange(r.layer, r.minzoom, r.maxzoom);
     this.applyOverview(map);
     // the drill filters carry a zoom expression (district label fade) built for the old scale
