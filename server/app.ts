@@ -29,6 +29,8 @@ import type { Importer } from './import/service';
 import { feedRoutes } from './transport/http/feedRoutes';
 import { healthHandler } from './transport/http/health';
 import { incidentRoutes } from './transport/http/incidentRoutes';
+import { nearbyRoutes } from './transport/http/nearbyRoutes';
+import { NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
 import { open311Routes } from './transport/http/open311/routes';
 import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
@@ -76,6 +78,8 @@ export interface AppDeps {
   snapshotBudget?: Partial<SnapshotBudget>;
   /** changes that may wait for the store at once (DEFAULT_QUEUE_LIMIT); more get HUB_BUSY */
   queueLimit?: number;
+  /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
+  nearby?: NearbySettings;
 }
 
 export interface App {
@@ -152,6 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/video-alarms', videoAlarmRoutes(hub, views, anonymous));
   api.use('/', feedRoutes(hub, views, anonymous));
   api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
+  api.use('/', nearbyRoutes(new NearbyFinder(hub, deps.nearby), views, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
