@@ -31,6 +31,8 @@ import { healthHandler } from './transport/http/health';
 import { basemapRoutes } from './transport/http/basemapRoutes';
 import type { Basemap } from './basemap/pmtilesFile';
 import { incidentRoutes } from './transport/http/incidentRoutes';
+import { nearbyRoutes } from './transport/http/nearbyRoutes';
+import { NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
 import { open311Routes } from './transport/http/open311/routes';
 import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
@@ -80,6 +82,8 @@ export interface AppDeps {
   queueLimit?: number;
   /** the deployment's own basemap archive (BASEMAP_FILE), opened by the caller; absent: the demo basemap */
   basemap?: Basemap | null;
+  /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
+  nearby?: NearbySettings;
 }
 
 export interface App {
@@ -157,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/', feedRoutes(hub, views, anonymous));
   api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
   api.use('/', basemapRoutes(deps.basemap ?? null, anonymous));
+  api.use('/', nearbyRoutes(new NearbyFinder(hub, deps.nearby), views, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));

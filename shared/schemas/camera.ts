@@ -17,6 +17,9 @@ export type CameraAlarmType = z.infer<typeof CameraAlarmType>;
 export const CameraAlarm = z.object({ type: CameraAlarmType, at: EpochMs });
 export type CameraAlarm = z.infer<typeof CameraAlarm>;
 
+/** a high-point camera (高点监控) on a tower or roof reaches a few kilometres; a street camera 50–300 m */
+export const MAX_CAMERA_RANGE_M = 5_000;
+
 export const Camera = z.object({
   id: Id,
   /** 20-digit GB/T 28181 device id when the platform has one */
@@ -34,6 +37,8 @@ export const Camera = z.object({
   heading: z.number().min(0).lt(360).nullable().optional(),
   /** its horizontal field of view in degrees, when known */
   fovDeg: z.number().gt(0).max(360).nullable().optional(),
+  /** how far it sees usefully, metres, when known (heading, fovDeg and rangeM together say what it covers) */
+  rangeM: z.number().gt(0).max(MAX_CAMERA_RANGE_M).nullable().optional(),
 });
 export type Camera = z.infer<typeof Camera>;
 

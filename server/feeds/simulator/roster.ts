@@ -100,6 +100,8 @@ function* cameraSteps(world: World, now: number): Steps<Camera[]> {
   const serials = new Map<string, number>();
   const cameras: Camera[] = [];
   const ownerWeights = CAMERA_OWNERS.map((o) => o.weight);
+  // a stream of its own, so that the points, owners and statuses drawn above stay as they were
+  const opticsRng = createRng(`${world.seed}/camera-optics`);
   for (let i = 0; i < total; i++) {
     const grid = world.grids[drawIndex(world.cameraCdf, rng)]!;
     const owner = rng.weighted(CAMERA_OWNERS, ownerWeights);
@@ -128,10 +130,28 @@ function* cameraSteps(world: World, now: number): Steps<Camera[]> {
       statusSince: now,
       alarm: null,
       owner: owner.name,
+      ...cameraOptics(opticsRng),
     });
     if (i % ITEMS_PER_STEP === 0) yield;
   }
   return cameras;
+}
+
+/** the share of simulated points whose platform knows where they look (the rest: direction unknown) */
+export const CAMERA_OPTICS_SHARE = 0.6;
+
+/**
+ * Heading, field of view and range for a share of the points, so that "cameras that see it"
+ * (GET /api/nearby) has something to show: mostly fixed street cameras (40–90°, 60–200 m), some
+ * domes (360°, 100 m), a few high-point cameras on roofs (60°, 1–3 km). Invented, like the points.
+ */
+export function cameraOptics(rng: Rng): Pick<Camera, 'heading' | 'fovDeg' | 'rangeM'> {
+  if (!rng.chance(CAMERA_OPTICS_SHARE)) return {};
+  const heading = rng.int(0, 359);
+  const kind = rng.float(0, 1);
+  if (kind < 0.03) return { heading, fovDeg: 60, rangeM: rng.int(10, 30) * 100 };
+  if (kind < 0.15) return { heading, fovDeg: 360, rangeM: 100 };
+  return { heading, fovDeg: rng.pick([40, 55, 60, 75, 90]), rangeM: rng.int(6, 20) * 10 };
 }
 
 export function initialCameraStatus(rng: Rng): CameraStatus {

@@ -5,7 +5,7 @@
  * the roster keeps what the live feeds said (status, last fix); what the file says replaces the
  * rest. Rows the hub holds exactly as the file has them are counted and left alone.
  */
-import { CAMERA_STATUSES, type Camera } from '@shared/schemas/camera';
+import { CAMERA_STATUSES, MAX_CAMERA_RANGE_M, type Camera } from '@shared/schemas/camera';
 import { PATROL_STATUSES, PatrolRole, type Patrol } from '@shared/schemas/patrol';
 import type { Hub } from '../../hub/hub';
 import { toWgs84, type CoordinateSystem } from '../coords';
@@ -61,6 +61,7 @@ export async function importCameras(hub: Hub, input: FileInput, opts: Options): 
     const status = row.oneOf(['status', '状态'], CAMERA_STATUSES, { aliases: CAMERA_STATUS_ALIASES });
     const heading = row.number(['heading', 'azimuth', '朝向'], { min: 0, max: 360 });
     const fovDeg = row.number(['fov', 'fov_deg', 'field_of_view', '视场角'], { min: 1, max: 360 });
+    const rangeM = row.number(['range', 'range_m', '视距'], { min: 1, max: MAX_CAMERA_RANGE_M });
     await pause();
     if (id === undefined || name === undefined || lng === undefined || lat === undefined) continue;
     const first = seen.get(id);
@@ -91,6 +92,7 @@ export async function importCameras(hub: Hub, input: FileInput, opts: Options): 
       owner,
       heading: heading === undefined ? (held?.heading ?? null) : heading % 360,
       fovDeg: fovDeg ?? held?.fovDeg ?? null,
+      rangeM: rangeM ?? held?.rangeM ?? null,
     };
     if (held && same(held, camera)) unchanged++;
     else changed.push(camera);
