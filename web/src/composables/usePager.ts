@@ -6,13 +6,13 @@
  */
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { currentScale } from '../layouts/scale';
+import { useBoxSize } from './useBoxSize';
 
 export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: number, count: () => number, intervalMs = 10_000, onCycle?: () => void) {
-  const height = ref(0);
+  const { height } = useBoxSize(el);
   const page = ref(0);
   const perPage = computed(() => Math.max(1, Math.floor(height.value / (rowDesignPx * currentScale.value.u))));
   const pages = computed(() => Math.max(1, Math.ceil(count() / perPage.value)));
-  let observer: ResizeObserver | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
 
   watch(pages, (n) => {
@@ -20,14 +20,6 @@ export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: num
   });
 
   onMounted(() => {
-    const box = el.value;
-    if (box) {
-      height.value = box.clientHeight;
-      if (typeof ResizeObserver !== 'undefined') {
-        observer = new ResizeObserver(() => (height.value = box.clientHeight));
-        observer.observe(box);
-      }
-    }
     timer = setInterval(() => {
       if (page.value + 1 < pages.value) {
         page.value++;
@@ -39,7 +31,6 @@ export function usePager(el: Readonly<Ref<HTMLElement | null>>, rowDesignPx: num
   });
 
   onBeforeUnmount(() => {
-    observer?.disconnect();
     if (timer !== null) clearInterval(timer);
   });
 

@@ -36,7 +36,8 @@ export function collectionBounds(fc: RegionCollection): [[number, number], [numb
   return Number.isFinite(minX) ? [[minX, minY], [maxX, maxY]] : null;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** waits `ms`, or less when the signal aborts (never rejects): a retry's back-off */
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {

@@ -8,6 +8,7 @@
  * The style built from here still names no remote URL: the TileJSON's relative tile URL is made
  * absolute with the page's own origin at run time, and a URL on any other origin is refused.
  */
+import { sleep } from './geography';
 import { BASEMAP, FONT_MEDIUM } from './palette';
 import type { Expr, LayerSpec, SourceSpec } from './mapTypes';
 import { zoomShift } from './zoomShift';
@@ -199,15 +200,6 @@ export function vectorFilterChanges(before: readonly LayerSpec[], after: readonl
     .filter((l) => JSON.stringify((l as { filter?: unknown }).filter) !== JSON.stringify(old.get(l.id)))
     .map((l) => ({ layer: l.id, filter: (l as { filter?: unknown }).filter }));
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 /**
  * Asks the hub whether it serves a basemap. 404: it has none (the demo basemap stays, for good);

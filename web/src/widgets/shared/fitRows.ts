@@ -4,7 +4,8 @@
  * `useFitRows` measures how many rows of a given pitch (design px) an element's box holds, so that
  * the count follows the panel's height in every layout mode.
  */
-import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+import { computed, type Ref } from 'vue';
+import { useBoxSize } from '../../composables/useBoxSize';
 import { currentScale } from '../../layouts/scale';
 
 export const OTHER_CODE = '__other';
@@ -36,17 +37,6 @@ export function topWithOther<T extends Counted>(items: readonly T[], rows: numbe
 
 /** how many rows of `pitch` design px the element's content box holds (at least `min`); `fallback` before it is measured */
 export function useFitRows(el: Readonly<Ref<HTMLElement | null>>, pitch: number, min = 1, fallback = 6): Ref<number> {
-  const height = ref(0);
-  let observer: ResizeObserver | null = null;
-  onMounted(() => {
-    const box = el.value;
-    if (!box) return;
-    height.value = box.clientHeight;
-    if (typeof ResizeObserver !== 'undefined') {
-      observer = new ResizeObserver(() => (height.value = box.clientHeight));
-      observer.observe(box);
-    }
-  });
-  onBeforeUnmount(() => observer?.disconnect());
+  const { height } = useBoxSize(el);
   return computed(() => (height.value > 0 ? Math.max(min, Math.floor(height.value / (pitch * currentScale.value.u))) : fallback));
 }
