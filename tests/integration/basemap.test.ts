@@ -140,10 +140,10 @@ describe('a hub without a basemap file', () => {
   });
   afterAll(() => t.close());
 
-  it('answers 404 on the TileJSON and the tiles, so the wall keeps its generated basemap', async () => {
+  it('answers 204 on the TileJSON (no basemap, not an error: no console error on the wall) and 404 on tiles', async () => {
     const res = await fetch(`${t.url}/api/basemap.json`);
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: string }).error).toBe('NOT_FOUND');
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
     expect((await fetch(`${t.url}/api/basemap/8/214/107.mvt`)).status).toBe(404);
   });
 

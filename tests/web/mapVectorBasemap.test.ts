@@ -129,13 +129,18 @@ describe('without a basemap file', () => {
   describe('fetchBasemap', () => {
     afterEach(() => vi.unstubAllGlobals());
 
-    it('takes a 404 from the hub as "no basemap" and asks once', async () => {
-      const fetchMock = vi.fn(async (_url: string) => new Response(JSON.stringify({ error: 'NOT_FOUND' }), { status: 404 }));
-      vi.stubGlobal('fetch', fetchMock);
-      expect(await fetchBasemap(new AbortController().signal, ORIGIN)).toBeNull();
-      expect(fetchMock).toHaveBeenCalledTimes(1);
-      expect(fetchMock.mock.calls[0]![0]).toBe('/api/basemap.json');
-    });
+    for (const [status, body] of [
+      [204, null],
+      [404, JSON.stringify({ error: 'NOT_FOUND' })], // an older hub
+    ] as const) {
+      it(`takes a ${status} from the hub as "no basemap" and asks once`, async () => {
+        const fetchMock = vi.fn(async (_url: string) => new Response(body, { status }));
+        vi.stubGlobal('fetch', fetchMock);
+        expect(await fetchBasemap(new AbortController().signal, ORIGIN)).toBeNull();
+        expect(fetchMock).toHaveBeenCalledTimes(1);
+        expect(fetchMock.mock.calls[0]![0]).toBe('/api/basemap.json');
+      });
+    }
 
     it('reads the TileJSON when the hub has one', async () => {
       vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(TILEJSON), { status: 200 })));

@@ -382,7 +382,7 @@ describe('MapView', () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async (url: string) => {
-        if (url === '/api/basemap.json') return new Response('{"error":"NOT_FOUND"}', { status: 404 });
+        if (url === '/api/basemap.json') return new Response(null, { status: 204 });
         const level = new URL(url, 'http://hub').searchParams.get('level');
         const features = [city, district].filter((r) => r.level === level).map(feature);
         return new Response(JSON.stringify({ type: 'FeatureCollection', features }), { status: 200 });

@@ -1,7 +1,8 @@
 /**
  * The deployment's own basemap (BASEMAP_FILE): a TileJSON at /api/basemap.json and the tiles at
  * /api/basemap/{z}/{x}/{y}.mvt, all relative to the hub so that the wall never leaves the
- * centre's network. Without a usable file both answer 404 and the wall draws the demo basemap.
+ * centre's network. Without a usable file the TileJSON answers 204 (no basemap: the wall draws the
+ * demo basemap) and the tiles 404.
  */
 import { Router, type Request, type Response } from 'express';
 import { HubError } from '@shared/errors';
@@ -38,7 +39,11 @@ export function basemapRoutes(basemap: Basemap | null, anonymous: AnonymousPolic
   const none = () => new HubError('NOT_FOUND', 'This hub has no basemap file (BASEMAP_FILE); the wall draws its generated basemap.');
 
   router.get('/basemap.json', readers, (_req, res) => {
-    if (!basemap) throw none();
+    // no basemap is a normal answer, not an error: a 404 would be a console error on every wall
+    if (!basemap) {
+      res.status(204).set('Cache-Control', `public, max-age=${TILEJSON_MAX_AGE_S}`).end();
+      return;
+    }
     const i = basemap.info;
     res.set('Cache-Control', `public, max-age=${TILEJSON_MAX_AGE_S}`).json({
       tilejson: '3.0.0',

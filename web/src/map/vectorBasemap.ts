@@ -3,7 +3,7 @@
  * tiles in the Protomaps basemap schema (v4), served by the hub at /api/basemap/{z}/{x}/{y}.mvt.
  * Water, roads in three widths and place names are drawn in the wall's navy palette, under every
  * live layer; the hub's own region fills, boundaries and labels stay on top of them. Without a
- * file the hub answers 404 and the style is exactly the generated demo basemap.
+ * file the hub answers 204 and the style is exactly the generated demo basemap.
  *
  * The style built from here still names no remote URL: the TileJSON's relative tile URL is made
  * absolute with the page's own origin at run time, and a URL on any other origin is refused.
@@ -202,14 +202,15 @@ export function vectorFilterChanges(before: readonly LayerSpec[], after: readonl
 }
 
 /**
- * Asks the hub whether it serves a basemap. 404: it has none (the demo basemap stays, for good);
+ * Asks the hub whether it serves a basemap. 204: it has none (the demo basemap stays, for good);
  * while the hub cannot be reached, asks again with a capped back-off like the geography.
  */
 export async function fetchBasemap(signal: AbortSignal, origin = location.origin): Promise<BasemapTiles | null> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const res = await fetch(BASEMAP_TILEJSON_URL, { signal, headers: { Accept: 'application/json' } });
-      if (res.status === 404) return null;
+      // 204: the hub has no basemap (404 from an older hub: the same)
+      if (res.status === 204 || res.status === 404) return null;
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const tiles = basemapFromTileJson(await res.json(), origin);
       if (!tiles) console.warn('[map] basemap: the hub sent a TileJSON the wall cannot use');
