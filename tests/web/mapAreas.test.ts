@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AreaSummary } from '@shared/schemas/live';
-import { areaFeatures, bubbleRadius, shortCount } from '../../web/src/map/areaLayer';
+import { areaFeatures, bubbleRadius, shortCount, showsOverview } from '../../web/src/map/areaLayer';
 
 function area(code: string, over: Partial<AreaSummary> = {}): AreaSummary {
   return { code, open: 0, overdue: 0, serious: 0, worst: 0, patrols: 0, onDuty: 0, responding: 0, cameras: 0, camerasOffline: 0, camerasAlarm: 0, risk: [1, 0, 0, 0, 0], ...over };
@@ -34,5 +34,15 @@ describe('area bubbles', () => {
     expect(bubbleRadius(0, 100)).toBe(10);
     expect(bubbleRadius(100, 100)).toBe(44);
     expect(bubbleRadius(25, 100)).toBe(29);
+  });
+});
+
+describe('the overview of a city', () => {
+  it('a city root with three or more areas is read by its areas; a district, or a root of one district, case by case', () => {
+    expect(showsOverview({ level: 'city' }, 10)).toBe(true);
+    expect(showsOverview({ level: 'city' }, 3)).toBe(true);
+    expect(showsOverview({ level: 'city' }, 1)).toBe(false);
+    expect(showsOverview({ level: 'district' }, 12)).toBe(false);
+    expect(showsOverview(null, 10)).toBe(false);
   });
 });

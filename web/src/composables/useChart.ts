@@ -7,6 +7,7 @@
 import { init, type ECharts, type EChartsCoreOption } from 'echarts/core';
 import { markRaw, onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { fontEpoch } from '../fonts';
+import { prefersReducedMotion } from '../motion';
 
 export interface ChartHandle {
   instance(): ECharts | null;
@@ -26,6 +27,9 @@ export function useChart(el: Readonly<Ref<HTMLElement | null>>, build: () => ECh
     });
   };
 
+  // less motion asked for: the charts draw their final state at once
+  const still = (option: EChartsCoreOption): EChartsCoreOption => (prefersReducedMotion() ? { ...option, animation: false } : option);
+
   onMounted(() => {
     if (!el.value) return;
     chart = markRaw(init(el.value, undefined, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1 }));
@@ -33,7 +37,7 @@ export function useChart(el: Readonly<Ref<HTMLElement | null>>, build: () => ECh
       watch(
         build,
         (option) => {
-          if (option) chart?.setOption(option, { notMerge: false, lazyUpdate: true });
+          if (option) chart?.setOption(still(option), { notMerge: false, lazyUpdate: true });
         },
         { immediate: true },
       ),
@@ -41,7 +45,7 @@ export function useChart(el: Readonly<Ref<HTMLElement | null>>, build: () => ECh
     stops.push(
       watch(fontEpoch, () => {
         const option = build();
-        if (option) chart?.setOption(option, { notMerge: true, lazyUpdate: true });
+        if (option) chart?.setOption(still(option), { notMerge: true, lazyUpdate: true });
       }),
     );
     if (typeof ResizeObserver !== 'undefined') {

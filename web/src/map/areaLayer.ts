@@ -31,11 +31,15 @@ const NO_CASE_COLOR = '#2fbf71';
 
 /**
  * The root in full view is read by its areas first (WallMap.setOverview): a city, or a province
- * (whose root the geography also calls a city: its children are the cities).
+ * (whose root the geography also calls a city: its children are the cities) — when it has areas
+ * enough for that to say more than the cases themselves.
  */
-export function isOverviewLevel(level: Region['level'] | undefined): boolean {
-  return level === 'city';
+export function showsOverview(region: Pick<Region, 'level'> | null | undefined, childAreas: number): boolean {
+  return region?.level === 'city' && childAreas >= OVERVIEW_MIN_AREAS;
 }
+
+/** a root with fewer child areas than this is drawn case by case: one bubble would say less than the cases */
+export const OVERVIEW_MIN_AREAS = 3;
 
 /** how far past the fitted zoom the operator zooms before every case and patrol is drawn */
 export const OVERVIEW_ZOOM_IN = 1;

@@ -15,7 +15,7 @@ import { useLiveStore } from '../stores/live';
 import { useWallStore } from '../stores/wall';
 import { incidentFeatures, nextNewExpiry } from './incidentLayer';
 import { heatFeatures } from './heatLayer';
-import { areaFeatures, isOverviewLevel } from './areaLayer';
+import { areaFeatures, showsOverview } from './areaLayer';
 import { patrolFeatures } from './patrolLayer';
 import { cameraFeatures } from './cameraLayer';
 import { isOn, type WallLayers } from './layerVisibility';
@@ -95,7 +95,8 @@ export function bindMapData(wallMap: WallMap): () => void {
   // province (the map shows them only below its overview zoom: see WallMap.setOverview)
   const rebuildAreas = throttle(() => {
     const summarised = live.detail?.incidents === 'summary';
-    const shown = summarised || isOverviewLevel(live.region?.level);
+    const r = live.region;
+    const shown = summarised || showsOverview(r, r ? live.childrenOf(r.code).length : 0);
     wallMap.setSourceData(SOURCE.areas, areaFeatures(shown ? stats.areas : [], (code) => live.regions.get(code), wall.lang));
   }, 1000);
 
