@@ -18,11 +18,20 @@ const collection = (features: { code: string; name: string; nameEn?: string }[])
 });
 
 describe('labels in two languages', () => {
-  it('carry the English name, or the Chinese one where there is none', () => {
-    const labels = labelFeatures([collection([{ code: '330203', name: '海曙区', nameEn: 'Haishu District' }, { code: '330205', name: '江北区' }])]);
-    expect(labels.features.map((f) => [f.properties.name, f.properties.nameEn])).toEqual([
-      ['海曙区', 'Haishu District'],
+  it('carry the English name without its kind (the outlines say it), or the Chinese one where there is none', () => {
+    const labels = labelFeatures([
+      collection([
+        { code: '330203', name: '海曙区', nameEn: 'Haishu District' },
+        { code: '330205', name: '江北区' },
+        { code: '330282', name: '慈溪市', nameEn: 'Cixi City' },
+        { code: '330226', name: '宁海县', nameEn: 'Ninghai County' },
+      ]),
+    ]);
+    expect(labels.features.map((f) => [f.properties.name, f.properties.nameEn]).sort()).toEqual([
+      ['宁海县', 'Ninghai'],
+      ['慈溪市', 'Cixi'],
       ['江北区', '江北区'],
+      ['海曙区', 'Haishu'],
     ]);
   });
 
