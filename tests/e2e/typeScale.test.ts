@@ -109,6 +109,8 @@ describe.runIf(chromiumAvailable)('the type scale in Chromium', () => {
         // the headline figures are far larger than the floor
         const kpi = await page.locator('[data-kpi] .figure').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
         expect(kpi).toBeGreaterThanOrEqual(2.5 * FLOOR * u);
+        // the key is there to be checked (no legend would pass the next line by itself)
+        expect(await page.locator('[data-legend]').count()).toBe(1);
         expect(await labelsUnderLegend(page)).toEqual([]);
         if (width / height > 3) {
           // the wide wall fills its width: the map and the columns reach both edges

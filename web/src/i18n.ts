@@ -3,6 +3,7 @@
  * categories, sources, stages and severities come from the hub's catalogue (every client names
  * things the same way); the built-in table below is only a fallback before the first snapshot.
  */
+import { englishWithoutKind } from './placeNames';
 import { computed } from 'vue';
 import type { CameraAlarmType } from '@shared/schemas/camera';
 import type { Catalog } from '@shared/schemas/catalog';
@@ -460,13 +461,10 @@ export function useI18n() {
     void live.regionsVersion;
     return departmentNameEn(id, (code) => live.regions.get(code)?.nameEn) ?? name;
   };
-  /**
-   * A street's name where the line already says it is a place (the ticker): in English without
-   * its kind, "Lanjiang" for "Lanjiang Subdistrict" — the words that made a line too long to show.
-   */
+  /** a street's name where the line already says it is a place (ticker, overdue list): in English without its kind */
   const placeName = (code: string | undefined | null) => {
     const name = regionName(code);
-    return wall.lang === 'en' ? name.replace(/ (Subdistrict|Town|Township)$/, '') : name;
+    return wall.lang === 'en' ? englishWithoutKind(name) : name;
   };
   return { lang, t, label, regionName, streetName, unitName, placeName };
 }

@@ -2,6 +2,7 @@
  * The city's geography from the hub (GET /api/regions.geojson, ETag-cached by the browser), and the
  * label points drawn from it. Same-origin, relative URLs only: nothing leaves the hub.
  */
+import { englishWithoutKind } from '../placeNames';
 import type { RegionLevel } from '@shared/schemas/region';
 import { isUsablePosition, point, pointCollection, type PointCollection, type PointFeature } from './mapTypes';
 
@@ -88,17 +89,6 @@ function roughArea(geometry: RegionFeature['geometry']): number {
   return Math.abs(area / 2);
 }
 
-/**
- * A place's English name on the map without its kind: "Haishu" for "Haishu District", "Cixi" for
- * "Cixi City". The map's outlines already say what the areas are, and the kind words doubled the
- * length of every English label at 24 px — Yuyao, Zhenhai and Beilun piled on one another at city
- * view. The header and the crumbs keep the full names.
- */
-export function mapNameEn(name: string): string {
-  const short = name.replace(/ (District|County|City|Subdistrict|Town|Township)$/, '');
-  return short.length > 0 ? short : name;
-}
-
 /** One label point per region at its centre (not per polygon tile, which repeats names). */
 export function labelFeatures(collections: readonly RegionCollection[]): PointCollection<LabelProps> {
   const out: PointFeature<LabelProps>[] = [];
@@ -108,7 +98,7 @@ export function labelFeatures(collections: readonly RegionCollection[]): PointCo
       const p = f.properties;
       const [lng, lat] = p.center ?? [NaN, NaN];
       if (!isUsablePosition(lng, lat) || !p.name) return;
-      out.push(point<LabelProps>(lng, lat, { code: p.code, name: p.name, nameEn: mapNameEn(p.nameEn ?? p.name), level: p.level, parentCode: p.parentCode ?? '', rank: i }));
+      out.push(point<LabelProps>(lng, lat, { code: p.code, name: p.name, nameEn: englishWithoutKind(p.nameEn ?? p.name), level: p.level, parentCode: p.parentCode ?? '', rank: i }));
     });
   }
   return pointCollection(out);

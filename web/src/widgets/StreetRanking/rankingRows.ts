@@ -5,6 +5,7 @@
  * over fewer than MIN_RATE_BASE cases due shows "样本少" with its counts, never a percentage.
  * Never a ranking of individual workers (DOMAIN.md).
  */
+import { englishWithoutKind } from '../../placeNames';
 import type { RankingRow, Statistics } from '@shared/schemas/stats';
 import { fmtInt, shownRate, type Lang, type ShownRate } from '../../format';
 
@@ -79,7 +80,7 @@ export const UNIT_KIND_SHORT: Readonly<Record<string, readonly [zh: string, en: 
 
 /** a region's name without the word for its kind: 海曙区 → 海曙, 梅墟街道 → 梅墟, Haishu District → Haishu */
 export function regionShort(name: string, lang: Lang): string {
-  if (lang === 'en') return name.replace(/ (District|County|City|Subdistrict|Town|Township)$/, '');
+  if (lang === 'en') return englishWithoutKind(name);
   const m = /^(.{2,}?)(街道|区|县|市|镇|乡)$/.exec(name);
   return m ? m[1]! : name;
 }
