@@ -9,7 +9,7 @@ import type { IncidentAction } from './schemas/incident';
 
 const RANK: Readonly<Record<Role, number>> = { viewer: 0, operator: 1, supervisor: 2, admin: 3 };
 
-export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage' | 'data:import';
+export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage' | 'data:import' | 'focus' | 'alert:acknowledge';
 
 /** The lowest role that may do each thing. */
 export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
@@ -38,6 +38,10 @@ export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
   'users:manage': 'admin',
   /** a city's own history, tables, geography and rosters (docs/import.md) */
   'data:import': 'admin',
+  /** put the walls of a region on one case, change its responders, end it (issue 16) */
+  focus: 'operator',
+  /** say that a person has seen an alert: it stops sounding and escalating */
+  'alert:acknowledge': 'operator',
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   HUB_BUSY: 'The hub has too many changes waiting for the store; nothing was done. Try again in a moment.',
   SUPERSEDED: 'A newer subscription from this connection replaced this one; its answer follows.',
   STATS_BUSY: 'The hub cannot give that window just now (history is being imported, or other past windows are being read); try again in a moment.',
+  UNKNOWN_FOCUS: 'No focus with that id stands now (it may have ended).',
+  UNKNOWN_ALERT: 'No alert has that id.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
 
@@ -78,6 +80,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PROTOCOL_MISMATCH: 400,
+  UNKNOWN_FOCUS: 404,
+  UNKNOWN_ALERT: 404,
   NOT_SUBSCRIBED: 400,
   STORE_UNAVAILABLE: 503,
   AUTH_REQUIRED: 401,

@@ -8,10 +8,12 @@ import type { ErrorCode } from './errors';
 import type { Me } from './schemas/auth';
 import type { Incident, IncidentCommandRequest, ReportRequest } from './schemas/incident';
 import type { VideoAlarm, VideoAlarmDecisionRequest } from './schemas/videoAlarm';
+import type { Focus, FocusEndRequest, FocusRespondersRequest, FocusStartRequest, FocusTrack } from './schemas/focus';
+import type { Alert, AlertAckRequest, AlertSounded } from './schemas/alert';
 import type { AlarmRaised, Delta, Heartbeat, StatsFrame, SubscribeRequest, SubscribeResult, TimeSyncAnswer, TimeSyncRequest } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message: string; details?: unknown };
 export type AckCallback<T> = (answer: Ack<T>) => void;
@@ -38,6 +40,14 @@ export interface ServerToClientEvents {
   'camera:updated': (delta: DeltaOf<'camera:updated'>) => void;
   'patrol:updated': (delta: DeltaOf<'patrol:updated'>) => void;
   'videoAlarm:updated': (delta: DeltaOf<'videoAlarm:updated'>) => void;
+  /** reliable: a focus on the client's home region began, changed or ended (`focus` null) */
+  'focus:changed': (delta: DeltaOf<'focus:changed'>) => void;
+  /** reliable: an alert in the client's home region was raised, escalated or acknowledged */
+  'alert:changed': (delta: DeltaOf<'alert:changed'>) => void;
+  /** volatile, about once a second while a focus stands: its responders' distance and ETA */
+  'focus:track': (track: FocusTrack) => void;
+  /** an alert still waiting sounds again, or was escalated to the supervisors */
+  'alert:sounded': (sounded: AlertSounded) => void;
   /** a serious incident (severity >= ALARM_MIN_SEVERITY) was just reported in the client's alarm region */
   'alarm:raised': (alarm: AlarmRaised) => void;
   /** volatile: the latest figures for the subscribed region */
@@ -68,6 +78,14 @@ export interface ClientToServerEvents {
   'incident:command': (request: IncidentCommandRequest, ack: AckCallback<Incident>) => void;
   /** confirm an AI video alarm into a case, or dismiss it with a reason */
   'videoAlarm:decide': (request: VideoAlarmDecisionRequest, ack: AckCallback<{ alarm: VideoAlarm; incident: Incident | null }>) => void;
+  /** put the walls of a region on a case (operator; audited) */
+  'focus:start': (request: FocusStartRequest, ack: AckCallback<Focus>) => void;
+  /** end a focus: its walls return to their tour or district (operator; audited) */
+  'focus:end': (request: FocusEndRequest, ack: AckCallback<{ focusId: string }>) => void;
+  /** replace a focus's responders (operator; audited) */
+  'focus:responders': (request: FocusRespondersRequest, ack: AckCallback<Focus>) => void;
+  /** a person has seen the alert: it stops sounding and escalating (operator; audited) */
+  'alert:acknowledge': (request: AlertAckRequest, ack: AckCallback<Alert>) => void;
   /** who this connection acts as */
   'auth:me': (request: Record<string, never>, ack: AckCallback<Me>) => void;
   /** the hub's clock, answered at once: the client estimates its offset from the round trip (NTP's way) */
@@ -75,4 +93,4 @@ export interface ClientToServerEvents {
 }
 
 /** Names of the reliable delta events, in one place for clients that register handlers in a loop. */
-export const DELTA_EVENTS = ['incident:reported', 'incident:updated', 'camera:updated', 'patrol:updated', 'videoAlarm:updated'] as const;
+export const DELTA_EVENTS = ['incident:reported', 'incident:updated', 'camera:updated', 'patrol:updated', 'videoAlarm:updated', 'focus:changed', 'alert:changed'] as const;

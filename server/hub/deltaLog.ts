@@ -10,6 +10,11 @@ export interface LoggedDelta {
   /** region codes from the city to the grid the change belongs to */
   path: readonly string[];
   layer: Layer;
+  /**
+   * focus and alert deltas go by the client's home region, not its layers: the home regions that
+   * receive it (a client whose home is one of these codes)
+   */
+  homes?: readonly string[];
 }
 
 export function layerOf(delta: Delta): Layer {
@@ -17,6 +22,8 @@ export function layerOf(delta: Delta): Layer {
     case 'incident:reported':
     case 'incident:updated':
     case 'videoAlarm:updated':
+    case 'focus:changed':
+    case 'alert:changed':
       return 'incidents';
     case 'camera:updated':
       return 'cameras';

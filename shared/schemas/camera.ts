@@ -39,6 +39,13 @@ export const Camera = z.object({
   fovDeg: z.number().gt(0).max(360).nullable().optional(),
   /** how far it sees usefully, metres, when known (heading, fovDeg and rangeM together say what it covers) */
   rangeM: z.number().gt(0).max(MAX_CAMERA_RANGE_M).nullable().optional(),
+  /** the video platform's web player for this point (http or https), opened in focus mode */
+  streamUrl: z
+    .string()
+    .max(500)
+    .regex(/^https?:\/\/[^\s]+$/, 'an http or https address')
+    .nullable()
+    .optional(),
 });
 export type Camera = z.infer<typeof Camera>;
 

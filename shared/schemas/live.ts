@@ -7,6 +7,8 @@ import { Patrol } from './patrol';
 import { GridRisk, Statistics } from './stats';
 import { Catalog } from './catalog';
 import { AiPrecision, VideoAlarm } from './videoAlarm';
+import { Focus } from './focus';
+import { Alert } from './alert';
 
 /** What a client can ask to receive. */
 export const LAYERS = ['incidents', 'patrols', 'cameras', 'stats'] as const;
@@ -54,9 +56,9 @@ export const SubscribeRequest = z.object({
   /** the last reliable sequence number this client applied; asks to resume instead of a snapshot */
   lastSeq: z.number().int().min(0).optional(),
   /**
-   * also receive `alarm:raised` for serious new incidents anywhere in this region (default: the
-   * subscribed region). A touring wall shows one district at a time but must not miss an alarm
-   * elsewhere in its home region.
+   * the client's home region (default: the subscribed region): it receives `alarm:raised`,
+   * alerts and focuses for this region whatever region it shows now. A touring wall shows one
+   * district at a time but must not miss an alarm, or a focus, elsewhere in its home region.
    */
   alarmRegion: RegionCode.optional(),
   /** the rate of position frames (layer `patrols`); 4 Hz by default */
@@ -82,6 +84,13 @@ export const Delta = z.discriminatedUnion('type', [
   z.object({ type: z.literal('patrol:updated'), seq: z.number().int(), patrol: Patrol }),
   /** an AI video alarm entered the confirm queue, or was confirmed or dismissed (layer: incidents) */
   z.object({ type: z.literal('videoAlarm:updated'), seq: z.number().int(), alarm: VideoAlarm }),
+  /**
+   * a focus began, changed (responders, timeline) or ended (`focus` null) for the walls of
+   * `regionCode`: sent to the clients whose home region it reaches, whatever layers they hold
+   */
+  z.object({ type: z.literal('focus:changed'), seq: z.number().int(), focusId: z.string(), regionCode: RegionCode, focus: Focus.nullable() }),
+  /** an alert was raised, escalated or acknowledged: sent to the clients whose home region holds its place */
+  z.object({ type: z.literal('alert:changed'), seq: z.number().int(), alert: Alert }),
 ]);
 export type Delta = z.infer<typeof Delta>;
 export type DeltaType = Delta['type'];
@@ -156,6 +165,10 @@ export const Snapshot = z.object({
   videoAlarms: z.array(VideoAlarm).optional(),
   /** with the stats layer: the AI's precision per alarm type over seven days */
   aiPrecision: AiPrecision.optional(),
+  /** the focuses that reach this client's home region (usually none or one); always sent since protocol 5 */
+  focuses: z.array(Focus).optional(),
+  /** alerts in the home region: every one still waiting, and those acknowledged in the last hour; always sent since protocol 5 */
+  alerts: z.array(Alert).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
