@@ -25,11 +25,15 @@ export interface AlertPlan {
   ruleId: string;
   ruleName: string;
   sound: boolean;
+  /** the alert's card opens the cameras that see the place */
+  openCameras: boolean;
   notifyRoles: readonly Role[];
   /** sound again and escalate while nobody acknowledges */
   repeat: boolean;
   /** the region whose walls the alert focuses, when a rule focuses */
   focusRegion: string | null;
+  /** the rule that focuses (the focus's `startedBy`), when it is not the first that matched */
+  focusRule: { id: string; name: string } | null;
   /** acknowledging the alert ends that focus */
   revertOnAck: boolean;
 }
@@ -67,7 +71,8 @@ export class AlertBook {
     private readonly log: Logger,
   ) {}
 
-  async load(): Promise<void> {
+  /** reads back the alerts of the last ALERT_MEMORY_MS; returns them all (acknowledged ones too) */
+  async load(): Promise<Alert[]> {
     let afterSeq = 0;
     const from = this.hub.now() - ALERT_MEMORY_MS;
     for (;;) {
@@ -77,7 +82,9 @@ export class AlertBook {
       afterSeq = page[page.length - 1]!.seq;
     }
     for (const id of this.byId.keys()) this.raisedKeys.add(id);
+    const loaded = this.list();
     this.prune();
+    return loaded;
   }
 
   get(id: string): Alert | undefined {
@@ -126,6 +133,7 @@ export class AlertBook {
         ruleName: plan.ruleName,
         raisedAt: at,
         sound: plan.sound,
+        openCameras: plan.openCameras,
         notifyRoles: [...plan.notifyRoles],
         state: 'waiting',
         escalatedAt: null,
@@ -143,7 +151,7 @@ export class AlertBook {
     if (plan.focusRegion && alert.incidentId) {
       try {
         const focus = await this.focuses.start(
-          { rule: { id: plan.ruleId, name: plan.ruleName } },
+          { rule: plan.focusRule ?? { id: plan.ruleId, name: plan.ruleName } },
           { incidentId: alert.incidentId, regionCode: plan.focusRegion },
           { endsWithAlert: plan.revertOnAck ? alert.id : null },
         );

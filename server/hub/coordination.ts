@@ -5,33 +5,47 @@
  * so history and imports written quietly never raise an alert.
  */
 import type { AlertTiming } from '@shared/schemas/alert';
-import type { CameraAlarmType } from '@shared/schemas/camera';
+import type { BusinessCalendar } from '@shared/calendar';
 import type { EtaSettings } from '../domain/nearby';
+import { caseTriggerOf, cameraAlarmTriggerOf, dueOverdueRules, firedOverdueKeys, matchRules, mergeMatches, overdueFiringKey, overdueTriggerOf, type MergedActions, type Rule, type RuleMatch } from '../domain/rules';
 import type { Logger } from '../lib/log';
-import { AlertBook, type AlertPlan } from './alertBook';
+import { AlertBook, type AlertPlan, type AlertSubject } from './alertBook';
 import { FocusBook } from './focusBook';
 import type { Hub } from './hub';
 import type { NearbyFinder } from './nearbyFinder';
 
-/** what a rule is asked about (the same shape as server/domain/rules' Trigger) */
-export type CoordinationTrigger =
-  | { kind: 'case'; category: string; severity: number; regionPath: readonly string[] }
-  | { kind: 'camera_alarm'; type: CameraAlarmType; regionPath: readonly string[] }
-  | { kind: 'overdue'; category: string; severity: number; regionPath: readonly string[]; overdueWorkingHours: number };
-
 export interface CoordinationOptions {
   timing: AlertTiming;
   eta: EtaSettings;
-  /** the merged plan of the rules that match, or null when none does */
-  planFor: (trigger: CoordinationTrigger) => AlertPlan | null;
-  /** the thresholds (working hours) of the overdue rules, ascending: one alert per case and threshold */
-  overdueThresholds: readonly number[];
-  /** working hours between a deadline and now (the centre's business calendar) */
-  workingHoursSince: (dueAt: number, now: number) => number;
+  /** the deployment's rules (RULES_FILE) or the shipped defaults, validated at start */
+  rules: readonly Rule[];
+  /** the centre's business calendar: overdue rules count working hours */
+  calendar: BusinessCalendar;
   /** how often waiting alerts are looked at (repeat, escalate) */
   sweepMs?: number;
   /** how often open overdue cases are measured against the overdue rules */
   overdueCheckMs?: number;
+}
+
+/**
+ * An overdue rule fires for a case that crossed its threshold at most this many working hours
+ * ago. A case long past it when the hub first sees it (history, an import, a long outage) is in
+ * the overdue lists already; a thousand alerts at the first start would bury the ones that matter.
+ */
+export const OVERDUE_CATCH_UP_HOURS = 4;
+
+export function planOf(merged: MergedActions): AlertPlan {
+  return {
+    ruleId: merged.ruleId,
+    ruleName: merged.ruleName,
+    sound: merged.sound,
+    openCameras: merged.openCameras,
+    notifyRoles: merged.notifyRoles,
+    repeat: merged.repeat,
+    focusRegion: merged.focusRegion,
+    focusRule: merged.focusRule,
+    revertOnAck: merged.revertOnAck,
+  };
 }
 
 export class Coordination {
@@ -50,9 +64,12 @@ export class Coordination {
     this.alerts = new AlertBook(hub, this.focus, opts.timing, log);
   }
 
+  /** (rule, case) pairs an overdue rule fired for already: once per case's life (server/domain/rules/overdue.ts) */
+  private firedOverdue = new Set<string>();
+
   async load(): Promise<void> {
     await this.focus.load();
-    await this.alerts.load();
+    this.firedOverdue = firedOverdueKeys(await this.alerts.load());
   }
 
   start(): void {
@@ -60,7 +77,7 @@ export class Coordination {
       if (delta.type === 'incident:reported') {
         const i = delta.incident;
         this.raise(
-          { kind: 'case', category: i.category, severity: i.severity, regionPath: i.regionPath },
+          matchRules(this.opts.rules, caseTriggerOf(i)),
           { key: `case:${i.id}`, kind: 'case', incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat },
         );
       } else if (delta.type === 'incident:updated') {
@@ -68,7 +85,7 @@ export class Coordination {
       } else if (delta.type === 'videoAlarm:updated' && delta.alarm.status === 'pending') {
         const a = delta.alarm;
         this.raise(
-          { kind: 'camera_alarm', type: a.alarmType, regionPath: a.regionPath },
+          matchRules(this.opts.rules, cameraAlarmTriggerOf(a)),
           { key: `video:${a.id}`, kind: 'camera_alarm', incidentId: null, cameraId: a.cameraId, videoAlarmId: a.id, title: a.title, severity: 2, regionPath: [...a.regionPath], lng: a.location.lng, lat: a.location.lat },
         );
       }
@@ -90,31 +107,29 @@ export class Coordination {
   }
 
   /**
-   * Open overdue cases against the overdue rules: each threshold fires once per case (the alert's
-   * key holds the threshold). Not while history is written (deadlines then lie in the past by design).
+   * Open overdue cases against the overdue rules: each (rule, case) fires once, and only within
+   * OVERDUE_CATCH_UP_HOURS of crossing its threshold. Not while history is written (its deadlines
+   * lie in the past by design).
    */
   checkOverdue(): void {
-    const thresholds = this.opts.overdueThresholds;
-    if (thresholds.length === 0 || this.hub.backfilling) return;
+    if (this.hub.backfilling || !this.opts.rules.some((r) => r.enabled && r.when.kind === 'overdue')) return;
     const now = this.hub.now();
     for (const { incident: i } of this.hub.incidents.values()) {
-      if (!i.overdue || !i.deadline || i.stage === 'closed' || i.stage === 'rejected') continue;
-      const hours = this.opts.workingHoursSince(i.deadline.dueAt, now);
-      for (const h of thresholds) {
-        if (hours <= h) break;
-        const key = `overdue:${h}:${i.id}`;
-        if (this.alerts.raised(key)) continue;
-        this.raise(
-          { kind: 'overdue', category: i.category, severity: i.severity, regionPath: i.regionPath, overdueWorkingHours: hours },
-          { key, kind: 'overdue', incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat },
-        );
-      }
+      if (!i.overdue) continue;
+      const trigger = overdueTriggerOf(i, now, this.opts.calendar);
+      if (!trigger) continue;
+      const due = dueOverdueRules(this.opts.rules, trigger, i.id, this.firedOverdue).filter(
+        (m) => m.rule.when.kind === 'overdue' && trigger.overdueWorkingHours - m.rule.when.overWorkingHours <= OVERDUE_CATCH_UP_HOURS,
+      );
+      if (due.length === 0) continue;
+      for (const m of due) this.firedOverdue.add(overdueFiringKey(m.rule.id, i.id));
+      this.raise(due, { key: `overdue:${due[0]!.rule.id}:${i.id}`, kind: 'overdue', incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat });
     }
   }
 
-  private raise(trigger: CoordinationTrigger, subject: Parameters<AlertBook['raise']>[0]): void {
-    const plan = this.opts.planFor(trigger);
-    if (!plan || this.alerts.raised(subject.key)) return;
-    this.alerts.raise(subject, plan).catch((error: unknown) => this.log.warn('an alert was not raised', { key: subject.key, error: String(error) }));
+  private raise(matches: RuleMatch[], subject: AlertSubject): void {
+    const merged = mergeMatches(matches);
+    if (!merged || this.alerts.raised(subject.key)) return;
+    this.alerts.raise(subject, planOf(merged)).catch((error: unknown) => this.log.warn('an alert was not raised', { key: subject.key, error: String(error) }));
   }
 }
