@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       historyDays: config.SIM_HISTORY_DAYS,
       log,
       onHistoryProgress: (share) => (historyShare = share),
+      alerts: app.coordination.alerts,
     });
   }
   const base = `http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`;

@@ -184,28 +184,42 @@ export class AlertBook {
 
   private async acknowledgeUnaudited(by: Principal, input: unknown): Promise<Alert> {
     const request = parseOrThrow(AlertAckRequest, input, 'acknowledgement');
-    const result = await this.hub.queue.run(async () => {
-      const alert = this.byId.get(request.alertId);
-      if (!alert) throw new HubError('UNKNOWN_ALERT', `No alert has the id ${request.alertId}.`);
+    return this.acknowledgeWith(request.alertId, request.note ?? null, { username: by.user.username, name: by.user.displayName }, actorOf(by.user), by, (alert) => {
       if (!roleAllows(by.user.role, 'alert:acknowledge')) throw new HubError('FORBIDDEN_ROLE', `A ${by.user.role} may not acknowledge alerts; an operator or above may.`);
       if (!withinRegion(by.user.regionCode, alert.regionPath)) throw new HubError('FORBIDDEN_REGION', `Alert ${alert.id} lies outside your region (${by.user.regionCode}).`);
+    });
+  }
+
+  /**
+   * A trusted in-process source acknowledges (the simulated city's duty operator): no session,
+   * no audit row — the event names the actor, as the simulator's case steps do.
+   */
+  acknowledgeAs(actor: Actor, alertId: string, note: string | null = null): Promise<Alert> {
+    return this.acknowledgeWith(alertId, note, { username: actor.id, name: actor.name ?? actor.id }, actor, null, () => {});
+  }
+
+  private async acknowledgeWith(alertId: string, note: string | null, who: { username: string; name: string }, actor: Actor, by: Principal | null, check: (alert: Alert) => void): Promise<Alert> {
+    const { alert, first } = await this.hub.queue.run(async () => {
+      const alert = this.byId.get(alertId);
+      if (!alert) throw new HubError('UNKNOWN_ALERT', `No alert has the id ${alertId}.`);
+      check(alert);
       // two people pressing at once: the second sees it acknowledged, nothing is written twice
       if (alert.state === 'acknowledged') return { alert, first: false };
       const at = this.hub.now();
-      const next: Alert = { ...alert, state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: { username: by.user.username, name: by.user.displayName }, note: request.note || null };
-      await this.write(next, 'acknowledged', actorOf(by.user), at, [this.audit(by, next, at)]);
+      const next: Alert = { ...alert, state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: who, note: note || null };
+      await this.write(next, 'acknowledged', actor, at, by ? [this.audit(by, next, at)] : []);
       this.sounded.delete(alert.id);
       return { alert: next, first: true };
     });
-    const { alert, first } = result;
     if (first && alert.focusId) {
       const focus = this.focuses.get(alert.focusId);
       if (focus?.endsWithAlert === alert.id) {
-        await this.focuses.end(by, { focusId: focus.id }, 'alert acknowledged').catch((error: unknown) => this.log.warn('ending a focus on acknowledgement failed', { error: String(error) }));
+        const ender = by ?? { rule: { id: alert.ruleId, name: alert.ruleName } };
+        await this.focuses.end(ender, { focusId: focus.id }, 'alert acknowledged').catch((error: unknown) => this.log.warn('ending a focus on acknowledgement failed', { error: String(error) }));
       }
     }
     if (first && alert.incidentId && this.focuses.onIncident(alert.incidentId)) {
-      this.focuses.note(alert.incidentId, { at: alert.acknowledgedAt!, kind: 'alert_acknowledged', actor: by.user.displayName, action: null, text: alert.note });
+      this.focuses.note(alert.incidentId, { at: alert.acknowledgedAt!, kind: 'alert_acknowledged', actor: who.name, action: null, text: alert.note });
     }
     return alert;
   }
