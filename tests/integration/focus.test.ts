@@ -95,11 +95,11 @@ describe('focus mode', () => {
     const touring = await wall(otherStreet, street);
     const logs = [streetWall, gridWall, districtWall, otherWall, touring].map((w) => recordFocus(w.socket));
 
-    const { socket: console } = await connectClient(t.url, operator.token);
-    open.push(console);
+    const { socket: desk } = await connectClient(t.url, operator.token);
+    open.push(desk);
     // the walls that must receive it do (waiting for the event itself)
     const arrived = [streetWall, gridWall, touring].map((w) => nextEvent(w.socket, 'focus:changed', (d) => d.focus?.regionCode === street));
-    const started = await command<Focus>(console, 'focus:start', { incidentId: incident.id, regionCode: street });
+    const started = await command<Focus>(desk, 'focus:start', { incidentId: incident.id, regionCode: street });
     expect(started.ok).toBe(true);
     const focus = (started as { data: Focus }).data;
     expect(focus.regionCode).toBe(street);
@@ -108,10 +108,10 @@ describe('focus mode', () => {
     await Promise.all(arrived);
     // a later delta to the district and the other street shows they were passed over, not slow:
     // the end of this focus reaches the same walls, and a focus on the district reaches them all
-    const ended = await command<{ focusId: string }>(console, 'focus:end', { focusId: focus.id });
+    const ended = await command<{ focusId: string }>(desk, 'focus:end', { focusId: focus.id });
     expect(ended.ok).toBe(true);
     const wideArrived = [streetWall, gridWall, districtWall, touring].map((w) => nextEvent(w.socket, 'focus:changed', (d) => d.focus?.regionCode === district));
-    const wide = await command<Focus>(console, 'focus:start', { incidentId: incident.id, regionCode: district });
+    const wide = await command<Focus>(desk, 'focus:start', { incidentId: incident.id, regionCode: district });
     const wideId = (wide as { data: Focus }).data.id;
     await Promise.all(wideArrived);
     // the other street's wall (home = other street, not on the case's path) never hears of either:
@@ -128,15 +128,15 @@ describe('focus mode', () => {
     const fresh = await wall(otherStreet);
     expect((fresh.result as { snapshot: { focuses?: Focus[] } }).snapshot.focuses).toEqual([]);
 
-    await command(console, 'focus:end', { focusId: wideId });
+    await command(desk, 'focus:end', { focusId: wideId });
     for (const w of [streetWall, gridWall, districtWall, otherWall, touring, fresh]) w.socket.close();
   });
 
   it('a wall that connects late enters the focus from its snapshot; one that reconnects gets its end in the resume; a restarted hub still holds it', async () => {
     const street = incident.regionPath[2]!;
-    const { socket: console } = await connectClient(t.url, operator.token);
-    open.push(console);
-    const started = await command<Focus>(console, 'focus:start', { incidentId: incident.id, regionCode: street, responders: ['p-0'] });
+    const { socket: desk } = await connectClient(t.url, operator.token);
+    open.push(desk);
+    const started = await command<Focus>(desk, 'focus:start', { incidentId: incident.id, regionCode: street, responders: ['p-0'] });
     const focus = (started as { data: Focus }).data;
     expect(focus.responders.map((r) => r.patrolId)).toEqual(['p-0']);
 
@@ -154,8 +154,8 @@ describe('focus mode', () => {
     // away while the focus changes and ends; back with lastSeq: the resume holds both, in order
     const lastSeq = snap.seq;
     late.socket.close();
-    await command(console, 'focus:responders', { focusId: focus.id, responders: ['p-0', 'p-1'] });
-    await command(console, 'focus:end', { focusId: focus.id });
+    await command(desk, 'focus:responders', { focusId: focus.id, responders: ['p-0', 'p-1'] });
+    await command(desk, 'focus:end', { focusId: focus.id });
     const back = await connectClient(t.url);
     open.push(back.socket);
     const resumed = await subscribe(back.socket, street, undefined, lastSeq);
@@ -164,10 +164,10 @@ describe('focus mode', () => {
     expect(focusDeltas.map((d) => d.focus?.responders.length ?? null)).toEqual([2, null]);
 
     // restart: a focus that stands is still there for a wall of a fresh hub on the same store
-    const again = await command<Focus>(console, 'focus:start', { incidentId: incident.id, regionCode: street });
+    const again = await command<Focus>(desk, 'focus:start', { incidentId: incident.id, regionCode: street });
     const againId = (again as { data: Focus }).data.id;
     back.socket.close();
-    console.close();
+    desk.close();
     await t.close();
     t = await startTestHub({ store: t.store, keepStore: true, fusion: 'off' });
     const afterRestart = await wall(street);
