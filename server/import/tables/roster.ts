@@ -62,6 +62,9 @@ export async function importCameras(hub: Hub, input: FileInput, opts: Options): 
     const heading = row.number(['heading', 'azimuth', '朝向'], { min: 0, max: 360 });
     const fovDeg = row.number(['fov', 'fov_deg', 'field_of_view', '视场角'], { min: 1, max: 360 });
     const rangeM = row.number(['range', 'range_m', '视距'], { min: 1, max: MAX_CAMERA_RANGE_M });
+    // the video platform's web player for this point, opened on the walls in focus mode
+    const streamUrl = row.text(['stream_url', 'stream', 'player_url', '视频地址'], { max: 500 });
+    if (streamUrl !== undefined && !/^https?:\/\/\S+$/.test(streamUrl)) row.problem('stream_url', 'an http or https address (a web player; rtsp is not shown by browsers)');
     await pause();
     if (id === undefined || name === undefined || lng === undefined || lat === undefined) continue;
     const first = seen.get(id);
@@ -93,6 +96,7 @@ export async function importCameras(hub: Hub, input: FileInput, opts: Options): 
       heading: heading === undefined ? (held?.heading ?? null) : heading % 360,
       fovDeg: fovDeg ?? held?.fovDeg ?? null,
       rangeM: rangeM ?? held?.rangeM ?? null,
+      streamUrl: streamUrl !== undefined && /^https?:\/\/\S+$/.test(streamUrl) ? streamUrl : (held?.streamUrl ?? null),
     };
     if (held && same(held, camera)) unchanged++;
     else changed.push(camera);
