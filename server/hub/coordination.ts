@@ -8,7 +8,9 @@ import type { AlertTiming } from '@shared/schemas/alert';
 import type { BusinessCalendar } from '@shared/calendar';
 import type { EtaSettings } from '../domain/nearby';
 import { caseTriggerOf, cameraAlarmTriggerOf, dueOverdueRules, firedOverdueKeys, matchRules, mergeMatches, overdueFiringKey, overdueTriggerOf, type MergedActions, type Rule, type RuleMatch } from '../domain/rules';
+import type { Incident } from '@shared/schemas/incident';
 import type { Logger } from '../lib/log';
+import { forEachInSlices } from '../lib/slices';
 import { AlertBook, type AlertPlan, type AlertSubject } from './alertBook';
 import { FocusBook } from './focusBook';
 import type { Hub } from './hub';
@@ -93,7 +95,9 @@ export class Coordination {
     const sweep = setInterval(() => {
       this.alerts.sweep().catch((error: unknown) => this.log.error('alert sweep failed', { error: String(error) }));
     }, this.opts.sweepMs ?? 1_000);
-    const overdue = setInterval(() => this.checkOverdue(), this.opts.overdueCheckMs ?? 60_000);
+    const overdue = setInterval(() => {
+      this.checkOverdue().catch((error: unknown) => this.log.error('overdue rules check failed', { error: String(error) }));
+    }, this.opts.overdueCheckMs ?? 60_000);
     sweep.unref?.();
     overdue.unref?.();
     this.timers.push(sweep, overdue);
@@ -111,20 +115,30 @@ export class Coordination {
    * OVERDUE_CATCH_UP_HOURS of crossing its threshold. Not while history is written (its deadlines
    * lie in the past by design).
    */
-  checkOverdue(): void {
-    if (this.hub.backfilling || !this.opts.rules.some((r) => r.enabled && r.when.kind === 'overdue')) return;
-    const now = this.hub.now();
-    for (const { incident: i } of this.hub.incidents.values()) {
-      if (!i.overdue) continue;
-      const trigger = overdueTriggerOf(i, now, this.opts.calendar);
-      if (!trigger) continue;
-      const due = dueOverdueRules(this.opts.rules, trigger, i.id, this.firedOverdue).filter(
-        (m) => m.rule.when.kind === 'overdue' && trigger.overdueWorkingHours - m.rule.when.overWorkingHours <= OVERDUE_CATCH_UP_HOURS,
-      );
-      if (due.length === 0) continue;
-      for (const m of due) this.firedOverdue.add(overdueFiringKey(m.rule.id, i.id));
-      this.raise(due, { key: `overdue:${due[0]!.rule.id}:${i.id}`, kind: 'overdue', incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat });
+  async checkOverdue(): Promise<void> {
+    if (this.checkingOverdue || this.hub.backfilling || !this.opts.rules.some((r) => r.enabled && r.when.kind === 'overdue')) return;
+    this.checkingOverdue = true;
+    try {
+      // in slices of time: a province holds hundreds of thousands of cases, tens of thousands overdue
+      await forEachInSlices(this.hub.incidents.values(), ({ incident }) => this.checkOverdueCase(incident, this.hub.now()));
+    } finally {
+      this.checkingOverdue = false;
     }
+  }
+
+  private checkingOverdue = false;
+
+  private checkOverdueCase(i: Incident, now: number): void {
+    if (!i.overdue) return;
+    const trigger = overdueTriggerOf(i, now, this.opts.calendar);
+    if (!trigger) return;
+    const due = dueOverdueRules(this.opts.rules, trigger, i.id, this.firedOverdue).filter(
+      (m) => m.rule.when.kind === 'overdue' && trigger.overdueWorkingHours - m.rule.when.overWorkingHours <= OVERDUE_CATCH_UP_HOURS,
+    );
+    if (due.length === 0) return;
+    for (const m of due) this.firedOverdue.add(overdueFiringKey(m.rule.id, i.id));
+    const subject = { key: `overdue:${due[0]!.rule.id}:${i.id}`, kind: 'overdue' as const, incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat };
+    this.raise(due, subject);
   }
 
   private raise(matches: RuleMatch[], subject: AlertSubject): void {

@@ -161,8 +161,8 @@ describe('alerts', () => {
     now = addWorkingTime(due, 9 * 3_600_000, (t.hub as unknown as { opts: { policy: { calendar: Parameters<typeof addWorkingTime>[2] } } }).opts.policy.calendar);
     await t.hub.sweepOverdue();
     expect(t.hub.incidents.get(incident.id)!.incident.overdue).toBe(true);
-    t.app.coordination.checkOverdue();
-    t.app.coordination.checkOverdue();
+    await t.app.coordination.checkOverdue();
+    await t.app.coordination.checkOverdue();
     await t.hub.queue.idle();
     const overdue = t.app.coordination.alerts.list().filter((a) => a.kind === 'overdue' && a.incidentId === incident.id);
     expect(overdue).toHaveLength(1);

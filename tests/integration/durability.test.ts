@@ -25,6 +25,9 @@ import { reportBody } from '../support/reportBodies';
 import { controlledStore } from './controlledStore';
 import { connectClient, grids, signedInUser, startTestHub } from './harness';
 
+/** no trigger → action rules: an alert is a transaction of its own, and these tests count the reports' transactions */
+const NO_RULES = { rules: [] };
+
 const centers = grids().map((g) => g.center);
 const dirs: string[] = [];
 afterAll(() => {
@@ -40,7 +43,7 @@ async function diskHub(fsync: boolean) {
   const timeline: Mark[] = [];
   const client = await openPgliteClient({ dataDir: dir, fsync, onFsync: (path) => timeline.push({ kind: 'fsync', path }) });
   const c = controlledStore('pglite', client, (kind, wroteEvents) => timeline.push(kind === 'begin' ? { kind } : { kind, wroteEvents }));
-  const t = await startTestHub({ store: c.store, fusion: 'off' });
+  const t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES });
   const op = await signedInUser(t, 'op-disk', 'operator');
   // one connection sending many reports at once, as a busy console would: they arrive together
   const { socket } = await connectClient(t.url, op.token);
@@ -164,7 +167,7 @@ describe('PGlite on disk in its worker thread', () => {
     dirs.push(dir);
     const timeline: Mark[] = [];
     const store = await createWorkerStore({ dataDir: dir, onFsync: (path) => timeline.push({ kind: 'fsync', path }) });
-    const t = await startTestHub({ store: markedAppends(store, timeline), fusion: 'off' });
+    const t = await startTestHub({ store: markedAppends(store, timeline), fusion: 'off', coordination: NO_RULES });
     try {
       const op = await signedInUser(t, 'op-worker', 'operator');
       const { socket } = await connectClient(t.url, op.token);

@@ -16,6 +16,9 @@ import { reportBody } from '../support/reportBodies';
 import { controlledStore, type ControlledStore } from './controlledStore';
 import { connectClient, grids, signedInUser, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
 
+/** no trigger → action rules: an alert is a transaction of its own, and these tests count the reports' transactions */
+const NO_RULES = { rules: [] };
+
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REQUIRE_POSTGRES = process.env.REQUIRE_POSTGRES === '1';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
@@ -70,7 +73,7 @@ for (const target of targets) {
 
     beforeAll(async () => {
       ({ controlled: c, cleanup } = await target.open());
-      t = await startTestHub({ store: c.store, fusion: 'off' });
+      t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES });
       op = await signedInUser(t, 'op-group', 'operator');
     });
     afterAll(async () => {
@@ -260,7 +263,7 @@ for (const target of targets) {
     it('refuses a change beyond the queue bound with 503 HUB_BUSY, at once, and takes the waiting ones', async () => {
       const own = await target.open();
       const c = own.controlled;
-      const busy = await startTestHub({ store: c.store, fusion: 'off', queueLimit: 4 });
+      const busy = await startTestHub({ store: c.store, fusion: 'off', queueLimit: 4, coordination: NO_RULES });
       try {
         const user = await signedInUser(busy, 'op-busy', 'operator');
         const post = (incident: unknown) =>
