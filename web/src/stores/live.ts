@@ -16,6 +16,8 @@ export type LiveStatus = 'connecting' | 'live' | 'stale' | 'offline';
 
 export interface LiveTransport {
   subscribe(regionCode: string): void;
+  /** `alert:acknowledge` as this connection's user; resolves true when the hub took it */
+  acknowledgeAlert?(alertId: string): Promise<boolean>;
 }
 
 export interface LiveProblem {
@@ -167,6 +169,11 @@ export const useLiveStore = defineStore('live', () => {
     transport?.subscribe(regionCode);
   }
 
+  /** says on the hub that a person saw the alert (needs a signed-in operator) */
+  function acknowledgeAlert(alertId: string): Promise<boolean> {
+    return transport?.acknowledgeAlert?.(alertId) ?? Promise.resolve(false);
+  }
+
   /** the region code to subscribe to now */
   function targetRegion(): string | null {
     return wantedRegion.value ?? rootCode.value;
@@ -220,6 +227,7 @@ export const useLiveStore = defineStore('live', () => {
     configure,
     bindTransport,
     subscribe,
+    acknowledgeAlert,
     targetRegion,
     childrenOf,
     startWatchdog,
