@@ -27,6 +27,8 @@ export const useAlertCardStore = defineStore('alertCard', () => {
   /** how many times the open alert has sounded again (0: not yet) */
   const repeat = ref(0);
   let opts = { alarmAutoCloseMs: DEFAULT_CONFIG.alarmAutoCloseMs, sound: true };
+  /** the wall is meant to sound (not ?sound=0) */
+  const soundWanted = ref(true);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let sound: ((alert: Alert, pattern: AlertPattern) => void) | null = null;
   const seen = new Set<string>();
@@ -42,6 +44,7 @@ export const useAlertCardStore = defineStore('alertCard', () => {
 
   function configure(o: Partial<typeof opts>): void {
     opts = { ...opts, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+    soundWanted.value = opts.sound;
   }
 
   function setSound(fn: ((alert: Alert, pattern: AlertPattern) => void) | null): void {
@@ -76,6 +79,12 @@ export const useAlertCardStore = defineStore('alertCard', () => {
     closeAt.value = null;
     repeat.value = 0;
     useWallStore().holdForAlert(false);
+  }
+
+  /** the badge was clicked: the most urgent waiting alert's card again */
+  function reopen(clientNow = Date.now()): void {
+    const top = coordination.waiting[0];
+    if (top) open(top, clientNow, false);
   }
 
   /** after a snapshot: alerts this page has not shown yet open the card, silently */
@@ -125,5 +134,5 @@ export const useAlertCardStore = defineStore('alertCard', () => {
     timer = null;
   }
 
-  return { openId, closeAt, repeat, shown, others, configure, setSound, onSnapshot, onChange, onSounded, settle, collapse, dispose };
+  return { openId, closeAt, repeat, shown, others, soundWanted, configure, setSound, onSnapshot, onChange, onSounded, settle, collapse, reopen, dispose };
 });
