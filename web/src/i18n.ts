@@ -501,7 +501,8 @@ export function useI18n() {
   /** region names in the wall's language (nameIn) */
   const regionName = (code: string | undefined | null) => {
     void live.regionsVersion; // the Map is not reactive: depend on its version
-    const region = code ? live.regions.get(code) : undefined;
+    // a region out of the subscription (an alert in another district while the tour shows one): its name from an earlier snapshot
+    const region = code ? live.regions.get(code) ?? live.regionNames.get(code) : undefined;
     return region ? nameIn(region, wall.lang) : code ?? '';
   };
   /** the street (or the nearest region above `level`) that contains a grid or community */

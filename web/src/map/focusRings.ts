@@ -66,14 +66,16 @@ export interface RingProps {
   label: string;
 }
 
-/** the three rings as lines and a label at each ring's top (north) */
+/** the three rings as lines and a label on each ring (north; the innermost south) */
 export function ringFeatures(focus: Pick<Focus, 'lng' | 'lat'> | null): Collection<RingProps> {
   if (!focus || !isUsablePosition(focus.lng, focus.lat)) return { type: 'FeatureCollection', features: [] };
   const features: Feature<RingProps>[] = [];
   for (const radius of FOCUS_RINGS_M) {
     const label = radius < 1000 ? fmtDistance(radius) : `${radius / 1000} km`;
     features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: geodesicCircle(focus.lng, focus.lat, radius) }, properties: { kind: 'ring', radius, label } });
-    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: destination(focus.lng, focus.lat, radius, 0) }, properties: { kind: 'label', radius, label } });
+    // the innermost label below its ring, the others above: at the zoom that fits 3 km, 500 m and 1 km are a few dozen pixels apart
+    const bearing = radius === FOCUS_RINGS_M[0] ? 180 : 0;
+    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: destination(focus.lng, focus.lat, radius, bearing) }, properties: { kind: 'label', radius, label } });
   }
   return { type: 'FeatureCollection', features };
 }
@@ -176,7 +178,7 @@ export function focusRingLayers(scale: number): LayerSpec[] {
         'text-size': s(24),
         'text-allow-overlap': true,
         'text-ignore-placement': true,
-        'text-offset': [0, -0.6],
+        'text-offset': ['case', ['==', ['get', 'radius'], FOCUS_RINGS_M[0]], ['literal', [0, 0.6]], ['literal', [0, -0.6]]] as never,
       },
       paint: { 'text-color': FOCUS_COLOR.ring, 'text-halo-color': FOCUS_COLOR.halo, 'text-halo-width': s(3) },
     },

@@ -44,6 +44,8 @@ export const useLiveStore = defineStore('live', () => {
   /** the subscribed region, its ancestors and descendants; non-reactive, watch regionsVersion */
   const regions = markRaw(new Map<string, Region>());
   const regionsVersion = ref(0);
+  /** every region any snapshot named, kept across subscriptions (names of places outside the region on screen); bounded by the region tree */
+  const regionNames = markRaw(new Map<string, Pick<Region, 'code' | 'name' | 'nameEn'>>());
   const rootCode = ref<string | null>(null);
   const catalog = shallowRef<Catalog | null>(null);
   const layers = ref<Layer[]>([...LAYERS]);
@@ -132,7 +134,10 @@ export const useLiveStore = defineStore('live', () => {
     layers.value = [...s.layers];
     detail.value = s.detail;
     regions.clear();
-    for (const r of s.regions) regions.set(r.code, r);
+    for (const r of s.regions) {
+      regions.set(r.code, r);
+      if (r.level !== 'grid') regionNames.set(r.code, { code: r.code, name: r.name, nameEn: r.nameEn });
+    }
     regionsVersion.value++;
     problem.value = null;
     subscribed.value = true;
@@ -203,6 +208,7 @@ export const useLiveStore = defineStore('live', () => {
     region,
     regions,
     regionsVersion,
+    regionNames,
     rootCode,
     catalog,
     layers,
