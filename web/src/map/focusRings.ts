@@ -66,15 +66,16 @@ export interface RingProps {
   label: string;
 }
 
-/** the three rings as lines and a label on each ring (north; the innermost south) */
+/** the three rings as lines and a label on each ring (north; the innermost north-east) */
 export function ringFeatures(focus: Pick<Focus, 'lng' | 'lat'> | null): Collection<RingProps> {
   if (!focus || !isUsablePosition(focus.lng, focus.lat)) return { type: 'FeatureCollection', features: [] };
   const features: Feature<RingProps>[] = [];
   for (const radius of FOCUS_RINGS_M) {
     const label = radius < 1000 ? fmtDistance(radius) : `${radius / 1000} km`;
     features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: geodesicCircle(focus.lng, focus.lat, radius) }, properties: { kind: 'ring', radius, label } });
-    // the innermost label below its ring, the others above: at the zoom that fits 3 km, 500 m and 1 km are a few dozen pixels apart
-    const bearing = radius === FOCUS_RINGS_M[0] ? 180 : 0;
+    // the innermost label to the north-east, the others north: at the zoom that fits 3 km, 500 m and
+    // 1 km are a few dozen pixels apart (and the legend's key sits at the bottom left)
+    const bearing = radius === FOCUS_RINGS_M[0] ? 45 : 0;
     features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: destination(focus.lng, focus.lat, radius, bearing) }, properties: { kind: 'label', radius, label } });
   }
   return { type: 'FeatureCollection', features };
@@ -87,6 +88,8 @@ export interface MarkProps {
   strength: number;
   /** responders: "name · 1.2 km" */
   label: string;
+  /** label priority (lower first): the nearest responder's label wins a collision */
+  order: number;
 }
 
 /** the place, the focus's cameras, and the responders where the latest track puts them */
@@ -96,14 +99,14 @@ export function markFeatures(focus: Focus | null, track: FocusTrack | null): Col
   const features: Feature<MarkProps>[] = [];
   for (const c of focus.cameras) {
     if (c.sees === false || !isUsablePosition(c.lng, c.lat)) continue;
-    features.push(pt(c.lng, c.lat, { kind: 'camera', id: c.cameraId, strength: c.sees ? 1 : 0.5, label: '' }));
+    features.push(pt(c.lng, c.lat, { kind: 'camera', id: c.cameraId, strength: c.sees ? 1 : 0.5, label: '', order: 0 }));
   }
-  features.push(pt(focus.lng, focus.lat, { kind: 'place', id: focus.incidentId, strength: 1, label: '' }));
+  features.push(pt(focus.lng, focus.lat, { kind: 'place', id: focus.incidentId, strength: 1, label: '', order: 0 }));
   const names = new Map(focus.responders.map((r) => [r.patrolId, r.name]));
   if (track && track.focusId === focus.id) {
     for (const r of track.responders) {
       if (!names.has(r.patrolId) || !isUsablePosition(r.lng, r.lat)) continue;
-      features.push(pt(r.lng!, r.lat!, { kind: 'responder', id: r.patrolId, strength: 1, label: `${names.get(r.patrolId)} · ${fmtDistance(r.distanceM)}` }));
+      features.push(pt(r.lng!, r.lat!, { kind: 'responder', id: r.patrolId, strength: 1, label: `${names.get(r.patrolId)} · ${fmtDistance(r.distanceM)}`, order: r.distanceM ?? 1e9 }));
     }
   }
   return { type: 'FeatureCollection', features };
@@ -178,7 +181,8 @@ export function focusRingLayers(scale: number): LayerSpec[] {
         'text-size': s(24),
         'text-allow-overlap': true,
         'text-ignore-placement': true,
-        'text-offset': ['case', ['==', ['get', 'radius'], FOCUS_RINGS_M[0]], ['literal', [0, 0.6]], ['literal', [0, -0.6]]] as never,
+        'text-anchor': ['case', ['==', ['get', 'radius'], FOCUS_RINGS_M[0]], 'bottom-left', 'bottom'] as never,
+        'text-offset': [0, -0.1],
       },
       paint: { 'text-color': FOCUS_COLOR.ring, 'text-halo-color': FOCUS_COLOR.halo, 'text-halo-width': s(3) },
     },
@@ -193,8 +197,9 @@ export function focusRingLayers(scale: number): LayerSpec[] {
         'text-size': s(24),
         'text-anchor': 'left',
         'text-offset': [0.9, 0],
-        'text-allow-overlap': true,
-        'text-ignore-placement': true,
+        // responders close together: one readable label rather than a blob (the panel lists them all)
+        'text-allow-overlap': false,
+        'symbol-sort-key': ['get', 'order'] as never,
       },
       paint: { 'text-color': '#e8f1ff', 'text-halo-color': FOCUS_COLOR.halo, 'text-halo-width': s(3) },
     },
