@@ -51,6 +51,54 @@ export function playAlarmTone(severity: number): void {
   else play();
 }
 
+export type AlertPattern = 'new' | 'repeat' | 'escalated';
+
+/**
+ * An alert's tone: a new one as the alarm (by its severity); a repeat of a waiting one the same,
+ * shorter; an escalated one a different, insistent pattern — six quick high pips — so that the
+ * room hears the difference between "still waiting" and "gone to the supervisors".
+ */
+export function playAlertTone(severity: number, pattern: AlertPattern): void {
+  if (pattern === 'new') return playAlarmTone(severity);
+  const ac = context();
+  if (!ac) return;
+  const play = () => {
+    const t0 = ac.currentTime + 0.05;
+    if (pattern === 'escalated') for (let i = 0; i < 6; i++) chirp(ac, t0 + i * 0.3, 1175, 1568, 0.24);
+    else for (let i = 0; i < 2; i++) chirp(ac, t0 + i * 0.55, severity >= 4 ? 880 : 660, severity >= 4 ? 1320 : 990, 0.2);
+  };
+  if (ac.state === 'suspended') void ac.resume().then(play, () => {});
+  else play();
+}
+
+export type SoundState = AudioContextState | 'unavailable';
+
+/**
+ * Should the wall say "click anywhere to enable sound"? Only when it is meant to sound and the
+ * browser holds the audio context suspended: no kiosk flag (--autoplay-policy=
+ * no-user-gesture-required) and nobody has touched the page yet. No Web Audio at all: nothing to
+ * unlock, nothing said.
+ */
+export function needsSoundUnlock(soundWanted: boolean, state: SoundState): boolean {
+  return soundWanted && state === 'suspended';
+}
+
+/**
+ * Creates the audio context at once (a kiosk with the flag gets it running; a browser without it
+ * suspended) and reports its state now and on every change. Returns the function that stops.
+ */
+export function watchSoundState(onState: (state: SoundState) => void): () => void {
+  const ac = context();
+  if (!ac) {
+    onState('unavailable');
+    return () => {};
+  }
+  const report = () => onState(ac.state);
+  report();
+  ac.addEventListener('statechange', report);
+  return () => ac.removeEventListener('statechange', report);
+}
+
 /** resume the audio context on the first user gesture (for browsers without the kiosk flag) */
 export function unlockAudioOnGesture(): () => void {
   const unlock = () => {

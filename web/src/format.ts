@@ -141,3 +141,20 @@ export function offsetFromDayStart(dayStartMs: number | null | undefined, fallba
   const rest = (((-dayStartMs % DAY) + DAY) % DAY) / 60_000;
   return rest > 14 * 60 ? rest - 24 * 60 : rest;
 }
+
+/** a distance as the hub measured it: "850 m", "1.2 km", "14 km"; "—" without one */
+export function fmtDistance(m: number | null | undefined): string {
+  if (m === null || m === undefined || !Number.isFinite(m)) return '—';
+  if (m < 1000) return `${Math.round(m / 10) * 10} m`;
+  return m < 10_000 ? `${(m / 1000).toFixed(1)} km` : `${Math.round(m / 1000)} km`;
+}
+
+/** an estimated time of arrival in whole minutes: "4 min" / "4分钟", "<1 min" / "不到1分钟", "已到达" / "there" at 0 */
+export function fmtEta(seconds: number | null | undefined, lang: Lang): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  if (seconds <= 0) return lang === 'zh' ? '已到达' : 'there';
+  if (seconds < 60) return lang === 'zh' ? '不到1分钟' : '<1 min';
+  const min = Math.round(seconds / 60);
+  if (min < 120) return lang === 'zh' ? `${min}分钟` : `${min} min`;
+  return fmtDuration(min * 60_000, lang);
+}

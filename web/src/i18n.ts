@@ -172,6 +172,36 @@ const zh = {
   act_evaluate: '回访',
   readOnly: '只读',
   readOnlyHint: '本屏未登录：只显示，不能操作',
+  focusMode: '聚焦处置',
+  focusStartedBy: '{who} 于 {at} 发起',
+  focusRule: '规则',
+  focusResponders: '处置力量',
+  focusNoResponders: '暂无指定处置力量',
+  focusNoFix: '无定位',
+  focusCameras: '可视点位',
+  focusSees: '可见现场',
+  focusMaySee: '方向未知',
+  focusNoStream: '无视频地址',
+  focusNoCameras: '附近无可视点位',
+  focusTimeline: '处置过程',
+  tl_focus_started: '发起聚焦',
+  tl_responders_changed: '调整处置力量',
+  tl_step: '处置',
+  tl_alert_raised: '告警',
+  tl_alert_acknowledged: '告警已确认',
+  tl_alert_escalated: '告警已升级',
+  tl_focus_ended: '结束聚焦',
+  alertsWaiting: '待确认 {n}',
+  alertTitle: '告警 · 待确认',
+  alertEscalated: '已升级至主管',
+  alertRepeat: '第 {n} 次提醒',
+  alertHide: '收起',
+  alertAckHub: '确认已知',
+  alertRaised: '发出时间',
+  alertKind_case: '重大事件',
+  alertKind_camera_alarm: '视频告警',
+  alertKind_overdue: '严重超期',
+  soundLocked: '点击任意处开启声音',
 };
 
 export type DictKey = keyof typeof zh;
@@ -336,6 +366,36 @@ const en: Record<DictKey, string> = {
   act_evaluate: 'Callback',
   readOnly: 'Read-only',
   readOnlyHint: 'Not signed in: this screen shows, it cannot act',
+  focusMode: 'Focus',
+  focusStartedBy: 'by {who} at {at}',
+  focusRule: 'rule',
+  focusResponders: 'Responders',
+  focusNoResponders: 'No responders assigned',
+  focusNoFix: 'no fix',
+  focusCameras: 'Cameras on the scene',
+  focusSees: 'sees it',
+  focusMaySee: 'direction unknown',
+  focusNoStream: 'no stream address',
+  focusNoCameras: 'No camera sees the place',
+  focusTimeline: 'What has been done',
+  tl_focus_started: 'Focus started',
+  tl_responders_changed: 'Responders changed',
+  tl_step: 'Step',
+  tl_alert_raised: 'Alert',
+  tl_alert_acknowledged: 'Alert acknowledged',
+  tl_alert_escalated: 'Alert escalated',
+  tl_focus_ended: 'Focus ended',
+  alertsWaiting: '{n} waiting',
+  alertTitle: 'Alert · waiting',
+  alertEscalated: 'escalated to supervisors',
+  alertRepeat: 'reminder {n}',
+  alertHide: 'Hide',
+  alertAckHub: 'Acknowledge',
+  alertRaised: 'Raised',
+  alertKind_case: 'Serious case',
+  alertKind_camera_alarm: 'Video alarm',
+  alertKind_overdue: 'Long overdue',
+  soundLocked: 'Click anywhere to enable sound',
 };
 
 export const DICTIONARY: Record<Lang, Record<DictKey, string>> = { zh, en };
@@ -441,7 +501,8 @@ export function useI18n() {
   /** region names in the wall's language (nameIn) */
   const regionName = (code: string | undefined | null) => {
     void live.regionsVersion; // the Map is not reactive: depend on its version
-    const region = code ? live.regions.get(code) : undefined;
+    // a region out of the subscription (an alert in another district while the tour shows one): its name from an earlier snapshot
+    const region = code ? live.regions.get(code) ?? live.regionNames.get(code) : undefined;
     return region ? nameIn(region, wall.lang) : code ?? '';
   };
   /** the street (or the nearest region above `level`) that contains a grid or community */

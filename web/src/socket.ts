@@ -10,7 +10,7 @@ import { io, type Socket } from 'socket.io-client';
 import { DELTA_EVENTS, PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
 import { LAYERS, type Delta, type SubscribeRequest } from '@shared/schemas/live';
 import { bestOffset, keepSample, type ClockSample } from './clockSync';
-import { applyDelta, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
+import { applyAlertSounded, applyDelta, applyFocusTrack, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
 import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
 
@@ -145,6 +145,12 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     wall.considerAlarm(incident, live.serverNow());
   };
 
+  // volatile: a track that arrives mid-subscription is simply replaced by the next one
+  const onFocusTrack: ServerToClientEvents['focus:track'] = (track) => {
+    if (!pending) applyFocusTrack(track);
+  };
+  const onAlertSounded: ServerToClientEvents['alert:sounded'] = (sounded) => applyAlertSounded(sounded);
+
   const onStats: ServerToClientEvents['stats:updated'] = (frame) => {
     if (!pending) applyStatsFrame(frame);
   };
@@ -196,6 +202,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     ['hello', onHello],
     ...DELTA_EVENTS.map((name) => [name, onDelta] as [string, (...args: never[]) => void]),
     ['alarm:raised', onAlarm],
+    ['focus:track', onFocusTrack],
+    ['alert:sounded', onAlertSounded],
     ['stats:updated', onStats],
     ['positions', onPositions],
     ['resync', onResync],
@@ -207,7 +215,15 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
   const untyped = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
   for (const [event, handler] of handlers) untyped.on(event, handler);
 
-  live.bindTransport({ subscribe: (code) => subscribe(code, false) });
+  live.bindTransport({
+    subscribe: (code) => subscribe(code, false),
+    // a wall whose connection is signed in as an operator may say that a person saw the alert
+    acknowledgeAlert: (alertId) =>
+      new Promise((resolve) => {
+        if (!socket.connected) return resolve(false);
+        socket.timeout(10_000).emit('alert:acknowledge', { alertId }, (err, answer) => resolve(!err && !!answer?.ok));
+      }),
+  });
 
   // Status once a second; a connection that stays silent far beyond the stale limit is replaced.
   const stopWatchdog = live.startWatchdog();

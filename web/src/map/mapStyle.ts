@@ -6,6 +6,7 @@ import { basemapLayers, districtLabelLayers, streetLabelLayers } from './basemap
 import { areaLayers } from './areaLayer';
 import { cameraLayers } from './cameraLayer';
 import { focusLayers } from './focusLayer';
+import { focusRingLayers } from './focusRings';
 import { heatLayers, type HeatWindow } from './heatLayer';
 import { incidentLayers } from './incidentLayer';
 import { patrolLayers } from './patrolLayer';
@@ -40,6 +41,8 @@ function layersAt(scale: number, heat: HeatWindow, vectorBasemap: boolean): Laye
     ...streetLabelLayers(scale),
     ...districtLabelLayers(scale),
     ...focusLayers(scale),
+    // focus mode on top of everything
+    ...focusRingLayers(scale),
   ];
 }
 

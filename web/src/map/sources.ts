@@ -16,6 +16,8 @@ export const SOURCE = {
   patrols: 'patrols',
   cameras: 'cameras',
   focus: 'focus',
+  focusRings: 'focus-rings',
+  focusMarks: 'focus-marks',
 } as const;
 
 export type SourceId = (typeof SOURCE)[keyof typeof SOURCE];

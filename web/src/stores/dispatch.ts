@@ -4,8 +4,12 @@
  * replace figures and positions. socket.ts wires Socket.IO to these functions; tests call them
  * directly.
  */
+import type { AlertSounded } from '@shared/schemas/alert';
+import type { FocusTrack } from '@shared/schemas/focus';
 import type { Delta, Snapshot, StatsFrame, SubscribeResult } from '@shared/schemas/live';
+import { useAlertCardStore } from './alertCard';
 import { useCamerasStore } from './cameras';
+import { useCoordinationStore } from './coordination';
 import { useIncidentsStore } from './incidents';
 import { useLiveStore } from './live';
 import { usePatrolsStore } from './patrols';
@@ -18,6 +22,10 @@ export function applySnapshot(snapshot: Snapshot, clientNow = Date.now()): void 
   usePatrolsStore().applySnapshot(snapshot);
   useCamerasStore().applySnapshot(snapshot);
   useStatsStore().applySnapshot(snapshot);
+  // focus and alerts last: entering a focus looks the case up in the incidents just applied
+  const newlyWaiting = useCoordinationStore().applySnapshot(snapshot);
+  useWallStore().followFocus();
+  useAlertCardStore().onSnapshot(newlyWaiting, clientNow);
 }
 
 /** applies a reliable delta; false when it was already reflected (seq not newer) */
@@ -39,6 +47,12 @@ export function applyDelta(delta: Delta, clientNow = Date.now()): boolean {
     case 'videoAlarm:updated':
       // the confirm queue is the console's; the wall shows the AI's precision, which comes with
       // the statistics frames. The delta still counts for the sequence number below.
+      break;
+    case 'focus:changed':
+      if (useCoordinationStore().applyFocusDelta(delta)) useWallStore().followFocus();
+      break;
+    case 'alert:changed':
+      useAlertCardStore().onChange(useCoordinationStore().applyAlertDelta(delta), clientNow);
       break;
   }
   live.seq = delta.seq;
@@ -73,8 +87,19 @@ export function applyPositionsFrame(frame: ArrayBuffer | ArrayBufferView, client
   }
 }
 
+/** volatile, about once a second while a focus stands: its responders' distance and ETA */
+export function applyFocusTrack(track: FocusTrack, clientNow = Date.now()): void {
+  if (useCoordinationStore().applyTrack(track)) useLiveStore().markData(clientNow);
+}
+
+/** a waiting alert sounded again, or escalated */
+export function applyAlertSounded(sounded: AlertSounded, clientNow = Date.now()): void {
+  useAlertCardStore().onSounded(sounded, clientNow);
+}
+
 /** periodic housekeeping: forget what the hub would no longer send in a snapshot */
 export function maintain(clientNow = Date.now()): void {
   const serverNow = useLiveStore().serverNow(clientNow);
   useIncidentsStore().prune(serverNow);
+  useCoordinationStore().prune(serverNow);
 }

@@ -16,6 +16,8 @@ export type LiveStatus = 'connecting' | 'live' | 'stale' | 'offline';
 
 export interface LiveTransport {
   subscribe(regionCode: string): void;
+  /** `alert:acknowledge` as this connection's user; resolves true when the hub took it */
+  acknowledgeAlert?(alertId: string): Promise<boolean>;
 }
 
 export interface LiveProblem {
@@ -42,6 +44,8 @@ export const useLiveStore = defineStore('live', () => {
   /** the subscribed region, its ancestors and descendants; non-reactive, watch regionsVersion */
   const regions = markRaw(new Map<string, Region>());
   const regionsVersion = ref(0);
+  /** every region any snapshot named, kept across subscriptions (names of places outside the region on screen); bounded by the region tree */
+  const regionNames = markRaw(new Map<string, Pick<Region, 'code' | 'name' | 'nameEn'>>());
   const rootCode = ref<string | null>(null);
   const catalog = shallowRef<Catalog | null>(null);
   const layers = ref<Layer[]>([...LAYERS]);
@@ -130,7 +134,10 @@ export const useLiveStore = defineStore('live', () => {
     layers.value = [...s.layers];
     detail.value = s.detail;
     regions.clear();
-    for (const r of s.regions) regions.set(r.code, r);
+    for (const r of s.regions) {
+      regions.set(r.code, r);
+      if (r.level !== 'grid') regionNames.set(r.code, { code: r.code, name: r.name, nameEn: r.nameEn });
+    }
     regionsVersion.value++;
     problem.value = null;
     subscribed.value = true;
@@ -167,6 +174,11 @@ export const useLiveStore = defineStore('live', () => {
     transport?.subscribe(regionCode);
   }
 
+  /** says on the hub that a person saw the alert (needs a signed-in operator) */
+  function acknowledgeAlert(alertId: string): Promise<boolean> {
+    return transport?.acknowledgeAlert?.(alertId) ?? Promise.resolve(false);
+  }
+
   /** the region code to subscribe to now */
   function targetRegion(): string | null {
     return wantedRegion.value ?? rootCode.value;
@@ -196,6 +208,7 @@ export const useLiveStore = defineStore('live', () => {
     region,
     regions,
     regionsVersion,
+    regionNames,
     rootCode,
     catalog,
     layers,
@@ -220,6 +233,7 @@ export const useLiveStore = defineStore('live', () => {
     configure,
     bindTransport,
     subscribe,
+    acknowledgeAlert,
     targetRegion,
     childrenOf,
     startWatchdog,

@@ -1,7 +1,9 @@
 /**
  * What the wall itself shows and does, independent of the data: language, map layers, the point
- * the map should fly to, the briefing tour, and the alarm popup. The map watches `focus.at` and
- * `layers`; the layout watches `emphasis`. Every timer is owned here and cleared by `dispose()`.
+ * the map should fly to, the briefing tour, the alarm popup, and focus mode (an operator's focus
+ * on a case: the tour halts, the region on screen holds the case; its end restores the tour or
+ * the region, see focusMode.ts). The map watches `focus.at`, `caseFocusId` and `layers`; the
+ * layout watches `emphasis`. Every timer is owned here and cleared by `dispose()`.
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
@@ -10,7 +12,11 @@ import type { Delta } from '@shared/schemas/live';
 import { DEFAULT_CONFIG } from '../config';
 import type { Lang } from '../format';
 import { currentScale, layoutPlan, plannedPanels, type PanelName } from '../layouts/scale';
+import { pathOf } from '../map/drill';
 import { shouldAlarm } from './alarmRule';
+import { useCoordinationStore } from './coordination';
+import { holdsCase, type FocusMemory } from './focusMode';
+import { useIncidentsStore } from './incidents';
 import { useLiveStore } from './live';
 
 export type HeatMode = 'today' | 'week' | 'off';
@@ -68,6 +74,12 @@ export const useWallStore = defineStore('wall', () => {
   const alarmCloseAt = ref<number | null>(null);
   const tour = reactive<TourState>({ running: false, paused: false, pauseReason: null, step: 0, total: 1, regionCode: null, panel: null });
   const emphasis = computed<PanelName | null>(() => (tour.running ? tour.panel : null));
+  /** the operator's focus this wall is in (coordination store), null outside focus mode */
+  const caseFocusId = ref<string | null>(null);
+  /** what to return to when the focus ends (set by the first focus, kept across replacements) */
+  const focusMemory = shallowRef<FocusMemory | null>(null);
+  /** an alert card holds the tour (alertCard.ts) */
+  let alertHold = false;
 
   let opts = { tourStepMs: DEFAULT_CONFIG.tourStepMs, idleMs: DEFAULT_CONFIG.idleMs, alarmAutoCloseMs: DEFAULT_CONFIG.alarmAutoCloseMs, sound: true };
   let homeRegion: string | null = null;
@@ -138,17 +150,20 @@ export const useWallStore = defineStore('wall', () => {
   }
 
   function startTour(): void {
+    // in focus: the tour starts where the focus ends
+    if (focusMemory.value) return void (focusMemory.value = { ...focusMemory.value, tourStep: focusMemory.value.tourStep ?? 0 });
     if (tour.running) return;
     tour.running = true;
     tour.paused = false;
     tour.pauseReason = null;
     panelTurn = 0;
     goToStep(0);
-    if (alarm.value) pause('alarm');
+    if (alarm.value || alertHold) pause('alarm');
     else scheduleStep();
   }
 
-  function stopTour(): void {
+  /** stops the tour's timers and state without leaving the region on screen */
+  function haltTour(): void {
     tour.running = false;
     tour.paused = false;
     tour.pauseReason = null;
@@ -156,11 +171,17 @@ export const useWallStore = defineStore('wall', () => {
     clear(stepTimer);
     clear(idleTimer);
     stepTimer = idleTimer = null;
+  }
+
+  function stopTour(): void {
+    // in focus: no tour to come back to when it ends; the wall returns to its home region
+    if (focusMemory.value) return void (focusMemory.value = { tourStep: null, region: home() });
+    haltTour();
     const h = home();
     if (h && h !== live.targetRegion()) live.subscribe(h);
   }
 
-  const toggleTour = () => (tour.running ? stopTour() : startTour());
+  const toggleTour = () => ((focusMemory.value ? focusMemory.value.tourStep !== null : tour.running) ? stopTour() : startTour());
 
   function pause(reason: 'interaction' | 'alarm'): void {
     if (!tour.running) return;
@@ -175,7 +196,7 @@ export const useWallStore = defineStore('wall', () => {
     idleTimer = setTimeout(() => {
       idleTimer = null;
       if (!tour.running) return;
-      if (alarm.value) return; // the alarm's end re-arms the idle timer
+      if (alarm.value || alertHold) return; // the alarm's end re-arms the idle timer
       tour.paused = false;
       tour.pauseReason = null;
       scheduleStep();
@@ -189,12 +210,69 @@ export const useWallStore = defineStore('wall', () => {
     armIdle();
   }
 
+  // ── focus mode ──────────────────────────────────────────────────────────────────────────────
+  /**
+   * Follows the coordination store's current focus (called after every snapshot and focus
+   * delta): entering remembers the tour or the region once, halts the tour and makes sure the
+   * region on screen holds the case; leaving restores what was remembered.
+   */
+  function followFocus(): void {
+    const f = useCoordinationStore().current;
+    if (!f) return leaveFocus();
+    if (!focusMemory.value) {
+      focusMemory.value = { tourStep: tour.running ? tour.step : null, region: live.targetRegion() };
+      haltTour();
+    }
+    if (caseFocusId.value === f.id) return;
+    caseFocusId.value = f.id;
+    const incidents = useIncidentsStore();
+    const held = holdsCase(live.targetRegion(), f, {
+      incidentPath: (id) => incidents.byId.get(id)?.regionPath ?? null,
+      pathOf: (code) => pathOf(code, live.regions),
+      home: home(),
+    });
+    const h = home();
+    if (!held && h && h !== live.targetRegion()) live.subscribe(h);
+  }
+
+  function leaveFocus(): void {
+    const memory = focusMemory.value;
+    caseFocusId.value = null;
+    if (!memory) return;
+    focusMemory.value = null;
+    if (memory.tourStep !== null) {
+      tour.running = true;
+      tour.paused = false;
+      tour.pauseReason = null;
+      goToStep(memory.tourStep);
+      if (alarm.value || alertHold) pause('alarm');
+      else scheduleStep();
+      return;
+    }
+    if (memory.region && memory.region !== live.targetRegion()) live.subscribe(memory.region);
+  }
+
+  /** an alert card is open (true) or collapsed (false): the tour waits for it like for an alarm */
+  function holdForAlert(on: boolean): void {
+    if (on === alertHold) return;
+    alertHold = on;
+    if (on) {
+      pause('alarm');
+      clear(idleTimer);
+      idleTimer = null;
+    } else if (tour.running && tour.paused && !alarm.value) {
+      tour.pauseReason = 'interaction';
+      armIdle();
+    }
+  }
+
   // ── alarm ───────────────────────────────────────────────────────────────────────────────────
   function show(incident: Incident, clientNow: number): void {
     alarm.value = incident;
     alarmSince.value = clientNow;
     alarmCloseAt.value = clientNow + opts.alarmAutoCloseMs;
-    focusOn({ lng: incident.location.lng, lat: incident.location.lat, incidentId: incident.id }, clientNow);
+    // in focus mode the map stays on the focus's case
+    if (!caseFocusId.value) focusOn({ lng: incident.location.lng, lat: incident.location.lat, incidentId: incident.id }, clientNow);
     pause('alarm');
     clear(idleTimer);
     idleTimer = null;
@@ -219,7 +297,7 @@ export const useWallStore = defineStore('wall', () => {
     alarm.value = null;
     alarmSince.value = null;
     alarmCloseAt.value = null;
-    if (tour.running && tour.paused) {
+    if (tour.running && tour.paused && !alertHold) {
       tour.pauseReason = 'interaction';
       armIdle();
     }
@@ -231,6 +309,8 @@ export const useWallStore = defineStore('wall', () => {
    * back to its home region so the map can fly there.
    */
   function considerAlarm(incident: Incident, serverNow: number): void {
+    // a hub that sends alerts (protocol 5) raises the card through them (alertCard.ts)
+    if (useCoordinationStore().speaksAlerts) return;
     if (!shouldAlarm({ type: 'incident:reported', seq: 0, incident, entry: null as never }, serverNow)) return;
     const h = home();
     const shown = live.region?.code;
@@ -240,6 +320,7 @@ export const useWallStore = defineStore('wall', () => {
 
   /** every reliable delta passes here after it was applied */
   function considerDelta(delta: Delta, serverNow: number): void {
+    if (useCoordinationStore().speaksAlerts) return;
     const incident = shouldAlarm(delta, serverNow);
     if (incident) raiseAlarm(incident);
   }
@@ -252,6 +333,9 @@ export const useWallStore = defineStore('wall', () => {
     for (const t of [stepTimer, idleTimer, alarmTimer]) clear(t);
     stepTimer = idleTimer = alarmTimer = null;
     tour.running = false;
+    focusMemory.value = null;
+    caseFocusId.value = null;
+    alertHold = false;
   }
 
   return {
@@ -264,6 +348,10 @@ export const useWallStore = defineStore('wall', () => {
     alarmCloseAt,
     tour,
     emphasis,
+    caseFocusId,
+    focusMemory,
+    followFocus,
+    holdForAlert,
     configure,
     setLang,
     toggleLang,
