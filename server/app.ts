@@ -33,6 +33,7 @@ import type { Basemap } from './basemap/pmtilesFile';
 import { incidentRoutes } from './transport/http/incidentRoutes';
 import { nearbyRoutes } from './transport/http/nearbyRoutes';
 import { coordinationRoutes } from './transport/http/coordinationRoutes';
+import { webAppRoutes } from './transport/http/webApp';
 import { DEFAULT_NEARBY_SETTINGS, NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
 import { Coordination, type CoordinationOptions } from './hub/coordination';
 import { coordinationOptions } from './hub/coordinationOptions';
@@ -87,6 +88,8 @@ export interface AppDeps {
   basemap?: Basemap | null;
   /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
   nearby?: NearbySettings;
+  /** origins of the video platform's web players, allowed in frames of the wall (VIDEO_FRAME_ORIGINS) */
+  videoFrameOrigins?: readonly string[];
   /** focus and alerts: the rules' plan, alert timing (issue 16); absent: the shipped default rules */
   coordination?: Partial<CoordinationOptions>;
 }
@@ -178,9 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
 
   if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
-    const root = deps.webRoot;
-    web.use(express.static(root, { index: 'index.html', maxAge: '1h' }));
-    web.get(/^\/(?!api\/|open311\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(root, 'index.html')));
+    web.use(webAppRoutes(deps.webRoot, deps.videoFrameOrigins ?? []));
   } else {
     web.get('/', (_req, res) => {
       res.type('text/plain').send('The hub is running. Build the wall with `npm run build` (npm start does it) to see it here.\n');

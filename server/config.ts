@@ -80,6 +80,15 @@ export const ConfigSchema = z.object({
   ALERT_REPEAT_S: int(5, 3_600).default(60),
   /** … and goes to the supervisors after this many */
   ALERT_ESCALATE_S: int(10, 86_400).default(300),
+  /**
+   * origins (scheme://host[:port], comma-separated) of the video platform's web players: focus
+   * mode opens a camera's `streamUrl` in a frame, which the wall's policy allows only from these
+   */
+  VIDEO_FRAME_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin such as http://vms.local:8080'))),
   /** the first admin's password on an empty store; unset, a random one is generated and printed once */
   ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });
