@@ -32,7 +32,10 @@ import { basemapRoutes } from './transport/http/basemapRoutes';
 import type { Basemap } from './basemap/pmtilesFile';
 import { incidentRoutes } from './transport/http/incidentRoutes';
 import { nearbyRoutes } from './transport/http/nearbyRoutes';
-import { NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
+import { coordinationRoutes } from './transport/http/coordinationRoutes';
+import { DEFAULT_NEARBY_SETTINGS, NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
+import { Coordination, type CoordinationOptions } from './hub/coordination';
+import { coordinationOptions } from './hub/coordinationOptions';
 import { open311Routes } from './transport/http/open311/routes';
 import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
@@ -84,6 +87,8 @@ export interface AppDeps {
   basemap?: Basemap | null;
   /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
   nearby?: NearbySettings;
+  /** focus and alerts: the rules' plan, alert timing (issue 16); absent: the shipped default rules */
+  coordination?: Partial<CoordinationOptions>;
 }
 
 export interface App {
@@ -93,6 +98,7 @@ export interface App {
   views: ReadModel;
   accounts: Accounts;
   importer: Importer;
+  coordination: Coordination;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -128,6 +134,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
 
   const importer = createImporter({ hub, log: deps.log, utcOffsetMinutes: tz, ...(deps.imports ?? {}) });
+  const nearby = new NearbyFinder(hub, deps.nearby);
+  const coordination = new Coordination(hub, nearby, coordinationOptions(deps, (deps.nearby ?? DEFAULT_NEARBY_SETTINGS).eta), deps.log);
+  await coordination.load();
+  coordination.start();
 
   const web = express();
   web.disable('x-powered-by');
@@ -161,7 +171,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/', feedRoutes(hub, views, anonymous));
   api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
   api.use('/', basemapRoutes(deps.basemap ?? null, anonymous));
-  api.use('/', nearbyRoutes(new NearbyFinder(hub, deps.nearby), views, anonymous));
+  api.use('/', nearbyRoutes(nearby, views, anonymous));
+  api.use('/', coordinationRoutes(coordination, views, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
   web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
@@ -184,7 +195,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     io,
     hub,
     views,
-    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs } },
+    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination },
     deps.log,
   );
   const stopLoops = startBroadcastLoops(
@@ -208,6 +219,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     views,
     accounts,
     importer,
+    coordination,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -221,6 +233,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       positions.detach();
       unwatchMetrics();
       stopMaintenance();
+      coordination.stop();
       detachGateway();
       detachWarm();
       await new Promise<void>((resolve) => io.close(() => resolve()));

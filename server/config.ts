@@ -71,6 +71,15 @@ export const ConfigSchema = z.object({
    * (any address: kiosk walls on the centre's network) or `off` (everyone signs in)
    */
   WALL_ANONYMOUS: z.enum(['localhost', 'lan', 'off']).default('localhost'),
+  /**
+   * trigger → action rules (docs/rules.md): JSON, validated at start — a bad rule stops the hub
+   * with a message naming it. Unset: the shipped defaults
+   */
+  RULES_FILE: z.string().min(1).optional(),
+  /** an alert nobody acknowledged sounds again after this many seconds */
+  ALERT_REPEAT_S: int(5, 3_600).default(60),
+  /** … and goes to the supervisors after this many */
+  ALERT_ESCALATE_S: int(10, 86_400).default(300),
   /** the first admin's password on an empty store; unset, a random one is generated and printed once */
   ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });

@@ -17,6 +17,7 @@ import { createGeoContext } from './hub/createGeoContext';
 import { createLogger } from './lib/log';
 import { createStore } from './store';
 import { openBasemap } from './basemap/pmtilesFile';
+import { readRulesFile } from './domain/rules';
 
 const webRoot = fileURLToPath(new URL('../dist/web', import.meta.url));
 
@@ -39,13 +40,21 @@ async function main(): Promise<void> {
   // a missing or unusable file is logged and the wall falls back on the generated basemap
   const basemap = config.BASEMAP_FILE ? await openBasemap(config.BASEMAP_FILE, log) : null;
 
+  // trigger → action rules (docs/rules.md): a bad file stops the start here, naming the rule
+  const catalog = table ? buildCatalog(table) : defaultCatalog();
+  const regionCodes = new Set(regions.map((r) => r.code));
+  const categoryCodes = new Set(catalog.categories.map((c) => c.code));
+  const rules = await readRulesFile(config.RULES_FILE, { category: (code) => categoryCodes.has(code), region: (code) => regionCodes.has(code) });
+  log.info('rules', { source: config.RULES_FILE ?? 'shipped defaults', rules: rules.length, enabled: rules.filter((r) => r.enabled).length });
+
   let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
   let historyShare: number | null = null;
   const app = await createApp({
     store,
     geo: createGeoContext(regions),
     policy: table ? slaPolicyFromTable(table, { calendar: centre.calendar, fastTrack: DEFAULT_FAST_TRACK }) : defaultSlaPolicy(centre.calendar),
-    catalog: table ? buildCatalog(table) : defaultCatalog(),
+    catalog,
+    coordination: { rules, timing: { repeatMs: config.ALERT_REPEAT_S * 1000, escalateAfterMs: config.ALERT_ESCALATE_S * 1000 } },
     ...(table ? { fusion: fusionPolicyFromTable(table) } : {}),
     imports: { dataDir: config.DATA_DIR, ...(config.GEO_FILE ? { geoFile: config.GEO_FILE } : {}) },
     log,
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
       historyDays: config.SIM_HISTORY_DAYS,
       log,
       onHistoryProgress: (share) => (historyShare = share),
+      alerts: app.coordination.alerts,
     });
   }
   const base = `http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`;

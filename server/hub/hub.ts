@@ -284,7 +284,7 @@ export class Hub {
    * the hub never looked at the step: the store was down, or the queue was full (HUB_BUSY) — an
    * audit write per refusal would load the store exactly when it is the bottleneck.
    */
-  private async auditRefusal(by: Principal, action: string, incident: Incident | null, reason: string | null, error: unknown, subject: string | null = null): Promise<void> {
+  async auditRefusal(by: Principal, action: string, incident: Incident | null, reason: string | null, error: unknown, subject: string | null = null): Promise<void> {
     if (!(error instanceof HubError) || error.code === 'STORE_UNAVAILABLE' || error.code === 'HUB_BUSY') return;
     const who = { actor: by.user.username, role: by.user.role, client: by.client, regionPath: this.geo.path(by.user.regionCode) };
     try {

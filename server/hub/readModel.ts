@@ -419,11 +419,14 @@ export class ReadModel {
     return snapshot;
   }
 
-  /** what a reconnecting client missed in its region and layers, or null if a snapshot is needed */
-  resume(code: string, layers: readonly Layer[], lastSeq: number): Delta[] | null {
+  /**
+   * what a reconnecting client missed in its region and layers — and, for focus and alert deltas,
+   * in its home region — or null if a snapshot is needed
+   */
+  resume(code: string, layers: readonly Layer[], lastSeq: number, home: string = code): Delta[] | null {
     this.requireRegion(code);
     const want = new Set(layers);
-    return this.hub.resumeSince(lastSeq, (item) => want.has(item.layer) && item.path.includes(code));
+    return this.hub.resumeSince(lastSeq, (item) => (item.homes ? item.homes.includes(home) : want.has(item.layer) && item.path.includes(code)));
   }
 }
 

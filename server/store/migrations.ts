@@ -186,6 +186,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'cases by the time they were reported, newest first (Open311 pages older than memory)',
     statements: [`CREATE INDEX incidents_reported_at ON incidents (reported_at DESC, id DESC)`],
   },
+  {
+    version: 5,
+    name: 'focus mode and alerts in the event log (issue 16)',
+    statements: [
+      `ALTER TABLE events DROP CONSTRAINT events_kind_check`,
+      `ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN ('incident', 'camera', 'patrol', 'video_alarm', 'focus', 'alert'))`,
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -11,7 +11,8 @@ import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 
-export type EventKind = 'incident' | 'camera' | 'patrol' | 'video_alarm';
+/** focus and alert events carry the whole Focus or Alert as it stands after them (the last one per id is the state) */
+export type EventKind = 'incident' | 'camera' | 'patrol' | 'video_alarm' | 'focus' | 'alert';
 
 /** An event about to be appended: `at` is when it happened (may be in the past for imports). */
 export interface NewEvent {

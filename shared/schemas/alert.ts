@@ -31,6 +31,8 @@ export const Alert = z.object({
   raisedAt: EpochMs,
   /** walls and consoles sound it (and again on every repeat) */
   sound: z.boolean(),
+  /** its card opens the cameras that see the place (a camera alarm: that camera) */
+  openCameras: z.boolean(),
   /** roles told of it at once (supervisors are told on escalation in any case) */
   notifyRoles: z.array(Role),
   state: z.enum(['waiting', 'acknowledged']),

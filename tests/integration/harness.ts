@@ -14,6 +14,7 @@ import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import { createApp, type App } from '../../server/app';
+import type { CoordinationOptions } from '../../server/hub/coordination';
 import type { Basemap } from '../../server/basemap/pmtilesFile';
 import { defaultCatalog } from '../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../server/domain/lifecycle';
@@ -73,6 +74,8 @@ export interface TestHubOptions {
   queueLimit?: number;
   /** an opened basemap archive (BASEMAP_FILE); none by default */
   basemap?: Basemap | null;
+  /** focus and alerts: rules, timing, sweep period (the shipped defaults otherwise) */
+  coordination?: Partial<CoordinationOptions>;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -100,6 +103,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.snapshotBudget ? { snapshotBudget: opts.snapshotBudget } : {}),
     ...(opts.queueLimit ? { queueLimit: opts.queueLimit } : {}),
     ...(opts.basemap ? { basemap: opts.basemap } : {}),
+    ...(opts.coordination ? { coordination: opts.coordination } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -26,6 +26,8 @@ import { buildWorldInSlices } from './world';
 
 export type SimulatorScale = 'district' | 'city' | 'province';
 
+import { acknowledgeDueAlerts, type AlertDesk } from './alertDuty';
+
 export interface SimulatorOptions {
   hub: Hub;
   regions: readonly RegionWithGeometry[];
@@ -40,6 +42,8 @@ export interface SimulatorOptions {
   clock?: () => number;
   /** scheduler period; 1 s by default */
   tickMs?: number;
+  /** the hub's alerts: the simulated duty operator acknowledges each a minute or two after it sounds */
+  alerts?: AlertDesk;
 }
 
 export interface SimulatorStatus {
@@ -153,6 +157,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       await sendPositions(hub, positions, log);
       positionsSent += positions.length;
       const alarms = await driver.tick(now);
+      if (opts.alerts) await acknowledgeDueAlerts(opts.alerts, env.operators, now, log);
       await sendPatrolChanges(hub, changes, log);
       await sendCameraChanges(hub, [...networkChanges, ...alarms], log);
     } catch (error) {

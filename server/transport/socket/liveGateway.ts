@@ -9,6 +9,7 @@ import { HubError } from '@shared/errors';
 import type { Me } from '@shared/schemas/auth';
 import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
 import { VideoAlarmDecisionRequest } from '@shared/schemas/videoAlarm';
+import type { Coordination } from '../../hub/coordination';
 import { ALARM_MIN_SEVERITY, HEARTBEAT_MS, SubscribeRequest, TimeSyncRequest, type ItemLayer, type Layer, type LayerDetail, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Accounts } from '../../auth/accounts';
@@ -27,6 +28,8 @@ type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 
 export interface SocketData {
   regionCode?: string;
+  /** the home region: focuses and alerts follow it, whatever region is shown (SubscribeRequest.alarmRegion) */
+  homeRegion?: string;
   layers?: Layer[];
   /** the session token this connection signed in with (memory only), and what it resolved to */
   token?: string;
@@ -48,6 +51,10 @@ export interface GatewayOptions {
   anonymous: AnonymousPolicy;
   /** the position frames: the fan-out (for the frame after a resume) and its tick, to which rates round */
   positions: { fanout: PositionFanout; tickMs: number };
+  /** focuses and alerts (issue 16) */
+  coordination: Coordination;
+  /** how often the focus's responders are sent (FocusTrack) */
+  focusTrackMs?: number;
 }
 
 export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, identity: GatewayOptions, log: Logger): () => void {
@@ -121,13 +128,22 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       throw error;
     }
   };
-  const detach = hub.onDelta(({ delta, path, layer }) => {
-    // One emit to the union of the rooms: each socket receives the delta once.
-    io.to(roomsForPath(path, layer)).emit(delta.type, delta as never);
+  const { coordination } = identity;
+  const detach = hub.onDelta(({ delta, path, layer, homes }) => {
+    // One emit to the union of the rooms: each socket receives the delta once. Focus and alert
+    // deltas go by home region (the alarm rooms), whatever layers and region a client shows.
+    io.to(homes ? homes.map(alarmRoomOf) : roomsForPath(path, layer)).emit(delta.type, delta as never);
     if (delta.type === 'incident:reported' && delta.incident.severity >= ALARM_MIN_SEVERITY) {
       io.to(path.map(alarmRoomOf)).emit('alarm:raised', { seq: delta.seq, incident: delta.incident });
     }
   });
+
+  // the responders of each focus, about once a second, to its walls (lossy: the next one replaces it)
+  const focusTrack = setInterval(() => {
+    for (const { homes, track } of coordination.focus.tracks()) if (homes.length > 0) io.to(homes.map(alarmRoomOf)).volatile.emit('focus:track', track);
+  }, identity.focusTrackMs ?? 1_000);
+  focusTrack.unref?.();
+  const detachSounded = coordination.alerts.onSounded((sounded, alert) => io.to(alert.regionPath.map(alarmRoomOf)).emit('alert:sounded', sounded));
 
   const detachRoster = hub.onRosterLoaded(() => io.emit('resync', { reason: 'the roster of patrols and cameras was reloaded' }));
   const detachResync = hub.onResync((reason) => io.emit('resync', { reason }));
@@ -154,7 +170,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
     socket.on('subscribe', (request, ack) =>
       answer(ack, log, async () => {
-        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs);
+        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
@@ -183,6 +199,11 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       }),
     );
 
+    socket.on('focus:start', (request, ack) => answer(ack, log, async () => coordination.focus.start(await principalOf(socket), request)));
+    socket.on('focus:end', (request, ack) => answer(ack, log, async () => coordination.focus.end(await principalOf(socket), request)));
+    socket.on('focus:responders', (request, ack) => answer(ack, log, async () => coordination.focus.setResponders(await principalOf(socket), request)));
+    socket.on('alert:acknowledge', (request, ack) => answer(ack, log, async () => coordination.alerts.acknowledge(await principalOf(socket), request)));
+
     socket.on('incident:command', (request, ack) =>
       answer(ack, log, async () => {
         const body = parseOrThrow(IncidentCommandRequest, request, 'command request');
@@ -194,6 +215,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
   return () => {
     clearInterval(heartbeat);
+    clearInterval(focusTrack);
+    detachSounded();
     detach();
     detachRoster();
     detachResync();
@@ -207,7 +230,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
  * newer subscription from the same connection meanwhile supersedes this one, which then changes
  * nothing and answers SUPERSEDED.
  */
-async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel, positionTickMs: number): Promise<SubscribeResult> {
+async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel, positionTickMs: number, coordination: Coordination): Promise<SubscribeResult> {
   const request = parseOrThrow(SubscribeRequest, input, 'subscription');
   const turn = (socket.data.subscribeTurn = (socket.data.subscribeTurn ?? 0) + 1);
   if (request.protocolVersion !== PROTOCOL_VERSION) {
@@ -233,7 +256,8 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
   const resuming = request.lastSeq !== undefined && sameDetail(request.detail, detail);
   // a large region's deltas are worked out here, once: whether it can resume decides whether a snapshot is built
-  const resumedEarly = resuming && large ? views.resume(request.region, joined, request.lastSeq!) : null;
+  const home = request.alarmRegion ?? request.region;
+  const resumedEarly = resuming && large ? views.resume(request.region, joined, request.lastSeq!, home) : null;
   let shared: Snapshot | null = null;
   if (!resuming || (large && resumedEarly === null)) {
     shared = views.sharedSnapshot(request.region, layers, detail) ?? (large ? await views.buildLargeSnapshot(request.region, layers, detail) : null);
@@ -245,30 +269,33 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   for (const layer of joined) socket.join(roomOf(request.region, layer));
   // positions go to a room per region and rate class (positionFanout.ts), not to the layer's room
   if (joined.includes('patrols')) socket.join(positionsRoomOf(request.region, rateClass(request.positions, positionTickMs)));
-  socket.join(alarmRoomOf(request.alarmRegion ?? request.region));
+  socket.join(alarmRoomOf(home));
   socket.data.regionCode = request.region;
+  socket.data.homeRegion = home;
+  // focuses and alerts as they stand now, for the home region: a late or reconnecting wall enters the focus
+  const coordinationNow = { focuses: coordination.focus.forHome(home), alerts: coordination.alerts.forHome(home) };
   socket.data.layers = joined;
   socket.data.detail = detail;
   socket.data.fullLayers = request.fullLayers ?? [];
   if (resuming) {
     // no turn of the event loop since resumedEarly (nothing was built): it is still complete
-    const deltas = resumedEarly ?? views.resume(request.region, joined, request.lastSeq!);
+    const deltas = resumedEarly ?? views.resume(request.region, joined, request.lastSeq!, home);
     if (deltas) return { mode: 'resume', fromSeq: request.lastSeq!, seq: hub.seq, deltas };
   }
   if (shared) {
     // A shared snapshot is a little older than this subscription: what happened since is sent
     // now, before the answer, as the deltas a client holds while its subscription is in flight.
-    const missed = shared.seq < hub.seq ? views.resume(request.region, joined, shared.seq) : [];
+    const missed = shared.seq < hub.seq ? views.resume(request.region, joined, shared.seq, home) : [];
     if (missed) {
       for (const delta of missed) socket.emit(delta.type, delta as never);
       socket.data.answeringSnapshot = shared.region.level;
-      return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now() } };
+      return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now(), ...coordinationNow } };
     }
   }
   // a small region's (or a shared one the log no longer reaches back to): built here, in this turn
   const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail));
   socket.data.answeringSnapshot = snapshot.region.level;
-  return { mode: 'snapshot', snapshot };
+  return { mode: 'snapshot', snapshot: { ...snapshot, ...coordinationNow } };
 }
 
 function meOf(socket: HubSocket): Me {

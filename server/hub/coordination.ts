@@ -1,0 +1,135 @@
+/**
+ * Emergency coordination on the hub (issue 16): the focuses, the alerts, and the triggers that
+ * turn what happens (a case reported, a camera's AI alarm, a case long overdue) into alerts through
+ * the deployment's rules (server/domain/rules: `planFor`). Triggers come from reliable deltas only,
+ * so history and imports written quietly never raise an alert.
+ */
+import type { AlertTiming } from '@shared/schemas/alert';
+import type { BusinessCalendar } from '@shared/calendar';
+import type { EtaSettings } from '../domain/nearby';
+import { caseTriggerOf, cameraAlarmTriggerOf, dueOverdueRules, firedOverdueKeys, matchRules, mergeMatches, overdueFiringKey, overdueTriggerOf, type MergedActions, type Rule, type RuleMatch } from '../domain/rules';
+import type { Logger } from '../lib/log';
+import { AlertBook, type AlertPlan, type AlertSubject } from './alertBook';
+import { FocusBook } from './focusBook';
+import type { Hub } from './hub';
+import type { NearbyFinder } from './nearbyFinder';
+
+export interface CoordinationOptions {
+  timing: AlertTiming;
+  eta: EtaSettings;
+  /** the deployment's rules (RULES_FILE) or the shipped defaults, validated at start */
+  rules: readonly Rule[];
+  /** the centre's business calendar: overdue rules count working hours */
+  calendar: BusinessCalendar;
+  /** how often waiting alerts are looked at (repeat, escalate) */
+  sweepMs?: number;
+  /** how often open overdue cases are measured against the overdue rules */
+  overdueCheckMs?: number;
+}
+
+/**
+ * An overdue rule fires for a case that crossed its threshold at most this many working hours
+ * ago. A case long past it when the hub first sees it (history, an import, a long outage) is in
+ * the overdue lists already; a thousand alerts at the first start would bury the ones that matter.
+ */
+export const OVERDUE_CATCH_UP_HOURS = 4;
+
+export function planOf(merged: MergedActions): AlertPlan {
+  return {
+    ruleId: merged.ruleId,
+    ruleName: merged.ruleName,
+    sound: merged.sound,
+    openCameras: merged.openCameras,
+    notifyRoles: merged.notifyRoles,
+    repeat: merged.repeat,
+    focusRegion: merged.focusRegion,
+    focusRule: merged.focusRule,
+    revertOnAck: merged.revertOnAck,
+  };
+}
+
+export class Coordination {
+  readonly focus: FocusBook;
+  readonly alerts: AlertBook;
+  private timers: NodeJS.Timeout[] = [];
+  private detach: (() => void) | null = null;
+
+  constructor(
+    private readonly hub: Hub,
+    nearby: NearbyFinder,
+    private readonly opts: CoordinationOptions,
+    private readonly log: Logger,
+  ) {
+    this.focus = new FocusBook(hub, nearby, opts.eta, log);
+    this.alerts = new AlertBook(hub, this.focus, opts.timing, log);
+  }
+
+  /** (rule, case) pairs an overdue rule fired for already: once per case's life (server/domain/rules/overdue.ts) */
+  private firedOverdue = new Set<string>();
+
+  async load(): Promise<void> {
+    await this.focus.load();
+    this.firedOverdue = firedOverdueKeys(await this.alerts.load());
+  }
+
+  start(): void {
+    this.detach = this.hub.onDelta(({ delta }) => {
+      if (delta.type === 'incident:reported') {
+        const i = delta.incident;
+        this.raise(
+          matchRules(this.opts.rules, caseTriggerOf(i)),
+          { key: `case:${i.id}`, kind: 'case', incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat },
+        );
+      } else if (delta.type === 'incident:updated') {
+        this.focus.noteStep(delta.incident, delta.entry);
+      } else if (delta.type === 'videoAlarm:updated' && delta.alarm.status === 'pending') {
+        const a = delta.alarm;
+        this.raise(
+          matchRules(this.opts.rules, cameraAlarmTriggerOf(a)),
+          { key: `video:${a.id}`, kind: 'camera_alarm', incidentId: null, cameraId: a.cameraId, videoAlarmId: a.id, title: a.title, severity: 2, regionPath: [...a.regionPath], lng: a.location.lng, lat: a.location.lat },
+        );
+      }
+    });
+    const sweep = setInterval(() => {
+      this.alerts.sweep().catch((error: unknown) => this.log.error('alert sweep failed', { error: String(error) }));
+    }, this.opts.sweepMs ?? 1_000);
+    const overdue = setInterval(() => this.checkOverdue(), this.opts.overdueCheckMs ?? 60_000);
+    sweep.unref?.();
+    overdue.unref?.();
+    this.timers.push(sweep, overdue);
+  }
+
+  stop(): void {
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    this.detach?.();
+    this.detach = null;
+  }
+
+  /**
+   * Open overdue cases against the overdue rules: each (rule, case) fires once, and only within
+   * OVERDUE_CATCH_UP_HOURS of crossing its threshold. Not while history is written (its deadlines
+   * lie in the past by design).
+   */
+  checkOverdue(): void {
+    if (this.hub.backfilling || !this.opts.rules.some((r) => r.enabled && r.when.kind === 'overdue')) return;
+    const now = this.hub.now();
+    for (const { incident: i } of this.hub.incidents.values()) {
+      if (!i.overdue) continue;
+      const trigger = overdueTriggerOf(i, now, this.opts.calendar);
+      if (!trigger) continue;
+      const due = dueOverdueRules(this.opts.rules, trigger, i.id, this.firedOverdue).filter(
+        (m) => m.rule.when.kind === 'overdue' && trigger.overdueWorkingHours - m.rule.when.overWorkingHours <= OVERDUE_CATCH_UP_HOURS,
+      );
+      if (due.length === 0) continue;
+      for (const m of due) this.firedOverdue.add(overdueFiringKey(m.rule.id, i.id));
+      this.raise(due, { key: `overdue:${due[0]!.rule.id}:${i.id}`, kind: 'overdue', incidentId: i.id, cameraId: null, videoAlarmId: null, title: i.title, severity: i.severity, regionPath: [...i.regionPath], lng: i.location.lng, lat: i.location.lat });
+    }
+  }
+
+  private raise(matches: RuleMatch[], subject: AlertSubject): void {
+    const merged = mergeMatches(matches);
+    if (!merged || this.alerts.raised(subject.key)) return;
+    this.alerts.raise(subject, planOf(merged)).catch((error: unknown) => this.log.warn('an alert was not raised', { key: subject.key, error: String(error) }));
+  }
+}
