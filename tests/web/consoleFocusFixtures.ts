@@ -45,6 +45,7 @@ export function alert(id: string, over: Partial<Alert> = {}): Alert {
     lat: 29.87,
     raisedAt: T0 - 120_000,
     sound: true,
+    openCameras: false,
     notifyRoles: ['operator', 'supervisor'],
     state: 'waiting',
     escalatedAt: null,

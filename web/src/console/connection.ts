@@ -225,8 +225,9 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
   ): Promise<Outcome<T>> {
     if (!socket.connected) return Promise.resolve({ ok: false, code: 'OFFLINE', message: options.texts.offline });
     return new Promise((resolve) => {
-      const emit = socket.timeout(COMMAND_TIMEOUT_MS).emit as unknown as (e: string, r: unknown, cb: (err: Error | null, answer?: Ack<T>) => void) => void;
-      emit(event, request, (err, answer) => {
+      // one signature for the four events (their acks differ only in data); called on its object, as emit needs `this`
+      const timed = socket.timeout(COMMAND_TIMEOUT_MS) as unknown as { emit(e: string, r: unknown, cb: (err: Error | null, answer?: Ack<T>) => void): void };
+      timed.emit(event, request, (err, answer) => {
         if (err || !answer) return resolve({ ok: false, code: 'TIMEOUT', message: options.texts.noAnswer });
         if (!answer.ok) return resolve({ ok: false, code: answer.error, message: answer.message });
         keep(answer.data);
