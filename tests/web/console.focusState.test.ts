@@ -139,6 +139,42 @@ describe('focuses from the snapshot and the deltas', () => {
     expect(store.byId.size).toBe(0);
   });
 
+  it('emits on the timed socket as Socket.IO does (its emit needs its own this)', async () => {
+    conn.close();
+    class StrictSocket extends FakeSocket {
+      override timeout() {
+        const owner = this as FakeSocket;
+        return {
+          owner,
+          emit(this: { owner: FakeSocket }, event: string, request: unknown, answer: (err: Error | null, a?: unknown) => void) {
+            this.owner.emits.push({ event, request, answer });
+          },
+        };
+      }
+    }
+    fake = new StrictSocket();
+    conn = connectConsole({ socket: fake as unknown as ConsoleSocket, onMe: () => {}, onEnded: () => {}, texts: { noAnswer: 'no answer', offline: 'offline', protocol: 'reload' } });
+    live();
+    const started = conn.startFocus({ incidentId: 'E1' });
+    fake.of('focus:start')[0]!.answer(null, { ok: true, data: focus('F1') });
+    expect(await started).toMatchObject({ ok: true });
+  });
+
+  it('a focus this desk started on narrower walls is kept as remote: no delta will come for it, a snapshot keeps it', () => {
+    live({ focuses: [] });
+    const store = useConsoleFocus();
+    void conn.startFocus({ incidentId: 'E1', regionCode: '330203001' });
+    fake.of('focus:start')[0]!.answer(null, { ok: true, data: focus('F5', { regionCode: '330203001' }) });
+    return Promise.resolve().then(() => {
+      expect(store.remote.has('F5')).toBe(true);
+      fake.fire('resync', { reason: 'gap' });
+      fake.of('subscribe')[1]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ region: HAISHU, seq: 300, focuses: [focus('F1')] }) } });
+      expect([...store.byId.keys()].sort()).toEqual(['F1', 'F5']);
+      store.remove('F5');
+      expect(store.remote.size).toBe(0);
+    });
+  });
+
   it('a refusal or a silent hub is an outcome with the hub’s words', async () => {
     live();
     const refused = conn.endFocus('F7');
