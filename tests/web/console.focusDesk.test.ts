@@ -283,3 +283,18 @@ describe('alerts on the desk', () => {
     expect(tone).not.toHaveBeenCalled();
   });
 });
+
+describe('the alert cursor', () => {
+  it('an alert that starts waiting takes the cursor from an acknowledged one', async () => {
+    const w = await mountDesk({ alerts: [alert('A0', { state: 'acknowledged', acknowledgedAt: T0 - 60_000, acknowledgedBy: { username: 'op2', name: '李四' } })] });
+    await press('3');
+    expect(w.find('[data-alert]').attributes('data-alert')).toBe('A0');
+    desk.fake.fire('alert:changed', { type: 'alert:changed', seq: 101, alert: alert('A5') });
+    await flushPromises();
+    expect(w.find('[data-alert]').attributes('data-alert')).toBe('A5');
+    // another one after it does not move the cursor off the alert waiting under it
+    desk.fake.fire('alert:changed', { type: 'alert:changed', seq: 102, alert: alert('A6', { raisedAt: T0 }) });
+    await flushPromises();
+    expect(w.find('[data-alert]').attributes('data-alert')).toBe('A5');
+  });
+});

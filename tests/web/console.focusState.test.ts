@@ -141,18 +141,15 @@ describe('focuses from the snapshot and the deltas', () => {
 
   it('emits on the timed socket as Socket.IO does (its emit needs its own this)', async () => {
     conn.close();
-    class StrictSocket extends FakeSocket {
-      override timeout() {
-        const owner = this as FakeSocket;
-        return {
-          owner,
-          emit(this: { owner: FakeSocket }, event: string, request: unknown, answer: (err: Error | null, a?: unknown) => void) {
-            this.owner.emits.push({ event, request, answer });
-          },
-        };
-      }
-    }
-    fake = new StrictSocket();
+    // Socket.IO's timeout() answers an object whose emit uses its own `this`
+    const strict = new FakeSocket();
+    (strict as unknown as { timeout: () => unknown }).timeout = () => ({
+      owner: strict,
+      emit(this: { owner: FakeSocket }, event: string, request: unknown, answer: (err: Error | null, a?: unknown) => void) {
+        this.owner.emits.push({ event, request, answer });
+      },
+    });
+    fake = strict;
     conn = connectConsole({ socket: fake as unknown as ConsoleSocket, onMe: () => {}, onEnded: () => {}, texts: { noAnswer: 'no answer', offline: 'offline', protocol: 'reload' } });
     live();
     const started = conn.startFocus({ incidentId: 'E1' });
