@@ -440,7 +440,7 @@ const en: Record<ConsoleKey, string> = {
   endFocus: 'End focus',
   focusNotYours: 'A focus of the walls above your region: the desk above ends it',
   focusEndsWithAlert: 'ends when its alert is acknowledged',
-  focusCameras: '{n} cameras',
+  focusCameras: 'cameras: {n}',
   focusRemote: 'walls below this desk: live distances go to those walls only; this desk checks every 5 s',
   inFocus: 'Walls in focus',
   trackStale: 'no recent fix',
