@@ -298,3 +298,15 @@ describe('the alert cursor', () => {
     expect(w.find('[data-alert]').attributes('data-alert')).toBe('A5');
   });
 });
+
+describe('the alert cursor, when another desk acknowledges', () => {
+  it('goes on to the next alert waiting', async () => {
+    const w = await mountDesk({ alerts: [alert('A1', { severity: 4 }), alert('A2', { severity: 3 }), alert('A3', { severity: 2 })] });
+    await press('3');
+    await press('j');
+    expect(w.find('[data-alert]').attributes('data-alert')).toBe('A2');
+    desk.fake.fire('alert:changed', { type: 'alert:changed', seq: 101, alert: alert('A2', { severity: 3, state: 'acknowledged', acknowledgedAt: T0, acknowledgedBy: { username: 'op2', name: '陈平' } }) });
+    await flushPromises();
+    expect(w.find('[data-alert]').attributes('data-alert')).toBe('A3');
+  });
+});
