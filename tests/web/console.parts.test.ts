@@ -24,7 +24,8 @@ describe('the key map', () => {
     expect(key('R')).toEqual({ kind: 'action', key: 'r' });
     expect(key('1')).toEqual({ kind: 'pane', pane: 'cases' });
     expect(key('2')).toEqual({ kind: 'pane', pane: 'alarms' });
-    expect(key('3')).toBeNull();
+    expect(key('3')).toEqual({ kind: 'pane', pane: 'alerts' });
+    expect(key('4')).toBeNull();
   });
 
   it('fires nothing while typing, with a modifier, in an IME composition or under a dialog', () => {

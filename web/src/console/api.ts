@@ -9,6 +9,8 @@ import type { CalendarConfig } from '@shared/calendar';
 import type { Department } from '@shared/schemas/department';
 import type { ErrorBody } from '@shared/errors';
 import type { IncidentLogEntry } from '@shared/schemas/incident';
+import type { Focus } from '@shared/schemas/focus';
+import type { NearbyResponse } from '@shared/schemas/nearby';
 import type { Patrol } from '@shared/schemas/patrol';
 
 export class ApiError extends Error {
@@ -88,4 +90,15 @@ export async function fetchDepartments(region: string, category: string): Promis
 export async function fetchPatrols(region: string): Promise<Patrol[]> {
   const body = await request<{ patrols: Patrol[] }>('GET', `/api/patrols?region=${enc(region)}&status=on_duty`);
   return body.patrols;
+}
+
+/** the on-duty patrols nearest a case, with distance and ETA (docs/protocol.md, "Nearest units") */
+export function fetchNearby(incidentId: string, patrols: number): Promise<NearbyResponse> {
+  return request<NearbyResponse>('GET', `/api/nearby?incident=${enc(incidentId)}&patrols=${patrols}`);
+}
+
+/** the focuses that reach the walls of a region (GET /api/focus) */
+export async function fetchFocuses(region: string): Promise<Focus[]> {
+  const body = await request<{ focuses: Focus[] }>('GET', `/api/focus?region=${enc(region)}`);
+  return body.focuses;
 }

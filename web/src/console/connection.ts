@@ -1,18 +1,25 @@
 /**
  * The console's one Socket.IO connection (same origin, so the session cookie travels with the
  * handshake): hello → subscribe to the user's region, incidents only → snapshot | resume with
- * lastSeq → deltas (cases and AI video alarms). Commands go out as acknowledged `incident:command`,
- * alarm decisions as acknowledged `videoAlarm:decide`. The pattern follows the
+ * lastSeq → deltas (cases, AI video alarms, focuses and alerts). Commands go out as acknowledged
+ * `incident:command`, alarm decisions as acknowledged `videoAlarm:decide`, and focus mode and
+ * alerts as `focus:start` / `focus:responders` / `focus:end` / `alert:acknowledge`. The volatile
+ * `focus:track` (responders' distance and ETA) and `alert:sounded` (a waiting alert sounds again,
+ * or escalated) feed the focus and alert stores directly. The pattern follows the
  * wall's socket.ts (held deltas while a subscription is in flight, a token that voids answers of a
  * dropped connection) but feeds the console's own store.
  */
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
+import { PROTOCOL_VERSION, type Ack, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
 import type { Me } from '@shared/schemas/auth';
 import type { Incident, IncidentCommand } from '@shared/schemas/incident';
 import type { Delta, SubscribeRequest } from '@shared/schemas/live';
 import type { VideoAlarm, VideoAlarmDecision } from '@shared/schemas/videoAlarm';
+import type { Focus, FocusStartRequest } from '@shared/schemas/focus';
+import type { Alert } from '@shared/schemas/alert';
 import { useConsoleAlarms } from './stores/alarms';
+import { useConsoleAlerts } from './stores/alerts';
+import { useConsoleFocus } from './stores/focus';
 import { useConsoleQueue } from './stores/queue';
 
 export type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -37,9 +44,20 @@ export type DecisionOutcome =
   | { ok: true; alarm: VideoAlarm; incident: Incident | null; joined: boolean }
   | { ok: false; code: string; message: string };
 
+/** the outcome of a focus or alert command: the hub's data, or its refusal (TIMEOUT / OFFLINE: no answer) */
+export type Outcome<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
+
 export interface ConsoleConnection {
   sendCommand(incidentId: string, command: IncidentCommand): Promise<CommandOutcome>;
   decideAlarm(alarmId: string, decision: VideoAlarmDecision): Promise<DecisionOutcome>;
+  /** puts the walls of a region on a case */
+  startFocus(request: FocusStartRequest): Promise<Outcome<Focus>>;
+  /** replaces the responders the walls track */
+  setResponders(focusId: string, responders: string[]): Promise<Outcome<Focus>>;
+  /** every wall of the focus returns to what it showed */
+  endFocus(focusId: string): Promise<Outcome<{ focusId: string }>>;
+  /** a person has seen the alert (audited): it stops sounding and escalating */
+  acknowledgeAlert(alertId: string, note?: string): Promise<Outcome<Alert>>;
   close(): void;
 }
 
@@ -57,6 +75,8 @@ export interface ConsoleConnectOptions {
 export function connectConsole(options: ConsoleConnectOptions): ConsoleConnection {
   const queue = useConsoleQueue();
   const alarms = useConsoleAlarms();
+  const focus = useConsoleFocus();
+  const alerts = useConsoleAlerts();
   const socket: ConsoleSocket = options.socket ?? io({ transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let token = 0;
@@ -126,6 +146,13 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     else if (held.length < PENDING_CAP) held.push(delta);
     else heldOverflow = true;
   };
+  const onTrack: ServerToClientEvents['focus:track'] = (track) => {
+    // volatile and unsequenced: the latest of a focus that stands; one held back meanwhile is of no use
+    if (!pending && track && typeof track.focusId === 'string' && Array.isArray(track.responders)) focus.applyTrack(track);
+  };
+  const onSounded: ServerToClientEvents['alert:sounded'] = (s) => {
+    if (s && typeof s.alertId === 'string') alerts.sounded(s);
+  };
   const onEnded: ServerToClientEvents['auth:ended'] = (why) => options.onEnded(why?.reason || null);
   const onResync: ServerToClientEvents['resync'] = () => subscribe(false);
   const onConnect = () => queue.setConnected(true);
@@ -141,6 +168,10 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     ['incident:reported', onDelta],
     ['incident:updated', onDelta],
     ['videoAlarm:updated', onDelta],
+    ['focus:changed', onDelta],
+    ['alert:changed', onDelta],
+    ['focus:track', onTrack],
+    ['alert:sounded', onSounded],
     ['auth:ended', onEnded],
     ['resync', onResync],
     ['connect', onConnect],
@@ -186,9 +217,34 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     });
   }
 
+  /** one acknowledged command of focus mode or alerts; `keep` stores what the hub answered */
+  function ask<E extends 'focus:start' | 'focus:responders' | 'focus:end' | 'alert:acknowledge', T>(
+    event: E,
+    request: Parameters<ClientToServerEvents[E]>[0],
+    keep: (data: T) => void,
+  ): Promise<Outcome<T>> {
+    if (!socket.connected) return Promise.resolve({ ok: false, code: 'OFFLINE', message: options.texts.offline });
+    return new Promise((resolve) => {
+      // one signature for the four events (their acks differ only in data); called on its object, as emit needs `this`
+      const timed = socket.timeout(COMMAND_TIMEOUT_MS) as unknown as { emit(e: string, r: unknown, cb: (err: Error | null, answer?: Ack<T>) => void): void };
+      timed.emit(event, request, (err, answer) => {
+        if (err || !answer) return resolve({ ok: false, code: 'TIMEOUT', message: options.texts.noAnswer });
+        if (!answer.ok) return resolve({ ok: false, code: answer.error, message: answer.message });
+        keep(answer.data);
+        resolve({ ok: true, data: answer.data });
+      });
+    });
+  }
+
   return {
     sendCommand,
     decideAlarm,
+    // a focus on walls below this desk's home reaches it by no delta: stored as remote (useFocus looks it up)
+    startFocus: (request) => ask<'focus:start', Focus>('focus:start', request, (f) => focus.upsert(f, f.regionCode !== region)),
+    setResponders: (focusId, responders) => ask<'focus:responders', Focus>('focus:responders', { focusId, responders }, (f) => focus.upsert(f, focus.remote.has(f.id))),
+    endFocus: (focusId) => ask<'focus:end', { focusId: string }>('focus:end', { focusId }, (d) => focus.remove(d?.focusId ?? focusId)),
+    acknowledgeAlert: (alertId, note) =>
+      ask<'alert:acknowledge', Alert>('alert:acknowledge', { alertId, ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}) }, (a) => alerts.upsert(a)),
     close() {
       token++;
       clearInterval(pruner);

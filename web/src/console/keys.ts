@@ -4,7 +4,9 @@
  * modifier (Ctrl+C must stay copy). Dialogs handle their own keys.
  */
 export type KeyIntent =
-  | { kind: 'pane'; pane: 'cases' | 'alarms' }
+  | { kind: 'pane'; pane: 'cases' | 'alarms' | 'alerts' }
+  /** Shift+Q: end the focus that stands (the one of this desk's region) */
+  | { kind: 'endFocus' }
   | { kind: 'move'; step: number }
   | { kind: 'open' }
   | { kind: 'search' }
@@ -16,6 +18,7 @@ export interface KeyEventLike {
   altKey: boolean;
   ctrlKey: boolean;
   metaKey: boolean;
+  shiftKey?: boolean;
   target: EventTarget | null;
   isComposing?: boolean;
 }
@@ -60,11 +63,16 @@ export function keyIntent(e: KeyEventLike, dialogOpen: boolean): KeyIntent | nul
       return { kind: 'search' };
     case 'Escape':
       return { kind: 'escape' };
-    // the two panes, numbered as their tabs: the case queue, the AI alarms waiting for a person
+    // the panes, numbered as their tabs: the case queue, the AI alarms waiting for a person, the alerts
     case '1':
       return { kind: 'pane', pane: 'cases' };
     case '2':
       return { kind: 'pane', pane: 'alarms' };
+    case '3':
+      return { kind: 'pane', pane: 'alerts' };
+    // ends the focus on every wall: Shift, so that a stray q never does (Caps Lock alone gives Q without Shift)
+    case 'Q':
+      return e.shiftKey ? { kind: 'endFocus' } : null;
     default:
       return /^[a-z]$/i.test(e.key) ? { kind: 'action', key: e.key.toLowerCase() } : null;
   }

@@ -4,7 +4,9 @@
  * kept current by deltas and by the incidents that command acknowledgements return. The Map is
  * not reactive; components watch `version`. It owns the stream's sequence number, and hands the
  * AI video alarms of the same stream (snapshot `videoAlarms`, `videoAlarm:updated`) to the alarms
- * store under the same rule: a delta whose seq is not newer is dropped.
+ * store, the focuses (`focuses`, `focus:changed`) to the focus store and the alerts (`alerts`,
+ * `alert:changed`) to the alerts store, all under the same rule: a delta whose seq is not newer
+ * is dropped.
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
@@ -15,6 +17,8 @@ import type { Delta, LayerDetail, SubscribeResult } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
 import { pathAt } from '../queue';
 import { useConsoleAlarms } from './alarms';
+import { useConsoleAlerts } from './alerts';
+import { useConsoleFocus } from './focus';
 
 export const RECENT_TERMINAL_MS = 86_400_000;
 
@@ -27,6 +31,8 @@ export interface ConsoleProblem {
 
 export const useConsoleQueue = defineStore('console-queue', () => {
   const alarms = useConsoleAlarms();
+  const focus = useConsoleFocus();
+  const alerts = useConsoleAlerts();
   const byId = markRaw(new Map<string, Incident>());
   const version = ref(0);
   /** last reliable sequence number applied; null before the first snapshot */
@@ -73,6 +79,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     seq.value = delta.seq;
     if (delta.type === 'incident:reported' || delta.type === 'incident:updated') upsert(delta.incident);
     else if (delta.type === 'videoAlarm:updated') alarms.upsert(delta.alarm);
+    else if (delta.type === 'focus:changed') focus.applyDelta(delta);
+    else if (delta.type === 'alert:changed') alerts.upsert(delta.alert);
     return true;
   }
 
@@ -82,6 +90,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
       byId.clear();
       for (const i of s.incidents) byId.set(i.id, i);
       alarms.applySnapshot(s.videoAlarms);
+      focus.applySnapshot(s.focuses);
+      alerts.applySnapshot(s.alerts);
       regions.clear();
       for (const r of s.regions) regions.set(r.code, r);
       region.value = s.region;
@@ -110,6 +120,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     }
     if (removed) version.value++;
     alarms.prune(now);
+    alerts.prune(now);
     return removed;
   }
 
@@ -118,6 +129,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     byId.clear();
     regions.clear();
     alarms.reset();
+    focus.reset();
+    alerts.reset();
     seq.value = null;
     region.value = null;
     catalog.value = null;
@@ -144,6 +157,14 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     return street && street !== grid ? `${grid} · ${street}` : grid;
   }
 
+  /** an alert's place: the last region of its path, then its street when that is another region */
+  function alertPlace(at: { regionPath: readonly string[] }): string {
+    const street = streetName(at);
+    const last = at.regionPath[at.regionPath.length - 1];
+    const here = last ? regionName(last) : '';
+    return street && street !== here ? `${here} · ${street}` : here || street;
+  }
+
   return {
     byId,
     version,
@@ -168,5 +189,6 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     regionName,
     streetName,
     gridAndStreet,
+    alertPlace,
   };
 });

@@ -15,8 +15,8 @@ import { emptyFilters, type QueueFilters } from '../queue';
 
 export const TOAST_MS = 3_000;
 
-/** the case queue, or the AI alarms waiting for a person (AI告警待确认) */
-export type Pane = 'cases' | 'alarms';
+/** the case queue, the AI alarms waiting for a person (AI告警待确认), or the alerts (紧急告警) */
+export type Pane = 'cases' | 'alarms' | 'alerts';
 
 export interface Toast {
   text: string;
@@ -36,6 +36,8 @@ export const useConsoleView = defineStore('console-view', () => {
   const alarmCursorId = ref<string | null>(null);
   /** where the last decided alarm stood among the pending ones (j/k continue from there) */
   const alarmAnchor = shallowRef<AlarmAnchor | null>(null);
+  /** the highlighted alert (its card shows on the right) */
+  const alertCursorId = ref<string | null>(null);
   const calendar = shallowRef<BusinessCalendar>(markRaw(createBusinessCalendar(DEFAULT_CALENDAR_CONFIG)));
   /** the centre's UTC offset, for times on its clock (the desk's own time zone may differ) */
   const tzOffsetMinutes = ref(480);
@@ -77,10 +79,11 @@ export const useConsoleView = defineStore('console-view', () => {
     openId.value = null;
     alarmCursorId.value = null;
     alarmAnchor.value = null;
+    alertCursorId.value = null;
     toast.value = null;
     if (toastTimer) clearTimeout(toastTimer);
     toastTimer = null;
   }
 
-  return { lang, pane, filters, cursorId, openId, alarmCursorId, alarmAnchor, calendar, tzOffsetMinutes, calendarLoaded, toast, setCalendar, loadCalendar, showToast, resetFilters, reset };
+  return { lang, pane, filters, cursorId, openId, alarmCursorId, alarmAnchor, alertCursorId, calendar, tzOffsetMinutes, calendarLoaded, toast, setCalendar, loadCalendar, showToast, resetFilters, reset };
 });
