@@ -53,6 +53,8 @@ export class FocusBook {
       if (page.length < 5_000) break;
       afterSeq = page[page.length - 1]!.seq;
     }
+    // written before `reaches` was kept (a development store): worked out from the case
+    for (const [id, f] of this.byId) if (!Array.isArray(f.reaches)) this.byId.set(id, { ...f, reaches: focusHomes(this.casePath(f), f.regionCode) });
     if (this.byId.size > 0) this.log.info('focuses standing', { count: this.byId.size });
   }
 
@@ -64,18 +66,17 @@ export class FocusBook {
     return [...this.byId.values()];
   }
 
-  /** the focuses that reach walls whose home is `home` */
+  /**
+   * the focuses a client whose home is `home` is told of: those on a case in its home region (a
+   * wall enters those whose `reaches` holds its home; a desk follows all of them)
+   */
   forHome(home: string): Focus[] {
-    return this.list().filter((f) => this.homesOf(f).includes(home));
+    return this.list().filter((f) => this.casePath(f).includes(home));
   }
 
   /** the focuses a signed-in user may see and act on: inside their region */
   forUser(regionCode: string): Focus[] {
     return this.list().filter((f) => withinRegion(regionCode, this.hub.geo.path(f.regionCode)));
-  }
-
-  homesOf(focus: Focus): string[] {
-    return focusHomes(this.casePath(focus), focus.regionCode);
   }
 
   /** the focus on a case, if one stands (a rule does not focus twice on one case) */
@@ -154,6 +155,7 @@ export class FocusBook {
       const focus: Focus = {
         id: `F-${randomUUID()}`,
         regionCode,
+        reaches: focusHomes(incident.regionPath, regionCode),
         incidentId: incident.id,
         title: incident.title,
         category: incident.category,
@@ -245,14 +247,14 @@ export class FocusBook {
     if (this.onIncident(incident.id)) this.note(incident.id, timelineOfStep(entry));
   }
 
-  /** each focus's responders now, and the home regions to send it to */
+  /** each focus's responders now, and the home regions to send it to (those that hold the place) */
   tracks(): { homes: string[]; track: FocusTrack }[] {
     const at = this.hub.now();
     const current = (id: string): Patrol | undefined => {
       const p = this.hub.patrols.get(id);
       return p && this.hub.withPosition(p);
     };
-    return this.list().map((f) => ({ homes: this.homesOf(f), track: trackOf(f, at, current, this.eta) }));
+    return this.list().map((f) => ({ homes: this.casePath(f), track: trackOf(f, at, current, this.eta) }));
   }
 
   private respondersOf(ids: readonly string[]): Focus['responders'] {
@@ -308,7 +310,8 @@ export class FocusBook {
       delta: { type: 'focus:changed', seq, focusId: focus.id, regionCode: focus.regionCode, focus: now },
       path,
       layer: 'incidents',
-      homes: focusHomes(path, focus.regionCode),
+      // every client whose home holds the place: the walls the focus reaches, and the desks above them
+      homes: path,
     });
   }
 }

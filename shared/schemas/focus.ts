@@ -11,9 +11,10 @@ import { TravelMode } from './nearby';
  * a hub restart enters the same focus; ending it returns every wall to what it was showing.
  *
  * Which walls: those whose home region (the subscription's `alarmRegion`, else its `region`) lies
- * on the case's region path at or below the focus region. A district focus reaches the district's
- * wall and the walls of the street and grid of the case; never the city's wall, never a
- * neighbouring street's.
+ * on the case's region path at or below the focus region (`reaches`). A district focus reaches the
+ * district's wall and the walls of the street and grid of the case; never the city's wall, never a
+ * neighbouring street's. Its deltas go to every client whose home holds the place (a city desk
+ * follows the district focus it started); a wall enters only a focus whose `reaches` holds its home.
  */
 
 /** the rings every wall draws around the place, metres */
@@ -66,6 +67,8 @@ export const Focus = z.object({
   id: Id,
   /** the walls of this region (and below, on the case's path) are in this focus */
   regionCode: RegionCode,
+  /** the home regions whose walls enter it: `regionCode` and the regions below it on the case's path */
+  reaches: z.array(RegionCode),
   incidentId: Id,
   title: z.string(),
   category: z.string(),

@@ -1,7 +1,8 @@
 /**
  * Focus mode through a real hub with real Socket.IO clients (issue 16 part 2): a signed-in
  * operator's focus reaches every wall whose home region lies on the case's path at or below the
- * focus region — and no other wall; a wall that connects late enters it from its snapshot, one that
+ * focus region (its `reaches`); clients whose home holds the place above it are told of it, no
+ * other client is; a wall that connects late enters it from its snapshot, one that
  * reconnects gets its end in the resume, and a restarted hub still holds it. Refusals are audited.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,7 +123,11 @@ describe('focus mode', () => {
     expect(ids(0)).toEqual(['street:on', 'street:off', 'district:on']);
     expect(ids(1)).toEqual(['street:on', 'street:off', 'district:on']);
     expect(ids(4)).toEqual(['street:on', 'street:off', 'district:on']);
-    expect(ids(2)).toEqual(['district:on']);
+    // the district's wall holds the place: it is told of the street focus (a desk there follows it),
+    // but the focus does not reach it — `reaches` holds the street and below, not the district
+    expect(ids(2)).toEqual(['street:on', 'street:off', 'district:on']);
+    expect(logs[2]!.seen[0]!.focus!.reaches).toEqual(path.slice(2));
+    expect(logs[2]!.seen[2]!.focus!.reaches).toEqual(path.slice(1));
     expect(logs[3]!.seen).toEqual([]);
     // and the other street's wall does not hold it in a fresh snapshot either
     const fresh = await wall(otherStreet);

@@ -12,6 +12,7 @@ function focus(over: Partial<Focus> = {}): Focus {
   return {
     id: 'F-1',
     regionCode: '330203',
+    reaches: PATH.slice(1),
     incidentId: 'E1',
     title: 't',
     category: 'dispute',

@@ -157,19 +157,17 @@ describe('focuses from the snapshot and the deltas', () => {
     expect(await started).toMatchObject({ ok: true });
   });
 
-  it('a focus this desk started on narrower walls is kept as remote: no delta will come for it, a snapshot keeps it', () => {
+  it('a focus this desk started on narrower walls is followed by its deltas like any other (the hub tells every desk whose home holds the place)', async () => {
     live({ focuses: [] });
     const store = useConsoleFocus();
-    void conn.startFocus({ incidentId: 'E1', regionCode: '330203001' });
+    const started = conn.startFocus({ incidentId: 'E1', regionCode: '330203001' });
     fake.of('focus:start')[0]!.answer(null, { ok: true, data: focus('F5', { regionCode: '330203001' }) });
-    return Promise.resolve().then(() => {
-      expect(store.remote.has('F5')).toBe(true);
-      fake.fire('resync', { reason: 'gap' });
-      fake.of('subscribe')[1]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ region: HAISHU, seq: 300, focuses: [focus('F1')] }) } });
-      expect([...store.byId.keys()].sort()).toEqual(['F1', 'F5']);
-      store.remove('F5');
-      expect(store.remote.size).toBe(0);
-    });
+    await started;
+    expect([...store.byId.keys()]).toEqual(['F5']);
+    fake.fire('focus:changed', { ...focusChanged(130, focus('F5', { regionCode: '330203001', title: '更新' })), regionCode: '330203001' });
+    expect(store.byId.get('F5')!.title).toBe('更新');
+    fake.fire('focus:changed', { ...focusChanged(131, null, 'F5'), regionCode: '330203001' });
+    expect(store.byId.size).toBe(0);
   });
 
   it('a refusal or a silent hub is an outcome with the hub’s words', async () => {

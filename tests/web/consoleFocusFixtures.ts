@@ -10,6 +10,7 @@ export function focus(id: string, over: Partial<Focus> = {}): Focus {
   return {
     id,
     regionCode: '330203',
+    reaches: PATH.slice(1),
     incidentId: 'E1',
     title: '燃气泄漏',
     category: 'dispute',

@@ -22,6 +22,18 @@ describe('coordination store: focuses', () => {
     expect(c.current?.id).toBe('F2');
   });
 
+  it("enters only a focus that reaches its home: the city wall is told of a district focus but keeps its tour", () => {
+    applySnapshot(snapshot({ focuses: [], alerts: [] }));
+    const c = useCoordinationStore();
+    c.setHome('330200');
+    const district = focus('F3', { regionCode: '330203', reaches: ['330203', '330203001', '330203001001', '330203001001001'] });
+    applyDelta(focusChanged(101, district));
+    expect(c.focuses.has('F3')).toBe(true);
+    expect(c.current).toBeNull();
+    c.setHome('330203');
+    expect(c.current?.id).toBe('F3');
+  });
+
   it('a focus:changed delta adds, replaces and ends a focus; repeating one changes nothing', () => {
     applySnapshot(snapshot({ focuses: [], alerts: [] }));
     const c = useCoordinationStore();

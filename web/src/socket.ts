@@ -13,6 +13,7 @@ import { bestOffset, keepSample, type ClockSample } from './clockSync';
 import { applyAlertSounded, applyDelta, applyFocusTrack, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
 import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
+import { useCoordinationStore } from './stores/coordination';
 
 export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -56,6 +57,7 @@ export function createSocket(url?: string): WallSocket {
 export function connectWall(options: ConnectOptions = {}): WallConnection {
   const live = useLiveStore();
   const wall = useWallStore();
+  const coordination = useCoordinationStore();
   const socket = options.socket ?? createSocket(options.url);
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const later = (ms: number, fn: () => void) => {
@@ -78,6 +80,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     held = [];
     heldOverflow = false;
     const canResume = allowResume && live.region?.code === region && live.seq !== null;
+    // the focuses this wall enters are those that reach its home (the hub tells it of others on cases in it)
+    coordination.setHome(wall.homeCode() ?? region);
     const request: SubscribeRequest = {
       protocolVersion: PROTOCOL_VERSION,
       region,

@@ -8,6 +8,7 @@ export function focus(id: string, over: Partial<Focus> = {}): Focus {
   return {
     id,
     regionCode: '330200',
+    reaches: ['330200', '330203', '330203001', '330203001001', '330203001001001'],
     incidentId: 'E1',
     title: '南门街道化工仓库火情',
     category: 'fire_safety',

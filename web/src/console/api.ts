@@ -97,8 +97,3 @@ export function fetchNearby(incidentId: string, patrols: number): Promise<Nearby
   return request<NearbyResponse>('GET', `/api/nearby?incident=${enc(incidentId)}&patrols=${patrols}`);
 }
 
-/** the focuses that reach the walls of a region (GET /api/focus) */
-export async function fetchFocuses(region: string): Promise<Focus[]> {
-  const body = await request<{ focuses: Focus[] }>('GET', `/api/focus?region=${enc(region)}`);
-  return body.focuses;
-}

@@ -239,9 +239,8 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
   return {
     sendCommand,
     decideAlarm,
-    // a focus on walls below this desk's home reaches it by no delta: stored as remote (useFocus looks it up)
-    startFocus: (request) => ask<'focus:start', Focus>('focus:start', request, (f) => focus.upsert(f, f.regionCode !== region)),
-    setResponders: (focusId, responders) => ask<'focus:responders', Focus>('focus:responders', { focusId, responders }, (f) => focus.upsert(f, focus.remote.has(f.id))),
+    startFocus: (request) => ask<'focus:start', Focus>('focus:start', request, (f) => focus.upsert(f)),
+    setResponders: (focusId, responders) => ask<'focus:responders', Focus>('focus:responders', { focusId, responders }, (f) => focus.upsert(f)),
     endFocus: (focusId) => ask<'focus:end', { focusId: string }>('focus:end', { focusId }, (d) => focus.remove(d?.focusId ?? focusId)),
     acknowledgeAlert: (alertId, note) =>
       ask<'alert:acknowledge', Alert>('alert:acknowledge', { alertId, ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}) }, (a) => alerts.upsert(a)),

@@ -6,10 +6,9 @@
  * `focus:responders`) and end it (`focus:end`, one action, no dialog). A session that ended sends
  * the desk back to the sign-in form.
  */
-import { onScopeDispose, ref, shallowRef } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { Focus } from '@shared/schemas/focus';
 import type { Incident } from '@shared/schemas/incident';
-import { fetchFocuses } from './api';
 import { SESSION_CODES, type ConsoleConnection, type Outcome } from './connection';
 import { buildStart, canFocus, canSteer, focusOnCase } from './focus';
 import { useConsoleI18n } from './i18n';
@@ -31,9 +30,6 @@ export interface FocusRefusal {
   code: string;
   message: string;
 }
-
-/** how often a focus on walls below this desk's home is looked up (no delta reaches the desk for it) */
-export const REMOTE_POLL_MS = 5_000;
 
 export function useFocus(connection: () => ConsoleConnection | null) {
   const session = useConsoleSession();
@@ -137,28 +133,6 @@ export function useFocus(connection: () => ConsoleConnection | null) {
     return true;
   }
 
-  /** the focuses this desk started on narrower walls: still standing? changed? */
-  async function lookUpRemote(): Promise<void> {
-    const ids = [...store.remote];
-    const regions = new Set(ids.map((id) => store.byId.get(id)?.regionCode).filter((c): c is string => !!c));
-    for (const region of regions) {
-      try {
-        const standing = new Map((await fetchFocuses(region)).map((f) => [f.id, f]));
-        for (const id of ids) {
-          if (store.byId.get(id)?.regionCode !== region) continue;
-          const now = standing.get(id);
-          if (now) store.upsert(now, true);
-          else store.remove(id);
-        }
-      } catch {
-        /* the next look-up tries again; the banner keeps what it knew */
-      }
-    }
-  }
-  const poll = setInterval(() => {
-    if (store.remote.size > 0) void lookUpRemote();
-  }, REMOTE_POLL_MS);
-  onScopeDispose(() => clearInterval(poll));
 
   return { dialog, busy, dialogError, refusal, offeredOn, steerable, requestStart, requestResponders, cancel, confirmStart, confirmResponders, end };
 }

@@ -50,7 +50,14 @@ export const useCoordinationStore = defineStore('coordination', () => {
   const speaksAlerts = ref(false);
   const ended: string[] = [];
 
-  const current = computed(() => latestFocus(focuses.value.values()));
+  /**
+   * this wall's home region: the hub also tells it of focuses on cases in its home that reach only
+   * walls below it (a district focus, told to the city's wall and desk); the wall enters a focus
+   * only when its `reaches` holds the home. null (not yet subscribed): every focus told counts
+   */
+  const home = ref<string | null>(null);
+  const setHome = (code: string | null) => (home.value = code);
+  const current = computed(() => latestFocus([...focuses.value.values()].filter((f) => home.value === null || !Array.isArray(f.reaches) || f.reaches.includes(home.value))));
   const currentTrack = computed(() => (current.value ? tracks.value.get(current.value.id) ?? null : null));
   const waiting = computed(() => waitingAlerts(alerts.value.values()));
 
@@ -139,5 +146,5 @@ export const useCoordinationStore = defineStore('coordination', () => {
     if (dropped) alerts.value = next;
   }
 
-  return { focuses, alerts, tracks, speaksAlerts, current, currentTrack, waiting, applySnapshot, applyFocusDelta, applyAlertDelta, applyTrack, alert, prune };
+  return { focuses, alerts, tracks, speaksAlerts, home, setHome, current, currentTrack, waiting, applySnapshot, applyFocusDelta, applyAlertDelta, applyTrack, alert, prune };
 });

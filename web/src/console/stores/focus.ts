@@ -5,9 +5,8 @@
  * focuses that `focus:start` / `focus:responders` acknowledgements return, plus the responders'
  * latest distance and ETA from the volatile `focus:track`. Usually none or one focus stands.
  *
- * A focus this desk started on narrower walls (a street's, from a district desk) does not reach
- * its home region, so the hub sends it no delta and no track for it: the desk keeps it as
- * `remote` and looks it up over HTTP (useFocus) until it ends.
+ * The hub tells a desk of every focus on a case in its home region, those on narrower walls (a
+ * street's, started from a district desk) included: their deltas and tracks come here too.
  *
  * Applied idempotently: a delta carries the whole focus (or null when it ended), so applying it
  * twice changes nothing; an acknowledgement that arrives after the focus ended (its delta came
@@ -25,8 +24,6 @@ export const useConsoleFocus = defineStore('console-focus', () => {
   const tracks = markRaw(new Map<string, FocusTrack>());
   /** focuses this desk saw end: a late acknowledgement must not bring one back */
   const ended = markRaw(new Set<string>());
-  /** focuses this desk started on walls below its home region: no delta reaches it for them */
-  const remote = markRaw(new Set<string>());
   const version = ref(0);
   /** bumps with every `focus:track` (about once a second): only the banner watches it */
   const trackVersion = ref(0);
@@ -34,12 +31,8 @@ export const useConsoleFocus = defineStore('console-focus', () => {
   /** a snapshot replaces everything (an older hub sends no `focuses`: none stands, as far as it says) */
   function applySnapshot(list: readonly Focus[] | undefined): void {
     const before = new Set(byId.keys());
-    const kept = [...remote].map((id) => byId.get(id)).filter((f): f is Focus => !!f);
     byId.clear();
-    // the snapshot cannot carry those (they do not reach this home): kept, looked up by useFocus
-    for (const f of kept) byId.set(f.id, f);
     for (const f of list ?? []) {
-      remote.delete(f.id);
       byId.set(f.id, f);
       ended.delete(f.id);
     }
@@ -54,7 +47,6 @@ export const useConsoleFocus = defineStore('console-focus', () => {
       byId.set(delta.focusId, delta.focus);
       ended.delete(delta.focusId);
     } else {
-      remote.delete(delta.focusId);
       byId.delete(delta.focusId);
       tracks.delete(delta.focusId);
       ended.add(delta.focusId);
@@ -62,13 +54,9 @@ export const useConsoleFocus = defineStore('console-focus', () => {
     version.value++;
   }
 
-  /**
-   * a focus as an acknowledgement (or a look-up) returned it; false when it ended meanwhile.
-   * `isRemote`: on walls below this desk's home, so no delta will follow
-   */
-  function upsert(focus: Focus, isRemote = false): boolean {
+  /** a focus as an acknowledgement returned it; false when it ended meanwhile */
+  function upsert(focus: Focus): boolean {
     if (ended.has(focus.id)) return false;
-    if (isRemote) remote.add(focus.id);
     byId.set(focus.id, focus);
     version.value++;
     return true;
@@ -77,7 +65,6 @@ export const useConsoleFocus = defineStore('console-focus', () => {
   /** this desk ended it (acknowledged): gone at once, the delta that follows is a no-op */
   function remove(focusId: string): void {
     ended.add(focusId);
-    remote.delete(focusId);
     tracks.delete(focusId);
     if (byId.delete(focusId)) version.value++;
   }
@@ -97,13 +84,8 @@ export const useConsoleFocus = defineStore('console-focus', () => {
     return tracks.get(focusId) ?? null;
   }
 
-  function isRemote(focusId: string): boolean {
-    void version.value;
-    return remote.has(focusId);
-  }
 
   function reset(): void {
-    remote.clear();
     byId.clear();
     tracks.clear();
     ended.clear();
@@ -111,5 +93,5 @@ export const useConsoleFocus = defineStore('console-focus', () => {
     trackVersion.value++;
   }
 
-  return { byId, tracks, remote, version, trackVersion, applySnapshot, applyDelta, upsert, remove, applyTrack, trackOf, isRemote, reset };
+  return { byId, tracks, version, trackVersion, applySnapshot, applyDelta, upsert, remove, applyTrack, trackOf, reset };
 });
