@@ -144,7 +144,7 @@ describe.runIf(chromiumAvailable)('focus mode in Chromium: one operator, two wal
     const dialog = page.locator('[role="dialog"][aria-modal="true"]');
     await dialog.waitFor(WAIT);
     // the nearest on-duty patrol is offered, and ticked
-    await dialog.locator(`[data-patrol-id="${responder.id}"]`).waitFor(WAIT);
+    await dialog.locator(`[data-patrol="${responder.id}"].on`).waitFor(WAIT);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached', ...WAIT });
     const banner = page.locator('[data-focus]').first();
