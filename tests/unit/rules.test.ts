@@ -155,6 +155,18 @@ describe('overdue in working hours', () => {
     expect(overdueTriggerOf({ ...late, sla: { pausedAt: cst(23, 11), pausedMs: 0 } }, cst(25, 11), office)?.overdueWorkingHours).toBe(1);
   });
 
+  it('a rule of 0 working hours fires as soon as a case is marked overdue, even at night when no working time has passed', () => {
+    const rules = [rule({ when: { kind: 'overdue', overWorkingHours: 0, minSeverity: 3 } })];
+    // due Monday 23:00 (a fast-track case on the natural clock), marked overdue at 23:05
+    const grave = { ...baseIncident(cst(23, 22)), severity: 3, overdue: true, deadline: { stage: 'handling' as const, dueAt: cst(23, 23) } };
+    const night = overdueTriggerOf(grave, cst(23, 23, 5), office)!;
+    expect(night.overdueWorkingHours).toBe(0);
+    expect(ids(rules, night)).toEqual(['r']);
+    // not marked overdue and no working time late: no trigger; a lighter case: no match
+    expect(overdueTriggerOf({ ...grave, overdue: false }, cst(23, 23, 5), office)).toBeNull();
+    expect(ids(rules, { ...night, severity: 2 })).toEqual([]);
+  });
+
   it('fires each overdue rule once per case, the later threshold later', () => {
     const rules = [rule({ id: 'day', when: { kind: 'overdue', overWorkingHours: 8 } }), rule({ id: 'week', when: { kind: 'overdue', overWorkingHours: 40 } })];
     const fired = new Set<string>();

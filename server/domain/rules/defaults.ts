@@ -36,6 +36,14 @@ export const DEFAULT_RULES: readonly RuleInput[] = [
     then: { sound: true, openCameras: true, notifyRoles: ['operator'] },
   },
   {
+    // A grave case (重大 and above) that has just run past its deadline: its limits are short and
+    // often on the natural clock (fast track), and the room must hear of it at once, at any hour.
+    id: 'serious-case-overdue',
+    name: '重大事件超期',
+    when: { kind: 'overdue', overWorkingHours: 0, minSeverity: 3 },
+    then: { sound: true, notifyRoles: ['supervisor'] },
+  },
+  {
     // A case more than a working day past its stage deadline (8 working hours, a little over the
     // default calendar's 7.5 h day) is a matter for supervision (督办): the supervisors are told,
     // once per case. Silent, because overdue cases are many and none of them is an emergency.

@@ -49,8 +49,9 @@ function conditionHolds(when: Rule['when'], trigger: Trigger): boolean {
         trigger.kind === 'overdue' &&
         inCategories(when.categories, trigger.category) &&
         trigger.severity >= when.minSeverity &&
-        // "overdue by MORE than H": a case exactly H hours late has not crossed the line yet
-        trigger.overdueWorkingHours > when.overWorkingHours
+        // "overdue by MORE than H": a case exactly H hours late has not crossed the line yet;
+        // H = 0 is "overdue at all" (a night-time overdue case may be 0 working hours late)
+        (when.overWorkingHours === 0 || trigger.overdueWorkingHours > when.overWorkingHours)
       );
   }
 }

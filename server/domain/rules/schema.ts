@@ -45,8 +45,11 @@ export const CameraAlarmTriggerSchema = z.strictObject({
 
 export const OverdueTriggerSchema = z.strictObject({
   kind: z.literal('overdue'),
-  /** fires once the case is overdue by MORE than this many working hours (business calendar) */
-  overWorkingHours: z.number().gt(0).max(MAX_OVERDUE_WORKING_HOURS),
+  /**
+   * fires once the case is overdue by MORE than this many working hours (business calendar); 0:
+   * as soon as it becomes overdue, at any hour (a fast-track case runs on the natural clock)
+   */
+  overWorkingHours: z.number().min(0).max(MAX_OVERDUE_WORKING_HOURS),
   categories: Categories.optional(),
   minSeverity: MinSeverity,
   regions: Regions.optional(),

@@ -22,13 +22,14 @@ export function cameraAlarmTriggerOf(alarm: Pick<VideoAlarm, 'alarmType' | 'regi
  * late. A paused clock (挂起) stands still: lateness counts only up to the pause.
  */
 export function overdueTriggerOf(
-  incident: Pick<Incident, 'category' | 'severity' | 'regionPath' | 'stage' | 'deadline' | 'sla'>,
+  incident: Pick<Incident, 'category' | 'severity' | 'regionPath' | 'stage' | 'deadline' | 'sla' | 'overdue'>,
   now: number,
   calendar: BusinessCalendar,
 ): OverdueTrigger | null {
   if (!isOpenStage(incident.stage) || !incident.deadline) return null;
   const until = incident.sla.pausedAt !== null ? Math.min(now, incident.sla.pausedAt) : now;
   const hours = overdueWorkingHours(incident.deadline.dueAt, until, calendar);
-  if (hours <= 0) return null;
+  // marked overdue (its clock may be the natural one: late at night, 0 working hours late) or late in working time
+  if (hours <= 0 && !incident.overdue) return null;
   return { kind: 'overdue', category: incident.category, severity: incident.severity, regionPath: incident.regionPath, overdueWorkingHours: hours };
 }
