@@ -158,7 +158,7 @@ describe('overdue in working hours', () => {
   it('a rule of 0 working hours fires as soon as a case is marked overdue, even at night when no working time has passed', () => {
     const rules = [rule({ when: { kind: 'overdue', overWorkingHours: 0, minSeverity: 3 } })];
     // due Monday 23:00 (a fast-track case on the natural clock), marked overdue at 23:05
-    const grave = { ...baseIncident(cst(23, 22)), severity: 3, overdue: true, deadline: { stage: 'handling' as const, dueAt: cst(23, 23) } };
+    const grave = { ...baseIncident(cst(23, 22)), severity: 3 as const, overdue: true, deadline: { stage: 'handling' as const, dueAt: cst(23, 23) } };
     const night = overdueTriggerOf(grave, cst(23, 23, 5), office)!;
     expect(night.overdueWorkingHours).toBe(0);
     expect(ids(rules, night)).toEqual(['r']);
