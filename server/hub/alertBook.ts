@@ -133,6 +133,7 @@ export class AlertBook {
         ruleName: plan.ruleName,
         raisedAt: at,
         sound: plan.sound,
+        repeat: plan.repeat,
         openCameras: plan.openCameras,
         notifyRoles: [...plan.notifyRoles],
         state: 'waiting',
@@ -142,10 +143,9 @@ export class AlertBook {
         note: null,
         focusId: null,
       };
-      // a rule that does not repeat is never swept: it waits, silent, for its person
       await this.write(raised, 'raised', this.ruleActor(plan), at, []);
       this.raisedKeys.add(id);
-      this.sounded.set(id, { at, repeat: plan.repeat ? 0 : -1 });
+      this.sounded.set(id, { at, repeat: 0 });
       return raised;
     });
     if (plan.focusRegion && alert.incidentId) {
@@ -234,8 +234,9 @@ export class AlertBook {
     try {
       const now = this.hub.now();
       for (const alert of this.waiting()) {
+        // a rule that does not repeat: it waits, silent, for its person
+        if (alert.repeat === false) continue;
         const sound = this.sounded.get(alert.id) ?? { at: alert.raisedAt, repeat: 0 };
-        if (sound.repeat < 0) continue;
         if (alert.escalatedAt === null && now - alert.raisedAt >= this.timing.escalateAfterMs) {
           const escalated = await this.escalate(alert.id);
           if (escalated) {

@@ -31,6 +31,8 @@ export const Alert = z.object({
   raisedAt: EpochMs,
   /** walls and consoles sound it (and again on every repeat) */
   sound: z.boolean(),
+  /** while it waits it sounds again every repeatMs and escalates after escalateAfterMs (a rule's `repeat`) */
+  repeat: z.boolean(),
   /** its card opens the cameras that see the place (a camera alarm: that camera) */
   openCameras: z.boolean(),
   /** roles told of it at once (supervisors are told on escalation in any case) */

@@ -166,7 +166,11 @@ describe('alerts', () => {
     await t.hub.queue.idle();
     const overdue = t.app.coordination.alerts.list().filter((a) => a.kind === 'overdue' && a.incidentId === incident.id);
     expect(overdue).toHaveLength(1);
-    expect(overdue[0]).toMatchObject({ sound: false, ruleId: 'overdue-working-day', state: 'waiting' });
+    expect(overdue[0]).toMatchObject({ sound: false, repeat: false, ruleId: 'overdue-working-day', state: 'waiting' });
     expect(overdue[0]!.notifyRoles).toContain('supervisor');
+    // a rule that does not repeat: it waits silently, neither sounded again nor escalated
+    now += ESCALATE_MS + REPEAT_MS;
+    await t.app.coordination.alerts.sweep();
+    expect(t.app.coordination.alerts.get(overdue[0]!.id)).toMatchObject({ state: 'waiting', escalatedAt: null });
   });
 });

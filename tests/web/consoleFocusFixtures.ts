@@ -46,6 +46,7 @@ export function alert(id: string, over: Partial<Alert> = {}): Alert {
     lat: 29.87,
     raisedAt: T0 - 120_000,
     sound: true,
+    repeat: true,
     openCameras: false,
     notifyRoles: ['operator', 'supervisor'],
     state: 'waiting',

@@ -49,6 +49,7 @@ export function alert(id: string, over: Partial<Alert> = {}): Alert {
     lat: 29.87,
     raisedAt: T0,
     sound: true,
+    repeat: true,
     openCameras: false,
     notifyRoles: ['operator'],
     state: 'waiting',
