@@ -49,6 +49,8 @@ function describe(incident: Incident): string {
 
 const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(values.url!, { transports: ['websocket'], ...(values.token ? { auth: { token: values.token } } : {}) });
 let lastSeq: number | undefined;
+/** the history lastSeq belongs to: the hub resumes only within it */
+let historyId: string | undefined;
 let region = values.region;
 
 function applyDelta(d: Delta): void {
@@ -78,7 +80,7 @@ socket.on('hello', (hello) => {
 });
 
 function subscribe(): void {
-  const request = { protocolVersion: PROTOCOL_VERSION, region: region ?? rootRegion, layers, ...(lastSeq !== undefined ? { lastSeq } : {}) };
+  const request = { protocolVersion: PROTOCOL_VERSION, region: region ?? rootRegion, layers, ...(lastSeq !== undefined ? { lastSeq, ...(historyId ? { historyId } : {}) } : {}) };
   socket.emit('subscribe', request, (answer) => {
     if (!answer.ok) {
       line('error', `${answer.error}: ${answer.message}`, answer);
@@ -94,12 +96,14 @@ function onSubscribed(result: SubscribeResult): void {
     line('resume', `resumed after #${result.fromSeq}: ${result.deltas.length} missed deltas, now at #${result.seq}`, { ...result, deltas: undefined });
     result.deltas.forEach(applyDelta);
     lastSeq = Math.max(lastSeq ?? 0, result.seq);
+    historyId = result.historyId ?? historyId;
     return;
   }
   const s = result.snapshot;
   for (const r of s.regions) names.set(r.code, r.name);
   region = s.region.code;
   lastSeq = s.seq;
+  historyId = s.historyId;
   const open = s.incidents.filter((i) => i.stage !== 'closed' && i.stage !== 'rejected').length;
   line(
     'snapshot',

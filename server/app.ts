@@ -240,6 +240,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await hub.queue.idle();
+      // the next start on this store may resume this run's clients (server/hub/history.ts)
+      await hub.recordHistory();
     },
   };
 }

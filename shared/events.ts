@@ -29,6 +29,12 @@ export interface Hello {
   centreName: string;
   /** who this connection acts as: a signed-in user, or an anonymous read-only wall */
   me: Me;
+  /**
+   * the history the hub's sequence numbers belong to now: a new id at every hub start (a restored
+   * store reissues numbers). A client holding another one sends it with `lastSeq`; the hub decides.
+   * Always sent by this hub; optional for clients written before it.
+   */
+  historyId?: string;
 }
 
 type DeltaOf<T extends Delta['type']> = Extract<Delta, { type: T }>;

@@ -20,6 +20,7 @@ import { SerialQueue } from '../lib/serialQueue';
 import type { Store } from '../store/types';
 import { auditOfRefusal, type Principal } from './audit';
 import { DeltaStream } from './deltaStream';
+import { HistoryIdentity } from './history';
 import { layerOf, type LoggedDelta } from './deltaLog';
 import type { GeoContext } from './geoContext';
 import type { AlarmSteps } from './alarmSteps';
@@ -71,6 +72,8 @@ export class Hub {
   private backfills = 0;
   private resyncListeners: ((reason: string) => void)[] = [];
   private readonly ids: IncidentIds;
+  /** which history the sequence numbers belong to (history.ts); a new id at every start */
+  private identity = new HistoryIdentity();
 
   private constructor(readonly opts: HubOptions) {
     const limit = opts.queueLimit ?? DEFAULT_QUEUE_LIMIT;
@@ -113,6 +116,25 @@ export class Hub {
 
   get seq(): number {
     return this.stream.seq;
+  }
+  /** this run's history id: sent in hello, the snapshot and resume answers */
+  get historyId(): string {
+    return this.identity.id;
+  }
+  /** whether a client of history `historyId` at `lastSeq` may be resumed rather than given a snapshot */
+  resumableHistory(historyId: string | undefined, lastSeq: number): boolean {
+    return this.identity.accepts(historyId, lastSeq);
+  }
+  /**
+   * on a clean shutdown, once the queue is idle: lets the next start resume this run's clients
+   * (history.ts). A store that cannot be written is logged, not thrown: its walls take a snapshot.
+   */
+  async recordHistory(): Promise<void> {
+    try {
+      await this.identity.record(this.opts.store, this.seq);
+    } catch (error) {
+      this.opts.log.warn('history id not recorded: clients will take a snapshot after the restart', { error: String(error) });
+    }
   }
   get changeCounter(): number {
     return this.stream.changeCounter;
@@ -189,8 +211,9 @@ export class Hub {
     this.commands.indexLoaded();
     this.roster.install(cameras, patrols);
     this.stream.reset(lastSeq);
+    this.identity = await HistoryIdentity.open(store, lastSeq);
     this.ids.seed(incidents.map((i) => i.id));
-    log.info('hub state loaded', { incidents: incidents.length, cameras: cameras.length, patrols: patrols.length, seq: lastSeq });
+    log.info('hub state loaded', { incidents: incidents.length, cameras: cameras.length, patrols: patrols.length, seq: lastSeq, history: this.identity.id, continues: this.identity.predecessor?.id ?? null });
   }
 
   // ── incidents: trusted in-process sources (simulator, imports) ──────────────────────────

@@ -362,6 +362,7 @@ export class ReadModel {
     return {
       protocolVersion: PROTOCOL_VERSION,
       seq: this.hub.seq,
+      historyId: this.hub.historyId,
       serverTime: now,
       region: withoutGeometry(region),
       layers: [...want],

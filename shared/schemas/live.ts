@@ -56,6 +56,12 @@ export const SubscribeRequest = z.object({
   /** the last reliable sequence number this client applied; asks to resume instead of a snapshot */
   lastSeq: z.number().int().min(0).optional(),
   /**
+   * the history `lastSeq` belongs to (from the snapshot or resume answer it came with): the hub
+   * resumes only within it, otherwise answers a snapshot (a store restored from a backup reissues
+   * sequence numbers). Absent: resumed by `lastSeq` alone, as before this field.
+   */
+  historyId: z.string().min(1).max(100).optional(),
+  /**
    * the client's home region (default: the subscribed region): it receives `alarm:raised`,
    * alerts and focuses for this region whatever region it shows now. A touring wall shows one
    * district at a time but must not miss an alarm, or a focus, elsewhere in its home region.
@@ -130,6 +136,8 @@ export const Snapshot = z.object({
   protocolVersion: z.number().int(),
   /** every delta with seq <= this is already reflected here */
   seq: z.number().int().min(0),
+  /** the history `seq` belongs to: send it with `lastSeq` to resume (always sent by this hub) */
+  historyId: z.string().optional(),
   serverTime: EpochMs,
   region: Region,
   layers: z.array(Layer),
@@ -175,7 +183,14 @@ export type Snapshot = z.infer<typeof Snapshot>;
 export const SubscribeResult = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('snapshot'), snapshot: Snapshot }),
   /** every delta the client missed, in order; afterwards seq is current */
-  z.object({ mode: z.literal('resume'), fromSeq: z.number().int(), seq: z.number().int(), deltas: z.array(Delta) }),
+  z.object({
+    mode: z.literal('resume'),
+    fromSeq: z.number().int(),
+    seq: z.number().int(),
+    deltas: z.array(Delta),
+    /** the hub's current history: the client holds it from now on (a clean restart continues the one before) */
+    historyId: z.string().optional(),
+  }),
 ]);
 export type SubscribeResult = z.infer<typeof SubscribeResult>;
 

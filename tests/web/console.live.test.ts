@@ -85,6 +85,21 @@ describe('the console’s connection', () => {
     expect(useConsoleQueue().status).toBe('live');
   });
 
+  it('sends the history of its lastSeq and takes the one the hub answers with', () => {
+    fake.connect();
+    fake.fire('hello', hello());
+    fake.of('subscribe')[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ region: HAISHU, historyId: 'run-a' }) } });
+    expect(useConsoleQueue().historyId).toBe('run-a');
+    fake.fire('incident:reported', reported(incident('N1'), 105));
+    fake.disconnect();
+    fake.connect();
+    fake.fire('hello', hello());
+    const again = fake.of('subscribe')[1]!;
+    expect(again.request).toMatchObject({ lastSeq: 105, historyId: 'run-a' });
+    again.answer(null, { ok: true, data: { mode: 'resume', fromSeq: 105, seq: 105, deltas: [], historyId: 'run-b' } });
+    expect(useConsoleQueue().historyId).toBe('run-b');
+  });
+
   it('a hello without a signed-in user, or auth:ended, ends the session', () => {
     fake.connect();
     fake.fire('hello', hello({ signedIn: false, user: null, expiresAt: null, anonymous: 'read' }));

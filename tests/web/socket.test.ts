@@ -140,6 +140,40 @@ describe('connection and subscription', () => {
     expect(useLiveStore().status).toBe('live');
   });
 
+  it('sends the history its lastSeq belongs to, whatever hello says; the hub decides, and the wall takes what it answers', () => {
+    const hello = (historyId: string) =>
+      fake.fire('hello', { protocolVersion: PROTOCOL_VERSION, serverTime: Date.now(), node: 'hub-a', rootRegion: '330200', centreName: '中心', historyId });
+    fake.connect();
+    hello('run-a');
+    expect(fake.subscriptions[0]!.request).not.toHaveProperty('historyId'); // nothing held yet
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ historyId: 'run-a' }) } });
+    expect(useLiveStore().historyId).toBe('run-a');
+    fake.fire('incident:reported', reported(incident('N1'), 105));
+
+    // the hub restarted (a new id in hello): the wall still sends run-a's id with 105, not the new one
+    fake.disconnect();
+    fake.connect();
+    hello('run-b');
+    expect(fake.subscriptions[1]!.request).toMatchObject({ lastSeq: 105, historyId: 'run-a' });
+    // a clean restart continues run-a: resumed, and from now on the wall holds run-b
+    fake.subscriptions[1]!.answer(null, { ok: true, data: { mode: 'resume', fromSeq: 105, seq: 110, deltas: [], historyId: 'run-b' } });
+    expect(useLiveStore().historyId).toBe('run-b');
+    expect(useLiveStore().seq).toBe(110);
+
+    // the store was restored from a backup: run-c does not know run-b, answers a snapshot of its own history
+    fake.disconnect();
+    fake.connect();
+    hello('run-c');
+    expect(fake.subscriptions[2]!.request).toMatchObject({ lastSeq: 110, historyId: 'run-b' });
+    fake.subscriptions[2]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ seq: 140, historyId: 'run-c' }) } });
+    expect(useLiveStore().historyId).toBe('run-c');
+    expect(useLiveStore().seq).toBe(140);
+    fake.disconnect();
+    fake.connect();
+    hello('run-c');
+    expect(fake.subscriptions[3]!.request).toMatchObject({ lastSeq: 140, historyId: 'run-c' });
+  });
+
   it('drill-down subscribes to the new region without lastSeq; a late answer for the old one is ignored', () => {
     fake.connect();
     fake.hello();

@@ -89,7 +89,10 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
       // alarms of the whole home region, even while the tour shows one district of it
       ...(wall.homeCode() ? { alarmRegion: wall.homeCode()! } : {}),
       // the detail held travels with lastSeq: a region that crossed the budget since gets a snapshot
-      ...(canResume && live.seq !== null ? { lastSeq: live.seq, ...(live.detail ? { detail: live.detail } : {}) } : {}),
+      // and the history it belongs to: a hub on a store restored from a backup answers a snapshot
+      ...(canResume && live.seq !== null
+        ? { lastSeq: live.seq, ...(live.historyId ? { historyId: live.historyId } : {}), ...(live.detail ? { detail: live.detail } : {}) }
+        : {}),
     };
     socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (err, answer) => {
       if (t !== token) return; // superseded by a newer subscription or a disconnect

@@ -160,6 +160,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       rootRegion: hub.geo.rootCode,
       centreName: identity.centreName,
       me: meOf(socket),
+      historyId: hub.historyId,
     });
 
     socket.on('auth:me', (_request, ack) => answer(ack, log, () => meOf(socket)));
@@ -254,7 +255,9 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   // usually can and needs nothing built; a large region's that cannot is given the shared one.
   const large = views.figures.isLarge(request.region);
   const joined = layers.filter((l) => (l === 'patrols' || l === 'cameras' ? detail[l] === 'items' : true));
-  const resuming = request.lastSeq !== undefined && sameDetail(request.detail, detail);
+  // only within the history the client's lastSeq belongs to (server/hub/history.ts): a store
+  // restored from a backup reissues sequence numbers, and a resume into it would be silently wrong
+  const resuming = request.lastSeq !== undefined && sameDetail(request.detail, detail) && hub.resumableHistory(request.historyId, request.lastSeq);
   // a large region's deltas are worked out here, once: whether it can resume decides whether a snapshot is built
   const home = request.alarmRegion ?? request.region;
   const resumedEarly = resuming && large ? views.resume(request.region, joined, request.lastSeq!, home) : null;
@@ -280,7 +283,7 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
   if (resuming) {
     // no turn of the event loop since resumedEarly (nothing was built): it is still complete
     const deltas = resumedEarly ?? views.resume(request.region, joined, request.lastSeq!, home);
-    if (deltas) return { mode: 'resume', fromSeq: request.lastSeq!, seq: hub.seq, deltas };
+    if (deltas) return { mode: 'resume', fromSeq: request.lastSeq!, seq: hub.seq, deltas, historyId: hub.historyId };
   }
   if (shared) {
     // A shared snapshot is a little older than this subscription: what happened since is sent

@@ -106,7 +106,7 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
       // an operator's queue needs every case of the region, not the wall's notable few
       fullLayers: ['incidents'],
       ...(allowResume && queue.seq !== null && queue.region?.code === region
-        ? { lastSeq: queue.seq, ...(queue.detail ? { detail: queue.detail } : {}) }
+        ? { lastSeq: queue.seq, ...(queue.historyId ? { historyId: queue.historyId } : {}), ...(queue.detail ? { detail: queue.detail } : {}) }
         : {}),
     };
     socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (err, answer) => {

@@ -67,7 +67,7 @@ export function applySubscribeResult(result: SubscribeResult, clientNow = Date.n
     return;
   }
   for (const delta of result.deltas) applyDelta(delta, clientNow);
-  useLiveStore().resumed(result.seq, clientNow);
+  useLiveStore().resumed(result.seq, clientNow, result.historyId);
 }
 
 export function applyStatsFrame(frame: StatsFrame, clientNow = Date.now()): boolean {

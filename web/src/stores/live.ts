@@ -40,6 +40,12 @@ export const useLiveStore = defineStore('live', () => {
   const clockRoundTripMs = ref<number | null>(null);
   /** last reliable sequence number applied; null before the first snapshot */
   const seq = ref<number | null>(null);
+  /**
+   * the history `seq` belongs to (from the snapshot or resume answer that brought it), sent with
+   * lastSeq: the hub resumes only within it. Not taken from hello: a hub that restarted cleanly
+   * still resumes its predecessor's clients, and it alone knows (server/hub/history.ts)
+   */
+  const historyId = ref<string | null>(null);
   const region = shallowRef<Region | null>(null);
   /** the subscribed region, its ancestors and descendants; non-reactive, watch regionsVersion */
   const regions = markRaw(new Map<string, Region>());
@@ -129,6 +135,7 @@ export const useLiveStore = defineStore('live', () => {
 
   function applySnapshot(s: Snapshot, clientNow = Date.now()): void {
     seq.value = s.seq;
+    historyId.value = s.historyId ?? null;
     region.value = s.region;
     catalog.value = s.catalog;
     layers.value = [...s.layers];
@@ -146,8 +153,9 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   /** after a resume: the deltas are applied, the subscription holds again */
-  function resumed(toSeq: number, clientNow = Date.now()): void {
+  function resumed(toSeq: number, clientNow = Date.now(), history?: string): void {
     if (seq.value === null || toSeq > seq.value) seq.value = toSeq;
+    if (history) historyId.value = history;
     problem.value = null;
     subscribed.value = true;
     markData(clientNow);
@@ -205,6 +213,7 @@ export const useLiveStore = defineStore('live', () => {
     serverOffsetMs,
     clockRoundTripMs,
     seq,
+    historyId,
     region,
     regions,
     regionsVersion,

@@ -37,6 +37,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
   const version = ref(0);
   /** last reliable sequence number applied; null before the first snapshot */
   const seq = ref<number | null>(null);
+  /** the history `seq` belongs to, sent with it: the hub resumes only within it (server/hub/history.ts) */
+  const historyId = ref<string | null>(null);
   const region = shallowRef<Region | null>(null);
   const regions = markRaw(new Map<string, Region>());
   const regionsVersion = ref(0);
@@ -98,12 +100,14 @@ export const useConsoleQueue = defineStore('console-queue', () => {
       catalog.value = s.catalog;
       detail.value = s.detail;
       seq.value = s.seq;
+      historyId.value = s.historyId ?? null;
       serverOffsetMs.value = s.serverTime - clientNow;
       version.value++;
       regionsVersion.value++;
     } else {
       for (const d of result.deltas) applyDelta(d);
       if (seq.value === null || result.seq > seq.value) seq.value = result.seq;
+      if (result.historyId) historyId.value = result.historyId;
     }
     problem.value = null;
     status.value = 'live';
@@ -132,6 +136,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     focus.reset();
     alerts.reset();
     seq.value = null;
+    historyId.value = null;
     region.value = null;
     catalog.value = null;
     problem.value = null;
@@ -169,6 +174,7 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     byId,
     version,
     seq,
+    historyId,
     region,
     regions,
     regionsVersion,
