@@ -15,7 +15,7 @@ import { IncidentCommand, NewIncident, type ParsedIncidentCommand, type ParsedNe
 import type { Camera } from '@shared/schemas/camera';
 import { parseOrThrow } from '@shared/validate';
 import { findFusionMatch, type FusionPolicy } from '../domain/fusion';
-import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
+import { applyCommand, detectOverdue, joinedReportIn, joinReport, nextStageOrThrow, refuseStaleReport, reportIncident, splitReport, type CommandOrigin } from '../domain/lifecycle';
 import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
 import { forEachInSlices } from '../lib/slices';
@@ -130,12 +130,12 @@ export class IncidentCommands {
 
   private submitSteps(steps: readonly (BatchStep | AlarmSteps)[], quiet: boolean): Promise<Batch> {
     const keys = steps.flatMap((s) => (s.kind === 'report' && s.idempotencyKey ? [s.idempotencyKey] : []));
-    return this.committer.submit<Batch>({ keys, quiet, decide: (batch) => this.decideSteps(batch, steps) }, Math.max(1, steps.length));
+    return this.committer.submit<Batch>({ keys, quiet, decide: (batch) => this.decideSteps(batch, steps, quiet) }, Math.max(1, steps.length));
   }
 
-  private async decideSteps(batch: Batch, steps: readonly (BatchStep | AlarmSteps)[]): Promise<void> {
+  private async decideSteps(batch: Batch, steps: readonly (BatchStep | AlarmSteps)[], quiet: boolean): Promise<void> {
     for (const step of steps) {
-      if (step.kind === 'report') await this.report(batch, step);
+      if (step.kind === 'report') await this.report(batch, step, quiet);
       else if (step.kind === 'command') batch.outcomes.push(await this.command(batch, step));
       else if (step.kind === 'alarm_raise') raiseAlarmStep(batch, step, this.deps);
       else {
@@ -202,8 +202,10 @@ export class IncidentCommands {
     }
   }
 
-  private async report(batch: Batch, step: Extract<BatchStep, { kind: 'report' }>): Promise<void> {
+  /** `quiet`: history and imports (backdated by design); otherwise a live report, of the last days */
+  private async report(batch: Batch, step: Extract<BatchStep, { kind: 'report' }>, quiet: boolean): Promise<void> {
     const parsed = parseOrThrow(NewIncident, step.input, 'incident');
+    if (!quiet) refuseStaleReport(parsed.reportedAt, this.deps.clock());
     if (step.by) {
       authorise(step.by, 'report');
       if (step.steps) throw new HubError('INTERNAL', 'A person reports a case; its history is imported by a trusted source.');

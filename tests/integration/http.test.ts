@@ -152,7 +152,9 @@ describe('http', () => {
     const tenDaysAgo = Date.now() - 10 * 86_400_000;
     const operator = { actor: { kind: 'operator' as const, id: 'importer' } };
     await t.hub.backfill(async () => {
-      const { incident } = await t.hub.report({ source: 'hotline', category: 'dispute', severity: 1, title: '历史案件', location: { lng, lat }, reporter: { kind: 'citizen' }, reportedAt: tenDaysAgo });
+      // written as history is (quiet, like the import and the simulator's history): a live report ten days old is refused
+      const [outcome] = await t.hub.applyBatch([{ kind: 'report', input: { source: 'hotline', category: 'dispute', severity: 1, title: '历史案件', location: { lng, lat }, reporter: { kind: 'citizen' }, reportedAt: tenDaysAgo } }], { quiet: true });
+      const incident = outcome!.incident;
       expect(t.hub.backfilling).toBe(true);
       expect(await t.hub.sweepOverdue()).toBe(0); // its deadline passed days ago, but history is still being written
       await t.hub.command(incident.id, { action: 'register' }, { ...operator, at: tenDaysAgo + 3_600_000 });
@@ -182,5 +184,33 @@ describe('when the database is gone', () => {
     } finally {
       await lost.app.close();
     }
+  });
+});
+
+describe('report times', () => {
+  it('refuses a live report stamped more than 7 days ago (reportedAt: 0 made a case of 1970), naming the field, and stores nothing', async () => {
+    const op = await signedInUser(t, 'op-times', 'operator');
+    const [lng, lat] = grids()[3]!.center;
+    const before = (await t.store.readEvents({ kind: 'incident' })).length;
+    for (const reportedAt of [0, Date.now() - 8 * 86_400_000]) {
+      const res = await fetch(`${t.url}/api/incidents`, {
+        method: 'POST',
+        headers: { ...op.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'hotline', category: 'dispute', severity: 1, title: '旧工单', location: { lng, lat }, reporter: { kind: 'citizen' }, reportedAt }),
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: string; message: string; details: { path: string }[] };
+      expect(body.error).toBe('VALIDATION_FAILED');
+      expect(body.details[0]!.path).toBe('reportedAt');
+      expect(body.message).toContain('import');
+    }
+    expect((await t.store.readEvents({ kind: 'incident' })).length).toBe(before);
+    // yesterday's is a live report still
+    const yesterday = await fetch(`${t.url}/api/incidents`, {
+      method: 'POST',
+      headers: { ...op.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'hotline', category: 'dispute', severity: 1, title: '昨天的工单', location: { lng, lat }, reporter: { kind: 'citizen' }, reportedAt: Date.now() - 86_400_000 }),
+    });
+    expect(yesterday.status).toBe(201);
   });
 });

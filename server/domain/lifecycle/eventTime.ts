@@ -10,7 +10,23 @@ import { HubError } from '@shared/errors';
  */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
+/**
+ * How far back a live report (a person, a feed, Open311) may be stamped: a hotline forwarding
+ * yesterday's calls is normal, a week is the edge. Older cases are history: the import takes them
+ * (docs/import.md), with their steps. `reportedAt: 0` made a case of 1970.
+ */
+export const LIVE_REPORT_MAX_AGE_MS = 7 * 86_400_000;
+
 const iso = (t: number) => new Date(t).toISOString();
+
+export function refuseStaleReport(at: number | undefined, now: number): void {
+  if (at === undefined || at >= now - LIVE_REPORT_MAX_AGE_MS) return;
+  throw new HubError(
+    'VALIDATION_FAILED',
+    `The report time ${iso(at)} lies more than ${LIVE_REPORT_MAX_AGE_MS / 86_400_000} days before the hub's clock (${iso(now)}); older cases are history, taken by the import (docs/import.md).`,
+    [{ path: 'reportedAt', message: 'more than 7 days in the past' }],
+  );
+}
 
 export function refuseFuture(at: number, now: number, what: string): void {
   if (at > now + FUTURE_TOLERANCE_MS) {

@@ -2,7 +2,7 @@
 export { applyCommand, type CommandContext, type CommandOrigin } from './commands';
 export { defaultSlaPolicy } from './defaultPolicy';
 export { assigneeIn, deadlineIn, initialIncidentIn, pausedMsIn, rejectionIn, type EntryData } from './entryData';
-export { commandTime, FUTURE_TOLERANCE_MS } from './eventTime';
+export { commandTime, FUTURE_TOLERANCE_MS, LIVE_REPORT_MAX_AGE_MS, refuseStaleReport } from './eventTime';
 export { evolve, replay } from './evolve';
 export { detectOverdue, SLA_ACTOR } from './overdue';
 export { maskPhone, reportIncident, type ReportContext } from './report';
