@@ -18,6 +18,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
+import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type SocketLimits } from './limits';
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   coordination: Coordination;
   /** how often the focus's responders are sent (FocusTrack) */
   focusTrackMs?: number;
+  /** command rates and unread output per connection (DEFAULT_SOCKET_LIMITS) */
+  limits?: SocketLimits;
 }
 
 export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, identity: GatewayOptions, log: Logger): () => void {
@@ -129,6 +132,11 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
     }
   };
   const { coordination } = identity;
+  const limits = identity.limits ?? DEFAULT_SOCKET_LIMITS;
+  const limiters = socketLimiters(limits);
+  const stopUnreadWatch = watchUnread(io, limits.maxPendingBytes, (socket) =>
+    log.warn('dropped a connection that does not read', { address: socket.handshake.address, limitBytes: limits.maxPendingBytes }),
+  );
   const detach = hub.onDelta(({ delta, path, layer, homes }) => {
     // One emit to the union of the rooms: each socket receives the delta once. Focus and alert
     // deltas go by home region (the alarm rooms), whatever layers and region a client shows.
@@ -152,6 +160,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   heartbeat.unref?.();
 
   io.on('connection', (socket: HubSocket) => {
+    limiters.attach(socket);
     armExpiry(socket);
     socket.emit('hello', {
       protocolVersion: PROTOCOL_VERSION,
@@ -171,6 +180,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
     socket.on('subscribe', (request, ack) =>
       answer(ack, log, async () => {
+        // a client that has not read what it was sent gets no more: dropped, not buffered (issue 17)
+        if (dropIfUnread(socket, limits.maxPendingBytes)) throw new HubError('RATE_LIMITED', 'This connection has not read what it was sent; it is closed.');
         const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
@@ -217,6 +228,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   return () => {
     clearInterval(heartbeat);
     clearInterval(focusTrack);
+    stopUnreadWatch();
     detachSounded();
     detach();
     detachRoster();
