@@ -132,27 +132,26 @@ export function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void
   }
 }
 
-/** a URL path's segments, decoded as the router will decode them */
-function pathSegments(path: string): string[] {
-  return path.split('/').map((segment) => {
+/** why a URL path is refused: a segment that does not decode (bad percent-encoding, invalid UTF-8) or decodes to refused text */
+function badPathReason(path: string): string | null {
+  for (const segment of path.split('/')) {
+    let decoded: string;
     try {
-      return decodeURIComponent(segment);
+      decoded = decodeURIComponent(segment);
     } catch {
-      return segment; // not decodable: the router refuses it itself
+      return 'is not valid percent-encoded UTF-8';
     }
-  });
+    const reason = badTextReason(decoded);
+    if (reason) return reason;
+  }
+  return null;
 }
 
 /** refuses bad text in the URL path and the query string (mount before the routes) */
 export const cleanUrl: RequestHandler = (req, _res, next) => {
   const problems: FieldProblem[] = [];
-  for (const segment of pathSegments(req.path)) {
-    const reason = badTextReason(segment);
-    if (reason) {
-      problems.push({ path: '(url path)', message: `The path ${reason}.` });
-      break;
-    }
-  }
+  const pathReason = badPathReason(req.path);
+  if (pathReason) problems.push({ path: '(url path)', message: `The path ${pathReason}.` });
   problems.push(...findInputProblems(req.query, ['query']));
   const first = problems[0];
   if (first) {

@@ -35,6 +35,7 @@ export function toHubError(error: unknown): HubError | null {
     return new HubError('VALIDATION_FAILED', 'The request body does not decompress as its Content-Encoding says.', [{ path: '(body)', message: `not valid compressed data (${code})` }]);
   }
   if (e?.type === 'parameters.too.many') return new HubError('PAYLOAD_TOO_LARGE', 'The form has more fields than this endpoint accepts.');
+  if (error instanceof URIError) return new HubError('VALIDATION_FAILED', 'The URL is not valid percent-encoded UTF-8.');
   if (isClientBodyError(error)) {
     // any other failure to read the body (aborted, length mismatch): the client's, not the hub's
     return new HubError('VALIDATION_FAILED', `The request body could not be read (${(error as Error).message.slice(0, 200)}).`);

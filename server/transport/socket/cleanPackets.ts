@@ -1,7 +1,7 @@
 /**
  * Clean input on the socket (issue 17, parts 1 and 6), for every event a client may send:
- * - `cleanPacketParser`: Socket.IO's own parser, refusing a packet nested deeper than MAX_DEPTH
- *   on its text before JSON.parse (a 2 MB packet nested a million levels deep held the event loop
+ * - `cleanPacketParser`: Socket.IO's own parser, refusing a packet nested deeper than
+ *   PACKET_MAX_DEPTH on its text before JSON.parse (a 2 MB packet nested a million levels deep held the event loop
  *   for about 0.2 s). Such a packet is a protocol violation: the connection is closed, as
  *   Socket.IO closes it for any packet it cannot decode.
  * - `attachCleanPackets`: a middleware on every connection that refuses bad text, deep nesting
@@ -12,13 +12,19 @@ import { Decoder, Encoder } from 'socket.io-parser';
 import type { Server } from 'socket.io';
 import { HubError } from '@shared/errors';
 import type { Logger } from '../../lib/log';
-import { findInputProblems, jsonDepthExceeds, MAX_DEPTH } from '../cleanInput';
+import { findInputProblems, jsonDepthExceeds } from '../cleanInput';
+
+/**
+ * Nesting past this closes the connection before the packet is parsed. Between MAX_DEPTH and this
+ * a packet is cheap to parse and its event is refused with an acknowledgement (VALIDATION_FAILED);
+ * what stalls the loop is nesting in the hundreds of thousands of levels.
+ */
+export const PACKET_MAX_DEPTH = 1000;
 
 class DepthCheckingDecoder extends Decoder {
   override add(packet: unknown): void {
-    if (typeof packet === 'string' && jsonDepthExceeds(packet, MAX_DEPTH + 2)) {
-      // +2: the packet's own array of [event, ...arguments] and one level of slack
-      throw new Error(`packet nests deeper than ${MAX_DEPTH} levels`);
+    if (typeof packet === 'string' && jsonDepthExceeds(packet, PACKET_MAX_DEPTH)) {
+      throw new Error(`packet nests deeper than ${PACKET_MAX_DEPTH} levels`);
     }
     super.add(packet);
   }
