@@ -249,7 +249,9 @@ async function http(method: string, path: string, body?: string | Uint8Array, he
   } catch {
     json = undefined;
   }
-  const code = Array.isArray(json) ? (json[0] as { error_code?: string } | undefined)?.error_code : (json as { error?: string } | undefined)?.error;
+  const code = Array.isArray(json)
+    ? (json[0] as { error_code?: string } | undefined)?.error_code
+    : ((json as { error?: string } | undefined)?.error ?? /<error_code>([A-Z_]+)<\/error_code>/.exec(text)?.[1]);
   if (res.status < 300) noteCases(json, text);
   return { status: res.status, ...(code ? { code } : {}), ...(json && typeof json === 'object' && !Array.isArray(json) ? { json: json as Record<string, unknown> } : {}) };
 }
