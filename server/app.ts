@@ -42,6 +42,8 @@ import { regionRoutes } from './transport/http/regionRoutes';
 import { videoAlarmRoutes } from './transport/http/videoAlarmRoutes';
 import { createPositionFanout, startBroadcastLoops } from './transport/socket/broadcastLoops';
 import { attachLiveGateway, type HubServer } from './transport/socket/liveGateway';
+import { attachCleanPackets, cleanPacketParser } from './transport/socket/cleanPackets';
+import { cleanBody, cleanUrl, refuseDeepJson } from './transport/cleanInput';
 import { DEFAULT_SNAPSHOT_BUDGET, type SnapshotBudget } from './hub/snapshotLayers';
 
 /** positions ticks: 4 Hz (POSITION_TICK_MS) */
@@ -149,6 +151,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const io: HubServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 2e6,
+    // refuses a packet nested deeper than the protocol ever nests before it is parsed (cleanPackets.ts)
+    parser: cleanPacketParser,
     // Snapshots are megabytes of JSON that compress about 8:1; deltas and position frames are small
     // and sent often. Only messages above the threshold are deflated (zlib runs on libuv's pool,
     // not the event loop), so walls open faster on a busy network at no cost to the live stream.
@@ -163,10 +167,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   web.get('/metrics', identify(accounts), requireRead(anonymous), metrics.handler);
   const unwatchMetrics = metrics.watch(hub, io);
   const api = express.Router();
+  // NUL, other control characters and lone surrogates in a path or query are refused before any route (cleanInput.ts)
+  api.use(cleanUrl);
   api.use(identify(accounts));
   // before the JSON body parser: an import's body is a file, read as a stream
   api.use('/import', importRoutes(importer, deps.log));
-  api.use(express.json({ limit: '4mb' }));
+  // a body nested deeper than the protocol ever nests is refused on its bytes, before JSON.parse;
+  // bad text in any field, before a schema or the store sees it (cleanInput.ts)
+  api.use(express.json({ limit: '4mb', verify: refuseDeepJson }));
+  api.use(cleanBody);
   api.use('/', authRoutes(accounts, anonymous));
   api.use('/', auditRoutes(views));
   api.use('/incidents', incidentRoutes(hub, views, anonymous));
@@ -192,6 +201,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const positionTickMs = deps.positionTickMs ?? DEFAULT_POSITION_TICK_MS;
   const positions = createPositionFanout(io, hub, views, (bytes, count, recipients) => metrics.observeFrame(bytes, count, recipients));
   metrics.watchPositionGroups(() => positions.fanout.groupCount);
+  // before the gateway's handlers: refuses unclean arguments of every event
+  const detachClean = attachCleanPackets(io, deps.log);
   const detachGateway = attachLiveGateway(
     io,
     hub,
@@ -236,6 +247,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       stopMaintenance();
       coordination.stop();
       detachGateway();
+      detachClean();
       detachWarm();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

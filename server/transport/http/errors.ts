@@ -16,6 +16,12 @@ export function isStoreUnavailable(error: unknown): boolean {
   return /PGlite is closed|Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
 }
 
+/** a body parser's refusal (http-errors with a 4xx status, exposed to the client) */
+function isClientBodyError(error: unknown): boolean {
+  const e = error as { status?: unknown; expose?: unknown } | null;
+  return error instanceof Error && typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true;
+}
+
 export function toHubError(error: unknown): HubError | null {
   if (error instanceof HubError) return error;
   if (isStoreUnavailable(error)) return new HubError('STORE_UNAVAILABLE');
@@ -23,6 +29,17 @@ export function toHubError(error: unknown): HubError | null {
   if (e?.type === 'entity.too.large') return new HubError('PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
   if (e?.type === 'entity.parse.failed') return new HubError('VALIDATION_FAILED', 'The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new HubError('UNSUPPORTED_MEDIA_TYPE');
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    // a body marked gzip, deflate or br that does not decompress (zlib's Z_DATA_ERROR, Z_BUF_ERROR, …)
+    return new HubError('VALIDATION_FAILED', 'The request body does not decompress as its Content-Encoding says.', [{ path: '(body)', message: `not valid compressed data (${code})` }]);
+  }
+  if (e?.type === 'parameters.too.many') return new HubError('PAYLOAD_TOO_LARGE', 'The form has more fields than this endpoint accepts.');
+  if (error instanceof URIError) return new HubError('VALIDATION_FAILED', 'The URL is not valid percent-encoded UTF-8.');
+  if (isClientBodyError(error)) {
+    // any other failure to read the body (aborted, length mismatch): the client's, not the hub's
+    return new HubError('VALIDATION_FAILED', `The request body could not be read (${(error as Error).message.slice(0, 200)}).`);
+  }
   return null;
 }
 

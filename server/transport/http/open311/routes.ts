@@ -12,6 +12,7 @@ import type { Incident } from '@shared/schemas/incident';
 import type { Hub } from '../../../hub/hub';
 import type { Logger } from '../../../lib/log';
 import { toHubError } from '../errors';
+import { cleanBody, cleanUrl, refuseDeepJson } from '../../cleanInput';
 import { open311Status, toOpen311Errors } from './errorEntries';
 import { formatOf, formatForError, send } from './format';
 import { formToNewIncident } from './intake';
@@ -55,6 +56,8 @@ export function open311Routes(deps: Open311Deps): Router {
   const ctx: MappingContext = { catalog, tzOffsetMinutes };
   const changeset = isoWithOffset(hub.now(), tzOffsetMinutes);
   const router = Router();
+  // bad text in the path or the query, before any route (cleanInput.ts); refused in the Open311 form
+  router.use(cleanUrl);
 
   const findIncident = async (id: string): Promise<Incident | null> =>
     hub.incidents.get(id)?.incident ?? (await hub.store.getIncident(id));
@@ -117,7 +120,8 @@ export function open311Routes(deps: Open311Deps): Router {
     '/requests.:format',
     requireFormat,
     express.urlencoded({ extended: false, limit: BODY_LIMIT }),
-    express.json({ limit: BODY_LIMIT }),
+    express.json({ limit: BODY_LIMIT, verify: refuseDeepJson }),
+    cleanBody,
     async (req, res) => {
       const format = formatOf(param(req, 'format'));
       if (req.body === undefined) {
