@@ -34,6 +34,7 @@ import { incidentRoutes } from './transport/http/incidentRoutes';
 import { nearbyRoutes } from './transport/http/nearbyRoutes';
 import { coordinationRoutes } from './transport/http/coordinationRoutes';
 import { webAppRoutes } from './transport/http/webApp';
+import type { SocketLimits } from './transport/socket/limits';
 import { DEFAULT_NEARBY_SETTINGS, NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
 import { Coordination, type CoordinationOptions } from './hub/coordination';
 import { coordinationOptions } from './hub/coordinationOptions';
@@ -90,6 +91,8 @@ export interface AppDeps {
   basemap?: Basemap | null;
   /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
   nearby?: NearbySettings;
+  /** command rates and unread output per socket connection (DEFAULT_SOCKET_LIMITS) */
+  socketLimits?: SocketLimits;
   /** origins of the video platform's web players, allowed in frames of the wall (VIDEO_FRAME_ORIGINS) */
   videoFrameOrigins?: readonly string[];
   /** focus and alerts: the rules' plan, alert timing (issue 16); absent: the shipped default rules */
@@ -207,7 +210,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     io,
     hub,
     views,
-    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination },
+    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination, ...(deps.socketLimits ? { limits: deps.socketLimits } : {}) },
     deps.log,
   );
   const stopLoops = startBroadcastLoops(

@@ -15,6 +15,7 @@ import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import { createApp, type App } from '../../server/app';
 import type { CoordinationOptions } from '../../server/hub/coordination';
+import type { SocketLimits } from '../../server/transport/socket/limits';
 import type { Basemap } from '../../server/basemap/pmtilesFile';
 import { defaultCatalog } from '../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../server/domain/lifecycle';
@@ -76,6 +77,8 @@ export interface TestHubOptions {
   basemap?: Basemap | null;
   /** focus and alerts: rules, timing, sweep period (the shipped defaults otherwise) */
   coordination?: Partial<CoordinationOptions>;
+  /** per-connection socket bounds (the shipped ones otherwise) */
+  socketLimits?: SocketLimits;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -104,6 +107,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.queueLimit ? { queueLimit: opts.queueLimit } : {}),
     ...(opts.basemap ? { basemap: opts.basemap } : {}),
     ...(opts.coordination ? { coordination: opts.coordination } : {}),
+    ...(opts.socketLimits ? { socketLimits: opts.socketLimits } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

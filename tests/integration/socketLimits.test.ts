@@ -1,0 +1,89 @@
+/**
+ * Bounds per socket connection (issue 17 part 1) against a real hub: a client flooding reports is
+ * answered RATE_LIMITED beyond its rate, at once, with nothing done for those — while a bystander
+ * wall keeps its heartbeats; a raw client that asks for snapshots and never reads its socket is
+ * dropped once it holds more than the bound unread, instead of the hub buffering without end.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, type Ack } from '@shared/events';
+import type { Incident } from '@shared/schemas/incident';
+import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestHub } from './harness';
+
+const LIMITS = { commandsPerSecond: 10, subscribesPer10s: 1_000, readsPerSecond: 20, maxPendingBytes: 2 * 1024 * 1024 };
+let t: TestHub;
+
+beforeAll(async () => {
+  t = await startTestHub({ fusion: 'off', socketLimits: LIMITS, coordination: { rules: [] } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('socket bounds', () => {
+  it('a flood of reports from one connection: beyond the rate each is refused RATE_LIMITED at once and stores nothing; a bystander wall keeps its heartbeat', async () => {
+    const op = await signedInUser(t, 'flooder', 'operator');
+    const { socket: flooder } = await connectClient(t.url, op.token);
+    const { socket: bystander } = await connectClient(t.url);
+    const before = t.hub.incidents.size;
+    const [lng, lat] = grids()[0]!.center;
+    const sends = Array.from({ length: 300 }, (_, i) =>
+      new Promise<Ack<Incident>>((resolve) =>
+        flooder.emit('incident:report', { incident: { source: 'patrol', category: 'dispute', severity: 1, title: `洪水${i}`, location: { lng: lng + i * 1e-6, lat }, reporter: { kind: 'patrol' } } }, resolve),
+      ),
+    );
+    const answers = await Promise.all(sends);
+    const accepted = answers.filter((a) => a.ok).length;
+    const limited = answers.filter((a) => !a.ok && a.error === 'RATE_LIMITED');
+    expect(accepted + limited.length).toBe(300);
+    // the limiter's window is a second: a slow machine may spread the burst over two or three
+    expect(accepted).toBeGreaterThanOrEqual(LIMITS.commandsPerSecond);
+    expect(accepted).toBeLessThan(100);
+    expect((limited[0] as { details: { retryAfterMs: number } }).details.retryAfterMs).toBeGreaterThan(0);
+    expect(t.hub.incidents.size - before).toBe(accepted);
+    // the bystander still hears the hub
+    await nextEvent(bystander, 'heartbeat');
+    // after the window, the same connection may report again
+    await new Promise((r) => setTimeout(r, 1_100));
+    const again = await new Promise<Ack<Incident>>((resolve) =>
+      flooder.emit('incident:report', { incident: { source: 'patrol', category: 'dispute', severity: 1, title: '稍后', location: { lng, lat }, reporter: { kind: 'patrol' } } }, resolve),
+    );
+    expect(again.ok).toBe(true);
+    flooder.close();
+    bystander.close();
+  });
+
+  it('a client that asks for snapshots and never reads is dropped once it holds more than the bound unread', async () => {
+    const root = t.hub.geo.rootCode;
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve()); // Engine.IO's open packet
+      ws.once('error', reject);
+    });
+    ws.send('40'); // Socket.IO connect
+    await new Promise<void>((resolve) => ws.once('message', () => resolve())); // the connect answer
+    expect(t.app.io.sockets.sockets.size).toBe(1);
+    // stop reading: the hub's answers pile up in its buffers
+    const raw = (ws as unknown as { _socket: { pause(): void } })._socket;
+    raw.pause();
+    const subscribe = JSON.stringify(['subscribe', { protocolVersion: PROTOCOL_VERSION, region: root, layers: ['incidents', 'patrols', 'cameras', 'stats'] }]);
+    for (let i = 0; i < 400 && ws.readyState === WebSocket.OPEN; i++) {
+      ws.send(`42${i}${subscribe}`);
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 50));
+    }
+    // the hub closes it while we still do not read (long before Engine.IO's 45 s ping timeout could);
+    // it cannot tell us while we do not read: the TCP close arrives when we resume
+    const hubSide = async () => {
+      for (;;) {
+        if (t.app.io.sockets.sockets.size === 0) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await hubSide();
+    raw.pause = () => {};
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await closed;
+    expect(t.app.io.sockets.sockets.size).toBe(0);
+  });
+});
