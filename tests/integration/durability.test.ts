@@ -23,7 +23,7 @@ import type { Store } from '../../server/store/types';
 import { createWorkerStore } from '../../server/store/workerStore';
 import { reportBody } from '../support/reportBodies';
 import { controlledStore } from './controlledStore';
-import { connectClient, grids, signedInUser, startTestHub } from './harness';
+import { connectClient, grids, signedInUser, startTestHub, UNLIMITED_SOCKETS } from './harness';
 
 /** no trigger → action rules: an alert is a transaction of its own, and these tests count the reports' transactions */
 const NO_RULES = { rules: [] };
@@ -43,7 +43,7 @@ async function diskHub(fsync: boolean) {
   const timeline: Mark[] = [];
   const client = await openPgliteClient({ dataDir: dir, fsync, onFsync: (path) => timeline.push({ kind: 'fsync', path }) });
   const c = controlledStore('pglite', client, (kind, wroteEvents) => timeline.push(kind === 'begin' ? { kind } : { kind, wroteEvents }));
-  const t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES });
+  const t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS });
   const op = await signedInUser(t, 'op-disk', 'operator');
   // one connection sending many reports at once, as a busy console would: they arrive together
   const { socket } = await connectClient(t.url, op.token);
@@ -167,7 +167,7 @@ describe('PGlite on disk in its worker thread', () => {
     dirs.push(dir);
     const timeline: Mark[] = [];
     const store = await createWorkerStore({ dataDir: dir, onFsync: (path) => timeline.push({ kind: 'fsync', path }) });
-    const t = await startTestHub({ store: markedAppends(store, timeline), fusion: 'off', coordination: NO_RULES });
+    const t = await startTestHub({ store: markedAppends(store, timeline), fusion: 'off', coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS });
     try {
       const op = await signedInUser(t, 'op-worker', 'operator');
       const { socket } = await connectClient(t.url, op.token);

@@ -14,7 +14,7 @@ import { openPgliteClient } from '../../server/store/pgliteStore';
 import { openPostgresClient, whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { reportBody } from '../support/reportBodies';
 import { controlledStore, type ControlledStore } from './controlledStore';
-import { connectClient, grids, signedInUser, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
+import { connectClient, grids, signedInUser, startTestHub, type TestClient, type TestHub, type TestUser, UNLIMITED_SOCKETS } from './harness';
 
 /** no trigger → action rules: an alert is a transaction of its own, and these tests count the reports' transactions */
 const NO_RULES = { rules: [] };
@@ -73,7 +73,7 @@ for (const target of targets) {
 
     beforeAll(async () => {
       ({ controlled: c, cleanup } = await target.open());
-      t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES });
+      t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS });
       op = await signedInUser(t, 'op-group', 'operator');
     });
     afterAll(async () => {
@@ -263,7 +263,7 @@ for (const target of targets) {
     it('refuses a change beyond the queue bound with 503 HUB_BUSY, at once, and takes the waiting ones', async () => {
       const own = await target.open();
       const c = own.controlled;
-      const busy = await startTestHub({ store: c.store, fusion: 'off', queueLimit: 4, coordination: NO_RULES });
+      const busy = await startTestHub({ store: c.store, fusion: 'off', queueLimit: 4, coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS });
       try {
         const user = await signedInUser(busy, 'op-busy', 'operator');
         const post = (incident: unknown) =>

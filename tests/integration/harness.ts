@@ -122,6 +122,9 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
   };
 }
 
+/** socket bounds wide open: for tests of the write path that burst hundreds of commands on one connection (the bounds have tests of their own) */
+export const UNLIMITED_SOCKETS: SocketLimits = { commandsPerSecond: 1_000_000, subscribesPer10s: 1_000_000, readsPerSecond: 1_000_000, maxPendingBytes: 1024 * 1024 * 1024 };
+
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** a real Socket.IO client, connected, with its hello received; `token` signs it in */

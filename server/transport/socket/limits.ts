@@ -29,7 +29,7 @@ export interface SocketLimits {
  * subscribes every few seconds, a person drilling clicks a few times a second. Ten times that is
  * still allowed; a flood is not. 48 MB unsent is five of the largest (city) snapshots.
  */
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { commandsPerSecond: 20, subscribesPer10s: 30, readsPerSecond: 20, maxPendingBytes: 48 * 1024 * 1024 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { commandsPerSecond: 50, subscribesPer10s: 30, readsPerSecond: 20, maxPendingBytes: 48 * 1024 * 1024 };
 
 type Kind = 'command' | 'subscribe' | 'read';
 const KIND_OF: Readonly<Record<string, Kind>> = {
