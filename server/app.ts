@@ -34,6 +34,7 @@ import { incidentRoutes } from './transport/http/incidentRoutes';
 import { nearbyRoutes } from './transport/http/nearbyRoutes';
 import { coordinationRoutes } from './transport/http/coordinationRoutes';
 import { webAppRoutes } from './transport/http/webApp';
+import { originGuard, securityHeaders, socketOriginCheck } from './transport/http/origins';
 import type { SocketLimits } from './transport/socket/limits';
 import { DEFAULT_NEARBY_SETTINGS, NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
 import { Coordination, type CoordinationOptions } from './hub/coordination';
@@ -91,6 +92,8 @@ export interface AppDeps {
   basemap?: Basemap | null;
   /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
   nearby?: NearbySettings;
+  /** other sites whose pages may use the hub (ALLOWED_ORIGINS): CORS and WebSockets; none by default */
+  allowedOrigins?: readonly string[];
   /** command rates and unread output per socket connection (DEFAULT_SOCKET_LIMITS) */
   socketLimits?: SocketLimits;
   /** origins of the video platform's web players, allowed in frames of the wall (VIDEO_FRAME_ORIGINS) */
@@ -150,10 +153,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const web = express();
   web.disable('x-powered-by');
   web.set('query parser', 'simple');
+  const allowedOrigins = deps.allowedOrigins ?? [];
+  web.use(securityHeaders);
+  web.use(originGuard(allowedOrigins));
   const httpServer = createServer(web);
   const io: HubServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 2e6,
+    // a WebSocket opened by another site's page is refused at the handshake (origins.ts)
+    allowRequest: socketOriginCheck(allowedOrigins),
     // refuses a packet nested deeper than the protocol ever nests before it is parsed (cleanPackets.ts)
     parser: cleanPacketParser,
     // Snapshots are megabytes of JSON that compress about 8:1; deltas and position frames are small

@@ -89,6 +89,15 @@ export const ConfigSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin such as http://vms.local:8080'))),
+  /**
+   * other sites (origins, comma-separated) whose pages may call the hub and open its WebSocket: the
+   * hub answers them with CORS. Its own pages need no entry; any other browser page is refused
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin such as https://portal.example.gov.cn'))),
   /** the first admin's password on an empty store; unset, a random one is generated and printed once */
   ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });

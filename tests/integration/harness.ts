@@ -79,6 +79,8 @@ export interface TestHubOptions {
   coordination?: Partial<CoordinationOptions>;
   /** per-connection socket bounds (the shipped ones otherwise) */
   socketLimits?: SocketLimits;
+  /** ALLOWED_ORIGINS */
+  allowedOrigins?: string[];
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -108,6 +110,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.basemap ? { basemap: opts.basemap } : {}),
     ...(opts.coordination ? { coordination: opts.coordination } : {}),
     ...(opts.socketLimits ? { socketLimits: opts.socketLimits } : {}),
+    ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {
