@@ -228,6 +228,8 @@ export async function runMigrations(client: SqlClient, migrations: readonly Migr
       await tx.query(lockFor('migrate'));
       // another node may have applied it while we waited for the lock
       if ((await appliedVersions(tx)).has(migration.version)) return;
+      // a migration may scan a province's whole log (a CHECK, an index): not bound by the hub's statement timeout
+      await tx.query(`SET LOCAL statement_timeout = 0`);
       for (const statement of migration.statements) await tx.query(statement);
       await tx.query(`INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
     });

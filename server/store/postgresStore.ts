@@ -15,7 +15,26 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** pool size; default 10 */
   maxConnections?: number;
+  /** timeouts (DEFAULT_PG_TIMEOUTS): a database that stops answering is a clear failure, not a hang */
+  timeouts?: Partial<PostgresTimeouts>;
 }
+
+export interface PostgresTimeouts {
+  /** opening a connection */
+  connectMs: number;
+  /** one statement, on the server (statement_timeout; migrations are exempt) */
+  statementMs: number;
+  /** a transaction left open and idle is ended by the server */
+  idleInTransactionMs: number;
+}
+
+/**
+ * A write of the hub takes milliseconds; its largest reads (a window of figures, a page of the
+ * log) a second or two. Fifteen seconds is a failure, said as one (503 STORE_UNAVAILABLE) — before
+ * it, a locked or overloaded database hung every write without end (issue 17). /healthz does not
+ * wait that long: it says the store is unavailable after one second (health.ts).
+ */
+export const DEFAULT_PG_TIMEOUTS: PostgresTimeouts = { connectMs: 2_000, statementMs: 15_000, idleInTransactionMs: 30_000 };
 
 // The schema is spliced into SQL and a connection option, so it must be a plain identifier.
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -31,15 +50,23 @@ export async function openPostgresClient(options: PostgresStoreOptions): Promise
   const schema = options.schema ?? 'public';
   if (!SCHEMA_NAME.test(schema)) throw new Error(`schema "${schema}" must match ${SCHEMA_NAME}`);
 
+  const timeouts = { ...DEFAULT_PG_TIMEOUTS, ...options.timeouts };
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     // Set at connection start-up, so no pooled connection can ever run a query before it applies.
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema} -c statement_timeout=${timeouts.statementMs} -c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`,
+    connectionTimeoutMillis: timeouts.connectMs,
+    // a peer that vanished without closing (a cut cable, a dead host) is found by TCP keepalive
+    keepAlive: true,
   });
   // An idle connection dropped by the server emits 'error' on the pool; unhandled it would kill
   // the process. The pool discards that connection and the next query reports any real outage.
   pool.on('error', (error) => console.warn(`[store] idle PostgreSQL connection failed: ${error.message}`));
+  // A connection cut while checked out (mid-transaction) emits 'error' on its client, where the
+  // pool listens no more: unhandled, it killed the process (3 of 4 cuts, issue 17). The query in
+  // flight fails with the same error, which the hub answers 503 STORE_UNAVAILABLE.
+  pool.on('connect', (client) => client.on('error', (error) => console.warn(`[store] PostgreSQL connection failed: ${error.message}`)));
 
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

@@ -13,11 +13,23 @@ export interface HealthSources {
   basemap?: BasemapInfo | null;
 }
 
+/** how long /healthz waits for the store's round trip */
+export const HEALTH_PING_MS = 1_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export function healthHandler(src: HealthSources) {
   return async (_req: Request, res: Response) => {
     let store: { ok: boolean; kind: string; error?: string };
     try {
-      await src.hub.store.ping();
+      // a stalled database answers nothing: health says so within a second instead of hanging
+      await withTimeout(src.hub.store.ping(), HEALTH_PING_MS, `the store did not answer within ${HEALTH_PING_MS} ms`);
       store = { ok: true, kind: src.hub.store.kind };
     } catch (error) {
       store = { ok: false, kind: src.hub.store.kind, error: error instanceof Error ? error.message : String(error) };
