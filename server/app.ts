@@ -94,6 +94,8 @@ export interface AppDeps {
   nearby?: NearbySettings;
   /** other sites whose pages may use the hub (ALLOWED_ORIGINS): CORS and WebSockets; none by default */
   allowedOrigins?: readonly string[];
+  /** degrees around the geography in which GPS fixes are still taken (POSITION_MARGIN_DEG; 0.2 by default) */
+  positionMarginDeg?: number;
   /** command rates and unread output per socket connection (DEFAULT_SOCKET_LIMITS) */
   socketLimits?: SocketLimits;
   /** origins of the video platform's web players, allowed in frames of the wall (VIDEO_FRAME_ORIGINS) */
@@ -134,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
     ...(deps.queueLimit ? { queueLimit: deps.queueLimit } : {}),
+    ...(deps.positionMarginDeg !== undefined ? { positionMarginDeg: deps.positionMarginDeg } : {}),
   });
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
   views.warm();

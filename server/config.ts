@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
    * or unreadable: the generated demo basemap
    */
   BASEMAP_FILE: z.string().min(1).optional(),
+  /** degrees around the geography's bounding box in which GPS fixes are still taken (a border region's patrols cross it); beyond, a batch is refused OUT_OF_AREA */
+  POSITION_MARGIN_DEG: z.coerce.number().min(0).max(5).default(0.2),
   /** how often position frames may go out (4 Hz); each client's own rate rounds to it */
   POSITION_TICK_MS: int(100, 60_000).default(250),
   STATS_INTERVAL_MS: int(250, 600_000).default(2000),

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     webRoot,
     videoFrameOrigins: config.VIDEO_FRAME_ORIGINS,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    positionMarginDeg: config.POSITION_MARGIN_DEG,
     // before the simulator runs, /healthz says it is starting and how far its history has got
     simulatorStatus: () => simulator?.status() ?? { running: false, enabled: config.SIM, ...(historyShare !== null ? { starting: { phase: 'history', percent: Math.round(historyShare * 100) } } : {}) },
     sessionHours: config.SESSION_HOURS,

@@ -48,6 +48,8 @@ export interface HubOptions {
   fusion?: FusionPolicy;
   /** changes that may wait for the store at once; more are refused with HUB_BUSY */
   queueLimit?: number;
+  /** degrees around the geography's bounding box in which fixes are still taken (POSITION_MARGIN_DEG) */
+  positionMarginDeg?: number;
   /**
    * steps one group commit takes at most (MAX_GROUP_STEPS of the store's kind by default); 1
    * writes every change in a transaction of its own (the naive baseline of tests/bench/intake.bench.ts)
@@ -89,7 +91,7 @@ export class Hub {
     this.positionIntake = new PositionIntake(this.roster.patrols, this.roster.patrolsByIdx, opts.clock, tracker, () => {
       const root = opts.geo.get(opts.geo.rootCode);
       return root ? root.bbox : [-180, -90, 180, 90];
-    });
+    }, opts.positionMarginDeg);
     this.commands = new IncidentCommands({
       store: opts.store,
       geo: opts.geo,

@@ -87,8 +87,16 @@ export function fixesFromColumnarJson(body: unknown, idxOf: (id: string) => numb
   return { count: n, idx, lng, lat, at };
 }
 
+/**
+ * A fix older than this is refused: a live position of yesterday would put a patrol where it was
+ * hours ago (a terminal that uploads what it buffered offline feeds tracks, not the wall).
+ */
+export const FIX_MAX_AGE_MS = 24 * 3_600_000;
+
 export interface FixContext {
   area: FixArea;
+  /** the margin around the geography's bounding box, degrees (said in the refusal) */
+  marginDeg?: number;
   now: number;
   /** whether a patrol has this idx */
   known(idx: number): boolean;
@@ -98,6 +106,7 @@ export interface FixContext {
 export function checkFixes(cols: FixColumns, ctx: FixContext): void {
   const { area } = ctx;
   const latest = ctx.now + FUTURE_TOLERANCE_MS;
+  const oldest = ctx.now - FIX_MAX_AGE_MS;
   for (let i = 0; i < cols.count; i++) {
     const x = cols.lng[i]!;
     const y = cols.lat[i]!;
@@ -109,7 +118,7 @@ export function checkFixes(cols: FixColumns, ctx: FixContext): void {
     if (!(x >= area.minLng && x <= area.maxLng && y >= area.minLat && y <= area.maxLat)) {
       throw new HubError(
         'OUT_OF_AREA',
-        `Fix ${i} (${x}, ${y}) lies outside the area this hub serves (its geography's bounding box and ${AREA_MARGIN_DEG}° around it); nothing in this batch was taken. Check the datum and the order (longitude first).`,
+        `Fix ${i} (${x}, ${y}) lies outside the area this hub serves (its geography's bounding box and ${ctx.marginDeg ?? AREA_MARGIN_DEG}° around it); nothing in this batch was taken. Check the datum and the order (longitude first).`,
         { index: i, lng: x, lat: y, area: [area.minLng, area.minLat, area.maxLng, area.maxLat] },
       );
     }
@@ -118,6 +127,13 @@ export function checkFixes(cols: FixColumns, ctx: FixContext): void {
         'VALIDATION_FAILED',
         `A position is stamped ${new Date(cols.at[i]!).toISOString()}, more than ${FUTURE_TOLERANCE_MS / 60_000} minutes ahead of the hub's clock; nothing in this batch was taken. Check the sender's clock.`,
         [{ path: `at.${i}`, message: 'ahead of the hub clock' }],
+      );
+    }
+    if (cols.at[i]! < oldest) {
+      throw new HubError(
+        'VALIDATION_FAILED',
+        `A position is stamped ${new Date(cols.at[i]!).toISOString()}, more than ${FIX_MAX_AGE_MS / 3_600_000} hours before the hub's clock; nothing in this batch was taken. A live position is of now (check the sender's clock).`,
+        [{ path: `at.${i}`, message: 'more than 24 hours old' }],
       );
     }
   }

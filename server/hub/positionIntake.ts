@@ -11,7 +11,7 @@ import { HubError } from '@shared/errors';
 import type { Patrol } from '@shared/schemas/patrol';
 import { PositionBatch } from '@shared/schemas/patrol';
 import { parseOrThrow } from '@shared/validate';
-import { areaOf, checkFixes, fixesFromBinary, fixesFromColumnarJson } from './positionBatch';
+import { AREA_MARGIN_DEG, areaOf, checkFixes, fixesFromBinary, fixesFromColumnarJson } from './positionBatch';
 import type { PositionTracker } from './positionTracker';
 
 export type BatchFormat = 'json' | 'columnar' | 'binary';
@@ -38,6 +38,8 @@ export class PositionIntake {
     readonly tracker: PositionTracker,
     /** the served geography's bounding box (fixes beyond it and a margin are refused) */
     private readonly bbox: () => [number, number, number, number],
+    /** degrees around it still taken (POSITION_MARGIN_DEG): a border region's patrols cross it */
+    private readonly marginDeg = AREA_MARGIN_DEG,
   ) {}
 
   /** a JSON body: `{positions: [...]}` (per position) or `{patrolIds, lng, lat, at}` (columnar) */
@@ -81,7 +83,7 @@ export class PositionIntake {
   /** checks every fix first, then takes them all */
   private take(cols: FixColumns): IngestResult {
     const byIdx = this.patrolsByIdx;
-    checkFixes(cols, { area: areaOf(this.bbox()), now: this.clock(), known: (k) => byIdx[k] !== undefined });
+    checkFixes(cols, { area: areaOf(this.bbox(), this.marginDeg), marginDeg: this.marginDeg, now: this.clock(), known: (k) => byIdx[k] !== undefined });
     let accepted = 0;
     const { idx, lng, lat, at } = cols;
     for (let i = 0; i < cols.count; i++) {

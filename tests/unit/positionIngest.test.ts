@@ -109,6 +109,7 @@ describe('binary position batch', () => {
     ['a fix outside the area', () => encodePositionsBatch([...good, { idx: 1, lng: 116.4, lat: 39.9, at: NOW }]), 'OUT_OF_AREA'],
     ['latitude and longitude swapped', () => encodePositionsBatch([...good, { idx: 1, lng: 29.8, lat: 121.5, at: NOW }]), 'OUT_OF_AREA'],
     ['a fix stamped an hour ahead', () => encodePositionsBatch([...good, { idx: 1, lng: 121.5, lat: 29.8, at: NOW + 3_600_000 }]), 'VALIDATION_FAILED'],
+    ['a fix of two days ago', () => encodePositionsBatch([...good, { idx: 1, lng: 121.5, lat: 29.8, at: NOW - 2 * 86_400_000 }], NOW - 2 * 86_400_000), 'VALIDATION_FAILED'],
   ];
   for (const [what, spoil, code] of broken) {
     it(`refuses ${what} with ${code}, taking nothing`, () => {
@@ -124,6 +125,16 @@ describe('binary position batch', () => {
   it('a fix just inside the margin around the area is taken', () => {
     const { intake: i } = intake();
     expect(i.ingestBinary(encodePositionsBatch([{ idx: 1, lng: BBOX[2] + 0.19, lat: BBOX[1] - 0.19, at: NOW }])).accepted).toBe(1);
+  });
+
+  it('the margin is the deployment’s (POSITION_MARGIN_DEG): a border region with none refuses what 0.2° took', () => {
+    const patrols = roster(2);
+    const strict = new PositionIntake(new Map(patrols.map((p) => [p.id, p])), patrols, () => NOW, new PositionTracker(2), () => BBOX, 0);
+    const justOutside = encodePositionsBatch([{ idx: 1, lng: BBOX[2] + 0.05, lat: BBOX[1] + 0.1, at: NOW }]);
+    expect(codeOf(() => strict.ingestBinary(justOutside))).toBe('OUT_OF_AREA');
+    expect(intake().intake.ingestBinary(justOutside).accepted).toBe(1);
+    // a fix of 23 hours ago is still a fix (a terminal that reconnects after a day offline)
+    expect(intake().intake.ingestBinary(encodePositionsBatch([{ idx: 1, lng: 121.5, lat: 29.8, at: NOW - 23 * 3_600_000 }], NOW - 23 * 3_600_000)).accepted).toBe(1);
   });
 
   it('refuses a batch over the maximum count in the header', () => {
