@@ -4,6 +4,7 @@
  * things the same way); the built-in table below is only a fallback before the first snapshot.
  */
 import { englishWithoutKind } from './placeNames';
+import { COORDINATION_EN, COORDINATION_ZH } from './coordinationWords';
 import { computed } from 'vue';
 import type { CameraAlarmType } from '@shared/schemas/camera';
 import type { Catalog } from '@shared/schemas/catalog';
@@ -13,6 +14,7 @@ import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
 
 const zh = {
+  ...COORDINATION_ZH,
   centreName: '宁波市社会治理指挥中心',
   subtitle: '网格化社会治理 · 实时态势',
   live: '实时',
@@ -172,42 +174,12 @@ const zh = {
   act_evaluate: '回访',
   readOnly: '只读',
   readOnlyHint: '本屏未登录：只显示，不能操作',
-  focusMode: '聚焦处置',
-  focusStartedBy: '{who} 于 {at} 发起',
-  focusRule: '规则',
-  focusResponders: '处置力量',
-  focusNoResponders: '暂无指定处置力量',
-  focusNoFix: '无定位',
-  focusCameras: '可视点位',
-  focusSees: '可见现场',
-  focusMaySee: '方向未知',
-  focusNoStream: '无视频地址',
-  focusNoStreamAny: '这些点位都没有视频地址',
-  focusNoCameras: '附近无可视点位',
-  focusTimeline: '处置过程',
-  tl_focus_started: '发起聚焦',
-  tl_responders_changed: '调整处置力量',
-  tl_step: '处置',
-  tl_alert_raised: '告警',
-  tl_alert_acknowledged: '告警已确认',
-  tl_alert_escalated: '告警已升级',
-  tl_focus_ended: '结束聚焦',
-  alertsWaiting: '待确认 {n}',
-  alertTitle: '告警 · 待确认',
-  alertEscalated: '已升级至主管',
-  alertRepeat: '第 {n} 次提醒',
-  alertHide: '收起',
-  alertAckHub: '确认已知',
-  alertRaised: '发出时间',
-  alertKind_case: '重大事件',
-  alertKind_camera_alarm: '视频告警',
-  alertKind_overdue: '严重超期',
-  soundLocked: '点击任意处开启声音',
 };
 
 export type DictKey = keyof typeof zh;
 
 const en: Record<DictKey, string> = {
+  ...COORDINATION_EN,
   centreName: 'Ningbo Social Governance Command Centre',
   subtitle: 'Grid-based governance · live',
   live: 'Live',
@@ -367,37 +339,6 @@ const en: Record<DictKey, string> = {
   act_evaluate: 'Callback',
   readOnly: 'Read-only',
   readOnlyHint: 'Not signed in: this screen shows, it cannot act',
-  focusMode: 'Focus',
-  focusStartedBy: 'by {who} at {at}',
-  focusRule: 'rule',
-  focusResponders: 'Responders',
-  focusNoResponders: 'No responders assigned',
-  focusNoFix: 'no fix',
-  focusCameras: 'Cameras on the scene',
-  focusSees: 'sees it',
-  focusMaySee: 'direction unknown',
-  focusNoStream: 'no stream address',
-  focusNoStreamAny: 'none of these cameras has a stream address',
-  focusNoCameras: 'No camera sees the place',
-  focusTimeline: 'What has been done',
-  tl_focus_started: 'Focus started',
-  tl_responders_changed: 'Responders changed',
-  tl_step: 'Step',
-  tl_alert_raised: 'Alert',
-  tl_alert_acknowledged: 'Alert acknowledged',
-  tl_alert_escalated: 'Alert escalated',
-  tl_focus_ended: 'Focus ended',
-  alertsWaiting: '{n} waiting',
-  alertTitle: 'Alert · waiting',
-  alertEscalated: 'escalated to supervisors',
-  alertRepeat: 'reminder {n}',
-  alertHide: 'Hide',
-  alertAckHub: 'Acknowledge',
-  alertRaised: 'Raised',
-  alertKind_case: 'Serious case',
-  alertKind_camera_alarm: 'Video alarm',
-  alertKind_overdue: 'Long overdue',
-  soundLocked: 'Click anywhere to enable sound',
 };
 
 export const DICTIONARY: Record<Lang, Record<DictKey, string>> = { zh, en };
