@@ -1,7 +1,7 @@
 /**
  * Emergency coordination on the hub (issue 16): the focuses, the alerts, and the triggers that
  * turn what happens (a case reported, a camera's AI alarm, a case long overdue) into alerts through
- * the deployment's rules (server/domain/rules: `planFor`). Triggers come from reliable deltas only,
+ * the deployment's rules (server/domain/rules: matched, merged, `planOf`). Triggers come from reliable deltas only,
  * so history and imports written quietly never raise an alert.
  */
 import type { AlertTiming } from '@shared/schemas/alert';
