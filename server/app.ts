@@ -18,6 +18,9 @@ import { ReadModel } from './hub/readModel';
 import type { Logger } from './lib/log';
 import type { Store } from './store/types';
 import { Accounts } from './auth/accounts';
+import { AccessKeys } from './auth/accessKeys';
+import { accessKeyRoutes, kioskEntryRoutes } from './transport/http/accessRoutes';
+import { DEFAULT_INGEST_RATES, ingestGate, type IngestRates } from './transport/http/ingestGate';
 import { identify, requireRead, type AnonymousPolicy } from './transport/http/auth';
 import { createMetrics } from './transport/http/metrics';
 import { auditRoutes } from './transport/http/auditRoutes';
@@ -102,6 +105,10 @@ export interface AppDeps {
   videoFrameOrigins?: readonly string[];
   /** focus and alerts: the rules' plan, alert timing (issue 16); absent: the shipped default rules */
   coordination?: Partial<CoordinationOptions>;
+  /** requests a second per ingest key and kind (DEFAULT_INGEST_RATES) */
+  ingestRates?: Partial<IngestRates>;
+  /** a deployment's first ingest key (INGEST_KEY): every scope, the whole geography */
+  bootstrapIngestKey?: string;
 }
 
 export interface App {
@@ -110,6 +117,7 @@ export interface App {
   hub: Hub;
   views: ReadModel;
   accounts: Accounts;
+  accessKeys: AccessKeys;
   importer: Importer;
   coordination: Coordination;
   listen(port: number, host?: string): Promise<number>;
@@ -146,6 +154,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const anonymous = deps.anonymous ?? 'localhost';
   const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
+  const accessKeys = new AccessKeys({ store: deps.store, clock, log: deps.log, regionPath: (code) => views.pathOf(code) });
+  accounts.useKioskLinks(accessKeys);
+  if (deps.bootstrapIngestKey) await accessKeys.ensureBootstrapKey(deps.bootstrapIngestKey, hub.geo.rootCode);
+  const gate = ingestGate(accessKeys, { ...DEFAULT_INGEST_RATES, ...deps.ingestRates });
 
   const importer = createImporter({ hub, log: deps.log, utcOffsetMinutes: tz, ...(deps.imports ?? {}) });
   const nearby = new NearbyFinder(hub, deps.nearby);
@@ -191,17 +203,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(express.json({ limit: '4mb', verify: refuseDeepJson }));
   api.use(cleanBody);
   api.use('/', authRoutes(accounts, anonymous));
+  api.use('/', accessKeyRoutes(accessKeys));
   api.use('/', auditRoutes(views));
-  api.use('/incidents', incidentRoutes(hub, views, anonymous));
-  api.use('/video-alarms', videoAlarmRoutes(hub, views, anonymous));
-  api.use('/', feedRoutes(hub, views, anonymous));
+  api.use('/incidents', incidentRoutes(hub, views, anonymous, gate));
+  api.use('/video-alarms', videoAlarmRoutes(hub, views, anonymous, gate));
+  api.use('/', feedRoutes(hub, views, anonymous, gate));
   api.use('/', regionRoutes(hub, views, deps.catalog, tz, anonymous));
   api.use('/', basemapRoutes(deps.basemap ?? null, anonymous));
   api.use('/', nearbyRoutes(nearby, views, anonymous));
   api.use('/', coordinationRoutes(coordination, views, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
-  web.use('/open311/v2', open311Routes({ hub, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
+  web.use('/open311/v2', open311Routes({ hub, gate, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
+  web.use(kioskEntryRoutes(accessKeys));
 
   if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
     web.use(webAppRoutes(deps.webRoot, deps.videoFrameOrigins ?? []));
@@ -244,6 +258,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     hub,
     views,
     accounts,
+    accessKeys,
     importer,
     coordination,
     listen: (port, host) =>

@@ -100,6 +100,18 @@ export const ConfigSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin such as https://portal.example.gov.cn'))),
+  /**
+   * a deployment's first ingest key (at least 32 characters, beginning gk_): every scope, the whole
+   * geography — for the first source to be connected; an admin then issues one key per source
+   * (POST /api/access-keys/ingest) and revokes this one. Unset: no key until an admin makes one
+   */
+  INGEST_KEY: z.string().regex(/^gk_[A-Za-z0-9_-]{29,197}$/, 'an ingest key: gk_ followed by at least 29 letters, digits, _ or -').optional(),
+  /** requests a second per ingest key and kind, where the defaults (positions=200,units=50,reports=100,alarms=100) do not suit: e.g. `positions=500,reports=200` */
+  INGEST_RATES: z
+    .string()
+    .default('')
+    .transform((v) => Object.fromEntries(v.split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()))))
+    .pipe(z.strictObject({ positions: z.coerce.number().int().min(1).max(1_000_000).optional(), units: z.coerce.number().int().min(1).max(1_000_000).optional(), reports: z.coerce.number().int().min(1).max(1_000_000).optional(), alarms: z.coerce.number().int().min(1).max(1_000_000).optional() })),
   /** the first admin's password on an empty store; unset, a random one is generated and printed once */
   ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     sessionHours: config.SESSION_HOURS,
     anonymous: config.WALL_ANONYMOUS,
     basemap,
+    ...(config.INGEST_KEY ? { bootstrapIngestKey: config.INGEST_KEY } : {}),
+    ingestRates: Object.fromEntries(Object.entries(config.INGEST_RATES).filter(([, v]) => v !== undefined)),
   });
   // First start: an admin, never with a default password. A generated one is shown once, here.
   const admin = await app.accounts.bootstrapAdmin(app.hub.geo.rootCode, config.ADMIN_PASSWORD);

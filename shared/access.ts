@@ -9,7 +9,7 @@ import type { IncidentAction } from './schemas/incident';
 
 const RANK: Readonly<Record<Role, number>> = { viewer: 0, operator: 1, supervisor: 2, admin: 3 };
 
-export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage' | 'data:import' | 'focus' | 'alert:acknowledge';
+export type Permission = IncidentAction | 'report' | 'read' | 'alarm:decide' | 'audit:read' | 'users:manage' | 'data:import' | 'focus' | 'alert:acknowledge' | 'keys:manage';
 
 /** The lowest role that may do each thing. */
 export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
@@ -42,6 +42,8 @@ export const LOWEST_ROLE: Readonly<Record<Permission, Role>> = {
   focus: 'operator',
   /** say that a person has seen an alert: it stops sounding and escalating */
   'alert:acknowledge': 'operator',
+  /** ingest keys of sources and kiosk links of walls (issue 17): an admin's, like people */
+  'keys:manage': 'admin',
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

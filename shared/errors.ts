@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'Too many requests from this connection or client; nothing was done. Slow down and try again in a moment.',
   UNKNOWN_FOCUS: 'No focus with that id stands now (it may have ended).',
   UNKNOWN_ALERT: 'No alert has that id.',
+  API_KEY_REQUIRED: 'This feed needs the key your centre issued to this source (X-Api-Key header, or api_key for Open311).',
+  API_KEY_INVALID: 'That key is unknown, revoked or expired; ask the centre for a new one.',
+  FORBIDDEN_SCOPE: 'That key may not send this kind of data.',
+  LINK_INVALID: 'This wall link is not valid (altered, expired or revoked); ask the centre for a new one.',
   INTERNAL: 'Something went wrong inside the hub; nothing was stored. The operators have the details in the log.',
 } as const;
 
@@ -86,6 +90,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UNKNOWN_FOCUS: 404,
   UNKNOWN_ALERT: 404,
+  API_KEY_REQUIRED: 401,
+  API_KEY_INVALID: 401,
+  FORBIDDEN_SCOPE: 403,
+  LINK_INVALID: 401,
   NOT_SUBSCRIBED: 400,
   STORE_UNAVAILABLE: 503,
   AUTH_REQUIRED: 401,

@@ -14,6 +14,7 @@ import type { Principal } from '../hub/audit';
 import type { Logger } from '../lib/log';
 import { UserExistsError, type NewAuditRecord, type StoredUser, type Store } from '../store/types';
 import { generatePassword, hashPassword, verifyPassword } from './password';
+import { looksLikeKiosk, type AccessKeys } from './accessKeys';
 
 export type Client = AuditEntry['client'];
 
@@ -84,8 +85,22 @@ export class Accounts {
     this.forget([hash], 'signed out');
   }
 
-  /** the person a token acts as; refuses ended, expired and disabled sessions with their own codes */
+  /** kiosk links resolve through their own book (accessKeys.ts); set once at start */
+  private kiosk: Pick<AccessKeys, 'resolveKiosk'> | null = null;
+  useKioskLinks(keys: AccessKeys): void {
+    this.kiosk = keys;
+    keys.onKioskRevoked((ids, reason) => this.forget(ids, reason));
+  }
+
+  /**
+   * The person a token acts as; refuses ended, expired and disabled sessions with their own codes.
+   * A kiosk link's token is a read-only viewer of its region (accessKeys.ts).
+   */
   async resolve(token: string, client: Client): Promise<Principal> {
+    if (looksLikeKiosk(token)) {
+      if (!this.kiosk) throw new HubError('LINK_INVALID', 'This hub does not take wall links.');
+      return this.kiosk.resolveKiosk(token, client);
+    }
     const hash = tokenHashOf(token);
     const now = this.opts.clock();
     const cached = this.cache.get(hash);

@@ -5,6 +5,12 @@
  *   list
  *   disable NAME | enable NAME
  *   reset NAME                 a new generated password, printed once; the user's sessions end
+ *   keys                       ingest keys and kiosk links (never their secrets)
+ *   key-add LABEL --region CODE --scopes positions,units,reports,alarms [--days N]
+ *                              an ingest key for a source, printed once
+ *   kiosk-add LABEL --region CODE --hours N
+ *                              a kiosk link for a wall (open its path on the wall's screen)
+ *   revoke ID                  a key or link; a running hub stops taking it within 10 s
  *
  * Every change is audited with the channel `cli` and the operating-system user who ran it.
  */
@@ -16,6 +22,7 @@ import type { Principal } from '../hub/audit';
 import type { Logger } from '../lib/log';
 import type { Store } from '../store/types';
 import { Accounts } from './accounts';
+import { AccessKeys } from './accessKeys';
 
 export interface CliEnv {
   store: Store;
@@ -32,7 +39,11 @@ export const USAGE = `usage: npm run users -- <command>
   list
   disable NAME
   enable NAME
-  reset NAME`;
+  reset NAME
+  keys
+  key-add LABEL --region CODE --scopes positions,units,reports,alarms [--days N]
+  kiosk-add LABEL --region CODE --hours N
+  revoke ID`;
 
 function cliPrincipal(rootRegion: string): Principal {
   const who = `cli:${safeOsUser()}`;
@@ -59,11 +70,21 @@ export async function runUsersCli(argv: readonly string[], env: CliEnv): Promise
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { role: { type: 'string' }, region: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } },
+    options: {
+      role: { type: 'string' },
+      region: { type: 'string' },
+      name: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      scopes: { type: 'string' },
+      days: { type: 'string' },
+      hours: { type: 'string' },
+    },
   });
   const [command, username] = positionals;
   const accounts = new Accounts({ store: env.store, clock: Date.now, log: env.log, sessionHours: 12, regionPath: env.regionPath });
   const by = cliPrincipal(env.rootRegion);
+  const keys = new AccessKeys({ store: env.store, clock: Date.now, log: env.log, regionPath: env.regionPath });
+  const label = username;
   try {
     switch (command) {
       case 'add': {
@@ -94,6 +115,35 @@ export async function runUsersCli(argv: readonly string[], env: CliEnv): Promise
         const { user, password } = await accounts.resetPassword(username, by);
         env.out(`reset ${row(user)}`);
         env.out(`new password (shown once): ${password}`);
+        return 0;
+      }
+      case 'keys': {
+        for (const k of await keys.list(by)) {
+          const state = k.revokedAt !== null ? 'revoked' : k.expiresAt !== null && k.expiresAt <= Date.now() ? 'expired' : 'active';
+          const until = k.expiresAt === null ? 'no expiry' : `until ${new Date(k.expiresAt).toISOString()}`;
+          env.out(`${k.id.padEnd(20)} ${k.kind.padEnd(7)} ${k.regionCode.padEnd(14)} ${state.padEnd(8)} ${(k.scopes.join(',') || '-').padEnd(30)} ${until}  ${k.label}`);
+        }
+        return 0;
+      }
+      case 'key-add': {
+        if (!label || !values.region || !values.scopes) throw new HubError('VALIDATION_FAILED', `key-add needs LABEL, --region and --scopes.\n${USAGE}`);
+        const days = values.days === undefined ? undefined : Number(values.days);
+        const { key, secret } = await keys.createIngestKey({ label, regionCode: values.region, scopes: values.scopes.split(',').map((s) => s.trim()), ...(days !== undefined ? { expiresInDays: days } : {}) }, by);
+        env.out(`added ${key.id} (${key.scopes.join(', ')} for ${key.regionCode})`);
+        env.out(`key (shown once; the source sends it as X-Api-Key): ${secret}`);
+        return 0;
+      }
+      case 'kiosk-add': {
+        if (!label || !values.region || !values.hours) throw new HubError('VALIDATION_FAILED', `kiosk-add needs LABEL, --region and --hours.\n${USAGE}`);
+        const { key, path } = await keys.createKioskLink({ label, regionCode: values.region, expiresInHours: Number(values.hours) }, by);
+        env.out(`added ${key.id} (wall of ${key.regionCode} until ${new Date(key.expiresAt!).toISOString()})`);
+        env.out(`open on the wall's screen: http://<hub>${path}`);
+        return 0;
+      }
+      case 'revoke': {
+        if (!label) throw new HubError('VALIDATION_FAILED', `revoke needs ID.\n${USAGE}`);
+        const key = await keys.revoke(label, by);
+        env.out(`revoked ${key.id} ${key.label}`);
         return 0;
       }
       default:

@@ -18,7 +18,7 @@ import type { GeoContext } from './geoContext';
 
 export type AlarmSteps =
   /** `id`: trusted sources (the simulator, imports) may name the alarm so a later step can decide it */
-  | { kind: 'alarm_raise'; input: unknown; id?: string }
+  | { kind: 'alarm_raise'; input: unknown; id?: string; within?: string }
   | { kind: 'alarm_decide'; alarmId: string; input: unknown; origin?: CommandOrigin; by?: Principal };
 
 interface RaiseDeps {
@@ -34,6 +34,9 @@ export function raiseAlarmStep(batch: Batch, step: Extract<AlarmSteps, { kind: '
   const report = parseOrThrow(VideoAlarmReport, step.input, 'video alarm');
   const camera = deps.cameras.get(report.cameraId);
   if (!camera) throw new HubError('UNKNOWN_CAMERA', `No camera has the id ${report.cameraId}; the alarm was not taken.`);
+  if (step.within && !deps.geo.path(camera.gridCode).includes(step.within)) {
+    throw new HubError('FORBIDDEN_REGION', `Camera ${camera.id} lies outside the region this key may send for (${step.within}); the alarm was not taken.`);
+  }
   const known = report.externalRef ? batch.alarmByRef(camera.id, report.externalRef) : undefined;
   if (known) {
     batch.alarmOutcomes.push({ alarm: known, incident: null, created: false });

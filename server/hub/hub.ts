@@ -220,8 +220,8 @@ export class Hub {
 
   // ── incidents: trusted in-process sources (simulator, imports) ──────────────────────────
 
-  async report(input: unknown, idempotencyKey?: string): Promise<ReportOutcome> {
-    const [outcome] = await this.applyBatch([{ kind: 'report', input, ...(idempotencyKey ? { idempotencyKey } : {}) }]);
+  async report(input: unknown, idempotencyKey?: string, within?: string): Promise<ReportOutcome> {
+    const [outcome] = await this.applyBatch([{ kind: 'report', input, ...(idempotencyKey ? { idempotencyKey } : {}), ...(within ? { within } : {}) }]);
     return outcome!;
   }
 
@@ -322,8 +322,8 @@ export class Hub {
   // ── AI video alarms: raised by a platform, decided by a person ─────────────────────────
 
   /** a platform's alarm enters the confirm queue (idempotent on its externalRef) */
-  async raiseVideoAlarm(input: unknown): Promise<AlarmOutcome> {
-    const [outcome] = await this.commands.applyAlarmBatch([{ kind: 'alarm_raise', input }]);
+  async raiseVideoAlarm(input: unknown, within?: string): Promise<AlarmOutcome> {
+    const [outcome] = await this.commands.applyAlarmBatch([{ kind: 'alarm_raise', input, ...(within ? { within } : {}) }]);
     return outcome!;
   }
 
@@ -348,19 +348,23 @@ export class Hub {
   loadRoster(cameras: readonly Camera[], patrols: readonly Patrol[]): Promise<void> {
     return this.roster.loadRoster(cameras, patrols);
   }
-  updateCameras(input: unknown): Promise<Camera[]> {
-    return this.roster.updateCameras(input);
+  /** `within` (here and below): a source scoped to a region (an ingest key) sends for its own units only */
+  updateCameras(input: unknown, within?: string): Promise<Camera[]> {
+    return this.roster.updateCameras(input, within);
   }
-  updatePatrolStatuses(input: unknown): Promise<Patrol[]> {
-    return this.roster.updatePatrolStatuses(input, (p) => this.withPosition(p));
+  updatePatrolStatuses(input: unknown, within?: string): Promise<Patrol[]> {
+    return this.roster.updatePatrolStatuses(input, (p) => this.withPosition(p), within);
   }
   /** a JSON batch: per position `{positions}` or columnar `{patrolIds, lng, lat, at}` */
-  ingestPositions(input: unknown): { accepted: number; ignored: number } {
-    return this.positionIntake.ingest(input);
+  ingestPositions(input: unknown, within?: string): { accepted: number; ignored: number } {
+    return this.positionIntake.ingest(input, this.scopeOf(within));
   }
   /** a binary batch (shared/binary/positionsBatch.ts) */
-  ingestPositionsBinary(body: ArrayBufferView): { accepted: number; ignored: number } {
-    return this.positionIntake.ingestBinary(body);
+  ingestPositionsBinary(body: ArrayBufferView, within?: string): { accepted: number; ignored: number } {
+    return this.positionIntake.ingestBinary(body, this.scopeOf(within));
+  }
+  private scopeOf(within: string | undefined) {
+    return within ? { region: within, pathOf: (grid: string) => this.geo.path(grid) } : undefined;
   }
   withPosition(p: Patrol): Patrol {
     return this.positionIntake.withPosition(p);

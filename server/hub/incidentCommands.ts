@@ -50,7 +50,8 @@ export type BatchStep =
    * its cases are), and when its idempotency key was taken before, the case is there already: its
    * steps are not taken again.
    */
-  | { kind: 'report'; input: unknown; idempotencyKey?: string; by?: Principal; steps?: readonly CaseStep[] }
+  /** `within`: a source scoped to a region (an ingest key) may report only inside it */
+  | { kind: 'report'; input: unknown; idempotencyKey?: string; by?: Principal; steps?: readonly CaseStep[]; within?: string }
   /** `origin` names the actor (and, for history, the time); a person's step gives `by` instead */
   | { kind: 'command'; incidentId: string; input: unknown; origin?: CommandOrigin; by?: Principal };
 
@@ -229,9 +230,18 @@ export class IncidentCommands {
       claim = { key: step.idempotencyKey, incidentId: '', requestHash };
       batch.idempotency.push(claim);
     }
+    if (step.within) this.requireWithin(parsed, step.within);
     const outcome = step.steps ? await this.openCase(batch, parsed, step.steps) : await this.takeReport(batch, parsed, step.by, null);
     if (claim) claim.incidentId = outcome.incident.id;
     batch.outcomes.push(outcome);
+  }
+
+  /** a scoped source's report must lie in its region: refused whole otherwise */
+  private requireWithin(parsed: ParsedNewIncident, within: string): void {
+    const gridCode = this.deps.geo.locate(parsed.location.lng, parsed.location.lat);
+    if (gridCode && !this.deps.geo.path(gridCode).includes(within)) {
+      throw new HubError('FORBIDDEN_REGION', `The location ${parsed.location.lng}, ${parsed.location.lat} lies outside the region this key may report in (${within}); nothing was stored.`);
+    }
   }
 
   /** an imported case: a new case (never joined to an open one) and its own steps after it */

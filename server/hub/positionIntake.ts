@@ -21,6 +21,12 @@ export interface IngestResult {
   ignored: number;
 }
 
+/** the region a scoped source (an ingest key) may send for, and how a grid's path is found */
+export interface RegionScope {
+  region: string;
+  pathOf: (gridCode: string) => readonly string[];
+}
+
 export class PositionIntake {
   /** fixes taken and fixes ignored (older than the one held) since start: for /metrics */
   readonly totals = { accepted: 0, ignored: 0 };
@@ -43,15 +49,15 @@ export class PositionIntake {
   ) {}
 
   /** a JSON body: `{positions: [...]}` (per position) or `{patrolIds, lng, lat, at}` (columnar) */
-  ingest(input: unknown): IngestResult {
+  ingest(input: unknown, within?: RegionScope): IngestResult {
     const columnar = typeof input === 'object' && input !== null && 'patrolIds' in input;
     const format: BatchFormat = columnar ? 'columnar' : 'json';
-    return this.counted(format, () => (columnar ? fixesFromColumnarJson(input, (id) => this.patrols.get(id)?.idx) : this.fromPositions(input)));
+    return this.counted(format, () => (columnar ? fixesFromColumnarJson(input, (id) => this.patrols.get(id)?.idx) : this.fromPositions(input)), within);
   }
 
   /** a binary batch (shared/binary/positionsBatch.ts) */
-  ingestBinary(body: ArrayBufferView): IngestResult {
-    return this.counted('binary', () => fixesFromBinary(body));
+  ingestBinary(body: ArrayBufferView, within?: RegionScope): IngestResult {
+    return this.counted('binary', () => fixesFromBinary(body), within);
   }
 
   private fromPositions(input: unknown): FixColumns {
@@ -69,14 +75,31 @@ export class PositionIntake {
     return cols;
   }
 
-  private counted(format: BatchFormat, read: () => FixColumns): IngestResult {
+  private counted(format: BatchFormat, read: () => FixColumns, within: RegionScope | undefined): IngestResult {
     try {
-      const result = this.take(read());
+      const cols = read();
+      if (within) this.requireWithin(cols, within);
+      const result = this.take(cols);
       this.batches[format].taken++;
       return result;
     } catch (error) {
       this.batches[format].refused++;
       throw error;
+    }
+  }
+
+  /**
+   * A source scoped to a region (an ingest key) sends the fixes of that region's patrols only; a
+   * batch naming another's is refused whole. One path lookup per grid, not per fix.
+   */
+  private requireWithin(cols: FixColumns, { region: within, pathOf }: RegionScope): void {
+    const inside = new Map<string, boolean>();
+    for (let i = 0; i < cols.count; i++) {
+      const patrol = this.patrolsByIdx[cols.idx[i]!];
+      if (!patrol) continue; // unknown patrols are refused by the checks that follow
+      let ok = inside.get(patrol.gridCode);
+      if (ok === undefined) inside.set(patrol.gridCode, (ok = pathOf(patrol.gridCode).includes(within)));
+      if (!ok) throw new HubError('FORBIDDEN_REGION', `Patrol ${patrol.id} belongs outside the region this key may send for (${within}); no position in this batch was taken.`);
     }
   }
 

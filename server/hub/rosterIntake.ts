@@ -110,7 +110,7 @@ export class RosterIntake {
     };
   }
 
-  async updateCameras(input: unknown): Promise<Camera[]> {
+  async updateCameras(input: unknown, within?: string): Promise<Camera[]> {
     const batch = parseOrThrow(CameraStatusBatch, input, 'camera status batch');
     refuseFutureBatch(batch.changes.map((c) => c.at), this.deps.clock(), 'camera status');
     return this.deps.queue.run(async () => {
@@ -118,6 +118,7 @@ export class RosterIntake {
       for (const change of batch.changes) {
         const camera = next.get(change.cameraId)?.camera ?? this.cameras.get(change.cameraId);
         if (!camera) throw new HubError('UNKNOWN_CAMERA', `No camera has the id ${change.cameraId}; nothing in this batch was stored.`);
+        this.requireWithin('Camera', camera, within);
         // older than the last report taken: a late report changes nothing
         const lastReport = next.get(change.cameraId)?.at ?? this.cameraReportAt.get(change.cameraId) ?? camera.statusSince;
         if (change.at < lastReport) continue;
@@ -147,7 +148,7 @@ export class RosterIntake {
     });
   }
 
-  async updatePatrolStatuses(input: unknown, withPosition: (p: Patrol) => Patrol): Promise<Patrol[]> {
+  async updatePatrolStatuses(input: unknown, withPosition: (p: Patrol) => Patrol, within?: string): Promise<Patrol[]> {
     const batch = parseOrThrow(PatrolStatusBatch, input, 'patrol status batch');
     refuseFutureBatch(batch.changes.map((c) => c.at), this.deps.clock(), 'patrol status');
     return this.deps.queue.run(async () => {
@@ -155,6 +156,7 @@ export class RosterIntake {
       for (const change of batch.changes as PatrolStatusChange[]) {
         const patrol = next.get(change.patrolId) ?? this.patrols.get(change.patrolId);
         if (!patrol) throw new HubError('UNKNOWN_PATROL', `No patrol has the id ${change.patrolId}; nothing in this batch was stored.`);
+        this.requireWithin('Patrol', patrol, within);
         if (patrol.status === change.status || change.at < patrol.statusSince) continue; // no change, or a late report
         next.set(patrol.id, { ...patrol, status: change.status, statusSince: change.at });
       }
@@ -169,6 +171,13 @@ export class RosterIntake {
       );
       return changed;
     });
+  }
+
+  /** a scoped source (an ingest key) sends for the units of its region only; the batch is refused whole */
+  private requireWithin(what: string, unit: { id: string; gridCode: string }, within: string | undefined): void {
+    if (within && !this.deps.geo.path(unit.gridCode).includes(within)) {
+      throw new HubError('FORBIDDEN_REGION', `${what} ${unit.id} belongs outside the region this key may send for (${within}); nothing in this batch was stored.`);
+    }
   }
 
   /** writes status events and state, installs them in memory (`install`), then publishes: in that order */

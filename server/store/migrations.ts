@@ -194,6 +194,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN ('incident', 'camera', 'patrol', 'video_alarm', 'focus', 'alert'))`,
     ],
   },
+  {
+    version: 6,
+    name: 'ingest keys and kiosk links (issue 17)',
+    statements: [
+      // An ingest key's secret is kept as its SHA-256 only, like a session token; a kiosk link is
+      // signed and carries no secret of its own (its row says whether it was revoked).
+      `CREATE TABLE access_keys (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('ingest', 'kiosk')),
+        label text NOT NULL,
+        region_code text NOT NULL,
+        scopes text[] NOT NULL,
+        secret_hash text,
+        created_at bigint NOT NULL,
+        created_by text NOT NULL,
+        expires_at bigint,
+        revoked_at bigint,
+        revoked_by text
+      )`,
+      `CREATE UNIQUE INDEX access_keys_secret ON access_keys (secret_hash) WHERE secret_hash IS NOT NULL`,
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ import type { Incident } from '@shared/schemas/incident';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import { accessStore, insertAuditRows } from './accessStore';
+import { accessKeyStore } from './accessKeyStore';
 import { lockFor, runMigrations } from './migrations';
 import {
   insertEvents,
@@ -135,6 +136,7 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
     },
 
     ...accessStore(client),
+    ...accessKeyStore(client),
 
     async append(events, state, idempotency, audit) {
       return client.transaction(async (tx) => {

@@ -5,6 +5,7 @@
  */
 import type { AuditEntry } from '@shared/schemas/audit';
 import type { User } from '@shared/schemas/auth';
+import type { AccessKeyKind, IngestScope } from '@shared/schemas/accessKeys';
 import type { Actor } from '@shared/schemas/common';
 import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
@@ -85,6 +86,21 @@ export interface StoredSession {
   /** signed out, or ended because the user was disabled or the password reset */
   endedAt: number | null;
   client: AuditEntry['client'];
+}
+
+/** An ingest key or kiosk link as stored (shared/schemas/accessKeys.ts): an ingest key's secret as its SHA-256 only. */
+export interface StoredAccessKey {
+  id: string;
+  kind: AccessKeyKind;
+  label: string;
+  regionCode: string;
+  scopes: IngestScope[];
+  secretHash: string | null;
+  createdAt: number;
+  createdBy: string;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  revokedBy: string | null;
 }
 
 /** An audit row about to be written; `eventIndex` links it to an event of the same append. */
@@ -170,6 +186,14 @@ export interface Store {
   endSession(tokenHash: string, at: number): Promise<void>;
   /** ends every open session of a user; returns their token hashes */
   endSessionsOf(username: string, at: number): Promise<string[]>;
+
+  /** ingest keys and kiosk links (server/auth/accessKeys.ts) */
+  createAccessKey(key: StoredAccessKey): Promise<void>;
+  getAccessKey(id: string): Promise<StoredAccessKey | null>;
+  findAccessKeyBySecret(secretHash: string): Promise<StoredAccessKey | null>;
+  listAccessKeys(): Promise<StoredAccessKey[]>;
+  /** the key as revoked now; null when unknown or revoked already */
+  revokeAccessKey(id: string, at: number, by: string): Promise<StoredAccessKey | null>;
 
   /** the append-only audit log: rows of their own (sign-ins, refusals), or with an append */
   appendAudit(records: readonly NewAuditRecord[]): Promise<void>;

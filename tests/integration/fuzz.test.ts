@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { jsonDepthExceeds } from '../../server/transport/cleanInput';
 import { PROTOCOL_VERSION } from '@shared/events';
-import { connectClient, grids, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser, UNLIMITED_SOCKETS } from './harness';
+import { INGEST_HEADERS, connectClient, grids, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser, UNLIMITED_SOCKETS } from './harness';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -50,7 +50,7 @@ beforeAll(async () => {
   incidentId = ((await created.json()) as { id: string }).id;
   madeCases.add(incidentId);
   for (const { incident } of t.hub.incidents.values()) madeCases.add(incident.id); // the alarm below and anything the roster made
-  const alarm = await fetch(`${t.url}/api/video-alarms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validBodies.alarm()) });
+  const alarm = await fetch(`${t.url}/api/video-alarms`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(validBodies.alarm()) });
   alarmId = ((await alarm.json()) as { alarm: { id: string } }).alarm.id;
   desk = await connectDesk();
 }, 60_000);
@@ -236,10 +236,13 @@ function describeInput(input: unknown): string {
   return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
 }
 
+const FEED_PATH = /^\/api\/(positions|cameras\/status|patrols\/status|video-alarms)$|^\/open311\/v2\/requests\.(json|xml)$/;
+
 async function http(method: string, path: string, body?: string | Uint8Array, headers: Record<string, string> = {}): Promise<Outcome & { json?: Record<string, unknown> }> {
   const res = await fetch(`${t.url}${path}`, {
     method,
-    headers: { ...op.headers, ...headers },
+    // the feeds take a source's ingest key (the harness's, every scope); the rest an operator's session
+    headers: { ...op.headers, ...(method === 'POST' && FEED_PATH.test(path) ? INGEST_HEADERS : {}), ...headers },
     ...(body !== undefined ? { body: body as BodyInit } : {}),
     signal: AbortSignal.timeout(20_000),
   });

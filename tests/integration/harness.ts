@@ -14,6 +14,7 @@ import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
 import { createApp, type App } from '../../server/app';
+import type { IngestRates } from '../../server/transport/http/ingestGate';
 import type { CoordinationOptions } from '../../server/hub/coordination';
 import type { SocketLimits } from '../../server/transport/socket/limits';
 import type { Basemap } from '../../server/basemap/pmtilesFile';
@@ -81,6 +82,8 @@ export interface TestHubOptions {
   socketLimits?: SocketLimits;
   /** ALLOWED_ORIGINS */
   allowedOrigins?: string[];
+  /** requests a second per ingest key and kind (INGEST_RATES) */
+  ingestRates?: Partial<IngestRates>;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -111,6 +114,9 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.coordination ? { coordination: opts.coordination } : {}),
     ...(opts.socketLimits ? { socketLimits: opts.socketLimits } : {}),
     ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
+    // the feeds need a key: every test hub has one with every scope for the whole city (INGEST_KEY)
+    bootstrapIngestKey: TEST_INGEST_KEY,
+    ...(opts.ingestRates ? { ingestRates: opts.ingestRates } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {
@@ -124,6 +130,10 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     },
   };
 }
+
+/** the ingest key of every test hub (root region, every scope), and the header that sends it */
+export const TEST_INGEST_KEY = 'gk_test-ingest-key-of-the-harness-0123456789';
+export const INGEST_HEADERS: Readonly<Record<string, string>> = { 'X-Api-Key': TEST_INGEST_KEY };
 
 /** socket bounds wide open: for tests of the write path that burst hundreds of commands on one connection (the bounds have tests of their own) */
 export const UNLIMITED_SOCKETS: SocketLimits = { commandsPerSecond: 1_000_000, subscribesPer10s: 1_000_000, readsPerSecond: 1_000_000, maxPendingBytes: 1024 * 1024 * 1024 };

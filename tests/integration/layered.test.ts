@@ -10,7 +10,7 @@ import type { Incident } from '@shared/schemas/incident';
 import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { LayerDetail, Snapshot, SubscribeRequest, SubscribeResult } from '@shared/schemas/live';
-import { connectClient, grids, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
+import { INGEST_HEADERS, connectClient, grids, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
 let op: TestUser;
@@ -138,7 +138,7 @@ describe('a region above the budget', () => {
     const report = async () => {
       const res = await fetch(`${t.url}/api/positions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...INGEST_HEADERS, 'content-type': 'application/json' },
         body: JSON.stringify({ positions: [{ patrolId: patrol.id, lng: patrol.lng ?? 121.55, lat: patrol.lat ?? 29.87, at: Date.now() }] }),
       });
       expect(res.status).toBe(202);

@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import { decodePositionsFrame } from '@shared/binary/positionsFrame';
 import type { Incident } from '@shared/schemas/incident';
 import type { Delta, Layer, SubscribeResult } from '@shared/schemas/live';
-import { connectClient, grids, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
+import { INGEST_HEADERS, connectClient, grids, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
 
 let t: TestHub;
 let op: TestUser;
@@ -65,7 +65,9 @@ function incidentBody(lng: number, lat: number, title = '占道经营', severity
 }
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...op.headers, ...headers }, body: JSON.stringify(body) });
+  // the status feeds are a source's (its ingest key); reports an operator's
+  const who = path.endsWith('/status') || path === '/api/positions' ? INGEST_HEADERS : op.headers;
+  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...who, ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

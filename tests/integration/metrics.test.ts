@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import type { SubscribeResult } from '@shared/schemas/live';
-import { connectClient, grids, smallRoster, startTestHub, type TestHub } from './harness';
+import { INGEST_HEADERS, connectClient, grids, smallRoster, startTestHub, type TestHub } from './harness';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ describe('/metrics', () => {
     const patrol = [...t.hub.patrols.values()][0]!;
     const posted = await fetch(`${t.url}/api/positions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...INGEST_HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify({ positions: [{ patrolId: patrol.id, lng, lat, at: Date.now() }] }),
     });
     expect(posted.status).toBe(202);

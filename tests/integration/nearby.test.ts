@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera } from '@shared/schemas/camera';
 import { NearbyResponse } from '@shared/schemas/nearby';
 import type { Patrol, PatrolKind, PatrolRole, PatrolStatus } from '@shared/schemas/patrol';
-import { grids, startTestHub, type TestHub } from './harness';
+import { INGEST_HEADERS, grids, startTestHub, type TestHub } from './harness';
 
 let t: TestHub;
 const grid = grids()[0]!;
@@ -97,7 +97,7 @@ describe('GET /api/nearby', () => {
     const [lng, lat] = near(10, 0);
     const res = await fetch(`${t.url}/api/positions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...INGEST_HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify({ positions: [{ patrolId: 'np-2', lng, lat, at: Date.now() }] }),
     });
     expect(res.status).toBe(202);

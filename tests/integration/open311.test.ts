@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '@shared/schemas/incident';
-import { grids, startTestHub, type TestHub } from './harness';
+import { INGEST_HEADERS, grids, startTestHub, type TestHub } from './harness';
 import { child, parseXml, textOf } from '../support/xml';
 
 let t: TestHub;
@@ -30,7 +30,7 @@ type Json = Record<string, unknown>;
 function postForm(format: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
   return fetch(`${base()}/requests.${format}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
+    headers: { ...INGEST_HEADERS, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
     body: new URLSearchParams(fields),
   });
 }
@@ -146,7 +146,7 @@ describe('POST requests', () => {
 
   it('also takes JSON and passes an Idempotency-Key through to the hub', async () => {
     const send = (body: Json, key: string) =>
-      fetch(`${base()}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body) });
+      fetch(`${base()}/requests.json`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body) });
     const key = `open311-${Date.now()}`;
     const first = await send({ ...form(), attribute: { severity: 3 } }, key);
     const again = await send({ ...form(), attribute: { severity: 3 } }, key);
@@ -198,7 +198,7 @@ describe('refusals store nothing and speak Open311', () => {
   });
 
   it('a body that is neither form nor JSON → 415', async () => {
-    const res = await fetch(`${base()}/requests.json`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'service_code=sanitation' });
+    const res = await fetch(`${base()}/requests.json`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'text/plain' }, body: 'service_code=sanitation' });
     expect(res.status).toBe(415);
     expect(((await res.json()) as Json[])[0]).toMatchObject({ code: 415, error_code: 'UNSUPPORTED_MEDIA_TYPE' });
   });

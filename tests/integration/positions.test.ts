@@ -11,7 +11,7 @@ import { BATCH_CONTENT_TYPE, encodePositionsBatch, MAX_BINARY_FIXES } from '@sha
 import type { PositionRate, SubscribeResult } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import { MAX_POSITIONS_PER_FRAME } from '../../server/transport/socket/positionFanout';
-import { connectClient, grids, nextEvent, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
+import { INGEST_HEADERS, connectClient, grids, nextEvent, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
 
 let t: TestHub;
 let roster: Patrol[];
@@ -61,12 +61,12 @@ function fixOf(p: Patrol, step: number, at = Date.now()) {
 }
 
 async function postBinary(body: Uint8Array<ArrayBuffer>) {
-  const res = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { 'content-type': BATCH_CONTENT_TYPE }, body });
+  const res = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': BATCH_CONTENT_TYPE }, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function postJson(body: unknown) {
-  const res = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -180,7 +180,7 @@ describe('batched ingest', () => {
   });
 
   it('answers 415 for another media type and 413 for a body over the limit', async () => {
-    const text = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const text = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'text/plain' }, body: 'x' });
     expect(text.status).toBe(415);
     expect(((await text.json()) as { error: string }).error).toBe('UNSUPPORTED_MEDIA_TYPE');
     const huge = await postBinary(new Uint8Array(16 + 16 * (MAX_BINARY_FIXES + 1)));

@@ -80,6 +80,26 @@ describe('npm run users', () => {
     expect((await cli(['reset', 'nobody'])).out.join('\n')).toMatch(/NOT_FOUND/);
     expect((await cli(['fly'])).code).toBe(2);
   });
+
+  it('makes, lists and revokes ingest keys and kiosk links; the key printed once resolves, the stored hash is not it', async () => {
+    const added = await cli(['key-add', '海曙巡防终端', '--region', street, '--scopes', 'positions,units']);
+    expect(added.code).toBe(0);
+    const secret = added.out.find((l) => l.startsWith('key (shown once'))!.split(': ')[1]!;
+    const id = /^added (\S+)/.exec(added.out[0]!)![1]!;
+    const stored = (await store.getAccessKey(id))!;
+    expect(stored).toMatchObject({ kind: 'ingest', regionCode: street, scopes: ['positions', 'units'] });
+    expect(stored.secretHash).not.toContain(secret.slice(3));
+    const kiosk = await cli(['kiosk-add', '三楼大屏', '--region', street, '--hours', '8']);
+    expect(kiosk.out.join('\n')).toMatch(/\/kiosk\/k1\./);
+    const list = await cli(['keys']);
+    expect(list.out.filter((l) => l.includes(street) && l.includes('active'))).toHaveLength(2);
+    expect(list.out.join('\n')).not.toContain(secret);
+    expect((await cli(['revoke', id])).code).toBe(0);
+    expect((await cli(['keys'])).out.find((l) => l.startsWith(id))).toContain('revoked');
+    expect((await cli(['key-add', 'x', '--region', street, '--scopes', 'everything'])).out.join('\n')).toMatch(/VALIDATION_FAILED/);
+    const actions = (await store.readAudit({ limit: 50 })).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['key_add', 'kiosk_add', 'key_revoke']));
+  });
 });
 
 describe('the first start', () => {

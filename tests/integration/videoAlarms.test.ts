@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import type { Incident } from '@shared/schemas/incident';
 import type { AiPrecision, VideoAlarm } from '@shared/schemas/videoAlarm';
-import { connectClient, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
+import { INGEST_HEADERS, connectClient, nextEvent, signedInUser, smallRoster, startTestHub, type TestClient, type TestHub, type TestUser } from './harness';
 
 let now = Date.UTC(2026, 10, 24, 2, 0);
 let t: TestHub;
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function raise(body: Record<string, unknown>) {
-  const res = await fetch(`${t.url}/api/video-alarms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.url}/api/video-alarms`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as { alarm: VideoAlarm; error?: string } };
 }
 

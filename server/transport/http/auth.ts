@@ -12,6 +12,9 @@ import type { Accounts } from '../../auth/accounts';
 import type { Principal } from '../../hub/audit';
 
 export const SESSION_COOKIE = 'gcw_session';
+/** a wall opened with a kiosk link (server/auth/accessKeys.ts) keeps its signed token in this cookie */
+export const KIOSK_COOKIE = 'gcw_kiosk';
+const KIOSK_TOKEN = /^k1\.[A-Za-z0-9._-]{20,300}$/;
 export type AnonymousPolicy = 'localhost' | 'lan' | 'off';
 
 export function isLoopback(address: string | null | undefined): boolean {
@@ -23,13 +26,20 @@ export function anonymousMay(policy: AnonymousPolicy, address: string | null | u
   return policy === 'lan' || (policy === 'localhost' && isLoopback(address));
 }
 
-/** the token of a cookie header or an Authorization header, whichever is given (bearer first) */
+/**
+ * The token of an Authorization header or a cookie, whichever is given: a bearer token first, then
+ * a person's session cookie, then a kiosk link's (a person signing in on a kiosk's screen acts as
+ * that person).
+ */
 export function tokenFrom(authorization: string | undefined, cookieHeader: string | undefined): string | null {
-  const bearer = authorization?.match(/^Bearer\s+([A-Za-z0-9_-]{20,200})$/)?.[1];
-  if (bearer) return bearer;
+  const bearer = authorization?.match(/^Bearer\s+([A-Za-z0-9._-]{20,300})$/)?.[1];
+  if (bearer && (/^[A-Za-z0-9_-]{20,200}$/.test(bearer) || KIOSK_TOKEN.test(bearer))) return bearer;
   if (!cookieHeader) return null;
-  const value = parseCookie(cookieHeader)[SESSION_COOKIE];
-  return value && /^[A-Za-z0-9_-]{20,200}$/.test(value) ? value : null;
+  const cookies = parseCookie(cookieHeader);
+  const session = cookies[SESSION_COOKIE];
+  if (session && /^[A-Za-z0-9_-]{20,200}$/.test(session)) return session;
+  const kiosk = cookies[KIOSK_COOKIE];
+  return kiosk && KIOSK_TOKEN.test(kiosk) ? kiosk : null;
 }
 
 export function httpClient(req: Request): AuditEntry['client'] {

@@ -1,7 +1,8 @@
 /**
  * Ingest of the lossy and roster feeds (GPS position batches, camera and patrol status batches)
- * and the read of cameras and patrols. The feeds are machine-to-machine and, for now, open to any
- * client that reaches the port (issue 17 gives each source its own key); reads follow the read rules.
+ * and the read of cameras and patrols. A feed is sent by a source with its ingest key (scoped to a
+ * region and to what it may send, limited per key: ingestGate.ts) or by a signed-in admin; reads
+ * follow the read rules.
  */
 import express, { Router } from 'express';
 import { BATCH_CONTENT_TYPE, batchByteLength, MAX_BINARY_FIXES } from '@shared/binary/positionsBatch';
@@ -12,35 +13,44 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
+import type { IngestGate, Sender } from './ingestGate';
 import { sendJsonList } from './jsonList';
 
 /** a binary batch of the largest size, and no more */
 const BINARY_LIMIT = batchByteLength(MAX_BINARY_FIXES);
 
-export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
+/** the region a sender is held to; none for the whole geography (no check to make) */
+export function scopeOf(sender: Sender, rootCode: string): string | undefined {
+  return sender.region === rootCode ? undefined : sender.region;
+}
+
+export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {
   const router = Router();
   const pathOf = (code: string) => read.pathOf(code) ?? [];
 
   // JSON (per position or columnar, parsed by the API's JSON parser) or a binary batch
-  router.post('/positions', express.raw({ type: BATCH_CONTENT_TYPE, limit: BINARY_LIMIT }), (req, res) => {
+  router.post('/positions', express.raw({ type: BATCH_CONTENT_TYPE, limit: BINARY_LIMIT }), async (req, res) => {
+    const within = scopeOf(await gate.admit(req, res, 'positions', 'data:import'), read.rootCode);
     if (req.is(BATCH_CONTENT_TYPE)) {
       if (!Buffer.isBuffer(req.body)) throw new HubError('VALIDATION_FAILED', 'The binary position batch is empty.');
-      res.status(202).json(hub.ingestPositionsBinary(req.body));
+      res.status(202).json(hub.ingestPositionsBinary(req.body, within));
       return;
     }
     if (!req.is('application/json')) {
       throw new HubError('UNSUPPORTED_MEDIA_TYPE', `Send positions as JSON (Content-Type: application/json) or as a binary batch (Content-Type: ${BATCH_CONTENT_TYPE}).`);
     }
-    res.status(202).json(hub.ingestPositions(req.body));
+    res.status(202).json(hub.ingestPositions(req.body, within));
   });
 
   router.post('/cameras/status', requireJson, async (req, res) => {
-    const changed = await hub.updateCameras(req.body);
+    const within = scopeOf(await gate.admit(req, res, 'units', 'data:import'), read.rootCode);
+    const changed = await hub.updateCameras(req.body, within);
     res.json({ changed: changed.length, cameras: changed });
   });
 
   router.post('/patrols/status', requireJson, async (req, res) => {
-    const changed = await hub.updatePatrolStatuses(req.body);
+    const within = scopeOf(await gate.admit(req, res, 'units', 'data:import'), read.rootCode);
+    const changed = await hub.updatePatrolStatuses(req.body, within);
     res.json({ changed: changed.length, patrols: changed });
   });
 

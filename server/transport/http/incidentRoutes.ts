@@ -13,17 +13,22 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
+import { apiKeyOf, type IngestGate } from './ingestGate';
+import { scopeOf } from './feedRoutes';
 
 
-export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
+export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {
   const router = Router();
   const pathOf = (code: string) => read.pathOf(code) ?? [];
 
+  // a signed-in operator (authorised and audited as a person), or a source with its ingest key
+  // (the hotline, an IoT gateway: held to the key's region, limited per key)
   router.post('/', requireJson, async (req, res) => {
-    const by = principalOf(res, 'report');
     const header = req.get('Idempotency-Key');
     const key = header === undefined ? undefined : parseOrThrow(IdempotencyKey, header, 'Idempotency-Key header');
-    const { incident, created } = await hub.reportAs(by, req.body, key);
+    const { incident, created } = apiKeyOf(req)
+      ? await hub.report(req.body, key, scopeOf(await gate.admit(req, res, 'reports'), read.rootCode))
+      : await hub.reportAs(principalOf(res, 'report'), req.body, key);
     res.status(created ? 201 : 200).location(`/api/incidents/${incident.id}`).json(incident);
   });
 

@@ -11,15 +11,18 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
+import { scopeOf } from './feedRoutes';
+import type { IngestGate } from './ingestGate';
 
 
-export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy): Router {
+export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {
   const router = Router();
   const pathOf = (code: string) => read.pathOf(code) ?? [];
 
-  // machine-to-machine like the other feeds (a key per source comes with the trust work)
+  // the video platform with its ingest key (cameras of the key's region only), or a signed-in admin
   router.post('/', requireJson, async (req, res) => {
-    const { alarm, created } = await hub.raiseVideoAlarm(req.body);
+    const within = scopeOf(await gate.admit(req, res, 'alarms', 'data:import'), read.rootCode);
+    const { alarm, created } = await hub.raiseVideoAlarm(req.body, within);
     res.status(created ? 201 : 200).location(`/api/video-alarms/${alarm.id}`).json({ alarm });
   });
 

@@ -8,6 +8,7 @@
  */
 import { Agent, request } from 'node:http';
 import { BATCH_CONTENT_TYPE, encodePositionsBatch, type FixInput } from '@shared/binary/positionsBatch';
+import { BENCH_INGEST_HEADERS } from './benchKey';
 
 export interface PositionCounts {
   sent: number;
@@ -49,7 +50,7 @@ export function startPositionFeed(url: string, homes: Float64Array, ratePerSec: 
       inFlight++;
       counts.sent += n;
     }
-    const req = request(target, { method: 'POST', agent, headers: { 'content-type': BATCH_CONTENT_TYPE, 'content-length': body.byteLength } }, (res) => {
+    const req = request(target, { method: 'POST', agent, headers: { ...BENCH_INGEST_HEADERS, 'content-type': BATCH_CONTENT_TYPE, 'content-length': body.byteLength } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

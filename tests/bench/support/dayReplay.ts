@@ -17,6 +17,7 @@ import { toCommand } from '../../../server/feeds/simulator/cases';
 import { MinHeap } from '../../../server/feeds/simulator/heap';
 import type { DayCase, DayFalseAlarm, DayPlan } from './dayPlan';
 import type { Answer, Desk, Sessions } from './daySessions';
+import { BENCH_INGEST_HEADERS } from './benchKey';
 
 export interface ReplayCounts {
   /** reports the hub made cases of */
@@ -172,7 +173,7 @@ export class DayReplayer {
 
   /** POST /api/video-alarms, as a video platform does; stamped now (the hub refuses times ahead of its clock) */
   private async raise(report: DayFalseAlarm['report']): Promise<VideoAlarm | null> {
-    const res = await fetch(`${this.url}/api/video-alarms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...report, at: Date.now() }) });
+    const res = await fetch(`${this.url}/api/video-alarms`, { method: 'POST', headers: { ...BENCH_INGEST_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify({ ...report, at: Date.now() }) });
     const body = (await res.json()) as { alarm?: VideoAlarm; error?: string };
     if (!res.ok || !body.alarm) {
       this.refuse({ error: body.error ?? `HTTP ${res.status}` });

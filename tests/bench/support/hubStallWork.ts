@@ -6,6 +6,7 @@
  */
 import { BATCH_CONTENT_TYPE, encodePositionsBatch } from '@shared/binary/positionsBatch';
 import type { Patrol } from '@shared/schemas/patrol';
+import { BENCH_INGEST_HEADERS } from './benchKey';
 
 export interface Got {
   bytes: number;
@@ -116,7 +117,7 @@ export function streamFixes(url: string, patrols: readonly Patrol[], perTick: nu
         const p = moving[next++ % moving.length]!;
         return { idx: p.idx, lng: p.lng! + (Math.random() - 0.5) * 1e-4, lat: p.lat! + (Math.random() - 0.5) * 1e-4, at };
       });
-      const res = await fetch(`${url}/api/positions`, { method: 'POST', headers: { 'content-type': BATCH_CONTENT_TYPE }, body: encodePositionsBatch(fixes) });
+      const res = await fetch(`${url}/api/positions`, { method: 'POST', headers: { ...BENCH_INGEST_HEADERS, 'content-type': BATCH_CONTENT_TYPE }, body: encodePositionsBatch(fixes) });
       await res.text();
       if (!res.ok) throw new Error(`POST /api/positions: ${res.status}`);
       sent += fixes.length;

@@ -13,6 +13,7 @@
 import { Agent, request } from 'node:http';
 import { BATCH_CONTENT_TYPE, encodePositionsBatch, type FixInput } from '@shared/binary/positionsBatch';
 import { patrolHomes } from './positionsWorld';
+import { BENCH_INGEST_HEADERS } from './benchKey';
 
 export interface LoaderConfig {
   url: string;
@@ -55,7 +56,7 @@ function run(cfg: LoaderConfig): void {
   const post = (body: Uint8Array, n: number) => {
     inFlight++;
     counts.sent += n;
-    const req = request(target, { method: 'POST', agent, headers: { 'content-type': BATCH_CONTENT_TYPE, 'content-length': body.byteLength } }, (res) => {
+    const req = request(target, { method: 'POST', agent, headers: { ...BENCH_INGEST_HEADERS, 'content-type': BATCH_CONTENT_TYPE, 'content-length': body.byteLength } }, (res) => {
       res.resume();
       res.on('end', () => {
         inFlight--;

@@ -19,6 +19,7 @@ import { createWorkerStore } from '../../../server/store/workerStore';
 import { startNaiveSocketHub } from '../baselines/naiveSocketHub';
 import { startWsHub, type BaselineHub } from '../baselines/wsHub';
 import { benchCity, benchRoster } from './positionsWorld';
+import { BENCH_INGEST_KEY, BENCH_INGEST_RATES } from './benchKey';
 
 export type TargetKind = 'hub' | 'naive' | 'ws';
 
@@ -60,6 +61,8 @@ async function startRealHub(patrols: number): Promise<Target> {
     // every wall takes its region's patrols item by item (beyond the budget a region's patrols are
     // summarised per area and no positions are sent: a province's root watches counts, not dots)
     snapshotBudget: { items: patrols + 1 },
+    bootstrapIngestKey: BENCH_INGEST_KEY,
+    ingestRates: BENCH_INGEST_RATES,
     ...(process.env.BENCH_TRACK_SAMPLE_MS ? { trackSampleMs: Number(process.env.BENCH_TRACK_SAMPLE_MS) } : {}),
   });
   await app.hub.loadRoster([], benchRoster(patrols, Date.now()));

@@ -16,10 +16,13 @@ export type Open311Error = {
 
 /**
  * HTTP status of a hub error on this API. The spec says an unknown service_code is a 404
- * ("service_code … was not found"), where the hub's own API answers 422 UNKNOWN_CATEGORY.
+ * ("service_code … was not found"), where the hub's own API answers 422 UNKNOWN_CATEGORY; and a
+ * missing or invalid api_key is a 403 ("403 - Invalid api_key"), where the hub's own API says 401.
  */
 export function open311Status(code: ErrorCode): number {
-  return code === 'UNKNOWN_CATEGORY' ? 404 : HTTP_STATUS[code];
+  if (code === 'UNKNOWN_CATEGORY') return 404;
+  if (code === 'API_KEY_REQUIRED' || code === 'API_KEY_INVALID') return 403;
+  return HTTP_STATUS[code];
 }
 
 /** Hub paths of NewIncident → the Open311 field a client sent them in. */

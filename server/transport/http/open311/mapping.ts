@@ -204,7 +204,7 @@ export function toDiscovery(baseUrl: string, changeset: string) {
   return {
     changeset,
     contact: 'The command centre on duty (网格化服务管理指挥中心)',
-    key_service: 'No key needed: GET endpoints are public and POST takes api_key without checking it yet.',
+    key_service: 'GET endpoints are public. POST requests need api_key: an ingest key with the reports scope, issued by the command centre (docs/open311.md).',
     endpoints: [
       {
         specification: 'http://wiki.open311.org/GeoReport_v2',

@@ -16,11 +16,14 @@ import { cleanBody, cleanUrl, refuseDeepJson } from '../../cleanInput';
 import { open311Status, toOpen311Errors } from './errorEntries';
 import { formatOf, formatForError, send } from './format';
 import { formToNewIncident } from './intake';
+import type { IngestGate } from '../ingestGate';
 import { isoWithOffset, toDiscovery, toPostResult, toServiceDefinition, toServiceRequest, toServices, type MappingContext } from './mapping';
 import { DAY_MS, matchesQuery, parseRequestQuery, selectPage, type RequestQuery } from './query';
 
 export interface Open311Deps {
   hub: Hub;
+  /** POST requests need an ingest key with the `reports` scope (api_key) */
+  gate: IngestGate;
   catalog: Catalog;
   tzOffsetMinutes: number;
   log: Logger;
@@ -52,7 +55,7 @@ function idempotencyKeyOf(req: Request): string | undefined {
 }
 
 export function open311Routes(deps: Open311Deps): Router {
-  const { hub, catalog, tzOffsetMinutes, log } = deps;
+  const { hub, catalog, tzOffsetMinutes, log, gate } = deps;
   const ctx: MappingContext = { catalog, tzOffsetMinutes };
   const changeset = isoWithOffset(hub.now(), tzOffsetMinutes);
   const router = Router();
@@ -127,10 +130,13 @@ export function open311Routes(deps: Open311Deps): Router {
       if (req.body === undefined) {
         throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'Send the service request as application/x-www-form-urlencoded (or as JSON with Content-Type: application/json).');
       }
+      // GeoReport v2's api_key: an ingest key with the `reports` scope, held to its region; without
+      // one, nothing is read (a cross-site form posted from any page an operator opens is refused)
+      const sender = await gate.admit(req, res, 'reports');
       const key = idempotencyKeyOf(req);
-      // api_key, jurisdiction_id, email, device_id and account_id are accepted and not used (see docs/open311.md).
+      // jurisdiction_id, email, device_id and account_id are accepted and not used (see docs/open311.md).
       const { incident: input, notices } = formToNewIncident(req.body, catalog);
-      const { incident, created } = await hub.report(input, key);
+      const { incident, created } = await hub.report(input, key, sender.region === hub.geo.rootCode ? undefined : sender.region);
       if (created) log.info('open311 request received', { id: incident.id, category: incident.category, grid: incident.gridCode });
       res.location(`${req.baseUrl}/requests/${encodeURIComponent(incident.id)}.${format}`);
       send(res, format, created ? 201 : 200, 'service_requests', [toPostResult(incident, created, notices, ctx)]);
