@@ -229,6 +229,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const positionTickMs = deps.positionTickMs ?? DEFAULT_POSITION_TICK_MS;
   const positions = createPositionFanout(io, hub, views, (bytes, count, recipients) => metrics.observeFrame(bytes, count, recipients));
   metrics.watchPositionGroups(() => positions.fanout.groupCount);
+  metrics.watchIngestRefusals(gate.refused);
   // before the gateway's handlers: refuses unclean arguments of every event
   const detachClean = attachCleanPackets(io, deps.log);
   const detachGateway = attachLiveGateway(

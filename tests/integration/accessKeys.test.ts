@@ -167,6 +167,11 @@ describe('ingest keys', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]!.body).toMatchObject({ error: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
     expect((await call('POST', '/api/cameras/status', change(20), keyHeaders(calm.secret))).status).toBe(200);
+    // counted for the operators: /metrics says how many were refused and why
+    const metrics = await (await fetch(`${t.url}/metrics`, { headers: admin.headers })).text();
+    const count = (code: string) => Number(new RegExp(`gcw_ingest_refused_total\\{code="${code}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(count('RATE_LIMITED')).toBeGreaterThanOrEqual(limited.length);
+    expect(count('API_KEY_REQUIRED')).toBeGreaterThan(0);
   });
 
   it('the harness key (INGEST_KEY) holds every scope for the whole city', async () => {

@@ -20,6 +20,8 @@ export interface HubMetrics {
   watch(hub: Hub, io: HubServer): () => void;
   /** reads the number of position groups (region × rate class) from the fan-out */
   watchPositionGroups(count: () => number): void;
+  /** reads the ingest refusals by code from the ingest gate (missing, invalid, out-of-scope keys, rate) */
+  watchIngestRefusals(refused: ReadonlyMap<string, number>): void;
   /** one positions frame handed to a room: its size, its positions and the sockets it went to */
   observeFrame(bytes: number, positions: number, recipients: number): void;
   /** the time of one positions tick (bucketing, encoding, handing frames over), seconds */
@@ -97,6 +99,21 @@ export function createMetrics(): HubMetrics {
     labelNames: ['level'],
     buckets: [10e3, 100e3, 250e3, 500e3, 1e6, 2e6, 3e6, 5e6, 10e6, 25e6],
     registers: [registry],
+  });
+  let ingestRefused: ReadonlyMap<string, number> | null = null;
+  const ingestSeen = new Map<string, number>();
+  new Counter({
+    name: 'gcw_ingest_refused_total',
+    help: 'Ingest requests refused at the door (ingest keys: API_KEY_REQUIRED, API_KEY_INVALID, FORBIDDEN_SCOPE, RATE_LIMITED), by code',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      for (const [code, n] of ingestRefused ?? []) {
+        const before = ingestSeen.get(code) ?? 0;
+        if (n > before) this.inc({ code }, n - before);
+        ingestSeen.set(code, n);
+      }
+    },
   });
   new Gauge({ name: 'gcw_position_groups', help: 'Position groups on this node (a region and a rate class with at least one client)', registers: [registry], collect() { if (groupCount) this.set(groupCount()); } });
   const grouped = { groups: 0, changes: 0 };
@@ -179,6 +196,9 @@ export function createMetrics(): HubMetrics {
     },
     watchPositionGroups(count) {
       groupCount = count;
+    },
+    watchIngestRefusals(refused) {
+      ingestRefused = refused;
     },
     observeFrame(bytes, positions, recipients) {
       frames.inc();
