@@ -248,6 +248,7 @@ describe('PGlite on disk in its worker thread', () => {
       try {
         const lost = [];
         for (const { id, version } of acknowledged) if (((await store.getIncident(id))?.version ?? 0) < version) lost.push(id);
+        process.stdout.write(`kill -9 under load: ${acknowledged.length} reports acknowledged by 6 clients, ${inFlightAtKill} in flight at the kill, acknowledged and lost: ${lost.length}\n`);
         expect({ acknowledged: acknowledged.length, lost }).toEqual({ acknowledged: 150, lost: [] });
       } finally {
         await store.close();
