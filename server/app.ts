@@ -14,6 +14,7 @@ import type { SlaPolicy } from './domain/sla';
 import { Hub } from './hub/hub';
 import type { GeoContext } from './hub/geoContext';
 import { startMaintenance } from './hub/maintenance';
+import type { StoreHealthOptions } from './hub/storeHealth';
 import { ReadModel } from './hub/readModel';
 import type { Logger } from './lib/log';
 import type { Store } from './store/types';
@@ -91,6 +92,8 @@ export interface AppDeps {
   snapshotBudget?: Partial<SnapshotBudget>;
   /** changes that may wait for the store at once (DEFAULT_QUEUE_LIMIT); more get HUB_BUSY */
   queueLimit?: number;
+  /** when a slow or failing store counts as unavailable and how often it is probed (DEFAULT_STORE_HEALTH) */
+  storeHealth?: Partial<StoreHealthOptions>;
   /** the deployment's own basemap archive (BASEMAP_FILE), opened by the caller; absent: the demo basemap */
   basemap?: Basemap | null;
   /** nearest units: speeds, detour factor, how often the patrol index is rebuilt (DEFAULT_NEARBY_SETTINGS) */
@@ -144,8 +147,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     knownCategories: new Set(deps.catalog.categories.map((c) => c.code)),
     ...(deps.fusion ? { fusion: deps.fusion } : {}),
     ...(deps.queueLimit ? { queueLimit: deps.queueLimit } : {}),
+    ...(deps.storeHealth ? { storeHealth: deps.storeHealth } : {}),
     ...(deps.positionMarginDeg !== undefined ? { positionMarginDeg: deps.positionMarginDeg } : {}),
   });
+  // from here on a store that stalls or fails is a state (storeHealth.ts): changes refused at once, reads go on
+  hub.startWatchingStore();
   const views = new ReadModel(hub, deps.catalog, tz, deps.policy, { ...DEFAULT_SNAPSHOT_BUDGET, ...deps.snapshotBudget });
   views.warm();
   // a loaded roster is indexed by region in slices of its own, not on the next subscriber's path
@@ -153,8 +159,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     views.warmInSlices().catch((error: unknown) => deps.log.warn('indexing the loaded roster failed', { error: String(error) }));
   });
   const anonymous = deps.anonymous ?? 'localhost';
-  const accounts = new Accounts({ store: deps.store, clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
-  const accessKeys = new AccessKeys({ store: deps.store, clock, log: deps.log, regionPath: (code) => views.pathOf(code) });
+  // sessions and keys are looked up on requests: refused at once while the store is unavailable, not left hanging
+  const accounts = new Accounts({ store: hub.storeHealth.guarded(deps.store), clock, log: deps.log, sessionHours: deps.sessionHours ?? 12, regionPath: (code) => views.pathOf(code) });
+  const accessKeys = new AccessKeys({ store: hub.storeHealth.guarded(deps.store), clock, log: deps.log, regionPath: (code) => views.pathOf(code) });
   accounts.useKioskLinks(accessKeys);
   if (deps.bootstrapIngestKey) await accessKeys.ensureBootstrapKey(deps.bootstrapIngestKey, hub.geo.rootCode);
   const gate = ingestGate(accessKeys, { ...DEFAULT_INGEST_RATES, ...deps.ingestRates });
@@ -271,6 +278,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         });
       }),
     async close() {
+      hub.stopWatchingStore();
       stopLoops();
       positions.detach();
       unwatchMetrics();

@@ -10,7 +10,7 @@ import type { Incident, IncidentCommandRequest, ReportRequest } from './schemas/
 import type { VideoAlarm, VideoAlarmDecisionRequest } from './schemas/videoAlarm';
 import type { Focus, FocusEndRequest, FocusRespondersRequest, FocusStartRequest, FocusTrack } from './schemas/focus';
 import type { Alert, AlertAckRequest, AlertSounded } from './schemas/alert';
-import type { AlarmRaised, Delta, Heartbeat, StatsFrame, SubscribeRequest, SubscribeResult, TimeSyncAnswer, TimeSyncRequest } from './schemas/live';
+import type { AlarmRaised, Delta, Heartbeat, HubStatus, StatsFrame, SubscribeRequest, SubscribeResult, TimeSyncAnswer, TimeSyncRequest } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
 export const PROTOCOL_VERSION = 5;
@@ -35,6 +35,11 @@ export interface Hello {
    * Always sent by this hub; optional for clients written before it.
    */
   historyId?: string;
+  /**
+   * whether the hub takes changes now (its database answers): a client that connects while it
+   * does not knows at once; later changes come as `hub:status`. Always sent by this hub.
+   */
+  status?: HubStatus;
 }
 
 type DeltaOf<T extends Delta['type']> = Extract<Delta, { type: T }>;
@@ -73,6 +78,8 @@ export interface ServerToClientEvents {
    * Silence tells a client its data is delayed long before the transport's ping timeout would.
    */
   heartbeat: (beat: Heartbeat) => void;
+  /** to every connection when the hub starts or stops taking changes (its database stopped or resumed answering) */
+  'hub:status': (status: HubStatus) => void;
 }
 
 export type { IncidentCommandRequest, ReportRequest };

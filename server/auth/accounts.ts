@@ -12,7 +12,8 @@ import { NewUser, Password, SignInRequest, type User } from '@shared/schemas/aut
 import { parseOrThrow } from '@shared/validate';
 import type { Principal } from '../hub/audit';
 import type { Logger } from '../lib/log';
-import { UserExistsError, type NewAuditRecord, type StoredUser, type Store } from '../store/types';
+import { UserExistsError, type NewAuditRecord, type StoredSession, type StoredUser, type Store } from '../store/types';
+import { isStoreUnavailable } from '../store/unavailable';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { looksLikeKiosk, type AccessKeys } from './accessKeys';
 
@@ -105,8 +106,16 @@ export class Accounts {
     const now = this.opts.clock();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now && cached.principal.expiresAt > now) return { ...cached.principal, client };
+    let session: StoredSession | null;
+    try {
+      session = await this.opts.store.getSession(hash);
+    } catch (error) {
+      // the store does not answer (server/hub/storeHealth.ts): who signed in a moment ago still is, so
+      // they go on reading; their changes are refused with STORE_UNAVAILABLE by the hub anyway
+      if (cached && cached.principal.expiresAt > now && isStoreUnavailable(error)) return { ...cached.principal, client };
+      throw error;
+    }
     this.cache.delete(hash);
-    const session = await this.opts.store.getSession(hash);
     if (!session) throw new HubError('AUTH_REQUIRED', 'That session is unknown to this hub; sign in.');
     if (session.endedAt !== null) throw new HubError('SESSION_EXPIRED', 'You were signed out; sign in again.');
     if (session.expiresAt <= now) throw new HubError('SESSION_EXPIRED');

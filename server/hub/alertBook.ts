@@ -238,12 +238,19 @@ export class AlertBook {
         if (alert.repeat === false) continue;
         const sound = this.sounded.get(alert.id) ?? { at: alert.raisedAt, repeat: 0 };
         if (alert.escalatedAt === null && now - alert.raisedAt >= this.timing.escalateAfterMs) {
-          const escalated = await this.escalate(alert.id);
+          let escalated: Alert | null | undefined;
+          try {
+            escalated = await this.escalate(alert.id);
+          } catch {
+            // not written (the store is unavailable: server/hub/storeHealth.ts): a later sweep
+            // escalates it; meanwhile it still sounds below, and so do the alerts after it
+            escalated = undefined;
+          }
           if (escalated) {
             this.sounded.set(alert.id, { at: now, repeat: sound.repeat + 1 });
             this.emit({ alertId: alert.id, at: now, repeat: sound.repeat + 1, escalated: true }, escalated);
           }
-          continue;
+          if (escalated !== undefined) continue;
         }
         if (now - sound.at >= this.timing.repeatMs) {
           this.sounded.set(alert.id, { at: now, repeat: sound.repeat + 1 });

@@ -63,6 +63,13 @@ export class GroupCommitter<U> {
     return done;
   }
 
+  /** answers every change gathered for the next group with `error` (the store is unavailable); returns how many */
+  refuseWaiting(error: unknown): number {
+    const refused = this.waiting.splice(0);
+    for (const w of refused) w.reject(error);
+    return refused.length;
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;

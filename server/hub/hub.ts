@@ -4,6 +4,7 @@
  *   - RosterIntake      cameras and patrols: roster and status feeds (rosterIntake.ts)
  *   - PositionIntake    live GPS fixes, memory only (positionIntake.ts)
  *   - DeltaStream       sequence numbers, resumption, fan-out (deltaStream.ts)
+ *   - StoreHealth       whether the store answers: while it does not, changes are refused at once (storeHealth.ts)
  * Reads go through the ReadModel (readModel.ts); routes never reach into the store or these maps.
  * A person's step (…As) is authorised and audited; a refusal gets an audit row of its own.
  */
@@ -31,6 +32,7 @@ import { IncidentProjection } from './incidentProjection';
 import { PositionIntake } from './positionIntake';
 import { PositionTracker } from './positionTracker';
 import { RosterIntake } from './rosterIntake';
+import { StoreHealth, type StoreHealthOptions } from './storeHealth';
 
 export type { AlarmOutcome, AlarmSteps, BatchStep, ReportOutcome };
 
@@ -55,6 +57,8 @@ export interface HubOptions {
    * writes every change in a transaction of its own (the naive baseline of tests/bench/intake.bench.ts)
    */
   maxGroupSteps?: number;
+  /** when a slow or failing store counts as unavailable, and how often it is probed (storeHealth.ts) */
+  storeHealth?: Partial<StoreHealthOptions>;
 }
 
 /**
@@ -70,6 +74,10 @@ export class Hub {
   readonly stream: DeltaStream;
   readonly roster: RosterIntake;
   readonly positionIntake: PositionIntake;
+  /** whether the store answers; watched from `startWatchingStore()` (the app's), refusing changes while it does not */
+  readonly storeHealth: StoreHealth;
+  /** the store as every writer of the hub sees it: its calls watched by storeHealth */
+  private readonly watchedStore: Store;
   private readonly commands: IncidentCommands;
   private backfills = 0;
   private resyncListeners: ((reason: string) => void)[] = [];
@@ -79,21 +87,32 @@ export class Hub {
 
   private constructor(readonly opts: HubOptions) {
     const limit = opts.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    this.storeHealth = new StoreHealth(opts.store, opts.clock, opts.log, opts.storeHealth);
+    this.watchedStore = this.storeHealth.watch(opts.store);
     this.queue = new SerialQueue(
       limit,
       (waiting) =>
         new HubError('HUB_BUSY', `The hub has ${waiting} changes waiting for the store already (limit ${limit}); nothing was done. Try again in a moment.`, { waiting, limit }),
+      () => this.storeHealth.refusal(),
     );
+    // the changes waiting when the store turns unavailable are answered now, not after the stall
+    this.storeHealth.onChange(() => {
+      const refusal = this.storeHealth.refusal();
+      if (!refusal) return;
+      const answered = this.queue.refuseWaiting(refusal);
+      if (answered > 0) opts.log.warn('changes waiting for the store were refused: the store is unavailable', { answered });
+    });
     this.stream = new DeltaStream(opts.resumeBuffer, 0);
     this.ids = new IncidentIds(opts.tzOffsetMinutes);
     const tracker = new PositionTracker(0);
-    this.roster = new RosterIntake({ store: opts.store, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock });
+    this.roster = new RosterIntake({ store: this.watchedStore, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock });
     this.positionIntake = new PositionIntake(this.roster.patrols, this.roster.patrolsByIdx, opts.clock, tracker, () => {
       const root = opts.geo.get(opts.geo.rootCode);
       return root ? root.bbox : [-180, -90, 180, 90];
     }, opts.positionMarginDeg);
     this.commands = new IncidentCommands({
-      store: opts.store,
+      store: this.watchedStore,
+      health: this.storeHealth,
       geo: opts.geo,
       policy: opts.policy,
       clock: opts.clock,
@@ -149,8 +168,16 @@ export class Hub {
   get groupCommits(): { groups: number; changes: number; gathered: number } {
     return this.commands.groupFigures;
   }
+  /** the store, its calls watched by storeHealth (a write that stalls or fails as unreachable tells it) */
   get store(): Store {
-    return this.opts.store;
+    return this.watchedStore;
+  }
+  /** starts the store's health watch (pings, stall checks); the app stops it on close */
+  startWatchingStore(): void {
+    this.storeHealth.start();
+  }
+  stopWatchingStore(): void {
+    this.storeHealth.stop();
   }
   get geo(): GeoContext {
     return this.opts.geo;

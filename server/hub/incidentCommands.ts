@@ -30,6 +30,7 @@ import { FusionIndex } from './fusionIndex';
 import type { GeoContext } from './geoContext';
 import { GroupCommitter, type Waiting } from './groupCommit';
 import type { IncidentIds } from './incidentIds';
+import type { StoreHealth } from './storeHealth';
 import { isOpen, type IncidentProjection } from './incidentProjection';
 import type { VideoAlarmBook } from './videoAlarmBook';
 import { WriteGroup, type GroupMemory } from './writeGroup';
@@ -70,6 +71,8 @@ export interface IncidentCommandsDeps {
   fusion: FusionPolicy;
   /** steps a group commit takes at most (MAX_GROUP_STEPS of the store's kind when absent) */
   maxGroupSteps?: number;
+  /** whether the store answers: a group is not written while it does not (storeHealth.ts) */
+  health?: StoreHealth;
 }
 
 /**
@@ -96,6 +99,8 @@ export class IncidentCommands {
   constructor(private readonly deps: IncidentCommandsDeps) {
     this.fusionIndex = new FusionIndex(deps.fusion.maxRadiusM);
     this.committer = new GroupCommitter(deps.queue, (group) => this.commitGroup(group), deps.maxGroupSteps ?? MAX_GROUP_STEPS[deps.store.kind]);
+    // the store turned unavailable: the changes gathered for the next group are answered now
+    deps.queue.onRefuseWaiting((error) => this.committer.refuseWaiting(error));
     this.memory = {
       incident: (id) => deps.projection.get(id)?.incident,
       alarm: (id) => deps.alarms.get(id),
@@ -165,7 +170,9 @@ export class IncidentCommands {
     for (let attempt = 0; ; attempt++) {
       const group = new WriteGroup(this.memory, this.deps.fusion.maxRadiusM);
       const keys = [...new Set(live.flatMap((w) => w.unit.keys))];
-      if (keys.length > 0) for (const record of await this.deps.store.findIdempotencyKeys(keys)) group.keys.set(record.key, record);
+      // nothing is written yet: a stalled lookup is given up as soon as the store is found unavailable
+      const lookup = keys.length > 0 ? this.deps.store.findIdempotencyKeys(keys) : Promise.resolve([]);
+      for (const record of await (this.deps.health ? this.deps.health.race(lookup) : lookup)) group.keys.set(record.key, record);
       const accepted: Waiting<GroupUnit>[] = [];
       for (const w of live) {
         const batch = group.newBatch();
@@ -178,6 +185,13 @@ export class IncidentCommands {
         }
         group.accept(batch, w.unit.quiet);
         accepted.push(w);
+      }
+      // changes decided while the store turned unavailable are not written (the refusal, not a stall)
+      const refusal = group.writes > 0 ? this.deps.health?.refusal() : null;
+      if (refusal) {
+        this.deps.ids.release(group.reservedIds());
+        for (const w of accepted) w.reject(refusal);
+        return;
       }
       if (group.writes > 0) {
         let stored: StoredEvent[];

@@ -22,6 +22,8 @@ export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger
   timers.push(
     setInterval(
       guard('overdue sweep', async () => {
+        // while the store does not answer every change is refused: the next sweep after it comes back catches up
+        if (!hub.storeHealth.available) return;
         const n = await hub.sweepOverdue();
         if (n > 0) log.info('incidents became overdue', { count: n });
       }),
@@ -32,7 +34,8 @@ export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger
   if (opts.trackSampleMs > 0) {
     // one sampling at a time: on a slow store the next waits for the previous rather than piling up
     let sampling: Promise<unknown> | null = null;
-    const sampleOnce = () => (sampling ??= sampleTracks(hub).finally(() => (sampling = null)));
+    // not while the store is unavailable: the patrols that moved stay marked and go in the next sample
+    const sampleOnce = () => (hub.storeHealth.available ? (sampling ??= sampleTracks(hub).finally(() => (sampling = null))) : Promise.resolve(0));
     timers.push(setInterval(guard('track sampling', sampleOnce), opts.trackSampleMs));
     timers.push(
       setInterval(

@@ -216,6 +216,18 @@ export const StatsFrame = z.object({
 });
 export type StatsFrame = z.infer<typeof StatsFrame>;
 
+/**
+ * Whether the hub takes changes now (`hub:status`, and in `hello`): `unavailable` while its database
+ * does not answer — every change is refused with STORE_UNAVAILABLE, reads and live data go on.
+ * `since` is the hub's clock when the state began; `reason` says why, for people (null when ok).
+ */
+export const HubStatus = z.object({
+  writes: z.enum(['ok', 'unavailable']),
+  reason: z.string().max(500).nullable(),
+  since: z.number().finite(),
+});
+export type HubStatus = z.infer<typeof HubStatus>;
+
 /** how often the hub sends a heartbeat to every connection */
 export const HEARTBEAT_MS = 1_000;
 

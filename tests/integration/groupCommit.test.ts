@@ -18,6 +18,11 @@ import { connectClient, grids, signedInUser, startTestHub, type TestClient, type
 
 /** no trigger → action rules: an alert is a transaction of its own, and these tests count the reports' transactions */
 const NO_RULES = { rules: [] };
+/**
+ * these tests hold a transaction at the door as long as a busy machine takes to gather a group:
+ * that is not a stalled store (storeHealth.ts has tests of its own, storeHealth.test.ts)
+ */
+const PATIENT_STORE = { stallMs: 120_000 };
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REQUIRE_POSTGRES = process.env.REQUIRE_POSTGRES === '1';
@@ -73,7 +78,7 @@ for (const target of targets) {
 
     beforeAll(async () => {
       ({ controlled: c, cleanup } = await target.open());
-      t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS });
+      t = await startTestHub({ store: c.store, fusion: 'off', coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS, storeHealth: PATIENT_STORE });
       op = await signedInUser(t, 'op-group', 'operator');
     });
     afterAll(async () => {
@@ -263,7 +268,7 @@ for (const target of targets) {
     it('refuses a change beyond the queue bound with 503 HUB_BUSY, at once, and takes the waiting ones', async () => {
       const own = await target.open();
       const c = own.controlled;
-      const busy = await startTestHub({ store: c.store, fusion: 'off', queueLimit: 4, coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS });
+      const busy = await startTestHub({ store: c.store, fusion: 'off', queueLimit: 4, coordination: NO_RULES, socketLimits: UNLIMITED_SOCKETS, storeHealth: PATIENT_STORE });
       try {
         const user = await signedInUser(busy, 'op-busy', 'operator');
         const post = (incident: unknown) =>

@@ -22,6 +22,7 @@ import { defaultCatalog } from '../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../server/domain/lifecycle';
 import { generateCity } from '../../server/geo/generateCity';
 import type { Hub } from '../../server/hub/hub';
+import type { StoreHealthOptions } from '../../server/hub/storeHealth';
 import { createGeoContext } from '../../server/hub/createGeoContext';
 import { silentLogger } from '../../server/lib/log';
 import type { CentreCalendar } from '../../server/calendarConfig';
@@ -74,6 +75,8 @@ export interface TestHubOptions {
   snapshotBudget?: { items?: number; incidents?: number; grids?: number; regions?: number; heat?: number; notable?: number; largeCases?: number; sharedMs?: number };
   /** changes that may wait for the store at once before HUB_BUSY */
   queueLimit?: number;
+  /** when a slow or failing store counts as unavailable (server/hub/storeHealth.ts; the shipped timing otherwise) */
+  storeHealth?: Partial<StoreHealthOptions>;
   /** an opened basemap archive (BASEMAP_FILE); none by default */
   basemap?: Basemap | null;
   /** focus and alerts: rules, timing, sweep period (the shipped defaults otherwise) */
@@ -110,6 +113,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.dataDir ? { imports: { dataDir: opts.dataDir } } : {}),
     ...(opts.snapshotBudget ? { snapshotBudget: opts.snapshotBudget } : {}),
     ...(opts.queueLimit ? { queueLimit: opts.queueLimit } : {}),
+    ...(opts.storeHealth ? { storeHealth: opts.storeHealth } : {}),
     ...(opts.basemap ? { basemap: opts.basemap } : {}),
     ...(opts.coordination ? { coordination: opts.coordination } : {}),
     ...(opts.socketLimits ? { socketLimits: opts.socketLimits } : {}),

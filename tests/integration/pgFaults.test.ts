@@ -2,18 +2,23 @@
  * PostgreSQL failing under a running hub (issue 17 part 2), for real: a TCP proxy between the hub
  * and the database is cut in the middle of a transaction, and stalled (sockets open, no bytes).
  * Before, a cut killed the process ("Unhandled 'error' event … Connection terminated
- * unexpectedly", 3 of 4 cuts) and a stall hung /healthz with no timeout. Now: the transaction
- * fails as STORE_UNAVAILABLE and the process lives on; /healthz answers 503 within about a second
- * and says why; once the database answers again everything works without a restart. Prints what
- * it measured.
+ * unexpectedly", 3 of 4 cuts) and a stall hung /healthz with no timeout, and every write waited
+ * behind the stalled one. Now: the transaction fails as STORE_UNAVAILABLE and the process lives on;
+ * /healthz answers 503 within about a second and says why; during a stall the hub tells every
+ * client (`hub:status`), refuses new writes at once with 503 STORE_UNAVAILABLE and goes on
+ * answering reads (server/hub/storeHealth.ts); once the database answers again everything works
+ * without a restart and nothing half-written remains. Prints what it measured.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type Ack } from '@shared/events';
+import type { Incident } from '@shared/schemas/incident';
 import { openPostgresClient, whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { createSqlStore } from '../../server/store/sqlStore';
 import type { SqlClient } from '../../server/store/sqlClient';
 import { isStoreUnavailable } from '../../server/transport/http/errors';
-import { startTestHub, type TestHub } from './harness';
+import { reportBody } from '../support/reportBodies';
+import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestHub } from './harness';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
@@ -138,6 +143,69 @@ if (pgUnreachable === null) {
       let status = 0;
       for (let attempt = 0; attempt < 120 && status !== 200; attempt++) status = (await fetch(`${t.url}/healthz`)).status;
       expect(status).toBe(200);
+    });
+
+    it('a write during a stall: 503 STORE_UNAVAILABLE at once and every client told, reads go on; when the bytes flow again writes are taken without a restart, and the store holds exactly what was acknowledged', async () => {
+      const centers = grids().map((g) => g.center);
+      let serial = 0;
+      const op = await signedInUser(t, 'op-stall', 'operator');
+      const report = async () => {
+        const res = await fetch(`${t.url}/api/incidents`, { method: 'POST', headers: { ...op.headers, 'content-type': 'application/json' }, body: JSON.stringify(reportBody(serial++, centers, 'stall')) });
+        return { status: res.status, body: (await res.json()) as Incident & { error?: string; message?: string } };
+      };
+      const { socket: wall, rootRegion } = await connectClient(t.url);
+      try {
+        const warm = await report(); // the operator's session is known now, as a desk's would be
+        expect(warm.status).toBe(201);
+        const seqBefore = t.hub.seq;
+        const order: string[] = [];
+
+        const down = nextEvent(wall, 'hub:status', (s) => s.writes === 'unavailable');
+        proxy.stall(true);
+        const stalledAt = performance.now();
+        // the first write goes to the database and waits there for bytes that do not come
+        const first = report().then((r) => (order.push('first write answered'), r));
+        const status = await down;
+        order.push('hub:status unavailable');
+        const detectedMs = Math.round(performance.now() - stalledAt);
+
+        const started = performance.now();
+        const refused = await report();
+        const refusedMs = Math.round(performance.now() - started);
+        order.push('write during the stall answered');
+        expect(refused.status).toBe(503);
+        expect(refused.body.error).toBe('STORE_UNAVAILABLE');
+        expect(refused.body.message).toContain(status.reason!);
+
+        // reads go on: a snapshot from memory, and the health that says why
+        const snapshot = await new Promise<Ack<unknown>>((resolve) => wall.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: rootRegion, layers: ['incidents', 'stats'] }, resolve));
+        expect(snapshot.ok).toBe(true);
+        const health = await fetch(`${t.url}/healthz`);
+        expect(health.status).toBe(503);
+        expect(((await health.json()) as { store: { state: string; reason: string } }).store).toMatchObject({ state: 'unavailable', reason: status.reason });
+
+        const up = nextEvent(wall, 'hub:status', (s) => s.writes === 'ok');
+        proxy.stall(false);
+        const firstResult = await first;
+        await up;
+        order.push('hub:status ok');
+        const after = await report();
+        expect(after.status).toBe(201);
+
+        // the refusal came while the stalled write still waited, and long before any statement timeout
+        expect(order.indexOf('write during the stall answered')).toBeLessThan(order.indexOf('first write answered'));
+        // nothing half-written: what was acknowledged is stored, what was refused is not, memory equals the store
+        const acknowledged = [firstResult, after].filter((r) => r.status === 201).map((r) => r.body.id);
+        const stored = await t.store.readEvents({ afterSeq: seqBefore, kind: 'incident' });
+        expect(stored.map((e) => e.aggregateId)).toEqual(acknowledged);
+        expect(t.hub.seq).toBe(await t.store.lastSeq());
+        process.stdout.write(
+          `pg faults: stall found in ${detectedMs} ms (${status.reason}); a write during the stall answered 503 in ${refusedMs} ms; ` +
+            `the stalled write answered ${firstResult.status} once the bytes flowed; ${acknowledged.length} acknowledged, ${stored.length} stored\n`,
+        );
+      } finally {
+        wall.close();
+      }
     });
   });
 } else if (process.env.REQUIRE_POSTGRES === '1') {

@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROTOCOL_VERSION } from '@shared/events';
 import { HubError } from '@shared/errors';
 import { isStoreUnavailable } from '../../server/transport/http/errors';
 import { IdempotencyConflictError, UserExistsError, type StoredUser } from '../../server/store/types';
 import { StoreUnavailableError } from '../../server/store/workerErrors';
 import { createWorkerStore, StoreBusyError, type WorkerStore } from '../../server/store/workerStore';
 import { reportBody } from '../support/reportBodies';
-import { grids, signedInUser, startTestHub } from './harness';
+import { connectClient, grids, nextEvent, signedInUser, startTestHub } from './harness';
 import { makeEvent, T0, uniquePrefix } from './storeFixtures';
 
 const user = (username: string): StoredUser => ({
@@ -181,10 +182,21 @@ describe('a worker that dies', () => {
       expect((await post()).status).toBe(201);
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
 
+      const { socket: wall, rootRegion } = await connectClient(t.url);
+      const down = nextEvent(wall, 'hub:status', (s) => s.writes === 'unavailable');
       await (t.store as WorkerStore).thread.terminate();
       const refused = await post();
       expect(refused.status).toBe(503);
       expect(((await refused.json()) as { error: string }).error).toBe('STORE_UNAVAILABLE');
+      // the hub knows (the failed write, then a ping that fails too): every client is told why, the
+      // next change is refused by the hub itself, and the wall still reads from memory
+      const status = await down;
+      expect(status.reason).toMatch(/worker thread ended/);
+      const again = (await (await post()).json()) as { error: string; details: { reason: string } };
+      expect(again).toMatchObject({ error: 'STORE_UNAVAILABLE', details: { reason: status.reason } });
+      const snapshot = await new Promise<{ ok: boolean }>((resolve) => wall.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: rootRegion, layers: ['incidents'] }, resolve));
+      expect(snapshot.ok).toBe(true);
+      wall.close();
       const health = await fetch(`${t.url}/healthz`);
       expect(health.status).toBe(503);
       const body = (await health.json()) as { store: { ok: boolean; error: string } };

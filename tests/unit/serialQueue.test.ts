@@ -35,4 +35,33 @@ describe('SerialQueue', () => {
     await expect(queue.run(async () => 1)).resolves.toBe(1);
     expect(queue.size).toBe(0);
   });
+
+  it('while its gate is closed refuses new tasks at once; refuseWaiting answers those not started, which never run, and leaves the running one be', async () => {
+    let closed: Error | null = null;
+    const queue = new SerialQueue(10, () => new Error('busy'), () => closed);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const running = queue.run(async () => {
+      await gate;
+      return 'committed';
+    });
+    let ranWaiting = false;
+    const waiting = queue.run(async () => {
+      ranWaiting = true;
+    });
+    const gatheredElsewhere: string[] = [];
+    queue.onRefuseWaiting((error) => (gatheredElsewhere.push((error as Error).message), 1));
+    closed = new HubError('STORE_UNAVAILABLE', 'down');
+    await expect(queue.run(async () => 'new')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(queue.refuseWaiting(closed)).toBe(2); // one task of its own, one gathered by a listener
+    await expect(waiting).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(gatheredElsewhere).toEqual(['down']);
+    release();
+    await expect(running).resolves.toBe('committed');
+    await queue.idle();
+    expect(ranWaiting).toBe(false);
+    expect(queue.size).toBe(0);
+    closed = null;
+    await expect(queue.run(async () => 'taken')).resolves.toBe('taken');
+  });
 });

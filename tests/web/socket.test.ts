@@ -212,6 +212,20 @@ describe('connection and subscription', () => {
     expect(fake.subscriptions[1]!.request).not.toHaveProperty('lastSeq');
   });
 
+  it('hub:status says whether the hub takes changes; the wall keeps its subscription and its data', () => {
+    fake.connect();
+    fake.hello();
+    fake.subscriptions[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    const live = useLiveStore();
+    expect(live.hubStatus).toBeNull(); // this hello said nothing
+    fake.fire('hub:status', { writes: 'unavailable', reason: 'a write has waited 1.1 s', since: T0 });
+    expect(live.hubStatus).toEqual({ writes: 'unavailable', reason: 'a write has waited 1.1 s', since: T0 });
+    expect(live.status).toBe('live');
+    expect(fake.subscriptions).toHaveLength(1);
+    fake.fire('hub:status', { writes: 'ok', reason: null, since: T0 + 5_000 });
+    expect(live.hubStatus?.writes).toBe('ok');
+  });
+
   it('a hub with another protocol version is not subscribed to, and the page reloads later', () => {
     const reload = vi.fn();
     conn.close();

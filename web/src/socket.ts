@@ -170,6 +170,10 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     if (region) subscribe(region, false);
   };
   const onHeartbeat: ServerToClientEvents['heartbeat'] = () => live.markHeard();
+  const onHubStatus: ServerToClientEvents['hub:status'] = (status) => {
+    live.markHeard();
+    live.setHubStatus(status);
+  };
 
   // The hub's clock from round trips (clockSync.ts): a few at once on connecting, then one every
   // CLOCK_SYNC_MS. The answers also count as hearing from the hub.
@@ -215,6 +219,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     ['positions', onPositions],
     ['resync', onResync],
     ['heartbeat', onHeartbeat],
+    ['hub:status', onHubStatus],
     ['connect', onConnect],
     ['disconnect', onDisconnect],
     ['connect_error', onConnectError],

@@ -6,17 +6,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HTTP_STATUS, HubError } from '@shared/errors';
 import type { Logger } from '../../lib/log';
+import { isStoreUnavailable } from '../../store/unavailable';
 
-/** connection-class failures of PostgreSQL or PGlite: the database cannot be reached */
-export function isStoreUnavailable(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')) return true;
-  const message = typeof e?.message === 'string' ? e.message : '';
-  // a statement that ran past statement_timeout (57014) or a socket that stalled (the client's query_timeout)
-  if (code === '57014') return true;
-  return /PGlite is closed|Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout|timeout exceeded when trying to connect/i.test(message);
-}
+/** connection-class failures of PostgreSQL or PGlite: the database cannot be reached (server/store/unavailable.ts) */
+export { isStoreUnavailable };
 
 /** a body parser's refusal (http-errors with a 4xx status, exposed to the client) */
 function isClientBodyError(error: unknown): boolean {

@@ -1,4 +1,8 @@
-/** /healthz: is the store reachable, what is the simulator doing, how many clients are connected. */
+/**
+ * /healthz: is the store reachable and does the hub take changes (its store health, with since
+ * when and why not), what is the simulator doing, how many clients are connected. 503 while the
+ * store does not answer its ping here or the hub's store health says it is unavailable.
+ */
 import type { Request, Response } from 'express';
 import type { Hub } from '../../hub/hub';
 import type { BasemapInfo } from '../../basemap/pmtilesFile';
@@ -26,14 +30,17 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
 
 export function healthHandler(src: HealthSources) {
   return async (_req: Request, res: Response) => {
-    let store: { ok: boolean; kind: string; error?: string };
+    let ping: { ok: boolean; error?: string };
     try {
       // a stalled database answers nothing: health says so within a second instead of hanging
       await withTimeout(src.hub.store.ping(), HEALTH_PING_MS, `the store did not answer within ${HEALTH_PING_MS} ms`);
-      store = { ok: true, kind: src.hub.store.kind };
+      ping = { ok: true };
     } catch (error) {
-      store = { ok: false, kind: src.hub.store.kind, error: error instanceof Error ? error.message : String(error) };
+      ping = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
+    // what the hub does about it: while unavailable every change is refused at once (server/hub/storeHealth.ts)
+    const health = src.hub.storeHealth.current;
+    const store = { ...ping, ok: ping.ok && health.state === 'available', kind: src.hub.store.kind, state: health.state, since: health.since, reason: health.reason, writes: health.state === 'available' ? 'ok' : 'unavailable' };
     const body = {
       ok: store.ok,
       node: src.nodeId,

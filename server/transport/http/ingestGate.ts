@@ -89,7 +89,9 @@ export function ingestGate(keys: AccessKeys, rates: IngestRates = DEFAULT_INGEST
       try {
         client = await keys.resolveIngest(secret);
       } catch (error) {
-        return refuse(error instanceof HubError ? error : new HubError('API_KEY_INVALID'));
+        // a store that does not answer is not the key's fault: that error goes on as it is (503)
+        if (!(error instanceof HubError)) throw error;
+        return refuse(error);
       }
       if (!client.scopes.includes(scope)) {
         refuse(new HubError('FORBIDDEN_SCOPE', `The key "${client.label}" may send ${client.scopes.join(', ')}, not ${scope}.`, { scopes: client.scopes }));

@@ -142,6 +142,29 @@ export function createMetrics(): HubMetrics {
   new Gauge({ name: 'gcw_command_queue_depth', help: 'Changes waiting for the store', registers: [registry], collect() { if (hubRef) this.set(hubRef.queue.size); } });
   new Gauge({ name: 'gcw_incidents_in_memory', help: 'Cases held in memory (open ones and those changed within MEMORY_DAYS)', registers: [registry], collect() { if (hubRef) this.set(hubRef.incidents.size); } });
   new Gauge({ name: 'gcw_backfilling', help: '1 while history is being written or imported', registers: [registry], collect() { if (hubRef) this.set(hubRef.backfilling ? 1 : 0); } });
+  new Gauge({
+    name: 'gcw_store_available',
+    help: '1 while the hub takes changes; 0 while its store is unavailable and every change is refused with STORE_UNAVAILABLE (the cause label says why: stalled_write, failed_write, failed_ping; none when available)',
+    labelNames: ['cause'],
+    registers: [registry],
+    collect() {
+      if (!hubRef) return;
+      this.reset();
+      const { state, cause } = hubRef.storeHealth.current;
+      this.set({ cause: cause ?? 'none' }, state === 'available' ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'gcw_store_unavailable_total',
+    help: 'Times the store turned unavailable, by cause',
+    labelNames: ['cause'],
+    registers: [registry],
+    collect() {
+      if (!hubRef) return;
+      this.reset();
+      for (const [cause, n] of Object.entries(hubRef.storeHealth.episodes)) this.inc({ cause }, n);
+    },
+  });
   new Gauge({ name: 'gcw_seq', help: 'The last sequence number of the event log', registers: [registry], collect() { if (hubRef) this.set(hubRef.seq); } });
   new Gauge({ name: 'gcw_connected_clients', help: 'Socket.IO connections on this node', registers: [registry], collect() { if (ioRef) this.set(ioRef.engine.clientsCount); } });
   new Gauge({

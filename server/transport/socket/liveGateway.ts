@@ -158,6 +158,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   // one broadcast a second, encoded once: a frozen hub falls silent, and its walls say so within seconds
   const heartbeat = setInterval(() => io.volatile.emit('heartbeat', { serverTime: hub.now(), seq: hub.seq }), HEARTBEAT_MS);
   heartbeat.unref?.();
+  // the store stopped or resumed answering: every wall and console says whether changes are taken
+  const detachStatus = hub.storeHealth.onChange(() => io.emit('hub:status', hub.storeHealth.hubStatus));
 
   io.on('connection', (socket: HubSocket) => {
     limiters.attach(socket);
@@ -170,6 +172,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       centreName: identity.centreName,
       me: meOf(socket),
       historyId: hub.historyId,
+      status: hub.storeHealth.hubStatus,
     });
 
     socket.on('auth:me', (_request, ack) => answer(ack, log, () => meOf(socket)));
@@ -233,6 +236,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
     detach();
     detachRoster();
     detachResync();
+    detachStatus();
   };
 }
 

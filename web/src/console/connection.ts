@@ -155,6 +155,7 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
   };
   const onEnded: ServerToClientEvents['auth:ended'] = (why) => options.onEnded(why?.reason || null);
   const onResync: ServerToClientEvents['resync'] = () => subscribe(false);
+  const onHubStatus: ServerToClientEvents['hub:status'] = (status) => queue.setHubStatus(status);
   const onConnect = () => queue.setConnected(true);
   const onDisconnect = () => {
     token++;
@@ -174,6 +175,7 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     ['alert:sounded', onSounded],
     ['auth:ended', onEnded],
     ['resync', onResync],
+    ['hub:status', onHubStatus],
     ['connect', onConnect],
     ['disconnect', onDisconnect],
     ['connect_error', onDisconnect],

@@ -14,7 +14,20 @@ import { COORDINATION_EN, COORDINATION_ZH } from './coordinationWords';
  * and supervised cases, and the log entries only the hub writes (never a button here). The
  * steps' own labels stay the console's: on a button they read as commands, on the wall as news.
  */
-const FROM_WALL = ['live', 'connecting', 'offline', 'region', 'overdueBy', 'supervised', 'overdue', 'act_reported', 'act_report_joined', 'act_overdue'] as const satisfies readonly DictKey[];
+const FROM_WALL = [
+  'live',
+  'connecting',
+  'offline',
+  'region',
+  'overdueBy',
+  'supervised',
+  'overdue',
+  'act_reported',
+  'act_report_joined',
+  'act_overdue',
+  'bannerWritesPaused',
+  'bannerWritesLive',
+] as const satisfies readonly DictKey[];
 
 function wallWords(lang: Lang): Record<(typeof FROM_WALL)[number], string> {
   return Object.fromEntries(FROM_WALL.map((k) => [k, DICTIONARY[lang][k]])) as Record<(typeof FROM_WALL)[number], string>;

@@ -8,7 +8,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { Hello } from '@shared/events';
 import type { Me } from '@shared/schemas/auth';
 import type { Catalog } from '@shared/schemas/catalog';
-import { LAYERS, type Layer, type LayerDetail, type Snapshot } from '@shared/schemas/live';
+import { HubStatus, LAYERS, type Layer, type LayerDetail, type Snapshot } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
 import { DEFAULT_CONFIG } from '../config';
 
@@ -67,6 +67,11 @@ export const useLiveStore = defineStore('live', () => {
   const me = shallowRef<Me | null>(null);
   /** failed connection attempts since the last success */
   const reconnectAttempts = ref(0);
+  /**
+   * whether the hub takes changes (hello, then `hub:status`): while its database does not answer,
+   * writes are refused and the wall says so; what it shows is still live. null: not said (older hub)
+   */
+  const hubStatus = shallowRef<HubStatus | null>(null);
 
   let staleAfterMs = DEFAULT_CONFIG.staleAfterMs;
   let lostAfterMs = DEFAULT_CONFIG.lostAfterMs;
@@ -128,9 +133,16 @@ export const useLiveStore = defineStore('live', () => {
     node.value = h.node;
     centreName.value = h.centreName || null;
     me.value = h.me ?? null;
+    setHubStatus(h.status);
     // a first estimate (a hello is small and quick); the round trips that follow replace it
     if (clockRoundTripMs.value === null) serverOffsetMs.value = h.serverTime - clientNow;
     markHeard(clientNow);
+  }
+
+  /** the hub's word on writes; anything that does not parse is ignored (inbound data is unknown) */
+  function setHubStatus(raw: unknown): void {
+    const parsed = HubStatus.safeParse(raw);
+    hubStatus.value = parsed.success ? parsed.data : null;
   }
 
   function applySnapshot(s: Snapshot, clientNow = Date.now()): void {
@@ -228,6 +240,8 @@ export const useLiveStore = defineStore('live', () => {
     problem,
     me,
     reconnectAttempts,
+    hubStatus,
+    setHubStatus,
     serverNow,
     evaluate,
     markData,

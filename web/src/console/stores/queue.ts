@@ -13,7 +13,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { Hello } from '@shared/events';
 import type { Catalog } from '@shared/schemas/catalog';
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
-import type { Delta, LayerDetail, SubscribeResult } from '@shared/schemas/live';
+import { HubStatus, type Delta, type LayerDetail, type SubscribeResult } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
 import { pathAt } from '../queue';
 import { useConsoleAlarms } from './alarms';
@@ -53,8 +53,18 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     return clientNow + serverOffsetMs.value;
   }
 
+  /** whether the hub takes changes (hello, then `hub:status`); null: not said. Its steps wait while it does not */
+  const hubStatus = shallowRef<HubStatus | null>(null);
+
   function hello(h: Hello, clientNow = Date.now()): void {
     serverOffsetMs.value = h.serverTime - clientNow;
+    setHubStatus(h.status);
+  }
+
+  /** the hub's word on writes; anything that does not parse is ignored */
+  function setHubStatus(raw: unknown): void {
+    const parsed = HubStatus.safeParse(raw);
+    hubStatus.value = parsed.success ? parsed.data : null;
   }
 
   /** live again only once the (re)subscription is answered */
@@ -183,6 +193,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     serverOffsetMs,
     status,
     problem,
+    hubStatus,
+    setHubStatus,
     serverNow,
     hello,
     setConnected,

@@ -2,9 +2,11 @@
 import { fmtDuration, type Lang } from '../../format';
 import { translate } from '../../i18n';
 import type { LiveStatus } from '../../stores/live';
+import type { HubStatus } from '@shared/schemas/live';
 
 export interface BannerModel {
-  level: 'info' | 'warn' | 'alert';
+  /** `store`: the hub is live but takes no changes (its database does not answer) */
+  level: 'info' | 'warn' | 'alert' | 'store';
   main: string;
   detail: string;
 }
@@ -12,17 +14,24 @@ export interface BannerModel {
 /**
  * `stale`: the hub has been silent (no heartbeat, no data) a few seconds — "data delayed" with how
  * long; `offline`: the connection dropped or the silence passed the lost limit — "connection
- * lost" with the age of the last data the wall shows.
+ * lost" with the age of the last data the wall shows. A live hub whose database does not answer
+ * (`writes: unavailable`, its `since` on the hub's clock) — "writes paused · database unavailable —
+ * the picture is still live": reads and live data go on, changes are refused. A connection problem
+ * says more and comes first.
  */
 export function bannerModel(
   status: LiveStatus,
   lastDataAt: number | null,
   clientNow: number,
   lang: Lang,
-  extra: { problem?: string | null; attempts?: number; lastHeardAt?: number | null } = {},
+  extra: { problem?: string | null; attempts?: number; lastHeardAt?: number | null; writes?: HubStatus | null; serverNow?: number } = {},
 ): BannerModel | null {
   if (extra.problem === 'PROTOCOL_MISMATCH') return { level: 'warn', main: translate(lang, 'bannerProtocol'), detail: '' };
-  if (status === 'live') return null;
+  if (status === 'live') {
+    if (extra.writes?.writes !== 'unavailable') return null;
+    const since = extra.serverNow === undefined ? '' : ` · ${translate(lang, 'bannerWritesFor', { age: fmtDuration(Math.max(0, extra.serverNow - extra.writes.since), lang) })}`;
+    return { level: 'store', main: translate(lang, 'bannerWritesPaused'), detail: translate(lang, 'bannerWritesLive') + since };
+  }
   if (status === 'connecting' || lastDataAt === null) return { level: 'info', main: translate(lang, 'bannerConnecting'), detail: '' };
   if (status === 'offline') {
     const attempt = extra.attempts ? ` · ${translate(lang, 'attempt', { n: extra.attempts })}` : '';
