@@ -156,6 +156,7 @@ async function floodUnread(hub: TestHub, layersOf: (i: number) => readonly strin
     for (let i = 0; i < ROUND; i++, sent++) ws.send(`42${sent}${JSON.stringify(['subscribe', { protocolVersion: PROTOCOL_VERSION, region: root, layers: layersOf(sent) }])}`);
     await Promise.race([answered, dropReason]);
   }
+  if (!dropped) throw new Error(`the hub answered ${sent} subscriptions of a client that never reads and did not drop it`);
   const reason = await dropReason;
   const healthz = await health(hub.url);
   raw.pause = () => {};
