@@ -18,6 +18,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import { answer } from './ack';
+import { AnswerSlot } from './answerSlot';
 import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type SocketLimits } from './limits';
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
@@ -181,11 +182,27 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       answer(ack, log, () => ({ clientTime: parseOrThrow(TimeSyncRequest, request, 'time request').clientTime, serverTime: hub.now() })),
     );
 
-    socket.on('subscribe', (request, ack) =>
-      answer(ack, log, async () => {
-        // a client that has not read what it was sent gets no more: dropped, not buffered (issue 17)
+    // At most one subscription answer of this connection built at a time (answerSlot.ts, issue 17):
+    // each takes the slot before building and gives it back once its answer is handed to Engine.IO.
+    const slot = new AnswerSlot();
+    socket.on('subscribe', (request, ack) => {
+      let holdsSlot = false;
+      const reply = (result: Parameters<typeof ack>[0]) => {
+        try {
+          if (typeof ack === 'function') ack(result);
+        } finally {
+          if (holdsSlot) slot.release();
+        }
+      };
+      const myTurn = async () => {
+        if (!(await slot.take())) throw new HubError('SUPERSEDED');
+        holdsSlot = true;
+        // a client that has not read what it was sent gets no more: dropped, not buffered (issue 17);
+        // checked with the slot held, so that the previous answer's bytes count
         if (dropIfUnread(socket, limits.maxPendingBytes)) throw new HubError('RATE_LIMITED', 'This connection has not read what it was sent; it is closed.');
-        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination);
+      };
+      return answer(reply, log, async () => {
+        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination, myTurn);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
@@ -194,8 +211,8 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
           if (first) setImmediate(() => socket.emit('positions', first, ...more));
         }
         return result;
-      }),
-    );
+      });
+    });
 
     socket.on('incident:report', (request, ack) =>
       answer(ack, log, async () => {
@@ -245,9 +262,19 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
  * between, so the client sees everything after `seq` exactly once. What a large region's snapshot
  * needs that takes long (figures, area counts, heat) is computed in chunks before that part; a
  * newer subscription from the same connection meanwhile supersedes this one, which then changes
- * nothing and answers SUPERSEDED.
+ * nothing and answers SUPERSEDED. `myTurn` waits until no other answer of this connection is
+ * being built (one at a time, answerSlot.ts); a subscription still waiting when a newer one comes
+ * answers SUPERSEDED without building anything.
  */
-async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: ReadModel, positionTickMs: number, coordination: Coordination): Promise<SubscribeResult> {
+async function subscribe(
+  socket: HubSocket,
+  input: unknown,
+  hub: Hub,
+  views: ReadModel,
+  positionTickMs: number,
+  coordination: Coordination,
+  myTurn: () => Promise<void>,
+): Promise<SubscribeResult> {
   const request = parseOrThrow(SubscribeRequest, input, 'subscription');
   const turn = (socket.data.subscribeTurn = (socket.data.subscribeTurn ?? 0) + 1);
   if (request.protocolVersion !== PROTOCOL_VERSION) {
@@ -262,6 +289,8 @@ async function subscribe(socket: HubSocket, input: unknown, hub: Hub, views: Rea
       throw new HubError('FORBIDDEN_REGION', `Region ${code} lies outside your region (${scope}).`);
     }
   }
+  await myTurn();
+  if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
   const layers = [...new Set(request.layers)];
   // Decided before anything else, and kept: a summarised patrols or cameras layer joins no room
   // (its counts come with the figures), so that a province's root never receives 110,000 fixes a second.
