@@ -30,6 +30,7 @@ import { IncidentIds } from './incidentIds';
 import { IncidentProjection } from './incidentProjection';
 import { PositionIntake } from './positionIntake';
 import { PositionTracker } from './positionTracker';
+import { PatrolPlaces } from './patrolPlaces';
 import { RosterIntake } from './rosterIntake';
 
 export type { AlarmOutcome, AlarmSteps, BatchStep, ReportOutcome };
@@ -70,6 +71,8 @@ export class Hub {
   readonly stream: DeltaStream;
   readonly roster: RosterIntake;
   readonly positionIntake: PositionIntake;
+  /** where each patrol stands (its latest fix's grid), settled every positions tick (patrolPlaces.ts) */
+  readonly places: PatrolPlaces;
   private readonly commands: IncidentCommands;
   private backfills = 0;
   private resyncListeners: ((reason: string) => void)[] = [];
@@ -92,6 +95,8 @@ export class Hub {
       const root = opts.geo.get(opts.geo.rootCode);
       return root ? root.bbox : [-180, -90, 180, 90];
     }, opts.positionMarginDeg);
+    this.places = new PatrolPlaces(opts.geo, tracker, () => this.roster.patrolsByIdx);
+    this.roster.onRosterLoaded(() => this.places.rosterChanged());
     this.commands = new IncidentCommands({
       store: opts.store,
       geo: opts.geo,

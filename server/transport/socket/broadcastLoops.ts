@@ -3,12 +3,14 @@
  * (positionFanout.ts), and the rolling statistics. Both are sent volatile: a slow client skips a
  * frame rather than queueing frames without bound, and connection-state recovery never buffers them.
  */
+import type { PatrolCrossing } from '@shared/schemas/live';
+import type { Patrol } from '@shared/schemas/patrol';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import type { HubServer } from './liveGateway';
 import { resyncDriftedClients } from './detailWatch';
-import { PositionFanout, type FanoutSource } from './positionFanout';
+import { PositionFanout, type FanoutSource, type RegionCrossings } from './positionFanout';
 import { parseRoom, roomOf } from './rooms';
 
 /** region codes that have at least one local subscriber to the layer */
@@ -47,6 +49,7 @@ export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, 
     geo: hub.geo,
     now: () => hub.now(),
     patrolIdxsIn: (code) => views.patrolIdxsIn(code),
+    places: hub.places,
   };
   const fanout = new PositionFanout(
     source,
@@ -57,6 +60,8 @@ export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, 
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },
     onFrame,
+    // rare (a patrol crossing a watched border), small, and a wall must not miss one: not volatile
+    (room, crossing) => nsp.to(room).emit('patrols:crossed', crossingOf(hub, crossing)),
   );
   const created = (room: string) => fanout.addRoom(room);
   const deleted = (room: string) => fanout.removeRoom(room);
@@ -74,6 +79,16 @@ export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, 
       detachResync();
     },
   };
+}
+
+/** the patrols of a crossing as a wall takes them: roster entry and latest fix */
+export function crossingOf(hub: Hub, crossing: RegionCrossings): PatrolCrossing {
+  const entered: Patrol[] = [];
+  for (const idx of crossing.entered) {
+    const patrol = hub.patrolsByIdx[idx];
+    if (patrol) entered.push(hub.withPosition(patrol));
+  }
+  return { regionCode: crossing.regionCode, entered, left: crossing.left };
 }
 
 export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, fanout: PositionFanout, opts: LoopOptions, log: Logger): () => void {

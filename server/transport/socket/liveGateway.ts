@@ -22,6 +22,7 @@ import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type 
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
+import { crossingOf } from './broadcastLoops';
 import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -184,11 +185,17 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         if (dropIfUnread(socket, limits.maxPendingBytes)) throw new HubError('RATE_LIMITED', 'This connection has not read what it was sent; it is closed.');
         const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination);
         // A resume carries no positions: patrols that moved while the client was away and then
-        // stood still would stay where it last saw them. Send every current fix once.
+        // stood still would stay where it last saw them. Send every current fix once, after the
+        // patrols of other regions standing in it (the complete frame drops those that left).
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
-          const frames = identity.positions.fanout.completeFrames(socket.data.regionCode!);
+          const code = socket.data.regionCode!;
+          const visitors = { regionCode: code, entered: [...hub.places.visitorsIn(code)], left: [] };
+          const frames = identity.positions.fanout.completeFrames(code);
           const [first, ...more] = frames.map((f) => f.buffer);
-          if (first) setImmediate(() => socket.emit('positions', first, ...more));
+          setImmediate(() => {
+            if (visitors.entered.length) socket.emit('patrols:crossed', crossingOf(hub, visitors));
+            if (first) socket.emit('positions', first, ...more);
+          });
         }
         return result;
       }),
