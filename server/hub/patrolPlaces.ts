@@ -42,6 +42,9 @@ export class PatrolPlaces {
   private grids: (string | null | undefined)[] = [];
   /** per idx, 1 when it stands in a grid other than its own */
   private awayFlag = new Uint8Array(0);
+  /** per away idx, the places of its stand grid and its home grid in the tree's depth-first numbering */
+  private standAt = new Int32Array(0);
+  private homeAt = new Int32Array(0);
   private readonly away = new Set<number>();
   /** per idx, a box around the fix it was last looked up at, inside its grid: centre and half sides (degrees; 0: none) */
   private box = new Float64Array(0);
@@ -101,16 +104,11 @@ export class PatrolPlaces {
     const [start, end] = this.geo.span(code);
     const out: number[] = [];
     if (end <= start) return out;
-    const byIdx = this.patrolsByIdx();
+    const { standAt, homeAt } = this;
     for (const idx of this.away) {
-      const patrol = byIdx[idx];
-      const grid = this.grids[idx];
-      if (!patrol || !grid) continue;
-      const at = this.geo.span(grid)[0];
-      if (at < start || at >= end) continue;
-      const home = this.geo.span(patrol.gridCode)[0];
-      if (home >= start && home < end) continue;
-      out.push(idx);
+      const at = standAt[idx]!;
+      const home = homeAt[idx]!;
+      if (at >= start && at < end && !(home >= start && home < end)) out.push(idx);
     }
     return out.sort((a, b) => a - b);
   }
@@ -141,12 +139,23 @@ export class PatrolPlaces {
     const grid = this.grids[idx];
     const away = !!patrol && !!grid && grid !== patrol.gridCode;
     if (idx >= this.awayFlag.length) {
-      const grown = new Uint8Array(Math.max(idx + 1, this.awayFlag.length * 2, 1024));
-      grown.set(this.awayFlag);
-      this.awayFlag = grown;
+      const size = Math.max(idx + 1, this.awayFlag.length * 2, 1024);
+      const flags = new Uint8Array(size);
+      flags.set(this.awayFlag);
+      this.awayFlag = flags;
+      const stand = new Int32Array(size);
+      stand.set(this.standAt);
+      this.standAt = stand;
+      const home = new Int32Array(size);
+      home.set(this.homeAt);
+      this.homeAt = home;
     }
     this.awayFlag[idx] = away ? 1 : 0;
-    if (away) this.away.add(idx);
-    else this.away.delete(idx);
+    if (away) {
+      this.away.add(idx);
+      // a grid the geography does not know has no place ([0, 0]): it counts in no region but the root's run
+      this.standAt[idx] = this.geo.span(grid)[0];
+      this.homeAt[idx] = this.geo.span(patrol.gridCode)[0];
+    } else this.away.delete(idx);
   }
 }

@@ -3,6 +3,8 @@
  * (positionFanout.ts), and the rolling statistics. Both are sent volatile: a slow client skips a
  * frame rather than queueing frames without bound, and connection-state recovery never buffers them.
  */
+import type { Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@shared/events';
 import type { PatrolCrossing } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Hub } from '../../hub/hub';
@@ -89,6 +91,19 @@ export function crossingOf(hub: Hub, crossing: RegionCrossings): PatrolCrossing 
     if (patrol) entered.push(hub.withPosition(patrol));
   }
   return { regionCode: crossing.regionCode, entered, left: crossing.left };
+}
+
+/**
+ * After a subscription with positions: the patrols of other regions standing in the region as it
+ * was answered, as one crossing — a resume missed the crossings of its time away, a shared
+ * snapshot may be a little older than the subscription. Queued (setImmediate) after the answer
+ * and before a resume's complete message, which then drops any the client holds that left.
+ */
+export function tellVisitors(socket: Pick<Socket<ClientToServerEvents, ServerToClientEvents>, 'emit'>, hub: Hub, regionCode: string): void {
+  const entered = hub.places.visitorsIn(regionCode);
+  if (entered.length === 0) return;
+  const crossing = crossingOf(hub, { regionCode, entered: [...entered], left: [] });
+  setImmediate(() => socket.emit('patrols:crossed', crossing));
 }
 
 export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, fanout: PositionFanout, opts: LoopOptions, log: Logger): () => void {

@@ -22,7 +22,7 @@ import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type 
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
-import { crossingOf } from './broadcastLoops';
+import { tellVisitors } from './broadcastLoops';
 import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -184,18 +184,13 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         // a client that has not read what it was sent gets no more: dropped, not buffered (issue 17)
         if (dropIfUnread(socket, limits.maxPendingBytes)) throw new HubError('RATE_LIMITED', 'This connection has not read what it was sent; it is closed.');
         const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination);
+        if (socket.data.layers?.includes('patrols')) tellVisitors(socket, hub, socket.data.regionCode!);
         // A resume carries no positions: patrols that moved while the client was away and then
-        // stood still would stay where it last saw them. Send every current fix once, after the
-        // patrols of other regions standing in it (the complete frame drops those that left).
+        // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
-          const code = socket.data.regionCode!;
-          const visitors = { regionCode: code, entered: [...hub.places.visitorsIn(code)], left: [] };
-          const frames = identity.positions.fanout.completeFrames(code);
+          const frames = identity.positions.fanout.completeFrames(socket.data.regionCode!);
           const [first, ...more] = frames.map((f) => f.buffer);
-          setImmediate(() => {
-            if (visitors.entered.length) socket.emit('patrols:crossed', crossingOf(hub, visitors));
-            if (first) socket.emit('positions', first, ...more);
-          });
+          if (first) setImmediate(() => socket.emit('positions', first, ...more));
         }
         return result;
       }),
