@@ -192,6 +192,8 @@ export class PositionFanout {
   /** the roster changed: region paths are looked up again */
   rosterChanged(): void {
     this.forgetPaths();
+    // a patrol's home may now be a region it had left (walls take a fresh snapshot: resync)
+    for (const s of this.streams.values()) s.gone.clear();
   }
 
   private forgetPaths(): void {
@@ -310,8 +312,8 @@ export class PositionFanout {
   /**
    * Tells the groups of each region a patrol came to stand in, or left, that is not on its home
    * path (its home regions see it all along). Before the tick's frames, so that a wall holds the
-   * patrol before its first fix arrives; a slower group may still find a fix of a patrol that left
-   * in its buckets: the wall, which dropped it, skips a fix of a patrol it does not hold.
+   * patrol before its first fix arrives. A patrol that left is marked gone in the stream: a slower
+   * group's buckets still list it from before, and its latest fix now lies elsewhere.
    */
   private tellCrossings(crossings: readonly Crossing[]): void {
     const told = new Map<RegionStream, RegionCrossings>();
