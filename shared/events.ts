@@ -10,7 +10,7 @@ import type { Incident, IncidentCommandRequest, ReportRequest } from './schemas/
 import type { VideoAlarm, VideoAlarmDecisionRequest } from './schemas/videoAlarm';
 import type { Focus, FocusEndRequest, FocusRespondersRequest, FocusStartRequest, FocusTrack } from './schemas/focus';
 import type { Alert, AlertAckRequest, AlertSounded } from './schemas/alert';
-import type { AlarmRaised, Delta, Heartbeat, HubStatus, StatsFrame, SubscribeRequest, SubscribeResult, TimeSyncAnswer, TimeSyncRequest } from './schemas/live';
+import type { AlarmRaised, Delta, Heartbeat, HubStatus, PatrolCrossing, StatsFrame, SubscribeRequest, SubscribeResult, TimeSyncAnswer, TimeSyncRequest } from './schemas/live';
 
 /** Bumped on any incompatible change of an event, payload or binary frame. */
 export const PROTOCOL_VERSION = 5;
@@ -69,6 +69,11 @@ export interface ServerToClientEvents {
    * 15,000 positions for the client's region (each frame stays under the deflate threshold)
    */
   positions: (frame: ArrayBuffer, ...more: ArrayBuffer[]) => void;
+  /**
+   * reliable, to clients with positions: patrols of other regions that came to stand in the
+   * client's region (add them) or left it (drop them); after a resume, every such patrol standing there
+   */
+  'patrols:crossed': (crossing: PatrolCrossing) => void;
   /** the session of this connection ended (signed out, expired, disabled): commands are refused from now on */
   'auth:ended': (why: { reason: string }) => void;
   /** the hub cannot guarantee continuity for this client any more: subscribe again without lastSeq */

@@ -36,5 +36,11 @@ export function createGeoContext(source: readonly RegionWithGeometry[]): GeoCont
     span: (code) => tree.span(code),
     // nearestGrid answers with the containing grid first, then the closest within the tolerance.
     locate: (lng, lat) => index.nearestGrid(lng, lat, NEAREST_GRID_TOLERANCE_M)?.code ?? null,
+    locateWithMargin: (lng, lat) => {
+      const inside = index.locateWithMargin(lng, lat);
+      if (inside) return inside;
+      const near = index.nearestGrid(lng, lat, NEAREST_GRID_TOLERANCE_M);
+      return near ? { code: near.code, marginM: 0 } : null;
+    },
   };
 }

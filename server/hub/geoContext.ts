@@ -15,4 +15,6 @@ export interface GeoContext {
   span(code: string): [number, number];
   /** the grid containing the point, or null outside every grid */
   locate(lng: number, lat: number): string | null;
+  /** as locate, with the point's distance to the grid's edges in metres (0 when placed by tolerance) */
+  locateWithMargin?(lng: number, lat: number): { code: string; marginM: number } | null;
 }

@@ -31,6 +31,7 @@ import { IncidentIds } from './incidentIds';
 import { IncidentProjection } from './incidentProjection';
 import { PositionIntake } from './positionIntake';
 import { PositionTracker } from './positionTracker';
+import { PatrolPlaces } from './patrolPlaces';
 import { RosterIntake } from './rosterIntake';
 import { StoreHealth, type StoreHealthOptions } from './storeHealth';
 
@@ -78,6 +79,8 @@ export class Hub {
   readonly storeHealth: StoreHealth;
   /** the store as every writer of the hub sees it: its calls watched by storeHealth */
   private readonly watchedStore: Store;
+  /** where each patrol stands (its latest fix's grid), settled every positions tick (patrolPlaces.ts) */
+  readonly places: PatrolPlaces;
   private readonly commands: IncidentCommands;
   private backfills = 0;
   private resyncListeners: ((reason: string) => void)[] = [];
@@ -110,6 +113,8 @@ export class Hub {
       const root = opts.geo.get(opts.geo.rootCode);
       return root ? root.bbox : [-180, -90, 180, 90];
     }, opts.positionMarginDeg);
+    this.places = new PatrolPlaces(opts.geo, tracker, () => this.roster.patrolsByIdx);
+    this.roster.onRosterLoaded(() => this.places.rosterChanged());
     this.commands = new IncidentCommands({
       store: this.watchedStore,
       health: this.storeHealth,

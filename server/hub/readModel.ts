@@ -184,10 +184,11 @@ export class ReadModel {
     return code ? this.camerasIn(code) : this.hub.cameras.values();
   }
 
+  /** a region's list: its own patrols, then those of other regions standing in it (as its snapshot) */
   *patrolList(q: { region?: string | undefined; status?: PatrolStatus | undefined; limit?: number }): Generator<Patrol> {
     const byIdx = this.hub.patrolsByIdx;
     let n = 0;
-    for (const idx of q.region ? this.patrolIndex.keysIn(q.region) : byIdx.keys()) {
+    for (const idx of q.region ? this.patrolIdxsShownIn(q.region) : byIdx.keys()) {
       const p = byIdx[idx];
       if (!p || (q.status && p.status !== q.status)) continue;
       yield this.hub.withPosition(p);
@@ -252,8 +253,24 @@ export class ReadModel {
     return this.patrolIndex.keysIn(code);
   }
 
+  /**
+   * What a region shows of patrols: its own wherever they stand, then those of other regions
+   * standing in it by their latest fix (hub/patrolPlaces.ts), as the live frames do. The budget
+   * that decides items or summary, and the counts per area of a summarised layer, stay by roster.
+   */
   patrolsIn(code: string): Patrol[] {
-    return this.patrolIndex.inRegion(code).map((p) => this.hub.withPosition(p));
+    const byIdx = this.hub.patrolsByIdx;
+    const out = this.patrolIndex.inRegion(code).map((p) => this.hub.withPosition(p));
+    for (const idx of this.hub.places.visitorsIn(code)) {
+      const p = byIdx[idx];
+      if (p) out.push(this.hub.withPosition(p));
+    }
+    return out;
+  }
+
+  private *patrolIdxsShownIn(code: string): Generator<number> {
+    yield* this.patrolIndex.keysIn(code);
+    yield* this.hub.places.visitorsIn(code);
   }
 
   /**

@@ -310,7 +310,13 @@ export function countCase(area: AreaSummary | undefined, incident: Pick<Incident
   if (incident.severity > area.worst) area.worst = incident.severity;
 }
 
-/** sets an area's patrols (on duty counts those responding too) and cameras (not online, alarming) */
+/**
+ * sets an area's patrols (on duty counts those responding too) and cameras (not online, alarming).
+ * Patrols are counted where they are rostered, not where they stand (an item layer and its frames
+ * also show the patrols of other regions standing in the region: patrolPlaces.ts): the tally is
+ * kept as units change, and a count that moved with every fix across a border would have to be
+ * recomputed every tick for every summarised area.
+ */
 export function countUnits(area: AreaSummary, units: RosterFigures): void {
   area.patrols = units.patrols.total;
   area.onDuty = units.patrols.onDuty + units.patrols.responding;

@@ -228,6 +228,18 @@ export const HubStatus = z.object({
 });
 export type HubStatus = z.infer<typeof HubStatus>;
 
+/**
+ * Patrols of other regions that came to stand in the subscribed region (`entered`: roster entry and
+ * latest fix, before their first position frame) or left it (`left`: their idx; drop them).
+ * Reliable, sent to the positions rooms of the region only; a patrol's home region never gets it.
+ */
+export const PatrolCrossing = z.object({
+  regionCode: RegionCode,
+  entered: z.array(Patrol),
+  left: z.array(z.number().int().nonnegative()),
+});
+export type PatrolCrossing = z.infer<typeof PatrolCrossing>;
+
 /** how often the hub sends a heartbeat to every connection */
 export const HEARTBEAT_MS = 1_000;
 

@@ -8,9 +8,9 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { DELTA_EVENTS, PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '@shared/events';
-import { LAYERS, type Delta, type SubscribeRequest } from '@shared/schemas/live';
+import { LAYERS, type Delta, type PatrolCrossing, type SubscribeRequest } from '@shared/schemas/live';
 import { bestOffset, keepSample, type ClockSample } from './clockSync';
-import { applyAlertSounded, applyDelta, applyFocusTrack, applyPositionsFrame, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
+import { applyAlertSounded, applyDelta, applyFocusTrack, applyPatrolCrossing, applyPositionsMessage, applyStatsFrame, applySubscribeResult, maintain } from './stores/dispatch';
 import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
 import { useCoordinationStore } from './stores/coordination';
@@ -72,6 +72,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
   let pending: { region: string } | null = null;
   let held: Delta[] = [];
   let heldOverflow = false;
+  /** patrols that crossed into or out of the region while a subscription was in flight */
+  let heldCrossings: PatrolCrossing[] = [];
 
   function subscribe(region: string, allowResume: boolean): void {
     if (!socket.connected) return; // hello on the next connection subscribes
@@ -79,6 +81,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     pending = { region };
     held = [];
     heldOverflow = false;
+    heldCrossings = [];
     const canResume = allowResume && live.region?.code === region && live.seq !== null;
     // the focuses this wall enters are those that reach its home (the hub tells it of others on cases in it)
     coordination.setHome(wall.homeCode() ?? region);
@@ -116,6 +119,9 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
       held = [];
       if (heldOverflow) return subscribe(region, false);
       for (const delta of replay) applyDelta(delta);
+      const crossings = heldCrossings;
+      heldCrossings = [];
+      for (const crossing of crossings) if (crossing.regionCode === region) applyPatrolCrossing(crossing);
     });
   }
 
@@ -163,7 +169,12 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
   };
   const onPositions: ServerToClientEvents['positions'] = (...frames) => {
     // a tick with many positions for the region comes as several frames in one message
-    if (!pending) for (const frame of frames) applyPositionsFrame(frame);
+    if (!pending) applyPositionsMessage(frames);
+  };
+  // reliable: held while a subscription is in flight (a shared snapshot may be older than it)
+  const onCrossing: ServerToClientEvents['patrols:crossed'] = (crossing) => {
+    if (!pending) applyPatrolCrossing(crossing);
+    else if (heldCrossings.length < PENDING_CAP) heldCrossings.push(crossing);
   };
   const onResync: ServerToClientEvents['resync'] = () => {
     const region = live.targetRegion();
@@ -201,6 +212,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     token++; // answers of subscriptions sent on the old connection are void
     pending = null;
     held = [];
+    heldCrossings = [];
     live.setConnected(false);
   };
   const onConnectError = () => {
@@ -217,6 +229,7 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     ['alert:sounded', onAlertSounded],
     ['stats:updated', onStats],
     ['positions', onPositions],
+    ['patrols:crossed', onCrossing],
     ['resync', onResync],
     ['heartbeat', onHeartbeat],
     ['hub:status', onHubStatus],

@@ -127,8 +127,26 @@ export class GridIndex {
 
   /** the grid containing the point, or null when the point is outside every grid */
   locate(lng: number, lat: number): string | null {
+    const i = this.locateIndex(lng, lat);
+    return i < 0 ? null : (this.codes[i] as string);
+  }
+
+  /**
+   * The grid containing the point and how far the point lies from the grid's edges, in metres
+   * (local planar approximation): a point nearer than that to this one lies in the same grid, so
+   * a caller following a GPS fix skips lookups while it stays near (hub/patrolPlaces.ts). Null
+   * outside every grid. (Grids that overlap — a broken geography — void the promise.)
+   */
+  locateWithMargin(lng: number, lat: number): { code: string; marginM: number } | null {
+    const i = this.locateIndex(lng, lat);
+    if (i < 0) return null;
+    const m = metersPerDegree(lat);
+    return { code: this.codes[i] as string, marginM: this.shapes.edgeDistanceMeters(i, lng, lat, m.x, m.y) };
+  }
+
+  private locateIndex(lng: number, lat: number): number {
     const e = this.extent;
-    if (!(lng >= e[0] && lng <= e[2] && lat >= e[1] && lat <= e[3])) return null; // also rejects NaN
+    if (!(lng >= e[0] && lng <= e[2] && lat >= e[1] && lat <= e[3])) return -1; // also rejects NaN
     const bucket = this.row(lat) * this.cols + this.col(lng);
     const end = this.starts[bucket + 1] as number;
     const boxes = this.boxes;
@@ -138,9 +156,9 @@ export class GridIndex {
       if (lng < (boxes[o] as number) || lng > (boxes[o + 2] as number) || lat < (boxes[o + 1] as number) || lat > (boxes[o + 3] as number)) {
         continue;
       }
-      if (this.shapes.contains(i, lng, lat)) return this.codes[i] as string;
+      if (this.shapes.contains(i, lng, lat)) return i;
     }
-    return null;
+    return -1;
   }
 
   /**

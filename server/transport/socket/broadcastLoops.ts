@@ -3,12 +3,16 @@
  * (positionFanout.ts), and the rolling statistics. Both are sent volatile: a slow client skips a
  * frame rather than queueing frames without bound, and connection-state recovery never buffers them.
  */
+import type { Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@shared/events';
+import type { PatrolCrossing } from '@shared/schemas/live';
+import type { Patrol } from '@shared/schemas/patrol';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
 import type { HubServer } from './liveGateway';
 import { resyncDriftedClients } from './detailWatch';
-import { PositionFanout, type FanoutSource } from './positionFanout';
+import { PositionFanout, type FanoutSource, type RegionCrossings } from './positionFanout';
 import { parseRoom, roomOf } from './rooms';
 
 /** region codes that have at least one local subscriber to the layer */
@@ -47,6 +51,7 @@ export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, 
     geo: hub.geo,
     now: () => hub.now(),
     patrolIdxsIn: (code) => views.patrolIdxsIn(code),
+    places: hub.places,
   };
   const fanout = new PositionFanout(
     source,
@@ -57,6 +62,8 @@ export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, 
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },
     onFrame,
+    // rare (a patrol crossing a watched border), small, and a wall must not miss one: not volatile
+    (room, crossing) => nsp.to(room).emit('patrols:crossed', crossingOf(hub, crossing)),
   );
   const created = (room: string) => fanout.addRoom(room);
   const deleted = (room: string) => fanout.removeRoom(room);
@@ -74,6 +81,29 @@ export function createPositionFanout(io: HubServer, hub: Hub, views: ReadModel, 
       detachResync();
     },
   };
+}
+
+/** the patrols of a crossing as a wall takes them: roster entry and latest fix */
+export function crossingOf(hub: Hub, crossing: RegionCrossings): PatrolCrossing {
+  const entered: Patrol[] = [];
+  for (const idx of crossing.entered) {
+    const patrol = hub.patrolsByIdx[idx];
+    if (patrol) entered.push(hub.withPosition(patrol));
+  }
+  return { regionCode: crossing.regionCode, entered, left: crossing.left };
+}
+
+/**
+ * After a subscription with positions: the patrols of other regions standing in the region as it
+ * was answered, as one crossing — a resume missed the crossings of its time away, a shared
+ * snapshot may be a little older than the subscription. Queued (setImmediate) after the answer
+ * and before a resume's complete message, which then drops any the client holds that left.
+ */
+export function tellVisitors(socket: Pick<Socket<ClientToServerEvents, ServerToClientEvents>, 'emit'>, hub: Hub, regionCode: string): void {
+  const entered = hub.places.visitorsIn(regionCode);
+  if (entered.length === 0) return;
+  const crossing = crossingOf(hub, { regionCode, entered: [...entered], left: [] });
+  setImmediate(() => socket.emit('patrols:crossed', crossing));
 }
 
 export function startBroadcastLoops(io: HubServer, hub: Hub, views: ReadModel, fanout: PositionFanout, opts: LoopOptions, log: Logger): () => void {

@@ -23,6 +23,7 @@ import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type 
 import { sameDetail } from '../../hub/snapshotLayers';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
+import { tellVisitors } from './broadcastLoops';
 import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -203,6 +204,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       };
       return answer(reply, log, async () => {
         const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination, myTurn);
+        if (socket.data.layers?.includes('patrols')) tellVisitors(socket, hub, socket.data.regionCode!);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
         if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {

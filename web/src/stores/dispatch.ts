@@ -6,7 +6,8 @@
  */
 import type { AlertSounded } from '@shared/schemas/alert';
 import type { FocusTrack } from '@shared/schemas/focus';
-import type { Delta, Snapshot, StatsFrame, SubscribeResult } from '@shared/schemas/live';
+import { FRAME_COMPLETE, readPositionsFrame } from '@shared/binary/positionsFrame';
+import type { Delta, PatrolCrossing, Snapshot, StatsFrame, SubscribeResult } from '@shared/schemas/live';
 import { useAlertCardStore } from './alertCard';
 import { useCamerasStore } from './cameras';
 import { useCoordinationStore } from './coordination';
@@ -85,6 +86,29 @@ export function applyPositionsFrame(frame: ArrayBuffer | ArrayBufferView, client
     // a malformed or newer-version frame: skip it, the next one replaces it
     console.warn('positions frame skipped:', error instanceof Error ? error.message : error);
   }
+}
+
+/**
+ * One `positions` message: its frames (several when a tick holds many) applied in order. A
+ * complete message lists every patrol the region shows with a fix; those it leaves out are dropped.
+ */
+export function applyPositionsMessage(frames: readonly (ArrayBuffer | ArrayBufferView)[], clientNow = Date.now()): void {
+  try {
+    const patrols = usePatrolsStore();
+    const complete = frames.length > 0 && (readPositionsFrame(frames[0]!).flags & FRAME_COMPLETE) !== 0;
+    const listed = complete ? new Set<number>() : undefined;
+    for (const frame of frames) patrols.applyFrame(frame, clientNow, listed);
+    if (listed) patrols.dropUnlisted(listed);
+    useLiveStore().markData(clientNow);
+  } catch (error) {
+    // a malformed or newer-version frame: skip the message, the next one replaces it
+    console.warn('positions message skipped:', error instanceof Error ? error.message : error);
+  }
+}
+
+/** patrols of other regions that came to stand in the region, or left it (reliable) */
+export function applyPatrolCrossing(crossing: PatrolCrossing): void {
+  usePatrolsStore().applyCrossing(crossing);
 }
 
 /** volatile, about once a second while a focus stands: its responders' distance and ETA */

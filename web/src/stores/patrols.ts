@@ -3,13 +3,15 @@
  * second for thousands of patrols, so they live in typed arrays indexed by `Patrol.idx` (no object per fix,
  * nothing for Vue to proxy): `lng`/`lat` (NaN = no fix yet), `status` (index into
  * PATROL_STATUSES) and `fixAt` (epoch ms). `fixVersion` bumps once per frame, `rosterVersion` when
- * the roster or a duty status changes.
+ * the roster or a duty status changes. Patrols of other regions join the roster while they stand
+ * in the wall's region (`patrols:crossed` entered) and are dropped when they leave it (`left`, or
+ * left out of a complete message); their duty status comes with their frames only.
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import { readPositionsFrame } from '@shared/binary/positionsFrame';
 import { PatrolGlide, type ShownPositions } from '../map/glide';
-import type { Delta, Snapshot } from '@shared/schemas/live';
+import type { Delta, PatrolCrossing, Snapshot } from '@shared/schemas/live';
 import { PATROL_STATUSES, type Patrol, type PatrolStatus } from '@shared/schemas/patrol';
 
 const STATUS_INDEX = new Map<PatrolStatus, number>(PATROL_STATUSES.map((s, i) => [s, i]));
@@ -87,12 +89,56 @@ export const usePatrolsStore = defineStore('patrols', () => {
     return true;
   }
 
+  /** forgets a patrol: off the roster and the map (it left the region, or the complete frame left it out) */
+  function forget(idx: number): void {
+    if (byIdx.value[idx] === undefined) return;
+    byIdx.value[idx] = undefined;
+    lng.value[idx] = NaN;
+    lat.value[idx] = NaN;
+    fixAt.value[idx] = NaN;
+    status.value[idx] = 0;
+  }
+
+  /**
+   * patrols of other regions that came to stand in the wall's region (`entered`, with their fix)
+   * or left it (`left`): the hub sends their fixes only while they stand there
+   */
+  function applyCrossing(crossing: PatrolCrossing): void {
+    for (const p of crossing.entered) put(p);
+    for (const idx of crossing.left) forget(idx);
+    rosterVersion.value++;
+    fixVersion.value++;
+  }
+
+  /**
+   * after a complete message (every current fix of the region, in one or more frames): a patrol
+   * the wall holds a fix of that none of them listed no longer stands in the region, nor belongs
+   * to it — dropped (a `left` the wall missed, e.g. while it was away before a resume)
+   */
+  function dropUnlisted(listed: ReadonlySet<number>): number {
+    let dropped = 0;
+    const roster = byIdx.value;
+    const lngs = lng.value;
+    for (let idx = 0; idx < roster.length; idx++) {
+      if (roster[idx] === undefined || Number.isNaN(lngs[idx]!) || listed.has(idx)) continue;
+      forget(idx);
+      dropped++;
+    }
+    if (dropped) {
+      rosterVersion.value++;
+      fixVersion.value++;
+    }
+    return dropped;
+  }
+
   /**
    * applies one positions frame (zero-copy read); returns how many fixes were taken. A fix older
    * than the one held is skipped (a complete frame repeats fixes the wall may have newer ones of).
+   * `listed`, when given, collects every idx the frame holds (for dropUnlisted).
    */
-  function applyFrame(buffer: ArrayBuffer | ArrayBufferView, clientNow = Date.now()): number {
+  function applyFrame(buffer: ArrayBuffer | ArrayBufferView, clientNow = Date.now(), listed?: Set<number>): number {
     const frame = readPositionsFrame(buffer);
+    if (listed) for (let i = 0; i < frame.count; i++) listed.add(frame.idx[i]!);
     const roster = byIdx.value;
     const lngs = lng.value;
     const lats = lat.value;
@@ -151,6 +197,8 @@ export const usePatrolsStore = defineStore('patrols', () => {
     applySnapshot,
     applyDelta,
     applyFrame,
+    applyCrossing,
+    dropUnlisted,
     shownPositions,
     patrolStatus,
     unknownCount,
