@@ -12,7 +12,7 @@ import { decodePositionsFrame, type DecodedFrame } from '@shared/binary/position
 import type { PatrolCrossing, Snapshot, SubscribeResult } from '@shared/schemas/live';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Region } from '@shared/schemas/region';
-import { connectClient, nextEvent, startTestHub, type TestClient, type TestHub } from './harness';
+import { INGEST_HEADERS, connectClient, nextEvent, startTestHub, type TestClient, type TestHub } from './harness';
 
 let t: TestHub;
 let streets: [Region, Region, Region];
@@ -86,7 +86,7 @@ function fixIn(street: Region, step: number) {
 
 async function post(patrol: Patrol, street: Region, step: number): Promise<number> {
   const fix = { ...fixIn(street, step), patrolId: patrol.id };
-  const res = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ positions: [fix] }) });
+  const res = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...INGEST_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify({ positions: [fix] }) });
   expect(res.status).toBe(202);
   return Math.round(fix.lng * 1e6);
 }

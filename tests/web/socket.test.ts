@@ -239,6 +239,22 @@ describe('connection and subscription', () => {
     expect(reload).toHaveBeenCalledOnce();
   });
 
+  it('a wall the hub refuses (a revoked kiosk link) says so, asks again later, and clears it when taken', () => {
+    const live = useLiveStore();
+    const connects = vi.spyOn(fake, 'connect');
+    fake.fire('connect_error', Object.assign(new Error('refused'), { data: { error: 'LINK_INVALID', message: 'This wall link was revoked.' } }));
+    expect(live.problem).toEqual({ code: 'LINK_INVALID', message: 'This wall link was revoked.' });
+    expect(connects).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(30_000);
+    expect(connects).toHaveBeenCalledOnce();
+    fake.hello();
+    expect(live.problem).toBeNull();
+    // the hub itself closed the connection (the link was revoked while shown): the wall asks again to learn why
+    fake.fire('disconnect', 'io server disconnect');
+    vi.advanceTimersByTime(1_000);
+    expect(connects).toHaveBeenCalledTimes(2);
+  });
+
   it('a subscription that times out is retried', () => {
     fake.connect();
     fake.hello();

@@ -91,6 +91,15 @@ describe('freshness', () => {
     expect(bannerModel('live', T0, T0 + 1000, 'zh')).toBeNull();
     expect(bannerModel('connecting', null, T0, 'zh')?.main).toBe('正在连接指挥中心…');
   });
+
+  it('a wall the hub refuses says why and whom to ask, not that it is reconnecting', () => {
+    expect(bannerModel('offline', T0, T0 + 5_000, 'zh', { problem: 'LINK_INVALID', attempts: 4 })).toEqual({
+      level: 'alert',
+      main: '大屏链接已失效',
+      detail: '链接已过期、被撤销或被改动 · 请向指挥中心管理员索取新链接',
+    });
+    expect(bannerModel('connecting', null, T0, 'en', { problem: 'AUTH_REQUIRED' })?.main).toBe('This wall needs a sign-in or a wall link');
+  });
 });
 
 describe('clock offset from round trips', () => {

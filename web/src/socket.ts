@@ -15,6 +15,11 @@ import { useLiveStore } from './stores/live';
 import { useWallStore } from './stores/wall';
 import { useCoordinationStore } from './stores/coordination';
 
+/** refusals of the connection itself: who may watch (docs/protocol.md §0) */
+const ACCESS_CODES: ReadonlySet<string> = new Set(['AUTH_REQUIRED', 'SESSION_EXPIRED', 'ACCOUNT_DISABLED', 'LINK_INVALID']);
+/** how often a refused wall asks again */
+const ACCESS_RETRY_MS = 30_000;
+
 export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export const SUBSCRIBE_TIMEOUT_MS = 20_000;
@@ -133,6 +138,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
 
   const onHello = (hello: Hello) => {
     live.hello(hello);
+    // the hub took this connection: an access refusal of an earlier attempt is over
+    if (live.problem && ACCESS_CODES.has(live.problem.code)) live.setProblem(null);
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       live.setProblem({
         code: 'PROTOCOL_MISMATCH',
@@ -208,16 +215,38 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     live.setConnected(true);
     syncClock(CLOCK_BURST);
   };
-  const onDisconnect = () => {
+  /**
+   * A connection the hub refused (no sign-in where anonymous walls are not allowed, a kiosk link
+   * altered, expired or revoked) or closed itself (the link was revoked) is not retried by
+   * Socket.IO: the wall says why and asks again now and then — a person may sign in on this
+   * browser, or the centre may issue a new link, and the wall recovers without anyone at it.
+   */
+  let retrying = false;
+  const retryLater = () => {
+    if (retrying) return;
+    retrying = true;
+    later(ACCESS_RETRY_MS, () => {
+      retrying = false;
+      if (!socket.connected) socket.connect();
+    });
+  };
+  const onDisconnect = (reason?: string) => {
     token++; // answers of subscriptions sent on the old connection are void
     pending = null;
     held = [];
     heldCrossings = [];
     live.setConnected(false);
+    // the hub closed it (a revoked link, an ended session): find out why by asking again
+    if (reason === 'io server disconnect') later(1_000, () => socket.connect());
   };
-  const onConnectError = () => {
+  const onConnectError = (error?: Error & { data?: { error?: string; message?: string } }) => {
     live.noteReconnectAttempt();
     live.setConnected(false);
+    const code = error?.data?.error;
+    if (code && ACCESS_CODES.has(code)) {
+      live.setProblem({ code, message: error?.data?.message ?? '' });
+      retryLater();
+    }
   };
 
   // One table, so that close() removes exactly what was added.

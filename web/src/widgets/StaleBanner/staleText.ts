@@ -27,6 +27,11 @@ export function bannerModel(
   extra: { problem?: string | null; attempts?: number; lastHeardAt?: number | null; writes?: HubStatus | null; serverNow?: number } = {},
 ): BannerModel | null {
   if (extra.problem === 'PROTOCOL_MISMATCH') return { level: 'warn', main: translate(lang, 'bannerProtocol'), detail: '' };
+  // the hub refused this wall (no sign-in, a kiosk link altered, expired or revoked): no reconnecting will help, a person must
+  if (extra.problem === 'LINK_INVALID') return { level: 'alert', main: translate(lang, 'bannerLinkInvalid'), detail: translate(lang, 'bannerLinkAsk') };
+  if (extra.problem === 'AUTH_REQUIRED' || extra.problem === 'SESSION_EXPIRED' || extra.problem === 'ACCOUNT_DISABLED') {
+    return { level: 'alert', main: translate(lang, 'bannerSignIn'), detail: translate(lang, 'bannerSignInHow') };
+  }
   if (status === 'live') {
     if (extra.writes?.writes !== 'unavailable') return null;
     const since = extra.serverNow === undefined ? '' : ` · ${translate(lang, 'bannerWritesFor', { age: fmtDuration(Math.max(0, extra.serverNow - extra.writes.since), lang) })}`;
