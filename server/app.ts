@@ -22,6 +22,7 @@ import { Accounts } from './auth/accounts';
 import { AccessKeys } from './auth/accessKeys';
 import { accessKeyRoutes, kioskEntryRoutes } from './transport/http/accessRoutes';
 import { DEFAULT_INGEST_RATES, ingestGate, type IngestRates } from './transport/http/ingestGate';
+import { httpWriteLimit } from './transport/http/writeLimits';
 import { identify, requireRead, type AnonymousPolicy } from './transport/http/auth';
 import { createMetrics } from './transport/http/metrics';
 import { auditRoutes } from './transport/http/auditRoutes';
@@ -112,6 +113,8 @@ export interface AppDeps {
   ingestRates?: Partial<IngestRates>;
   /** a deployment's first ingest key (INGEST_KEY): every scope, the whole geography */
   bootstrapIngestKey?: string;
+  /** HTTP writes a second per session or address (DEFAULT_HTTP_WRITES_PER_SECOND) */
+  httpWritesPerSecond?: number;
 }
 
 export interface App {
@@ -203,6 +206,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // NUL, other control characters and lone surrogates in a path or query are refused before any route (cleanInput.ts)
   api.use(cleanUrl);
   api.use(identify(accounts));
+  api.use(httpWriteLimit(deps.httpWritesPerSecond));
   // before the JSON body parser: an import's body is a file, read as a stream
   api.use('/import', importRoutes(importer, deps.log));
   // a body nested deeper than the protocol ever nests is refused on its bytes, before JSON.parse;

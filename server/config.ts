@@ -112,6 +112,8 @@ export const ConfigSchema = z.object({
     .default('')
     .transform((v) => Object.fromEntries(v.split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()))))
     .pipe(z.strictObject({ positions: z.coerce.number().int().min(1).max(1_000_000).optional(), units: z.coerce.number().int().min(1).max(1_000_000).optional(), reports: z.coerce.number().int().min(1).max(1_000_000).optional(), alarms: z.coerce.number().int().min(1).max(1_000_000).optional() })),
+  /** HTTP changes (reports, steps, decisions) a second per session, or per address without one; beyond: 429 RATE_LIMITED */
+  HTTP_WRITES_PER_SECOND: int(1, 1_000_000).default(200),
   /** the first admin's password on an empty store; unset, a random one is generated and printed once */
   ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     anonymous: config.WALL_ANONYMOUS,
     basemap,
     ...(config.INGEST_KEY ? { bootstrapIngestKey: config.INGEST_KEY } : {}),
+    httpWritesPerSecond: config.HTTP_WRITES_PER_SECOND,
     ingestRates: Object.fromEntries(Object.entries(config.INGEST_RATES).filter(([, v]) => v !== undefined)),
   });
   // First start: an admin, never with a default password. A generated one is shown once, here.

@@ -87,6 +87,11 @@ export interface TestHubOptions {
   allowedOrigins?: string[];
   /** requests a second per ingest key and kind (INGEST_RATES) */
   ingestRates?: Partial<IngestRates>;
+  /**
+   * HTTP writes a second per session (HTTP_WRITES_PER_SECOND). Unbounded by default: the fuzz and
+   * write-path tests send thousands from one session on purpose; the bound has a test of its own
+   */
+  httpWritesPerSecond?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -121,6 +126,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     // the feeds need a key: every test hub has one with every scope for the whole city (INGEST_KEY)
     bootstrapIngestKey: TEST_INGEST_KEY,
     ...(opts.ingestRates ? { ingestRates: opts.ingestRates } : {}),
+    httpWritesPerSecond: opts.httpWritesPerSecond ?? 1_000_000,
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

@@ -10,11 +10,12 @@ import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import type { Incident } from '@shared/schemas/incident';
 import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestHub } from './harness';
 
+const HTTP_WRITES = 10;
 const LIMITS = { commandsPerSecond: 10, subscribesPer10s: 1_000, readsPerSecond: 20, maxPendingBytes: 2 * 1024 * 1024 };
 let t: TestHub;
 
 beforeAll(async () => {
-  t = await startTestHub({ fusion: 'off', socketLimits: LIMITS, coordination: { rules: [] } });
+  t = await startTestHub({ fusion: 'off', socketLimits: LIMITS, coordination: { rules: [] }, httpWritesPerSecond: HTTP_WRITES });
 });
 afterAll(async () => {
   await t?.close();
@@ -86,5 +87,29 @@ describe('socket bounds', () => {
     (ws as unknown as { _socket: { resume(): void } })._socket.resume();
     await closed;
     expect(t.app.io.sockets.sockets.size).toBe(0);
+  });
+});
+
+describe('HTTP write bounds', () => {
+  it('a flood of reports from one session over HTTP: beyond the rate each is refused 429 RATE_LIMITED and stores nothing; another session is not held back', async () => {
+    const flooder = await signedInUser(t, 'httpflooder', 'operator');
+    const calm = await signedInUser(t, 'httpcalm', 'operator');
+    const [lng, lat] = grids()[1]!.center;
+    const post = (who: typeof flooder, i: number) =>
+      fetch(`${t.url}/api/incidents`, {
+        method: 'POST',
+        headers: { ...who.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'patrol', category: 'dispute', severity: 1, title: `HTTP洪水${i}`, location: { lng: lng + i * 1e-6, lat }, reporter: { kind: 'patrol' } }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { id?: string; error?: string; details?: { retryAfterMs?: number } } }));
+    const before = t.hub.incidents.size;
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(flooder, i)));
+    const accepted = answers.filter((a) => a.status === 201);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(accepted.length + limited.length).toBe(100);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.body).toMatchObject({ error: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+    // stored: exactly the accepted ones (recounted from the hub's memory of cases, not from the answers' count)
+    expect(t.hub.incidents.size - before).toBe(accepted.length);
+    expect((await post(calm, 1_000)).status).toBe(201);
   });
 });

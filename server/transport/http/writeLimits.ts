@@ -1,0 +1,35 @@
+/**
+ * Writes over HTTP from people and scripts, limited per session (or per address without one),
+ * as the socket's commands are per connection (socket/limits.ts): one client sending thousands of
+ * steps a second would fill the hub's one change queue (2,000, then HUB_BUSY for everybody).
+ * Sources with an ingest key are limited per key by the ingest gate instead, sign-in attempts by
+ * the accounts' own limiter, and imports are one long upload each.
+ */
+import type { RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { HubError } from '@shared/errors';
+import { identity } from './auth';
+
+/**
+ * writes a second per session: an operator's burst is a handful, an integration's script a few
+ * dozen; the flood the issue measured was 14,000 a second
+ */
+export const DEFAULT_HTTP_WRITES_PER_SECOND = 200;
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function httpWriteLimit(perSecond = DEFAULT_HTTP_WRITES_PER_SECOND): RequestHandler {
+  const limiter = new RateLimiterMemory({ keyPrefix: 'http-write', points: perSecond, duration: 1 });
+  return (req, res, next) => {
+    if (READS.has(req.method) || req.get('X-Api-Key') || req.path === '/auth/login' || req.path.startsWith('/import')) return next();
+    const principal = identity(res).principal;
+    const key = principal ? `session:${principal.sessionId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
+    limiter.consume(key).then(
+      () => next(),
+      (rejection: unknown) => {
+        const retryAfterMs = rejection instanceof RateLimiterRes ? rejection.msBeforeNext : 1_000;
+        next(new HubError('RATE_LIMITED', `Too many changes from this session; nothing was done. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs }));
+      },
+    );
+  };
+}
