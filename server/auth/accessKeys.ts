@@ -17,9 +17,9 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { HubError } from '@shared/errors';
 import { NewIngestKey, NewKioskLink, INGEST_SCOPES, type AccessKey, type IngestScope, type MadeIngestKey, type MadeKioskLink } from '@shared/schemas/accessKeys';
 import { parseOrThrow } from '@shared/validate';
-import type { Principal } from '../hub/audit';
+import { auditOfChange, type Principal } from '../hub/audit';
 import type { Logger } from '../lib/log';
-import type { NewAuditRecord, StoredAccessKey, Store } from '../store/types';
+import type { StoredAccessKey, Store } from '../store/types';
 
 /** a source that sent a valid ingest key */
 export interface IngestClient {
@@ -232,24 +232,8 @@ export class AccessKeys {
   }
 
   private async audit(by: Principal, action: string, key: StoredAccessKey, reason: string | null): Promise<void> {
-    const row: NewAuditRecord = {
-      at: this.opts.clock(),
-      actor: by.user.username,
-      role: by.user.role,
-      client: by.client,
-      action,
-      outcome: 'ok',
-      error: null,
-      message: null,
-      incidentId: null,
-      subject: `${key.id} ${key.label}`.slice(0, 120),
-      stageBefore: null,
-      stageAfter: null,
-      reason,
-      stepMs: null,
-      regionPath: [...(this.opts.regionPath(key.regionCode) ?? [])],
-    };
-    await this.opts.store.appendAudit([row]);
+    const about = { subject: `${key.id} ${key.label}`.slice(0, 120), reason, regionPath: this.opts.regionPath(key.regionCode) ?? [] };
+    await this.opts.store.appendAudit([auditOfChange(by, action, this.opts.clock(), about)]);
   }
 }
 

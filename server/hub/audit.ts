@@ -97,3 +97,27 @@ export function auditOfRefusal(
     regionPath: [...(incident?.regionPath ?? who.regionPath)],
   };
 }
+
+/**
+ * An admin's change that is not a case's step (a key made or revoked, a user changed): who, what,
+ * about which subject, in which region — every other column empty.
+ */
+export function auditOfChange(by: Principal, action: string, at: number, about: { subject: string | null; reason: string | null; regionPath: readonly string[] }): NewAuditRecord {
+  return {
+    at,
+    actor: by.user.username,
+    role: by.user.role,
+    client: by.client,
+    action,
+    outcome: 'ok',
+    error: null,
+    message: null,
+    incidentId: null,
+    subject: about.subject,
+    stageBefore: null,
+    stageAfter: null,
+    reason: about.reason,
+    stepMs: null,
+    regionPath: [...about.regionPath],
+  };
+}

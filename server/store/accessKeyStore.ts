@@ -4,18 +4,13 @@
  */
 import type { AccessKeyKind, IngestScope } from '@shared/schemas/accessKeys';
 import type { SqlClient, SqlRow } from './sqlClient';
-import { assertInteger, column, integerColumn, textColumn } from './sqlValues';
+import { assertInteger, column, integerColumn, nullableInteger, nullableText, textColumn } from './sqlValues';
 import type { Store, StoredAccessKey } from './types';
 
 type AccessKeyPart = Pick<Store, 'createAccessKey' | 'getAccessKey' | 'findAccessKeyBySecret' | 'listAccessKeys' | 'revokeAccessKey'>;
 
 const COLUMNS = `id, kind, label, region_code, scopes, secret_hash, created_at, created_by, expires_at, revoked_at, revoked_by`;
 
-const nullableInteger = (row: SqlRow, name: string) => (column(row, name) === null ? null : integerColumn(row, name));
-const nullableText = (row: SqlRow, name: string) => {
-  const v = column(row, name);
-  return typeof v === 'string' ? v : null;
-};
 
 function rowToKey(row: SqlRow): StoredAccessKey {
   return {

@@ -6,7 +6,7 @@ import type { AuditEntry } from '@shared/schemas/audit';
 import type { Role } from '@shared/schemas/auth';
 import type { Stage } from '@shared/schemas/incident';
 import type { SqlClient, SqlQueryable, SqlRow } from './sqlClient';
-import { assertInteger, chunks, column, integerColumn, textColumn } from './sqlValues';
+import { assertInteger, chunks, column, integerColumn, nullableInteger, nullableText, textColumn } from './sqlValues';
 import { UserExistsError, type AuditReadQuery, type NewAuditRecord, type StoredEvent, type StoredSession, type StoredUser, type Store, type UserChanges } from './types';
 
 type AccessPart = Pick<
@@ -42,11 +42,6 @@ function rowToSession(row: SqlRow): StoredSession {
   };
 }
 
-const nullableText = (row: SqlRow, name: string) => {
-  const v = column(row, name);
-  return typeof v === 'string' ? v : null;
-};
-const nullableInteger = (row: SqlRow, name: string) => (column(row, name) === null ? null : integerColumn(row, name));
 
 function rowToAudit(row: SqlRow): AuditEntry {
   return {

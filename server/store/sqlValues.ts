@@ -58,3 +58,14 @@ export function lastById<T extends { id: string }>(items: readonly T[]): T[] {
   }
   return [...byId.values()];
 }
+
+/** a nullable text column: its text, or null */
+export function nullableText(row: SqlRow, name: string): string | null {
+  const v = column(row, name);
+  return typeof v === 'string' ? v : null;
+}
+
+/** a nullable bigint column: its safe integer, or null */
+export function nullableInteger(row: SqlRow, name: string): number | null {
+  return column(row, name) === null ? null : integerColumn(row, name);
+}
