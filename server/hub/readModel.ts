@@ -434,6 +434,12 @@ export class ReadModel {
     this.snapshots.delete(key);
     this.snapshots.set(key, { at: snapshot.serverTime, snapshot });
     if (this.snapshots.size > SHARED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
+    // kept in the order they were made: those too old to be shared are dropped now, not when the
+    // sixteenth arrives — a client cycling through regions held megabytes nobody could use
+    for (const [oldKey, kept] of this.snapshots) {
+      if (snapshot.serverTime - kept.at < this.budget.sharedMs) break;
+      this.snapshots.delete(oldKey);
+    }
     return snapshot;
   }
 
