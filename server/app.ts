@@ -115,6 +115,8 @@ export interface AppDeps {
   bootstrapIngestKey?: string;
   /** HTTP writes a second per session or address (DEFAULT_HTTP_WRITES_PER_SECOND) */
   httpWritesPerSecond?: number;
+  /** how often open connections' sessions and kiosk links are checked again (15 s) */
+  sessionRecheckMs?: number;
 }
 
 export interface App {
@@ -247,7 +249,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     io,
     hub,
     views,
-    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination, ...(deps.socketLimits ? { limits: deps.socketLimits } : {}) },
+    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination, ...(deps.socketLimits ? { limits: deps.socketLimits } : {}), ...(deps.sessionRecheckMs ? { recheckMs: deps.sessionRecheckMs } : {}) },
     deps.log,
   );
   const stopLoops = startBroadcastLoops(

@@ -18,6 +18,7 @@ import { HubError } from '@shared/errors';
 import { NewIngestKey, NewKioskLink, INGEST_SCOPES, type AccessKey, type IngestScope, type MadeIngestKey, type MadeKioskLink } from '@shared/schemas/accessKeys';
 import { parseOrThrow } from '@shared/validate';
 import { auditOfChange, type Principal } from '../hub/audit';
+import { isStoreUnavailable } from '../store/unavailable';
 import type { Logger } from '../lib/log';
 import type { StoredAccessKey, Store } from '../store/types';
 
@@ -163,6 +164,12 @@ export class AccessKeys {
     return { keyId: key.id, label: key.label, regionCode: key.regionCode, scopes: key.scopes };
   }
 
+  /** whether this key resolved lately to a live ingest key (no lookup): such a source is never taken for a guesser */
+  knownIngest(secret: string): boolean {
+    const hit = this.cache.get(tokenHashOf(secret));
+    return !!hit && hit.until > this.opts.clock() && hit.key?.kind === 'ingest' && hit.key.revokedAt === null;
+  }
+
   /** the read-only viewer a kiosk link stands for; refuses forged, altered, expired and revoked links */
   async resolveKiosk(token: string, client: Principal['client']): Promise<Principal> {
     const claims = await this.verify(token);
@@ -186,7 +193,15 @@ export class AccessKeys {
     const now = this.opts.clock();
     const hit = this.cache.get(cacheKey);
     if (hit && hit.until > now) return hit.key;
-    const key = await load();
+    let key: StoredAccessKey | null;
+    try {
+      key = await load();
+    } catch (error) {
+      // a database that does not answer must not stop a known source's GPS (memory only) or blank
+      // a known wall: the last row read stands until the store answers again
+      if (hit && isStoreUnavailable(error)) return hit.key;
+      throw error;
+    }
     if (this.cache.size > 10_000) this.cache.clear(); // bounded: a flood of made-up keys costs lookups, not memory
     this.cache.set(cacheKey, { key, until: now + CACHE_MS });
     return key;
@@ -202,10 +217,8 @@ export class AccessKeys {
     this.signingKey ??= (async () => {
       const stored = await this.opts.store.getMeta<string>(SIGNING_META);
       if (stored) return Buffer.from(stored, 'base64url');
-      const made = randomBytes(32);
-      await this.opts.store.setMeta(SIGNING_META, made.toString('base64url'));
-      // two nodes starting at once: whichever wrote last is what both read from now on
-      return Buffer.from((await this.opts.store.getMeta<string>(SIGNING_META)) ?? made.toString('base64url'), 'base64url');
+      // two nodes making theirs at once: the first written stays, and both use it
+      return Buffer.from(await this.opts.store.setMetaIfAbsent(SIGNING_META, randomBytes(32).toString('base64url')), 'base64url');
     })().catch((error: unknown) => {
       this.signingKey = undefined;
       throw error;

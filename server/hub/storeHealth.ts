@@ -183,7 +183,13 @@ export class StoreHealth {
         const id = this.nextCall++;
         if (WATCHED.has(call)) this.inFlight.set(id, { call, startedAt: performance.now(), allowanceMs: rowsOf(args) * this.opts.msPerRow });
         const settle = () => this.inFlight.delete(id);
-        const result = fn(...args);
+        let result: unknown;
+        try {
+          result = fn(...args);
+        } catch (error) {
+          settle(); // a call that throws at once was never in flight: it must not look stalled for ever
+          throw error;
+        }
         if (!(result instanceof Promise)) {
           settle();
           return result;

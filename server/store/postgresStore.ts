@@ -57,6 +57,10 @@ export async function openPostgresClient(options: PostgresStoreOptions): Promise
     // Set at connection start-up, so no pooled connection can ever run a query before it applies.
     options: `-c search_path=${schema} -c statement_timeout=${timeouts.statementMs} -c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`,
     connectionTimeoutMillis: timeouts.connectMs,
+    // The server's statement_timeout cannot answer through a socket that swallows bytes (a stalled
+    // proxy, a half-open link): the client gives up a little after it, so no query stays in flight
+    // for minutes and the hub's store health can see the store recover.
+    query_timeout: timeouts.statementMs + 5_000,
     // a peer that vanished without closing (a cut cable, a dead host) is found by TCP keepalive
     keepAlive: true,
   });

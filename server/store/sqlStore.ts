@@ -317,6 +317,12 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
       return rows[0] ? (column(rows[0], 'value') as T) : null;
     },
 
+    async setMetaIfAbsent<T>(key: string, value: T) {
+      await client.query(`INSERT INTO meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING`, [key, JSON.stringify(value ?? null)]);
+      const rows = await client.query(`SELECT value FROM meta WHERE key = $1`, [key]);
+      return column(rows[0], 'value') as T;
+    },
+
     async setMeta(key, value) {
       await client.query(
         `INSERT INTO meta (key, value) VALUES ($1, $2::jsonb)

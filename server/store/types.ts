@@ -203,6 +203,8 @@ export interface Store {
   /** small key → JSON settings (simulator state, schema facts) */
   getMeta<T>(key: string): Promise<T | null>;
   setMeta(key: string, value: unknown): Promise<void>;
+  /** writes the value only where the key has none; returns the value the store holds now (two nodes racing agree) */
+  setMetaIfAbsent<T>(key: string, value: T): Promise<T>;
 }
 
 export class IdempotencyConflictError extends Error {

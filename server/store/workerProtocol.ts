@@ -48,6 +48,7 @@ export const STORE_METHODS = [
   'readAudit',
   'getMeta',
   'setMeta',
+  'setMetaIfAbsent',
 ] as const satisfies readonly StoreMethod[];
 
 // A method added to Store but not to the list above fails the type-check here, not at run time.

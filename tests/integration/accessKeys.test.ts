@@ -21,7 +21,7 @@ let there: { street: string; grid: string; center: [number, number]; patrol: str
 
 beforeAll(async () => {
   // nobody reads anonymously here: a wall either signs in or opens a kiosk link
-  t = await startTestHub({ fusion: 'off', anonymous: 'off', clock: () => now, ingestRates: { units: 3 } });
+  t = await startTestHub({ fusion: 'off', anonymous: 'off', clock: () => now, ingestRates: { units: 3 }, httpWritesPerSecond: 20, sessionRecheckMs: 200 });
   const { cameras, patrols } = smallRoster(grids().length, now);
   await t.hub.loadRoster(cameras, patrols);
   admin = await signedInUser(t, 'keeper', 'admin');
@@ -174,6 +174,34 @@ describe('ingest keys', () => {
     expect(count('API_KEY_REQUIRED')).toBeGreaterThan(0);
   });
 
+  it('a key is no pass elsewhere: it does not lift the write limit of other routes, guessing keys is limited per address, and a key does not post AI alarms as cases', async () => {
+    const op = await signedInUser(t, 'keyholder', 'operator');
+    // twenty writes a second per session on this hub: a made-up key on a route that takes none changes nothing
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => call('POST', '/api/auth/password', { currentPassword: 'wrong', newPassword: 'x' }, { ...op.headers, 'X-Api-Key': 'gk_not-a-key' })),
+    );
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThan(0);
+    // a hotline key reports cases; an AI detection goes to the confirm queue, not the case list
+    const { secret } = await makeKey(t.hub.geo.rootCode, ['reports']);
+    const cases = await caseCount();
+    const ai = { source: 'video_ai', category: 'sanitation', severity: 2, title: '识别', location: { lng: here.center[0], lat: here.center[1] }, reporter: { kind: 'system' } };
+    expect((await call('POST', '/api/incidents', ai, keyHeaders(secret))).body).toMatchObject({ error: 'VALIDATION_FAILED' });
+    expect(await caseCount()).toBe(cases);
+    // at most thirty unknown keys a minute from one address, then refused before any lookup; a source
+    // whose key this hub knows, behind the same address, goes on
+    now += 1_000;
+    expect((await call('POST', '/api/positions', fixOf(there.patrol, there.center), INGEST_HEADERS)).status).toBe(202);
+    const guesses: string[] = [];
+    for (let i = 0; i < 40; i++) guesses.push((await call<{ error: string }>('POST', '/api/positions', fixOf(here.patrol, here.center), keyHeaders(`gk_guess-${i}-aaaaaaaaaaaaaaaaaaaaaaaa`))).body.error);
+    const firstLimited = guesses.indexOf('RATE_LIMITED');
+    expect(firstLimited).toBeGreaterThan(0);
+    expect(firstLimited).toBeLessThanOrEqual(30);
+    expect(guesses.slice(0, firstLimited).every((e) => e === 'API_KEY_INVALID')).toBe(true);
+    expect(guesses.slice(firstLimited).every((e) => e === 'RATE_LIMITED')).toBe(true);
+    now += 1_000;
+    expect((await call('POST', '/api/positions', fixOf(there.patrol, there.center), INGEST_HEADERS)).status).toBe(202);
+  });
+
   it('the harness key (INGEST_KEY) holds every scope for the whole city', async () => {
     now += 1_000;
     expect((await call('POST', '/api/positions', fixOf(there.patrol, there.center), INGEST_HEADERS)).status).toBe(202);
@@ -259,6 +287,16 @@ describe('kiosk links', () => {
     expect((await connectWith(cookie!)).error).toBe('LINK_INVALID');
     const audit = await t.store.readAudit({ actor: 'keeper', limit: 100 });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['kiosk_add', 'kiosk_revoke']));
+
+    // revoked where this node did not hear of it (another node, straight in the store): its open walls still end
+    const elsewhere = await makeLink(here.street);
+    const opened = await open(elsewhere.path);
+    const { socket: other } = await connectWith(opened.cookie!);
+    const endedThere = nextEvent(other, 'auth:ended');
+    await t.store.revokeAccessKey(elsewhere.key.id, now, 'another-node');
+    now += 10_001; // past the credential cache
+    expect(await endedThere).toMatchObject({ reason: expect.stringContaining('revoked') });
+    other.close();
 
     const short = await makeLink(here.street, 1);
     const second = await open(short.path);

@@ -92,6 +92,8 @@ export interface TestHubOptions {
    * write-path tests send thousands from one session on purpose; the bound has a test of its own
    */
   httpWritesPerSecond?: number;
+  /** how often open connections' sessions and kiosk links are checked again (15 s in the product) */
+  sessionRecheckMs?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -127,6 +129,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     bootstrapIngestKey: TEST_INGEST_KEY,
     ...(opts.ingestRates ? { ingestRates: opts.ingestRates } : {}),
     httpWritesPerSecond: opts.httpWritesPerSecond ?? 1_000_000,
+    ...(opts.sessionRecheckMs ? { sessionRecheckMs: opts.sessionRecheckMs } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

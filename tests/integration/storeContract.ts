@@ -321,6 +321,10 @@ export function storeContract(name: string, harness: StoreHarness): void {
       await store.setMeta(`${p}-n`, 8);
       expect(await store.getMeta<number>(`${p}-n`)).toBe(8);
       expect(await store.getMeta(`${p}-missing`)).toBeNull();
+      // the first value written stays: two nodes making a signing key at once both get the first
+      expect(await store.setMetaIfAbsent(`${p}-first`, 'a')).toBe('a');
+      expect(await store.setMetaIfAbsent(`${p}-first`, 'b')).toBe('a');
+      expect(await store.getMeta<string>(`${p}-first`)).toBe('a');
     });
 
     it('keeps users and sessions; a taken name is refused; ending sessions returns them', async () => {

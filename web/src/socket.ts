@@ -243,10 +243,11 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
     live.noteReconnectAttempt();
     live.setConnected(false);
     const code = error?.data?.error;
-    if (code && ACCESS_CODES.has(code)) {
-      live.setProblem({ code, message: error?.data?.message ?? '' });
-      retryLater();
-    }
+    if (!code) return; // a transport failure: Socket.IO reconnects by itself
+    // refused by the hub's own check (which Socket.IO does not retry): say why when it is about
+    // access, and ask again later whatever it was (a database that did not answer, say)
+    if (ACCESS_CODES.has(code)) live.setProblem({ code, message: error?.data?.message ?? '' });
+    retryLater();
   };
 
   // One table, so that close() removes exactly what was added.

@@ -58,6 +58,11 @@ export function kioskEntryRoutes(keys: AccessKeys): Router {
       res.set('Cache-Control', 'no-store').redirect(302, `/?region=${encodeURIComponent(viewer.user.regionCode)}`);
     } catch (error) {
       if (!(error instanceof HubError)) throw error;
+      if (error.code !== 'LINK_INVALID') {
+        // the hub cannot check the link now (its database does not answer): keep the cookie, try again
+        res.status(503).set('Cache-Control', 'no-store').set('Refresh', '10').type('html').send(kioskWaitPage());
+        return;
+      }
       // a person reads this on the wall's screen: say what happened and whom to ask, in both languages
       res
         .status(401)
@@ -71,6 +76,12 @@ export function kioskEntryRoutes(keys: AccessKeys): Router {
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function kioskWaitPage(): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>正在连接指挥中心</title>
+<style>body{margin:0;height:100vh;display:flex;align-items:center;justify-content:center;background:#06121f;color:#e8f1ff;font:2.2vw/1.5 system-ui,sans-serif}main{text-align:center}h1{font-size:3.4vw;margin:0 0 2vw}p{color:#b8c7dc}</style></head>
+<body><main><h1>正在连接指挥中心…</h1><p>指挥中心暂时无法核对此大屏链接，10 秒后自动重试。</p><p>The hub cannot check this wall link just now; retrying in 10 s.</p></main></body></html>`;
+}
 
 function kioskRefusalPage(reason: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>大屏链接无效</title>

@@ -26,8 +26,15 @@ export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPo
   router.post('/', requireJson, async (req, res) => {
     const header = req.get('Idempotency-Key');
     const key = header === undefined ? undefined : parseOrThrow(IdempotencyKey, header, 'Idempotency-Key header');
-    const { incident, created } = apiKeyOf(req)
-      ? await hub.report(req.body, key, scopeOf(await gate.admit(req, res, 'reports'), read.rootCode))
+    const sender = apiKeyOf(req) ? await gate.admit(req, res, 'reports') : null;
+    if (sender && (req.body as { source?: unknown } | undefined)?.source === 'video_ai') {
+      // as for a person: AI detections wait in the confirm queue (a key with the alarms scope posts them there)
+      throw new HubError('VALIDATION_FAILED', 'AI video alarms go to the confirm queue (POST /api/video-alarms), not straight into the case list.', [
+        { path: 'source', message: 'video_ai reports enter the confirm queue' },
+      ]);
+    }
+    const { incident, created } = sender
+      ? await hub.report(req.body, key, scopeOf(sender, read.rootCode))
       : await hub.reportAs(principalOf(res, 'report'), req.body, key);
     res.status(created ? 201 : 200).location(`/api/incidents/${incident.id}`).json(incident);
   });

@@ -24,6 +24,9 @@ import { identity } from './auth';
 /** requests per second per key, for each kind of data */
 export type IngestRates = Readonly<Record<IngestScope, number>>;
 
+/** unknown, revoked or expired keys an address may send a minute before it is refused without a lookup */
+const BAD_KEYS_PER_MINUTE = 30;
+
 export const DEFAULT_INGEST_RATES: IngestRates = { positions: 200, units: 50, reports: 100, alarms: 100 };
 
 /** who is sending: a source by its key (scoped to `region`) or a signed-in person */
@@ -59,6 +62,9 @@ export function ingestGate(keys: AccessKeys, rates: IngestRates = DEFAULT_INGEST
     RateLimiterMemory
   >;
   const refused = new Map<string, number>();
+  // Keys that do not resolve, per address: made-up keys each cost a hash and a store lookup (a miss
+  // is never cached usefully), so a client guessing is refused before the lookup after a few.
+  const badKeys = new RateLimiterMemory({ keyPrefix: 'ingest-bad-key', points: BAD_KEYS_PER_MINUTE, duration: 60 });
   const refuse = (error: HubError): never => {
     refused.set(error.code, (refused.get(error.code) ?? 0) + 1);
     throw error;
@@ -78,19 +84,27 @@ export function ingestGate(keys: AccessKeys, rates: IngestRates = DEFAULT_INGEST
     async admit(req, res, scope, person) {
       const secret = apiKeyOf(req);
       if (!secret) {
-        const { principal } = identity(res);
+        const { principal, refusal } = identity(res);
+        if (person && refusal && !principal) return refuse(refusal);
         if (person && principal && roleAllows(principal.user.role, person)) {
           await limit(scope, `user:${principal.user.username}`);
           return { region: principal.user.regionCode, name: principal.user.username, keyId: null };
         }
         return refuse(new HubError('API_KEY_REQUIRED'));
       }
+      const address = req.socket.remoteAddress ?? 'unknown';
+      // a source whose key resolved lately is never held back by a guesser behind the same address
+      const guesses = keys.knownIngest(secret) ? null : await badKeys.get(address);
+      if (guesses && guesses.remainingPoints <= 0) {
+        return refuse(new HubError('RATE_LIMITED', `Too many unknown keys from this address; try again in ${Math.ceil(guesses.msBeforeNext / 1000)} s.`, { retryAfterMs: guesses.msBeforeNext }));
+      }
       let client;
       try {
         client = await keys.resolveIngest(secret);
       } catch (error) {
         // a store that does not answer is not the key's fault: that error goes on as it is (503)
-        if (!(error instanceof HubError)) throw error;
+        if (!(error instanceof HubError) || error.code === 'STORE_UNAVAILABLE') throw error;
+        await badKeys.penalty(address, 1);
         return refuse(error);
       }
       if (!client.scopes.includes(scope)) {

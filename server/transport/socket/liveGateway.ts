@@ -26,6 +26,9 @@ import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanou
 import { tellVisitors } from './broadcastLoops';
 import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 
+/** a little more than the credential caches' 10 s: each recheck finds what another node changed */
+const SESSION_RECHECK_MS = 15_000;
+
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -60,6 +63,8 @@ export interface GatewayOptions {
   focusTrackMs?: number;
   /** command rates and unread output per connection (DEFAULT_SOCKET_LIMITS) */
   limits?: SocketLimits;
+  /** how often open connections' sessions and kiosk links are checked again (SESSION_RECHECK_MS) */
+  recheckMs?: number;
 }
 
 export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, identity: GatewayOptions, log: Logger): () => void {
@@ -121,6 +126,27 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
     timer.unref();
     socket.once('disconnect', () => clearTimeout(timer));
   };
+
+  /**
+   * Every open connection's session or kiosk link, checked again now and then: a revocation, a
+   * disabled user or a reset password on another node ends this node's connections too (its own
+   * end them at once, onSessionsEnded). A database that does not answer ends nothing.
+   */
+  const recheck = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const token = socket.data.token;
+      if (!token || !socket.data.principal) continue;
+      accounts.resolve(token, socketClient(socket)).then(
+        (principal) => {
+          if (socket.data.token === token) socket.data.principal = principal;
+        },
+        (error: unknown) => {
+          if (error instanceof HubError && error.code !== 'STORE_UNAVAILABLE' && socket.data.token === token) endSession(socket, error.message);
+        },
+      );
+    }
+  }, identity.recheckMs ?? SESSION_RECHECK_MS);
+  recheck.unref?.();
 
   /** the signed-in person of a socket, checked again (expiry, disabling) for every command */
   const principalOf = async (socket: HubSocket): Promise<Principal> => {
@@ -249,6 +275,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
 
   return () => {
     clearInterval(heartbeat);
+    clearInterval(recheck);
     clearInterval(focusTrack);
     stopUnreadWatch();
     detachSounded();
