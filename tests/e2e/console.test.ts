@@ -34,6 +34,8 @@ describe.runIf(chromiumAvailable)('the operator console in Chromium against the 
   let desk: WatchedPage;
   let wall: WatchedPage;
   let adminToken = '';
+  /** the video platform's ingest key (INGEST_KEY: the deployment's first key) */
+  const PLATFORM_KEY = 'gk_e2e-video-platform-key-000000000000';
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${hub.url}${path}`, {
@@ -47,7 +49,7 @@ describe.runIf(chromiumAvailable)('the operator console in Chromium against the 
   beforeAll(async () => {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
     mkdirSync(shots, { recursive: true });
-    hub = await createHubProcess({ ADMIN_PASSWORD });
+    hub = await createHubProcess({ ADMIN_PASSWORD, INGEST_KEY: PLATFORM_KEY });
     await hub.start();
     const login = await fetch(`${hub.url}/api/auth/login`, {
       method: 'POST',
@@ -155,12 +157,12 @@ describe.runIf(chromiumAvailable)('the operator console in Chromium against the 
 
   it('an AI alarm from a video platform: the operator confirms it with the keyboard and its case appears in the queue', async () => {
     const { page } = desk;
-    // a platform posts a detection (feeds need no sign-in), on a camera the hub knows
+    // a platform posts a detection with its ingest key (no person signs in), on a camera the hub knows
     const cameras = (await (await fetch(`${hub.url}/api/cameras`)).json()) as { cameras: Camera[] };
     const camera = cameras.cameras.find((c) => c.status === 'online') ?? cameras.cameras[0]!;
     const raised = await fetch(`${hub.url}/api/video-alarms`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'X-Api-Key': PLATFORM_KEY },
       body: JSON.stringify({ cameraId: camera.id, alarmType: 'flooding', confidence: 0.88, snapshotUrl: 'https://video.example.invalid/snap/e2e.jpg', externalRef: `E2E-${Date.now()}` }),
     });
     expect(raised.status).toBe(201);
