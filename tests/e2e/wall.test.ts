@@ -179,9 +179,13 @@ describe.runIf(chromiumAvailable)('the wall in Chromium against the real hub', (
     await expect
       .poll(
         () =>
-          page.evaluate((id) => {
-            const map = (window as unknown as { __wallMap: { querySourceFeatures(s: string): { properties: Record<string, unknown> }[] } }).__wallMap;
-            return map.querySourceFeatures('incidents').some((f) => f.properties.id === id);
+          // the map source's own data, not its rendered tiles: a focus the simulator's rules started
+          // may have flown the wall elsewhere, and a point outside the view is in no loaded tile
+          page.evaluate(async (id) => {
+            type Source = { getData(): Promise<{ features: { properties: Record<string, unknown> }[] }> };
+            const map = (window as unknown as { __wallMap: { getSource(s: string): Source | undefined } }).__wallMap;
+            const data = await map.getSource('incidents')?.getData();
+            return !!data?.features.some((f) => f.properties.id === id);
           }, incident.id),
         { timeout: 60_000, interval: 500 },
       )
