@@ -62,20 +62,16 @@ export class AccessKeys {
     this.requireWithin(by, parsed.regionCode);
     const secret = `${INGEST_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = this.opts.clock();
-    const stored: StoredAccessKey = {
+    const stored = await this.make({
       id: `key-${randomBytes(6).toString('hex')}`,
       kind: 'ingest',
       label: parsed.label,
       regionCode: parsed.regionCode,
       scopes: [...new Set(parsed.scopes)].sort((a, b) => INGEST_SCOPES.indexOf(a) - INGEST_SCOPES.indexOf(b)),
       secretHash: tokenHashOf(secret),
-      createdAt: now,
       createdBy: by.user.username,
       expiresAt: parsed.expiresInDays ? now + parsed.expiresInDays * 86_400_000 : null,
-      revokedAt: null,
-      revokedBy: null,
-    };
-    await this.opts.store.createAccessKey(stored);
+    });
     await this.audit(by, 'key_add', stored, `${stored.scopes.join(',')} for ${stored.regionCode}`);
     return { key: publicKey(stored), secret };
   }
@@ -83,21 +79,16 @@ export class AccessKeys {
   async createKioskLink(input: unknown, by: Principal): Promise<MadeKioskLink> {
     const parsed = parseOrThrow(NewKioskLink, input, 'new kiosk link');
     this.requireWithin(by, parsed.regionCode);
-    const now = this.opts.clock();
-    const stored: StoredAccessKey = {
+    const stored = await this.make({
       id: `kiosk-${randomBytes(6).toString('hex')}`,
       kind: 'kiosk',
       label: parsed.label,
       regionCode: parsed.regionCode,
       scopes: [],
       secretHash: null,
-      createdAt: now,
       createdBy: by.user.username,
-      expiresAt: now + parsed.expiresInHours * 3_600_000,
-      revokedAt: null,
-      revokedBy: null,
-    };
-    await this.opts.store.createAccessKey(stored);
+      expiresAt: this.opts.clock() + parsed.expiresInHours * 3_600_000,
+    });
     await this.audit(by, 'kiosk_add', stored, `until ${new Date(stored.expiresAt!).toISOString()}`);
     const token = await this.sign(stored.id, stored.regionCode, stored.expiresAt!);
     return { key: publicKey(stored), token, path: `/kiosk/${token}` };
@@ -123,6 +114,13 @@ export class AccessKeys {
     return publicKey(revoked);
   }
 
+  /** stores a new key or link, made now and not revoked */
+  private async make(fields: Omit<StoredAccessKey, 'createdAt' | 'revokedAt' | 'revokedBy'>): Promise<StoredAccessKey> {
+    const stored: StoredAccessKey = { ...fields, createdAt: this.opts.clock(), revokedAt: null, revokedBy: null };
+    await this.opts.store.createAccessKey(stored);
+    return stored;
+  }
+
   /** called with the session ids of kiosk walls whose link was revoked on this node */
   onKioskRevoked(listener: (sessionIds: readonly string[], reason: string) => void): void {
     this.revokedListeners.push(listener);
@@ -136,19 +134,15 @@ export class AccessKeys {
   async ensureBootstrapKey(secret: string, rootRegion: string): Promise<void> {
     const hash = tokenHashOf(secret);
     if (await this.opts.store.findAccessKeyBySecret(hash)) return;
-    const now = this.opts.clock();
-    await this.opts.store.createAccessKey({
+    await this.make({
       id: `key-bootstrap-${hash.slice(0, 8)}`,
       kind: 'ingest',
       label: 'INGEST_KEY (configuration)',
       regionCode: rootRegion,
       scopes: [...INGEST_SCOPES],
       secretHash: hash,
-      createdAt: now,
       createdBy: 'configuration',
       expiresAt: null,
-      revokedAt: null,
-      revokedBy: null,
     });
   }
 

@@ -99,10 +99,16 @@ export function auditOfRefusal(
 }
 
 /**
- * An admin's change that is not a case's step (a key made or revoked, a user changed): who, what,
- * about which subject, in which region — every other column empty.
+ * A person's change that is not a case's step (a key made or revoked, a focus started): who, what,
+ * about which subject, in which region, and the case it concerns if any (its stage unchanged) —
+ * every other column empty.
  */
-export function auditOfChange(by: Principal, action: string, at: number, about: { subject: string | null; reason: string | null; regionPath: readonly string[] }): NewAuditRecord {
+export function auditOfChange(
+  by: Principal,
+  action: string,
+  at: number,
+  about: { subject: string | null; reason: string | null; regionPath: readonly string[]; incident?: Incident | null },
+): NewAuditRecord {
   return {
     at,
     actor: by.user.username,
@@ -112,10 +118,10 @@ export function auditOfChange(by: Principal, action: string, at: number, about: 
     outcome: 'ok',
     error: null,
     message: null,
-    incidentId: null,
+    incidentId: about.incident?.id ?? null,
     subject: about.subject,
-    stageBefore: null,
-    stageAfter: null,
+    stageBefore: about.incident?.stage ?? null,
+    stageAfter: about.incident?.stage ?? null,
     reason: about.reason,
     stepMs: null,
     regionPath: [...about.regionPath],

@@ -18,7 +18,7 @@ import { focusHomes, responderOf, timelineOfStep, trackOf, withTimelineItem } fr
 import type { EtaSettings } from '../domain/nearby';
 import type { Logger } from '../lib/log';
 import type { NewAuditRecord } from '../store/types';
-import { actorOf, type Principal } from './audit';
+import { actorOf, auditOfChange, type Principal } from './audit';
 import type { Hub } from './hub';
 import type { NearbyFinder } from './nearbyFinder';
 
@@ -285,23 +285,7 @@ export class FocusBook {
   }
 
   private audit(by: Principal, action: string, incident: Incident | null, focusId: string, at: number, reason: string | null): NewAuditRecord {
-    return {
-      at,
-      actor: by.user.username,
-      role: by.user.role,
-      client: by.client,
-      action,
-      outcome: 'ok',
-      error: null,
-      message: null,
-      incidentId: incident?.id ?? null,
-      subject: focusId,
-      stageBefore: incident?.stage ?? null,
-      stageAfter: incident?.stage ?? null,
-      reason,
-      stepMs: null,
-      regionPath: [...(incident?.regionPath ?? [])],
-    };
+    return auditOfChange(by, action, at, { subject: focusId, reason, regionPath: incident?.regionPath ?? [], incident });
   }
 
   private publish(seq: number, focus: Focus, now: Focus | null): void {

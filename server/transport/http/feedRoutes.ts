@@ -13,16 +13,11 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
-import type { IngestGate, Sender } from './ingestGate';
+import { scopeOf, type IngestGate } from './ingestGate';
 import { sendJsonList } from './jsonList';
 
 /** a binary batch of the largest size, and no more */
 const BINARY_LIMIT = batchByteLength(MAX_BINARY_FIXES);
-
-/** the region a sender is held to; none for the whole geography (no check to make) */
-export function scopeOf(sender: Sender, rootCode: string): string | undefined {
-  return sender.region === rootCode ? undefined : sender.region;
-}
 
 export function feedRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {
   const router = Router();

@@ -13,8 +13,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
-import { apiKeyOf, type IngestGate } from './ingestGate';
-import { scopeOf } from './feedRoutes';
+import { apiKeyOf, scopeOf, type IngestGate } from './ingestGate';
 
 
 export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {

@@ -45,6 +45,11 @@ export interface IngestGate {
   readonly refused: Map<string, number>;
 }
 
+/** the region a sender is held to; none for the whole geography (no check to make) */
+export function scopeOf(sender: Sender, rootCode: string): string | undefined {
+  return sender.region === rootCode ? undefined : sender.region;
+}
+
 /** the key a request carries: the header first, then an Open311 form's `api_key` */
 export function apiKeyOf(req: Request): string | null {
   const header = req.get('X-Api-Key');

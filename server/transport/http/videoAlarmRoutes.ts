@@ -11,8 +11,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
-import { scopeOf } from './feedRoutes';
-import type { IngestGate } from './ingestGate';
+import { scopeOf, type IngestGate } from './ingestGate';
 
 
 export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {

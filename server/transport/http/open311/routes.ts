@@ -16,7 +16,7 @@ import { cleanBody, cleanUrl, refuseDeepJson } from '../../cleanInput';
 import { open311Status, toOpen311Errors } from './errorEntries';
 import { formatOf, formatForError, send } from './format';
 import { formToNewIncident } from './intake';
-import type { IngestGate } from '../ingestGate';
+import { scopeOf, type IngestGate } from '../ingestGate';
 import { isoWithOffset, toDiscovery, toPostResult, toServiceDefinition, toServiceRequest, toServices, type MappingContext } from './mapping';
 import { DAY_MS, matchesQuery, parseRequestQuery, selectPage, type RequestQuery } from './query';
 
@@ -138,7 +138,7 @@ export function open311Routes(deps: Open311Deps): Router {
       const key = idempotencyKeyOf(req);
       // jurisdiction_id, email, device_id and account_id are accepted and not used (see docs/open311.md).
       const { incident: input, notices } = formToNewIncident(req.body, catalog);
-      const { incident, created } = await hub.report(input, key, sender.region === hub.geo.rootCode ? undefined : sender.region);
+      const { incident, created } = await hub.report(input, key, scopeOf(sender, hub.geo.rootCode));
       if (created) log.info('open311 request received', { id: incident.id, category: incident.category, grid: incident.gridCode });
       res.location(`${req.baseUrl}/requests/${encodeURIComponent(incident.id)}.${format}`);
       send(res, format, created ? 201 : 200, 'service_requests', [toPostResult(incident, created, notices, ctx)]);
