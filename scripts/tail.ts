@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../shared/events';
 import { readPositionsFrame } from '../shared/binary/positionsFrame';
+import { decodeSubscribeResult } from '../shared/binary/snapshotGzip';
 import { LAYERS, type Delta, type Layer, type SubscribeResult } from '../shared/schemas/live';
 import type { Incident } from '../shared/schemas/incident';
 
@@ -80,7 +81,7 @@ socket.on('hello', (hello) => {
 });
 
 function subscribe(): void {
-  const request = { protocolVersion: PROTOCOL_VERSION, region: region ?? rootRegion, layers, ...(lastSeq !== undefined ? { lastSeq, ...(historyId ? { historyId } : {}) } : {}) };
+  const request = { protocolVersion: PROTOCOL_VERSION, region: region ?? rootRegion, layers, snapshotEncoding: 'gzip' as const, ...(lastSeq !== undefined ? { lastSeq, ...(historyId ? { historyId } : {}) } : {}) };
   socket.emit('subscribe', request, (answer) => {
     if (!answer.ok) {
       line('error', `${answer.error}: ${answer.message}`, answer);
@@ -91,7 +92,8 @@ function subscribe(): void {
   });
 }
 
-function onSubscribed(result: SubscribeResult): void {
+function onSubscribed(answer: SubscribeResult): void {
+  const result = decodeSubscribeResult(answer);
   if (result.mode === 'resume') {
     line('resume', `resumed after #${result.fromSeq}: ${result.deltas.length} missed deltas, now at #${result.seq}`, { ...result, deltas: undefined });
     result.deltas.forEach(applyDelta);

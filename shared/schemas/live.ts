@@ -79,6 +79,13 @@ export const SubscribeRequest = z.object({
    * budget (an operator's queue): honoured up to ITEMS_CEILING, beyond it the layer is summarised
    */
   fullLayers: z.array(ItemLayer).max(3).optional(),
+  /**
+   * `gzip`: a snapshot answer comes as `mode: 'snapshot-gzip'` — the snapshot's JSON compressed
+   * once by the hub and shared by every client that asks for the same region, in binary parts
+   * (shared/binary/snapshotGzip.ts). Absent: the snapshot as an object, encoded for this answer.
+   * The wall and the console ask for gzip: a province root's snapshot is megabytes of JSON.
+   */
+  snapshotEncoding: z.literal('gzip').optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
@@ -180,8 +187,27 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/** binary data as it arrives: a Buffer (Node.js), an ArrayBuffer (a browser) */
+const BinaryPart = z.custom<ArrayBuffer | Uint8Array>((v) => v instanceof ArrayBuffer || v instanceof Uint8Array, 'binary data');
+
 export const SubscribeResult = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('snapshot'), snapshot: Snapshot }),
+  /**
+   * a snapshot as gzip-compressed UTF-8 JSON (asked for with `snapshotEncoding: 'gzip'`): join
+   * `parts` in order, inflate, parse; `serverTime`, `focuses` and `alerts` here replace the ones
+   * inside (the compressed body may be shared with other clients and a moment older than this
+   * answer). decodeSnapshotGzip (shared/binary/snapshotGzip.ts) does all of it.
+   */
+  z.object({
+    mode: z.literal('snapshot-gzip'),
+    parts: z.array(BinaryPart).min(1),
+    /** the compressed size (the sum of the parts) and the JSON's size, in bytes */
+    gzipBytes: z.number().int().min(1),
+    jsonBytes: z.number().int().min(1),
+    serverTime: EpochMs,
+    focuses: z.array(Focus),
+    alerts: z.array(Alert),
+  }),
   /** every delta the client missed, in order; afterwards seq is current */
   z.object({
     mode: z.literal('resume'),

@@ -212,6 +212,20 @@ export function smallRoster(n: number, at: number): { cameras: Camera[]; patrols
   return { cameras, patrols };
 }
 
+/** a roster large enough that the root's snapshot is megabytes, still item by item (under the budget's 6,000) */
+export function bigRoster(count: number, at: number): { cameras: Camera[]; patrols: Patrol[] } {
+  const gs = grids();
+  const cameras: Camera[] = [];
+  const patrols: Patrol[] = [];
+  for (let i = 0; i < count; i++) {
+    const g = gs[i % gs.length]!;
+    const [lng, lat] = g.center;
+    cameras.push({ id: `cam-${i}`, gbId: null, name: `城区治安监控点位${i}号（东南角）`, gridCode: g.code, lng: lng + i * 1e-6, lat, status: 'online', statusSince: at, alarm: null, owner: '公安' });
+    patrols.push({ id: `p-${i}`, idx: i, name: `网格巡查员${i}`, kind: 'worker', role: 'grid_manager', gridCode: g.code, status: 'on_duty', statusSince: at, lng, lat: lat + i * 1e-6, fixAt: at });
+  }
+  return { cameras, patrols };
+}
+
 /** resolves with the next `event` payload matching `predicate` */
 export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: TestClient,

@@ -60,6 +60,14 @@ describe('/metrics', () => {
       const encoded = Buffer.byteLength(JSON.stringify([ack]));
       expect(grew(`gcw_snapshot_bytes_sum{level="${level}"}`)).toBeGreaterThanOrEqual(encoded);
       expect(grew(`gcw_snapshot_bytes_sum{level="${level}"}`)).toBeLessThan(encoded + 16);
+
+      // a compressed answer counts the JSON it carries (its packet holds only references to the parts)
+      const gz = await new Promise<Ack<SubscribeResult>>((r) => socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: rootRegion, layers: ['incidents', 'stats'], snapshotEncoding: 'gzip' }, r));
+      if (!gz.ok || gz.data.mode !== 'snapshot-gzip') throw new Error('expected a compressed snapshot');
+      const after = await (await fetch(`${t.url}/metrics`)).text();
+      const grewSince = (name: string) => (sample(after, name) ?? 0) - (sample(text, name) ?? 0);
+      expect(grewSince(`gcw_snapshot_bytes_count{level="${level}"}`)).toBe(1);
+      expect(grewSince(`gcw_snapshot_bytes_sum{level="${level}"}`)).toBe(gz.data.jsonBytes);
     } finally {
       socket.close();
     }

@@ -12,13 +12,11 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type Ack } from '@shared/events';
-import type { Camera } from '@shared/schemas/camera';
 import type { Incident } from '@shared/schemas/incident';
 import type { SubscribeResult } from '@shared/schemas/live';
-import type { Patrol } from '@shared/schemas/patrol';
 import { decodePositionsFrame } from '@shared/binary/positionsFrame';
 import { DEFAULT_SOCKET_LIMITS } from '../../server/transport/socket/limits';
-import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestClient, type TestHub } from './harness';
+import { bigRoster, connectClient, grids, nextEvent, signedInUser, startTestHub, type TestClient, type TestHub } from './harness';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -42,20 +40,6 @@ afterEach(async () => {
 });
 
 const ALL_LAYERS = ['incidents', 'patrols', 'cameras', 'stats'] as const;
-
-/** a roster large enough that the root's snapshot is megabytes, still item by item (under the budget's 6,000) */
-function bigRoster(count: number, at: number): { cameras: Camera[]; patrols: Patrol[] } {
-  const gs = grids();
-  const cameras: Camera[] = [];
-  const patrols: Patrol[] = [];
-  for (let i = 0; i < count; i++) {
-    const g = gs[i % gs.length]!;
-    const [lng, lat] = g.center;
-    cameras.push({ id: `cam-${i}`, gbId: null, name: `城区治安监控点位${i}号（东南角）`, gridCode: g.code, lng: lng + i * 1e-6, lat, status: 'online', statusSince: at, alarm: null, owner: '公安' });
-    patrols.push({ id: `p-${i}`, idx: i, name: `网格巡查员${i}`, kind: 'worker', role: 'grid_manager', gridCode: g.code, status: 'on_duty', statusSince: at, lng, lat: lat + i * 1e-6, fixAt: at });
-  }
-  return { cameras, patrols };
-}
 
 function subscribeAck(socket: TestClient, region: string, layers: readonly string[], extra: Record<string, unknown> = {}): Promise<Ack<SubscribeResult>> {
   return new Promise((resolve) => socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: layers as never, ...extra } as never, resolve));

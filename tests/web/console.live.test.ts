@@ -12,6 +12,7 @@ import { connectConsole, type ConsoleConnection, type ConsoleSocket } from '../.
 import { useConsoleQueue } from '../../web/src/console/stores/queue';
 import { FakeSocket } from './helpers/fakeSocket';
 import { incident, reported, snapshot, T0, updated } from './helpers/fixtures';
+import { gzipAnswer } from './helpers/gzipAnswer';
 
 const ME: Me = {
   signedIn: true,
@@ -52,8 +53,9 @@ describe('the console’s connection', () => {
     fake.fire('hello', hello());
     expect(onMe).toHaveBeenCalledWith(ME);
     const request = fake.of('subscribe')[0]!.request as SubscribeRequest;
-    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330203', layers: ['incidents'], fullLayers: ['incidents'] });
-    fake.of('subscribe')[0]!.answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot({ region: HAISHU }) } });
+    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330203', layers: ['incidents'], fullLayers: ['incidents'], snapshotEncoding: 'gzip' });
+    // compressed, in parts, as the hub answers a console
+    fake.of('subscribe')[0]!.answer(null, { ok: true, data: gzipAnswer(snapshot({ region: HAISHU })) });
     const queue = useConsoleQueue();
     expect(queue.status).toBe('live');
     expect([...queue.byId.keys()]).toEqual(['E1', 'E2']);

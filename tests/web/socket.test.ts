@@ -7,6 +7,7 @@ import { useIncidentsStore } from '../../web/src/stores/incidents';
 import { useLiveStore } from '../../web/src/stores/live';
 import { useWallStore } from '../../web/src/stores/wall';
 import { incident, reported, snapshot, T0 } from './helpers/fixtures';
+import { gzipAnswer } from './helpers/gzipAnswer';
 
 type Handler = (...args: unknown[]) => void;
 type AckWithTimeout = (err: Error | null, answer?: Ack<SubscribeResult>) => void;
@@ -77,8 +78,9 @@ describe('connection and subscription', () => {
     fake.hello();
     expect(fake.subscriptions).toHaveLength(1);
     const { request, answer } = fake.subscriptions[0]!;
-    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330200', layers: ['incidents', 'patrols', 'cameras', 'stats'], alarmRegion: '330200' });
-    answer(null, { ok: true, data: { mode: 'snapshot', snapshot: snapshot() } });
+    expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, region: '330200', layers: ['incidents', 'patrols', 'cameras', 'stats'], snapshotEncoding: 'gzip', alarmRegion: '330200' });
+    // compressed, in parts, as the hub answers a wall
+    answer(null, { ok: true, data: gzipAnswer(snapshot()) });
     expect(useLiveStore().status).toBe('live');
     expect(useLiveStore().seq).toBe(100);
   });

@@ -94,6 +94,8 @@ export function connectWall(options: ConnectOptions = {}): WallConnection {
       protocolVersion: PROTOCOL_VERSION,
       region,
       layers: [...LAYERS],
+      // a large region's snapshot compressed once by the hub and shared with every wall that opens it
+      snapshotEncoding: 'gzip',
       // alarms of the whole home region, even while the tour shows one district of it
       ...(wall.homeCode() ? { alarmRegion: wall.homeCode()! } : {}),
       // the detail held travels with lastSeq: a region that crossed the budget since gets a snapshot

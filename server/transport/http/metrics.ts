@@ -205,9 +205,13 @@ export function createMetrics(): HubMetrics {
       const onConnection = (socket: Parameters<Parameters<HubServer['on']>[1]>[0]) => {
         socket.conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
           const level = socket.data.answeringSnapshot;
-          if (level === undefined || packet.type !== 'message' || typeof packet.data !== 'string' || !packet.data.startsWith('3')) return;
+          if (level === undefined || packet.type !== 'message' || typeof packet.data !== 'string') return;
+          // '3': an acknowledgement encoded as JSON; '6': one with binary parts (a compressed snapshot), whose JSON size the gateway noted
+          const json = packet.data.startsWith('3') ? Buffer.byteLength(packet.data) : packet.data.startsWith('6') ? socket.data.answeringSnapshotJson : undefined;
+          if (json === undefined) return;
           socket.data.answeringSnapshot = undefined;
-          snapshotBytes.observe({ level }, Buffer.byteLength(packet.data));
+          socket.data.answeringSnapshotJson = undefined;
+          snapshotBytes.observe({ level }, json);
         });
       };
       io.on('connection', onConnection);

@@ -21,6 +21,7 @@ import { answer } from './ack';
 import { AnswerSlot } from './answerSlot';
 import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type SocketLimits } from './limits';
 import { sameDetail } from '../../hub/snapshotLayers';
+import { snapshotAnswer } from './snapshotAnswer';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
 import { positionsRoomOf, rateClass, type PositionFanout } from './positionFanout';
 import { tellVisitors } from './broadcastLoops';
@@ -45,6 +46,8 @@ export interface SocketData {
   subscribeTurn?: number;
   /** set while a snapshot is being answered: the level of its region, read by the metrics (snapshot sizes) */
   answeringSnapshot?: string;
+  /** with it, for a compressed answer (its packet holds only references to binary parts): the JSON's size */
+  answeringSnapshotJson?: number;
   /** the detail of each item layer this client holds, and the layers it asked in full (detailWatch.ts) */
   detail?: LayerDetail;
   fullLayers?: ItemLayer[];
@@ -366,13 +369,18 @@ async function subscribe(
     if (missed) {
       for (const delta of missed) socket.emit(delta.type, delta as never);
       socket.data.answeringSnapshot = shared.region.level;
-      return { mode: 'snapshot', snapshot: { ...shared, serverTime: hub.now(), ...coordinationNow } };
+      return noteSize(socket, await snapshotAnswer(shared, { serverTime: hub.now(), ...coordinationNow }, request.snapshotEncoding));
     }
   }
   // a small region's (or a shared one the log no longer reaches back to): built here, in this turn
   const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail));
   socket.data.answeringSnapshot = snapshot.region.level;
-  return { mode: 'snapshot', snapshot: { ...snapshot, ...coordinationNow } };
+  return noteSize(socket, await snapshotAnswer(snapshot, { serverTime: snapshot.serverTime, ...coordinationNow }, request.snapshotEncoding));
+}
+
+function noteSize(socket: HubSocket, result: SubscribeResult): SubscribeResult {
+  if (result.mode === 'snapshot-gzip') socket.data.answeringSnapshotJson = result.jsonBytes;
+  return result;
 }
 
 function meOf(socket: HubSocket): Me {

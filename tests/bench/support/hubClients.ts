@@ -7,20 +7,32 @@ import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Hello } from '@shared/events';
 import type { Region } from '@shared/schemas/region';
 import type { SubscribeResult } from '@shared/schemas/live';
+import { decodeSubscribeResult } from '@shared/binary/snapshotGzip';
 
-/** a new connection subscribing to `region` with every layer: the time to its snapshot, the snapshot's JSON size and details */
-export function subscribeOnce(url: string, region: string): Promise<{ ms: number; bytes: number; detail: string }> {
+/**
+ * A new connection subscribing to `region` with every layer: the time to its snapshot (decoded),
+ * the snapshot's JSON size, the bytes its answer carried (the compressed parts for `gzip`; for an
+ * object, its JSON) and details.
+ */
+export function subscribeOnce(url: string, region: string, encoding?: 'gzip'): Promise<{ ms: number; bytes: number; sentBytes: number; detail: string }> {
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 600_000 });
     socket.once('connect_error', reject);
     socket.once('hello', (_hello: Hello) => {
       const t0 = performance.now();
-      socket.timeout(600_000).emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: ['incidents', 'patrols', 'cameras', 'stats'] }, (err: Error | null, ack: { ok: boolean; data: SubscribeResult }) => {
+      const request = { protocolVersion: PROTOCOL_VERSION, region, layers: ['incidents', 'patrols', 'cameras', 'stats'], ...(encoding ? { snapshotEncoding: encoding } : {}) };
+      socket.timeout(600_000).emit('subscribe', request, (err: Error | null, ack: { ok: boolean; data: SubscribeResult }) => {
+        if (err || !ack.ok || ack.data.mode === 'resume') {
+          socket.close();
+          return reject(err ?? new Error(JSON.stringify(ack).slice(0, 300)));
+        }
+        const answer = ack.data;
+        const s = decodeSubscribeResult(answer);
         const ms = performance.now() - t0;
         socket.close();
-        if (err || !ack.ok || ack.data.mode !== 'snapshot') return reject(err ?? new Error(JSON.stringify(ack).slice(0, 300)));
-        const s = ack.data.snapshot;
-        resolve({ ms, bytes: JSON.stringify(s).length, detail: Object.entries(s.detail).map(([k, v]) => `${k}:${v}`).join(' ') });
+        if (s.mode !== 'snapshot') return reject(new Error('not a snapshot'));
+        const bytes = JSON.stringify(s.snapshot).length;
+        resolve({ ms, bytes, sentBytes: answer.mode === 'snapshot-gzip' ? answer.gzipBytes : bytes, detail: Object.entries(s.snapshot.detail).map(([k, v]) => `${k}:${v}`).join(' ') });
       });
     });
   });

@@ -103,6 +103,8 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
       protocolVersion: PROTOCOL_VERSION,
       region,
       layers: ['incidents'],
+      // a large region's snapshot compressed once by the hub and shared with every wall that opens it
+      snapshotEncoding: 'gzip',
       // an operator's queue needs every case of the region, not the wall's notable few
       fullLayers: ['incidents'],
       ...(allowResume && queue.seq !== null && queue.region?.code === region

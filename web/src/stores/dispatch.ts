@@ -7,6 +7,7 @@
 import type { AlertSounded } from '@shared/schemas/alert';
 import type { FocusTrack } from '@shared/schemas/focus';
 import { FRAME_COMPLETE, readPositionsFrame } from '@shared/binary/positionsFrame';
+import { decodeSubscribeResult } from '@shared/binary/snapshotGzip';
 import type { Delta, PatrolCrossing, Snapshot, StatsFrame, SubscribeResult } from '@shared/schemas/live';
 import { useAlertCardStore } from './alertCard';
 import { useCamerasStore } from './cameras';
@@ -62,7 +63,9 @@ export function applyDelta(delta: Delta, clientNow = Date.now()): boolean {
   return true;
 }
 
-export function applySubscribeResult(result: SubscribeResult, clientNow = Date.now()): void {
+export function applySubscribeResult(answer: SubscribeResult, clientNow = Date.now()): void {
+  // a compressed snapshot is inflated here, in the same turn as the answer: the deltas held meanwhile replay after it
+  const result = decodeSubscribeResult(answer);
   if (result.mode === 'snapshot') {
     applySnapshot(result.snapshot, clientNow);
     return;

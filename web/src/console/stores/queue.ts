@@ -13,6 +13,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { Hello } from '@shared/events';
 import type { Catalog } from '@shared/schemas/catalog';
 import { TERMINAL_STAGES, type Incident } from '@shared/schemas/incident';
+import { decodeSubscribeResult } from '@shared/binary/snapshotGzip';
 import { HubStatus, type Delta, type LayerDetail, type SubscribeResult } from '@shared/schemas/live';
 import type { Region } from '@shared/schemas/region';
 import { pathAt } from '../queue';
@@ -96,7 +97,8 @@ export const useConsoleQueue = defineStore('console-queue', () => {
     return true;
   }
 
-  function applySubscribeResult(result: SubscribeResult, clientNow = Date.now()): void {
+  function applySubscribeResult(answer: SubscribeResult, clientNow = Date.now()): void {
+    const result = decodeSubscribeResult(answer);
     if (result.mode === 'snapshot') {
       const s = result.snapshot;
       byId.clear();
