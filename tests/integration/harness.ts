@@ -149,7 +149,7 @@ export const TEST_INGEST_KEY = 'gk_test-ingest-key-of-the-harness-0123456789';
 export const INGEST_HEADERS: Readonly<Record<string, string>> = { 'X-Api-Key': TEST_INGEST_KEY };
 
 /** socket bounds wide open: for tests of the write path that burst hundreds of commands on one connection (the bounds have tests of their own) */
-export const UNLIMITED_SOCKETS: SocketLimits = { commandsPerSecond: 1_000_000, subscribesPer10s: 1_000_000, readsPerSecond: 1_000_000, maxPendingBytes: 1024 * 1024 * 1024 };
+export const UNLIMITED_SOCKETS: SocketLimits = { commandsPerSecond: 1_000_000, subscribesPer10s: 1_000_000, readsPerSecond: 1_000_000, maxPendingBytes: 1024 * 1024 * 1024, plainLargeAnswers: 1_000_000 };
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -4,11 +4,11 @@
  * region are handed the very same compressed bytes — one copy in the hub, not one per request.
  * Real hub, real Socket.IO clients; the hub side is read from Engine.IO's `packetCreate`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import { decodeSnapshotGzip, SNAPSHOT_PART_BYTES, type SnapshotGzipAnswer } from '@shared/binary/snapshotGzip';
 import type { Snapshot, SubscribeResult } from '@shared/schemas/live';
-import { bigRoster, connectClient, grids, startTestHub, type TestClient, type TestHub } from './harness';
+import { bigRoster, connectClient, grids, startTestHub, UNLIMITED_SOCKETS, type TestClient, type TestHub } from './harness';
 
 let t: TestHub | undefined;
 const clients: TestClient[] = [];
@@ -32,6 +32,10 @@ function subscribe(socket: TestClient, region: string, gzip: boolean): Promise<S
       ack.ok ? resolve(ack.data) : reject(new Error(`${ack.error}: ${ack.message}`)),
     ),
   );
+}
+
+function subscribeAck(socket: TestClient, region: string, gzip: boolean): Promise<Ack<SubscribeResult>> {
+  return new Promise((resolve) => socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: ['incidents'], ...(gzip ? { snapshotEncoding: 'gzip' as const } : {}) }, resolve));
 }
 
 function gzipAnswer(result: SubscribeResult): SnapshotGzipAnswer {
@@ -116,5 +120,40 @@ describe('snapshots compressed once and shared', () => {
       `[snapshot gzip] large root, ${walls.length} walls at once: JSON ${(answers[0]!.jsonBytes / 1e6).toFixed(2)} MB, ` +
         `compressed ${(answers[0]!.gzipBytes / 1e6).toFixed(2)} MB in ${parts} parts, held once for all ${walls.length}`,
     );
+  });
+
+  it('a large region as plain JSON: only so many connections hold one unsent at once, hub-wide; beyond, HUB_BUSY before anything is built; a compressed answer is not held back', async () => {
+    t = await startTestHub({ fusion: 'off', snapshotBudget: { largeCases: 0 }, coordination: { rules: [] }, socketLimits: { ...UNLIMITED_SOCKETS, plainLargeAnswers: 1 } });
+    await reportSome(2);
+    const root = t.hub.geo.rootCode;
+    // the build of the root's snapshot waits until the test lets it go: the first plain answer is surely still being made
+    const views = t.app.views;
+    const real = views.buildLargeSnapshot.bind(views);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let builds = 0;
+    const building = new Promise<void>((started) =>
+      vi.spyOn(views, 'buildLargeSnapshot').mockImplementation(async (...args) => {
+        builds++;
+        started();
+        await gate;
+        return real(...args);
+      }),
+    );
+    const [a, b, c] = [await client(), await client(), await client()];
+    const first = subscribeAck(a, root, false);
+    await building;
+    const refused = await subscribeAck(b, root, false);
+    expect(refused.ok ? 'answered' : refused.error).toBe('HUB_BUSY');
+    if (!refused.ok) expect(refused.message).toMatch(/gzip/);
+    expect(builds).toBe(1); // refused before anything was built for it
+    const compressed = subscribeAck(c, root, true);
+    release();
+    const [plainAnswer, gzipped] = await Promise.all([first, compressed]);
+    expect(plainAnswer.ok && plainAnswer.data.mode).toBe('snapshot');
+    expect(gzipped.ok && gzipped.data.mode).toBe('snapshot-gzip');
+    // the first client read its answer (its ack ran): the next plain answer has room
+    const again = await subscribeAck(b, root, false);
+    expect(again.ok && again.data.mode).toBe('snapshot');
   });
 });

@@ -11,7 +11,7 @@ import type { Incident } from '@shared/schemas/incident';
 import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestHub } from './harness';
 
 const HTTP_WRITES = 10;
-const LIMITS = { commandsPerSecond: 10, subscribesPer10s: 1_000, readsPerSecond: 20, maxPendingBytes: 2 * 1024 * 1024 };
+const LIMITS = { commandsPerSecond: 10, subscribesPer10s: 1_000, readsPerSecond: 20, maxPendingBytes: 2 * 1024 * 1024, plainLargeAnswers: 1_000 };
 let t: TestHub;
 
 beforeAll(async () => {

@@ -22,14 +22,18 @@ export interface SocketLimits {
   readsPerSecond: number;
   /** unsent bytes a connection may hold before it is dropped */
   maxPendingBytes: number;
+  /** connections that may hold a large region's snapshot as plain (uncompressed, unshared) JSON at once, hub-wide (plainLargeAnswers.ts) */
+  plainLargeAnswers: number;
 }
 
 /**
  * An operator works a case a few steps a minute and a console's burst is a handful; a wall's tour
  * subscribes every few seconds, a person drilling clicks a few times a second. Ten times that is
- * still allowed; a flood is not. 48 MB unsent is five of the largest (city) snapshots.
+ * still allowed; a flood is not. 48 MB unsent is five of the largest (city) snapshots. Sixteen
+ * plain large answers at once: the wall and console ask for gzip, so these are scripts and
+ * third-party clients, and sixteen province roots in JSON are already about half a gigabyte.
  */
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { commandsPerSecond: 50, subscribesPer10s: 30, readsPerSecond: 20, maxPendingBytes: 48 * 1024 * 1024 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { commandsPerSecond: 50, subscribesPer10s: 30, readsPerSecond: 20, maxPendingBytes: 48 * 1024 * 1024, plainLargeAnswers: 16 };
 
 type Kind = 'command' | 'subscribe' | 'read';
 const KIND_OF: Readonly<Record<string, Kind>> = {

@@ -20,6 +20,7 @@ import type { Logger } from '../../lib/log';
 import { answer } from './ack';
 import { AnswerSlot } from './answerSlot';
 import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type SocketLimits } from './limits';
+import { PlainLargeAnswers } from './plainLargeAnswers';
 import { sameDetail } from '../../hub/snapshotLayers';
 import { snapshotAnswer } from './snapshotAnswer';
 import { alarmRoomOf, roomOf, roomsForPath } from './rooms';
@@ -165,6 +166,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   const { coordination } = identity;
   const limits = identity.limits ?? DEFAULT_SOCKET_LIMITS;
   const limiters = socketLimiters(limits);
+  const plainLarge = new PlainLargeAnswers(limits.plainLargeAnswers);
   const stopUnreadWatch = watchUnread(io, limits.maxPendingBytes, (socket) =>
     log.warn('dropped a connection that does not read', { address: socket.handshake.address, limitBytes: limits.maxPendingBytes }),
   );
@@ -221,6 +223,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         try {
           if (typeof ack === 'function') ack(result);
         } finally {
+          plainLarge.answered(socket);
           if (holdsSlot) slot.release();
         }
       };
@@ -232,7 +235,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         if (dropIfUnread(socket, limits.maxPendingBytes)) throw new HubError('RATE_LIMITED', 'This connection has not read what it was sent; it is closed.');
       };
       return answer(reply, log, async () => {
-        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination, myTurn);
+        const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination, myTurn, plainLarge);
         if (socket.data.layers?.includes('patrols')) tellVisitors(socket, hub, socket.data.regionCode!);
         // A resume carries no positions: patrols that moved while the client was away and then
         // stood still would stay where it last saw them. Send every current fix once.
@@ -306,6 +309,7 @@ async function subscribe(
   positionTickMs: number,
   coordination: Coordination,
   myTurn: () => Promise<void>,
+  plainLarge: PlainLargeAnswers,
 ): Promise<SubscribeResult> {
   const request = parseOrThrow(SubscribeRequest, input, 'subscription');
   const turn = (socket.data.subscribeTurn = (socket.data.subscribeTurn ?? 0) + 1);
@@ -340,6 +344,8 @@ async function subscribe(
   const resumedEarly = resuming && large ? views.resume(request.region, joined, request.lastSeq!, home) : null;
   let shared: Snapshot | null = null;
   if (!resuming || (large && resumedEarly === null)) {
+    // a large region's snapshot as plain JSON is a copy of its own for this client: only so many at once, hub-wide
+    if (large && request.snapshotEncoding !== 'gzip') plainLarge.admit(socket);
     shared = views.sharedSnapshot(request.region, layers, detail) ?? (large ? await views.buildLargeSnapshot(request.region, layers, detail) : null);
     // its answer is megabytes to encode: one wall's per turn of the event loop, not twenty in one
     if (large) await views.answerTurns.take();
