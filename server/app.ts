@@ -230,7 +230,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/', coordinationRoutes(coordination, views, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
-  web.use('/open311/v2', open311Routes({ hub, gate, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
+  web.use('/open311/v2', open311Routes({ hub, gate, accounts, anonymous, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
   web.use(kioskEntryRoutes(accessKeys));
 
   if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
