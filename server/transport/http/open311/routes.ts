@@ -17,7 +17,7 @@ import { cleanBody, cleanUrl, refuseDeepJson } from '../../cleanInput';
 import { open311Status, toOpen311Errors } from './errorEntries';
 import { formatOf, formatForError, send } from './format';
 import { formToNewIncident } from './intake';
-import { scopeOf, type IngestGate } from '../ingestGate';
+import { keySenderOf, scopeOf, type IngestGate } from '../ingestGate';
 import type { Accounts } from '../../../auth/accounts';
 import type { AnonymousPolicy } from '../auth';
 import { open311Readers, readable, readScope, type ReadScope } from './readAccess';
@@ -148,7 +148,8 @@ export function open311Routes(deps: Open311Deps): Router {
       const key = idempotencyKeyOf(req);
       // jurisdiction_id, email, device_id and account_id are accepted and not used (see docs/open311.md).
       const { incident: input, notices } = formToNewIncident(req.body, catalog);
-      const { incident, created } = await hub.report(input, key, scopeOf(sender, hub.geo.rootCode));
+      // audited under the key: its id and name, as a person's report is under the person
+      const { incident, created } = await hub.report(input, key, scopeOf(sender, hub.geo.rootCode), keySenderOf(sender, req));
       if (created) log.info('open311 request received', { id: incident.id, category: incident.category, grid: incident.gridCode });
       res.location(`${req.baseUrl}/requests/${encodeURIComponent(incident.id)}.${format}`);
       send(res, format, created ? 201 : 200, 'service_requests', [toPostResult(incident, created, notices, ctx)]);
