@@ -41,6 +41,7 @@ import { coordinationRoutes } from './transport/http/coordinationRoutes';
 import { webAppRoutes } from './transport/http/webApp';
 import { originGuard, securityHeaders, socketOriginCheck } from './transport/http/origins';
 import type { SocketLimits } from './transport/socket/limits';
+import { connectionCaps, DEFAULT_CONNECTION_CAPS, type ConnectionCapsSettings } from './transport/socket/connectionCaps';
 import { DEFAULT_NEARBY_SETTINGS, NearbyFinder, type NearbySettings } from './hub/nearbyFinder';
 import { Coordination, type CoordinationOptions } from './hub/coordination';
 import { coordinationOptions } from './hub/coordinationOptions';
@@ -105,6 +106,8 @@ export interface AppDeps {
   positionMarginDeg?: number;
   /** command rates and unread output per socket connection (DEFAULT_SOCKET_LIMITS) */
   socketLimits?: SocketLimits;
+  /** live socket connections per address and per signed-in user or kiosk link (DEFAULT_CONNECTION_CAPS) */
+  socketConnections?: Partial<ConnectionCapsSettings>;
   /** origins of the video platform's web players, allowed in frames of the wall (VIDEO_FRAME_ORIGINS) */
   videoFrameOrigins?: readonly string[];
   /** focus and alerts: the rules' plan, alert timing (issue 16); absent: the shipped default rules */
@@ -227,7 +230,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/', coordinationRoutes(coordination, views, anonymous));
   api.use(notFound('API endpoint'));
   web.use('/api', api);
-  web.use('/open311/v2', open311Routes({ hub, gate, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
+  web.use('/open311/v2', open311Routes({ hub, gate, accounts, anonymous, catalog: deps.catalog, tzOffsetMinutes: tz, log: deps.log }));
   web.use(kioskEntryRoutes(accessKeys));
 
   if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
@@ -245,6 +248,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   metrics.watchIngestRefusals(gate.refused);
   // before the gateway's handlers: refuses unclean arguments of every event
   const detachClean = attachCleanPackets(io, deps.log);
+  // connections per address and per user (connectionCaps.ts): a full address is refused before
+  // the gateway looks its credential up; the count is taken after it, once the user is known
+  const caps = connectionCaps({ ...DEFAULT_CONNECTION_CAPS, ...deps.socketConnections });
+  metrics.watchConnectionRefusals(caps.refused);
+  io.use(caps.screen);
   const detachGateway = attachLiveGateway(
     io,
     hub,
@@ -252,6 +260,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination, ...(deps.socketLimits ? { limits: deps.socketLimits } : {}), ...(deps.sessionRecheckMs ? { recheckMs: deps.sessionRecheckMs } : {}) },
     deps.log,
   );
+  // last of the handshake's middlewares: nothing after it may refuse a connection it counted
+  io.use(caps.admit);
   const stopLoops = startBroadcastLoops(
     io,
     hub,

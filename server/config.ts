@@ -114,6 +114,14 @@ export const ConfigSchema = z.object({
     .pipe(z.strictObject({ positions: z.coerce.number().int().min(1).max(1_000_000).optional(), units: z.coerce.number().int().min(1).max(1_000_000).optional(), reports: z.coerce.number().int().min(1).max(1_000_000).optional(), alarms: z.coerce.number().int().min(1).max(1_000_000).optional() })),
   /** HTTP changes (reports, steps, decisions) a second per session, or per address without one; beyond: 429 RATE_LIMITED */
   HTTP_WRITES_PER_SECOND: int(1, 1_000_000).default(200),
+  /**
+   * live socket connections from one address; beyond: refused at the handshake TOO_MANY_CONNECTIONS.
+   * High because a district centre behind one NAT shares an address among every wall screen and
+   * console it has (server/transport/socket/connectionCaps.ts); behind a reverse proxy, raise it
+   */
+  SOCKET_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(200),
+  /** live socket connections of one signed-in user or kiosk link, from anywhere (one wall account on every screen of a large wall) */
+  SOCKET_CONNECTIONS_PER_USER: int(1, 1_000_000).default(50),
   /** the first admin's password on an empty store; unset, a random one is generated and printed once */
   ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
 });

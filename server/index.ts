@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     basemap,
     ...(config.INGEST_KEY ? { bootstrapIngestKey: config.INGEST_KEY } : {}),
     httpWritesPerSecond: config.HTTP_WRITES_PER_SECOND,
+    socketConnections: { perAddress: config.SOCKET_CONNECTIONS_PER_ADDRESS, perUser: config.SOCKET_CONNECTIONS_PER_USER },
     ingestRates: Object.fromEntries(Object.entries(config.INGEST_RATES).filter(([, v]) => v !== undefined)),
   });
   // First start: an admin, never with a default password. A generated one is shown once, here.

@@ -11,14 +11,17 @@ import { VideoAlarmDecision, VideoAlarmReport, type VideoAlarm } from '@shared/s
 import { parseOrThrow } from '@shared/validate';
 import type { CommandOrigin } from '../domain/lifecycle';
 import { decideAlarm, raiseAlarm } from '../domain/videoAlarms';
-import { actorOf, auditOfAlarmDecision, type Principal } from './audit';
+import { actorOf, auditOfAlarmDecision, auditOfAlarmRaised, type Audited, type Principal } from './audit';
 import { authorise, authoriseRegion } from './authorise';
 import type { Batch } from './batch';
 import type { GeoContext } from './geoContext';
 
 export type AlarmSteps =
-  /** `id`: trusted sources (the simulator, imports) may name the alarm so a later step can decide it */
-  | { kind: 'alarm_raise'; input: unknown; id?: string; within?: string }
+  /**
+   * `id`: trusted sources (the simulator, imports) may name the alarm so a later step can decide it;
+   * `source`: who sent it over HTTP (a platform's key, or a person), named by its audit row
+   */
+  | { kind: 'alarm_raise'; input: unknown; id?: string; within?: string; source?: Audited }
   | { kind: 'alarm_decide'; alarmId: string; input: unknown; origin?: CommandOrigin; by?: Principal };
 
 interface RaiseDeps {
@@ -44,6 +47,7 @@ export function raiseAlarmStep(batch: Batch, step: Extract<AlarmSteps, { kind: '
   }
   const now = deps.clock();
   const alarm = raiseAlarm(report, { id: step.id ?? newAlarmId(report.at ?? now), camera, regionPath: deps.geo.path(camera.gridCode), now });
+  if (step.source) batch.audit.push({ ...auditOfAlarmRaised(step.source, alarm, now), eventIndex: batch.nextIndex });
   batch.changeAlarm(alarm, 'raised');
   batch.alarmOutcomes.push({ alarm, incident: null, created: true });
 }

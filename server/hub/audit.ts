@@ -1,6 +1,8 @@
 /**
  * What the audit log records of a person's step, built beside the decision so that an accepted
  * command's row is written in the same transaction as its event. Refusals get rows of their own.
+ * A report or an AI video alarm sent by a source with its ingest key is recorded the same way,
+ * under the key: actor `key:<id>`, no role, and the key's id and name with the client.
  */
 import type { AuditEntry } from '@shared/schemas/audit';
 import type { User } from '@shared/schemas/auth';
@@ -17,12 +19,38 @@ export interface Principal {
   client: AuditEntry['client'];
 }
 
+/** A source that sent with its ingest key, no person behind the request: audited under the key. */
+export interface KeySender {
+  keyId: string;
+  /** the key's name, as the admin who made it gave it */
+  name: string;
+  /** the key's region: where its refusals are filed */
+  regionCode: string;
+  client: AuditEntry['client'];
+}
+
+/** whoever a row is about: a signed-in person, or a source's key */
+export type Audited = Principal | KeySender;
+
+export function isPerson(by: Audited): by is Principal {
+  return 'user' in by;
+}
+
+/**
+ * The columns that say who: a person's user name and role, or `key:<id>` and no role for a key
+ * (user names hold no `:`, so the two never meet), its name carried with the client.
+ */
+export function whoOf(by: Audited): Pick<NewAuditRecord, 'actor' | 'role' | 'client'> {
+  if (isPerson(by)) return { actor: by.user.username, role: by.user.role, client: by.client };
+  return { actor: `key:${by.keyId}`, role: null, client: { ...by.client, key: { id: by.keyId, name: by.name } } };
+}
+
 export function actorOf(user: User): Actor {
   return { kind: 'operator', id: user.username, name: user.displayName };
 }
 
 export function auditOfStep(
-  principal: Principal,
+  principal: Audited,
   action: string,
   before: Incident | null,
   after: Incident | null,
@@ -33,9 +61,7 @@ export function auditOfStep(
   const enteredAt = before && from ? before.stageEnteredAt[from] : undefined;
   return {
     at,
-    actor: principal.user.username,
-    role: principal.user.role,
-    client: principal.client,
+    ...whoOf(principal),
     action,
     outcome: 'ok',
     error: null,
@@ -51,12 +77,10 @@ export function auditOfStep(
 }
 
 /** a person's decision on an AI video alarm: about the alarm (subject), in the alarm's region */
-export function auditOfAlarmDecision(principal: Principal, alarm: VideoAlarm, action: string, at: number, reason: string | null): NewAuditRecord {
+export function auditOfAlarmDecision(principal: Audited, alarm: VideoAlarm, action: string, at: number, reason: string | null): NewAuditRecord {
   return {
     at,
-    actor: principal.user.username,
-    role: principal.user.role,
-    client: principal.client,
+    ...whoOf(principal),
     action,
     outcome: 'ok',
     error: null,
@@ -69,6 +93,11 @@ export function auditOfAlarmDecision(principal: Principal, alarm: VideoAlarm, ac
     stepMs: Math.max(0, at - alarm.at),
     regionPath: [...alarm.regionPath],
   };
+}
+
+/** an AI video alarm a platform raised (with its key, or a person's script): about the alarm, in its region */
+export function auditOfAlarmRaised(by: Audited, alarm: VideoAlarm, at: number): NewAuditRecord {
+  return { ...auditOfAlarmDecision(by, alarm, 'alarm_raise', at, null), stepMs: null };
 }
 
 export function auditOfRefusal(

@@ -19,7 +19,7 @@ import type { SlaPolicy } from '../domain/sla';
 import type { Logger } from '../lib/log';
 import { SerialQueue } from '../lib/serialQueue';
 import type { Store } from '../store/types';
-import { auditOfRefusal, type Principal } from './audit';
+import { auditOfRefusal, isPerson, whoOf, type Audited, type KeySender, type Principal } from './audit';
 import { DeltaStream } from './deltaStream';
 import { HistoryIdentity } from './history';
 import { layerOf, type LoggedDelta } from './deltaLog';
@@ -250,11 +250,17 @@ export class Hub {
     log.info('hub state loaded', { incidents: incidents.length, cameras: cameras.length, patrols: patrols.length, seq: lastSeq, history: this.identity.id, continues: this.identity.predecessor?.id ?? null });
   }
 
-  // ── incidents: trusted in-process sources (simulator, imports) ──────────────────────────
+  // ── incidents: trusted in-process sources (simulator, imports), and sources with a key ──
 
-  async report(input: unknown, idempotencyKey?: string, within?: string): Promise<ReportOutcome> {
-    const [outcome] = await this.applyBatch([{ kind: 'report', input, ...(idempotencyKey ? { idempotencyKey } : {}), ...(within ? { within } : {}) }]);
-    return outcome!;
+  /** `source`: the ingest key a source reported with — its report and its refusals are audited under the key */
+  async report(input: unknown, idempotencyKey?: string, within?: string, source?: KeySender): Promise<ReportOutcome> {
+    try {
+      const [outcome] = await this.applyBatch([{ kind: 'report', input, ...(idempotencyKey ? { idempotencyKey } : {}), ...(within ? { within } : {}), ...(source ? { source } : {}) }]);
+      return outcome!;
+    } catch (error) {
+      if (source) await this.auditRefusal(source, 'report', null, null, error);
+      throw error;
+    }
   }
 
   async command(incidentId: string, input: unknown, origin: CommandOrigin): Promise<Incident> {
@@ -341,9 +347,9 @@ export class Hub {
    * the hub never looked at the step: the store was down, or the queue was full (HUB_BUSY) — an
    * audit write per refusal would load the store exactly when it is the bottleneck.
    */
-  async auditRefusal(by: Principal, action: string, incident: Incident | null, reason: string | null, error: unknown, subject: string | null = null): Promise<void> {
+  async auditRefusal(by: Audited, action: string, incident: Incident | null, reason: string | null, error: unknown, subject: string | null = null): Promise<void> {
     if (!(error instanceof HubError) || error.code === 'STORE_UNAVAILABLE' || error.code === 'HUB_BUSY') return;
-    const who = { actor: by.user.username, role: by.user.role, client: by.client, regionPath: this.geo.path(by.user.regionCode) };
+    const who = { ...whoOf(by), regionPath: this.geo.path(isPerson(by) ? by.user.regionCode : by.regionCode) };
     try {
       await this.store.appendAudit([{ ...auditOfRefusal(who, action, this.now(), { code: error.code, message: error.message }, incident, reason), subject }]);
     } catch (auditError) {
@@ -353,10 +359,15 @@ export class Hub {
 
   // ── AI video alarms: raised by a platform, decided by a person ─────────────────────────
 
-  /** a platform's alarm enters the confirm queue (idempotent on its externalRef) */
-  async raiseVideoAlarm(input: unknown, within?: string): Promise<AlarmOutcome> {
-    const [outcome] = await this.commands.applyAlarmBatch([{ kind: 'alarm_raise', input, ...(within ? { within } : {}) }]);
-    return outcome!;
+  /** a platform's alarm enters the confirm queue (idempotent on its externalRef); `source`, who sent it, is audited (refusals too) */
+  async raiseVideoAlarm(input: unknown, within?: string, source?: Audited): Promise<AlarmOutcome> {
+    try {
+      const [outcome] = await this.commands.applyAlarmBatch([{ kind: 'alarm_raise', input, ...(within ? { within } : {}), ...(source ? { source } : {}) }]);
+      return outcome!;
+    } catch (error) {
+      if (source) await this.auditRefusal(source, 'alarm_raise', null, null, error);
+      throw error;
+    }
   }
 
   /** trusted sources (simulator, imports): raise and decide in one batch, or decide later */

@@ -22,7 +22,7 @@ import { forEachInSlices } from '../lib/slices';
 import type { Store, StoredEvent } from '../store/types';
 import { IdempotencyConflictError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
-import { actorOf, auditOfStep, type Principal } from './audit';
+import { actorOf, auditOfStep, isPerson, type Audited, type KeySender, type Principal } from './audit';
 import { authorise, authoriseRegion, requestHashOf } from './authorise';
 import type { AlarmOutcome, Batch, ReportOutcome } from './batch';
 import type { DeltaStream } from './deltaStream';
@@ -51,8 +51,11 @@ export type BatchStep =
    * its cases are), and when its idempotency key was taken before, the case is there already: its
    * steps are not taken again.
    */
-  /** `within`: a source scoped to a region (an ingest key) may report only inside it */
-  | { kind: 'report'; input: unknown; idempotencyKey?: string; by?: Principal; steps?: readonly CaseStep[]; within?: string }
+  /**
+   * `within`: a source scoped to a region (an ingest key) may report only inside it; `source`: the
+   * key it sent with, which the audit row names (a person's report gives `by`, authorised and audited)
+   */
+  | { kind: 'report'; input: unknown; idempotencyKey?: string; by?: Principal; source?: KeySender; steps?: readonly CaseStep[]; within?: string }
   /** `origin` names the actor (and, for history, the time); a person's step gives `by` instead */
   | { kind: 'command'; incidentId: string; input: unknown; origin?: CommandOrigin; by?: Principal };
 
@@ -245,7 +248,7 @@ export class IncidentCommands {
       batch.idempotency.push(claim);
     }
     if (step.within) this.requireWithin(parsed, step.within);
-    const outcome = step.steps ? await this.openCase(batch, parsed, step.steps) : await this.takeReport(batch, parsed, step.by, null);
+    const outcome = step.steps ? await this.openCase(batch, parsed, step.steps) : await this.takeReport(batch, parsed, step.by ?? step.source, null);
     if (claim) claim.incidentId = outcome.incident.id;
     batch.outcomes.push(outcome);
   }
@@ -266,13 +269,13 @@ export class IncidentCommands {
     return { incident, created: true };
   }
 
-  /** a new case, or the open case it joins (duplicate fusion) */
-  private async takeReport(batch: Batch, parsed: ParsedNewIncident, by: Principal | undefined, why: string | null, fuse = true): Promise<ReportOutcome> {
+  /** a new case, or the open case it joins (duplicate fusion); `by` is audited, and authorised when a person */
+  private async takeReport(batch: Batch, parsed: ParsedNewIncident, by: Audited | undefined, why: string | null, fuse = true): Promise<ReportOutcome> {
     if (!this.deps.knownCategories.has(parsed.category)) throw new HubError('UNKNOWN_CATEGORY', `Category "${parsed.category}" is not in the category table.`);
     const gridCode = this.deps.geo.locate(parsed.location.lng, parsed.location.lat);
     if (!gridCode) throw new HubError('OUT_OF_AREA', `The location ${parsed.location.lng}, ${parsed.location.lat} is outside every grid this hub manages.`);
     const regionPath = this.deps.geo.path(gridCode);
-    if (by) authoriseRegion(by, regionPath, 'report a case there');
+    if (by && isPerson(by)) authoriseRegion(by, regionPath, 'report a case there');
     const now = this.deps.clock();
     const reportedAt = parsed.reportedAt ?? now;
     // an imported case was a case in its source system: it never joins another

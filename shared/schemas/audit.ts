@@ -7,18 +7,24 @@ import { Stage } from './incident';
  * The audit log: one append-only row per thing a person did or tried — every command (accepted or
  * refused), sign-in, sign-out and user change — with who, in which role, from which client, when,
  * the case's stage before and after, the reason given and how long the case had been in its stage.
+ * Reports and AI video alarms that a source sends with its ingest key have rows too, under the key.
  */
 export const AUDIT_ACTIONS_OTHER = ['sign_in', 'sign_in_failed', 'sign_out', 'user_add', 'user_disable', 'user_enable', 'user_reset', 'password_change', 'report'] as const;
 
 export const AuditEntry = z.object({
   id: z.number().int().min(1),
   at: EpochMs,
-  /** the user name, or the name tried in a failed sign-in */
+  /** the user name, the name tried in a failed sign-in, or `key:<key id>` for a source's ingest key (user names hold no `:`) */
   actor: z.string(),
-  /** null when nobody was signed in (a refused anonymous command, a failed sign-in) */
+  /** null when nobody was signed in (a refused anonymous command, a failed sign-in, a source's key) */
   role: Role.nullable(),
-  /** where it came from: channel, address and user agent */
-  client: z.object({ channel: z.enum(['http', 'socket', 'cli']), address: z.string().nullable(), userAgent: z.string().nullable() }),
+  /** where it came from: channel, address and user agent; for a source's key, the key's id and name as well */
+  client: z.object({
+    channel: z.enum(['http', 'socket', 'cli']),
+    address: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    key: z.object({ id: z.string(), name: z.string() }).optional(),
+  }),
   /** an incident action (register, dispatch, …) or one of AUDIT_ACTIONS_OTHER */
   action: z.string(),
   outcome: z.enum(['ok', 'refused']),

@@ -46,7 +46,7 @@ import type { PhaseFigures } from './support/hubProbes';
 import { auditPages, get, getMany, mb, open311Pages, secs, signIn, streamFixes } from './support/hubStallWork';
 import { measureFirstStart, measurePhase, type PhaseContext } from './support/stallPhases';
 import { reportStalls } from './support/stallReport';
-import { BENCH_INGEST_ENV } from './support/benchKey';
+import { BENCH_INGEST_ENV, BENCH_SOCKET_ENV } from './support/benchKey';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN_PASSWORD = 'hub-stalls-bench-admin';
@@ -70,7 +70,7 @@ export default async function run(): Promise<void> {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', pathToFileURL(join(repo, 'tests/bench/support/stallLog.mjs')).href] : [];
   const hub = await createHubProcess(
-    { ...BENCH_INGEST_ENV, SIM_SCALE: scale, SIM_HISTORY_DAYS: '1', LOG_LEVEL: 'warn', ADMIN_PASSWORD, ...(stallLog ? { HUB_STALL_LOG: stallLog } : {}) },
+    { ...BENCH_INGEST_ENV, ...BENCH_SOCKET_ENV, SIM_SCALE: scale, SIM_HISTORY_DAYS: '1', LOG_LEVEL: 'warn', ADMIN_PASSWORD, ...(stallLog ? { HUB_STALL_LOG: stallLog } : {}) },
     { healthyWithinMs: 900_000, nodeArgs, stopGraceMs: 120_000 },
   );
   const phases: PhaseFigures[] = [];

@@ -64,7 +64,7 @@ import type { DayLoaderConfig, DayLoaderMessage } from './support/dayReplayLoade
 import { bytesPerCaseByStage, caseStoreBytes, stageCounts, type StageCounts } from './support/caseStoreSize';
 import { Inspector, inspectorUrlIn } from './support/inspector';
 import { growthPercent, mb, readHubMetrics, wallHeapAfterGc } from './support/memoryReadings';
-import { BENCH_INGEST_ENV } from './support/benchKey';
+import { BENCH_INGEST_ENV, BENCH_SOCKET_ENV } from './support/benchKey';
 
 type Progress = Extract<DayLoaderMessage, { type: 'progress' | 'done' }>;
 type Planned = Extract<DayLoaderMessage, { type: 'planned' }>;
@@ -203,7 +203,7 @@ export default async function run(): Promise<void> {
     const l = startLoader(config);
     loader = l.child;
     hub = await createHubProcess(
-      { ...BENCH_INGEST_ENV, SIM_SCALE: scale, SIM_HISTORY_DAYS: '0', SIM_RATE: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn', RESUME_BUFFER: String(resumeBuffer), SNAPSHOT_INCIDENTS: String(snapshotIncidents) },
+      { ...BENCH_INGEST_ENV, ...BENCH_SOCKET_ENV, SIM_SCALE: scale, SIM_HISTORY_DAYS: '0', SIM_RATE: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn', RESUME_BUFFER: String(resumeBuffer), SNAPSHOT_INCIDENTS: String(snapshotIncidents) },
       { healthyWithinMs: 900_000 },
     );
     await hub.start();

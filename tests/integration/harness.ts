@@ -94,6 +94,11 @@ export interface TestHubOptions {
   httpWritesPerSecond?: number;
   /** how often open connections' sessions and kiosk links are checked again (15 s in the product) */
   sessionRecheckMs?: number;
+  /**
+   * live socket connections per address and per user (SOCKET_CONNECTIONS_PER_ADDRESS, _PER_USER).
+   * Unbounded by default: tests and benches open hundreds of sockets from 127.0.0.1; the caps have a test of their own
+   */
+  socketConnections?: { perAddress?: number; perUser?: number };
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -129,6 +134,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     bootstrapIngestKey: TEST_INGEST_KEY,
     ...(opts.ingestRates ? { ingestRates: opts.ingestRates } : {}),
     httpWritesPerSecond: opts.httpWritesPerSecond ?? 1_000_000,
+    socketConnections: { perAddress: 1_000_000, perUser: 1_000_000, ...opts.socketConnections },
     ...(opts.sessionRecheckMs ? { sessionRecheckMs: opts.sessionRecheckMs } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');

@@ -26,14 +26,16 @@ const queries = [
   `start_date=${encodeURIComponent(new Date(NOW - 50 * 86_400_000).toISOString())}&end_date=${encodeURIComponent(new Date(NOW - 20 * 86_400_000).toISOString())}&page_size=300`,
 ];
 
-async function ids(t: TestHub, query: string): Promise<string[]> {
-  const res = await fetch(`${t.url}/open311/v2/requests.json?${query}`);
+async function ids(t: TestHub, query: string, headers: Record<string, string> = {}): Promise<string[]> {
+  const res = await fetch(`${t.url}/open311/v2/requests.json?${query}`, { headers });
   expect(res.status, query).toBe(200);
   return ((await res.json()) as { service_request_id: string }[]).map((r) => r.service_request_id);
 }
 
 describe('Open311 pages older than memory', () => {
   const fromMemory = new Map<string, string[]>();
+  /** a supervisor of one street (its session is in the store, so it outlives the restart) and what it read from memory */
+  const scoped = { headers: {} as Record<string, string>, street: '', fromMemory: [] as string[] };
 
   it('are listed from memory while memory holds them', async () => {
     const t = await startTestHub({ store: await createPgliteStore({ dataDir: dir }), clock, memoryDays: 90 });
@@ -45,6 +47,11 @@ describe('Open311 pages older than memory', () => {
       for (const q of queries) fromMemory.set(q, await ids(t, q));
       expect(fromMemory.get('page_size=1000')).toHaveLength(1_000);
       expect(fromMemory.get('page_size=250&page=5')!.length).toBeGreaterThan(0);
+      scoped.street = t.hub.geo.path(grids()[0]!.code)[2]!;
+      scoped.headers = (await signedInUser(t, 'street-supervisor', 'supervisor', scoped.street)).headers;
+      scoped.fromMemory = await ids(t, 'page_size=1000', scoped.headers);
+      expect(scoped.fromMemory.length).toBeGreaterThan(0);
+      expect(scoped.fromMemory.length).toBeLessThan(fromMemory.get('page_size=1000')!.length);
     } finally {
       await t.close();
     }
@@ -54,6 +61,17 @@ describe('Open311 pages older than memory', () => {
     const t = await startTestHub({ store: await createPgliteStore({ dataDir: dir }), clock, memoryDays: 3 });
     try {
       expect(await ids(t, q)).toEqual(fromMemory.get(q));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a reader held to one street gets the same page from the store: its street’s cases only, none of another', async () => {
+    const t = await startTestHub({ store: await createPgliteStore({ dataDir: dir }), clock, memoryDays: 3 });
+    try {
+      const fromStore = await ids(t, 'page_size=1000', scoped.headers);
+      expect(fromStore).toEqual(scoped.fromMemory);
+      for (const id of fromStore) expect((await t.store.getIncident(id))!.regionPath).toContain(scoped.street);
     } finally {
       await t.close();
     }

@@ -13,7 +13,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
-import { apiKeyOf, scopeOf, type IngestGate } from './ingestGate';
+import { apiKeyOf, keySenderOf, scopeOf, type IngestGate } from './ingestGate';
 
 
 export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {
@@ -21,7 +21,7 @@ export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPo
   const pathOf = (code: string) => read.pathOf(code) ?? [];
 
   // a signed-in operator (authorised and audited as a person), or a source with its ingest key
-  // (the hotline, an IoT gateway: held to the key's region, limited per key)
+  // (the hotline, an IoT gateway: held to the key's region, limited per key, audited under the key)
   router.post('/', requireJson, async (req, res) => {
     const header = req.get('Idempotency-Key');
     const key = header === undefined ? undefined : parseOrThrow(IdempotencyKey, header, 'Idempotency-Key header');
@@ -33,7 +33,7 @@ export function incidentRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPo
       ]);
     }
     const { incident, created } = sender
-      ? await hub.report(req.body, key, scopeOf(sender, read.rootCode))
+      ? await hub.report(req.body, key, scopeOf(sender, read.rootCode), keySenderOf(sender, req))
       : await hub.reportAs(principalOf(res, 'report'), req.body, key);
     res.status(created ? 201 : 200).location(`/api/incidents/${incident.id}`).json(incident);
   });

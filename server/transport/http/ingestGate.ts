@@ -19,7 +19,8 @@ import { roleAllows, type Permission } from '@shared/access';
 import { HubError } from '@shared/errors';
 import { INGEST_SCOPES, type IngestScope } from '@shared/schemas/accessKeys';
 import type { AccessKeys } from '../../auth/accessKeys';
-import { identity } from './auth';
+import type { Audited, KeySender } from '../../hub/audit';
+import { httpClient, identity } from './auth';
 
 /** requests per second per key, for each kind of data */
 export type IngestRates = Readonly<Record<IngestScope, number>>;
@@ -48,6 +49,16 @@ export interface IngestGate {
 /** the region a sender is held to; none for the whole geography (no check to make) */
 export function scopeOf(sender: Sender, rootCode: string): string | undefined {
   return sender.region === rootCode ? undefined : sender.region;
+}
+
+/** the key this sender sent with, as its audit rows name it; undefined for a signed-in person */
+export function keySenderOf(sender: Sender, req: Request): KeySender | undefined {
+  return sender.keyId === null ? undefined : { keyId: sender.keyId, name: sender.name, regionCode: sender.region, client: httpClient(req) };
+}
+
+/** who the audit names for what this sender sent: its key, or the signed-in person the gate admitted */
+export function auditedSender(sender: Sender, req: Request, res: Response): Audited | undefined {
+  return keySenderOf(sender, req) ?? identity(res).principal ?? undefined;
 }
 
 /** the key a request carries: the header first, then an Open311 form's `api_key` */

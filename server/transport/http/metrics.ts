@@ -22,6 +22,8 @@ export interface HubMetrics {
   watchPositionGroups(count: () => number): void;
   /** reads the ingest refusals by code from the ingest gate (missing, invalid, out-of-scope keys, rate) */
   watchIngestRefusals(refused: ReadonlyMap<string, number>): void;
+  /** reads the socket handshakes refused for too many connections (by address, by user) from the connection caps */
+  watchConnectionRefusals(refused: ReadonlyMap<string, number>): void;
   /** one positions frame handed to a room: its size, its positions and the sockets it went to */
   observeFrame(bytes: number, positions: number, recipients: number): void;
   /** the time of one positions tick (bucketing, encoding, handing frames over), seconds */
@@ -112,6 +114,21 @@ export function createMetrics(): HubMetrics {
         const before = ingestSeen.get(code) ?? 0;
         if (n > before) this.inc({ code }, n - before);
         ingestSeen.set(code, n);
+      }
+    },
+  });
+  let connectionRefused: ReadonlyMap<string, number> | null = null;
+  const connectionSeen = new Map<string, number>();
+  new Counter({
+    name: 'gcw_socket_connections_refused_total',
+    help: 'Socket.IO handshakes refused with TOO_MANY_CONNECTIONS, by what was full (address: SOCKET_CONNECTIONS_PER_ADDRESS, user: SOCKET_CONNECTIONS_PER_USER)',
+    labelNames: ['by'],
+    registers: [registry],
+    collect() {
+      for (const [by, n] of connectionRefused ?? []) {
+        const before = connectionSeen.get(by) ?? 0;
+        if (n > before) this.inc({ by }, n - before);
+        connectionSeen.set(by, n);
       }
     },
   });
@@ -226,6 +243,9 @@ export function createMetrics(): HubMetrics {
     },
     watchIngestRefusals(refused) {
       ingestRefused = refused;
+    },
+    watchConnectionRefusals(refused) {
+      connectionRefused = refused;
     },
     observeFrame(bytes, positions, recipients) {
       frames.inc();

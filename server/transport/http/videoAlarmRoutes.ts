@@ -11,7 +11,7 @@ import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import { identity, principalOf, readableRegion, requireRead, type AnonymousPolicy } from './auth';
 import { requireJson } from './errors';
-import { scopeOf, type IngestGate } from './ingestGate';
+import { auditedSender, scopeOf, type IngestGate } from './ingestGate';
 
 
 export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: AnonymousPolicy, gate: IngestGate): Router {
@@ -20,8 +20,9 @@ export function videoAlarmRoutes(hub: Hub, read: ReadModel, anonymous: Anonymous
 
   // the video platform with its ingest key (cameras of the key's region only), or a signed-in admin
   router.post('/', requireJson, async (req, res) => {
-    const within = scopeOf(await gate.admit(req, res, 'alarms', 'data:import'), read.rootCode);
-    const { alarm, created } = await hub.raiseVideoAlarm(req.body, within);
+    const sender = await gate.admit(req, res, 'alarms', 'data:import');
+    // audited under the key (or the person) that sent it
+    const { alarm, created } = await hub.raiseVideoAlarm(req.body, scopeOf(sender, read.rootCode), auditedSender(sender, req, res));
     res.status(created ? 201 : 200).location(`/api/video-alarms/${alarm.id}`).json({ alarm });
   });
 

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createApp } from '../../../server/app';
 import { DEFAULT_SOCKET_LIMITS } from '../../../server/transport/socket/limits';
+import { BENCH_SOCKET_CONNECTIONS } from './benchKey';
 import { defaultCatalog, knownCategories } from '../../../server/domain/catalog';
 import { defaultSlaPolicy } from '../../../server/domain/lifecycle';
 import { generateCity } from '../../../server/geo/generateCity';
@@ -158,6 +159,8 @@ export async function socketDriver(store: Store, pace: Pace): Promise<Driver> {
     // the capacity of the write path, as a gateway feeding many reports a second would see it: the
     // per-connection rates that stop a flooding console are not what is measured here
     socketLimits: { ...DEFAULT_SOCKET_LIMITS, commandsPerSecond: 1_000_000 },
+    // BENCH_CONNECTIONS sockets, all of one user
+    socketConnections: BENCH_SOCKET_CONNECTIONS,
   });
   const port = await app.listen(0, '127.0.0.1');
   const admin: Principal = { ...operator, user: { ...operator.user, username: 'bench-admin', role: 'admin' } };

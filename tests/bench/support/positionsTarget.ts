@@ -19,7 +19,7 @@ import { createWorkerStore } from '../../../server/store/workerStore';
 import { startNaiveSocketHub } from '../baselines/naiveSocketHub';
 import { startWsHub, type BaselineHub } from '../baselines/wsHub';
 import { benchCity, benchRoster } from './positionsWorld';
-import { BENCH_INGEST_KEY, BENCH_INGEST_RATES } from './benchKey';
+import { BENCH_INGEST_KEY, BENCH_INGEST_RATES, BENCH_SOCKET_CONNECTIONS } from './benchKey';
 
 export type TargetKind = 'hub' | 'naive' | 'ws';
 
@@ -63,6 +63,7 @@ async function startRealHub(patrols: number): Promise<Target> {
     snapshotBudget: { items: patrols + 1 },
     bootstrapIngestKey: BENCH_INGEST_KEY,
     ingestRates: BENCH_INGEST_RATES,
+    socketConnections: BENCH_SOCKET_CONNECTIONS,
     ...(process.env.BENCH_TRACK_SAMPLE_MS ? { trackSampleMs: Number(process.env.BENCH_TRACK_SAMPLE_MS) } : {}),
   });
   await app.hub.loadRoster([], benchRoster(patrols, Date.now()));

@@ -3,6 +3,7 @@
  * post service requests here and read their status back. Every resource comes in `.xml` and
  * `.json`, written from one mapping (mapping.ts); errors leave in the Open311 form (errorEntries.ts).
  * Handlers stay thin: intake.ts turns a form into a NewIncident and the hub validates and stores it.
+ * Reads follow the hub's anonymous-read policy and are held to the reader's region (readAccess.ts).
  */
 import { forEachInSlices, yieldToLoop } from '../../../lib/slices';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
@@ -16,14 +17,21 @@ import { cleanBody, cleanUrl, refuseDeepJson } from '../../cleanInput';
 import { open311Status, toOpen311Errors } from './errorEntries';
 import { formatOf, formatForError, send } from './format';
 import { formToNewIncident } from './intake';
-import { scopeOf, type IngestGate } from '../ingestGate';
+import { keySenderOf, scopeOf, type IngestGate } from '../ingestGate';
+import type { Accounts } from '../../../auth/accounts';
+import type { AnonymousPolicy } from '../auth';
+import { open311Readers, readable, readScope, type ReadScope } from './readAccess';
 import { isoWithOffset, toDiscovery, toPostResult, toServiceDefinition, toServiceRequest, toServices, type MappingContext } from './mapping';
 import { DAY_MS, matchesQuery, parseRequestQuery, selectPage, type RequestQuery } from './query';
 
 export interface Open311Deps {
   hub: Hub;
-  /** POST requests need an ingest key with the `reports` scope (api_key) */
+  /** POST requests need an ingest key with the `reports` scope (api_key); so do reads the policy does not admit anonymously */
   gate: IngestGate;
+  /** sessions of people who read signed in */
+  accounts: Accounts;
+  /** who may read without a key or a session (WALL_ANONYMOUS) */
+  anonymous: AnonymousPolicy;
   catalog: Catalog;
   tzOffsetMinutes: number;
   log: Logger;
@@ -58,6 +66,7 @@ function idempotencyKeyOf(req: Request): string | undefined {
 
 export function open311Routes(deps: Open311Deps): Router {
   const { hub, catalog, tzOffsetMinutes, log, gate } = deps;
+  const reader = open311Readers({ accounts: deps.accounts, gate, anonymous: deps.anonymous, rootCode: hub.geo.rootCode });
   const ctx: MappingContext = { catalog, tzOffsetMinutes };
   const changeset = isoWithOffset(hub.now(), tzOffsetMinutes);
   const router = Router();
@@ -74,25 +83,26 @@ export function open311Routes(deps: Open311Deps): Router {
    * at a time with a turn of the event loop between, until the page is full — never the whole
    * 90 days at once (that held the hub for seconds).
    */
-  async function pageIn(q: RequestQuery): Promise<Incident[]> {
+  async function pageIn(q: RequestQuery, scope: ReadScope): Promise<Incident[]> {
+    const wanted = (incident: Incident) => matchesQuery(incident, q) && readable(incident, scope);
     const memoryFrom = hub.now() - hub.opts.memoryDays * DAY_MS;
     const found: Incident[] = [];
     const held = new Set<string>();
     // a slice of time at a time: a province holds 63,000 cases, scanned per page in one turn for 0.5-0.7 s
     await forEachInSlices(hub.incidents.values(), ({ incident }) => {
       held.add(incident.id);
-      if (matchesQuery(incident, q)) found.push(incident);
+      if (wanted(incident)) found.push(incident);
     });
-    const wanted = q.page * q.pageSize;
+    const pageEnd = q.page * q.pageSize;
     if (q.start < memoryFrom) {
       let inMemoryWindow = 0;
       for (const incident of found) if (incident.reportedAt >= memoryFrom) inMemoryWindow++;
       let after: { reportedAt: number; id: string } | null = null;
       // older cases are read only as far as the page needs them
-      for (let older = 0; inMemoryWindow + older < wanted; ) {
+      for (let older = 0; inMemoryWindow + older < pageEnd; ) {
         const rows = await hub.store.incidentsReported({ from: q.start, to: Math.min(q.end + 1, memoryFrom), after, limit: STORE_PAGE });
         for (const incident of rows) {
-          if (held.has(incident.id) || !matchesQuery(incident, q)) continue;
+          if (held.has(incident.id) || !wanted(incident)) continue;
           found.push(incident);
           older++;
         }
@@ -109,11 +119,11 @@ export function open311Routes(deps: Open311Deps): Router {
     send(res, formatOf(param(req, 'format')), 200, 'discovery', toDiscovery(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`, changeset));
   });
 
-  router.get('/services.:format', requireFormat, (req, res) => {
+  router.get('/services.:format', requireFormat, ...reader, (req, res) => {
     send(res, formatOf(param(req, 'format')), 200, 'services', toServices(catalog));
   });
 
-  router.get('/services/:code.:format', requireFormat, (req, res) => {
+  router.get('/services/:code.:format', requireFormat, ...reader, (req, res) => {
     const code = param(req, 'code');
     if (!catalog.categories.some((c) => c.code === code)) {
       throw new HubError('UNKNOWN_CATEGORY', `No service has the code "${code.slice(0, 40)}": GET services.xml lists them.`);
@@ -138,15 +148,17 @@ export function open311Routes(deps: Open311Deps): Router {
       const key = idempotencyKeyOf(req);
       // jurisdiction_id, email, device_id and account_id are accepted and not used (see docs/open311.md).
       const { incident: input, notices } = formToNewIncident(req.body, catalog);
-      const { incident, created } = await hub.report(input, key, scopeOf(sender, hub.geo.rootCode));
+      // audited under the key: its id and name, as a person's report is under the person
+      const { incident, created } = await hub.report(input, key, scopeOf(sender, hub.geo.rootCode), keySenderOf(sender, req));
       if (created) log.info('open311 request received', { id: incident.id, category: incident.category, grid: incident.gridCode });
       res.location(`${req.baseUrl}/requests/${encodeURIComponent(incident.id)}.${format}`);
       send(res, format, created ? 201 : 200, 'service_requests', [toPostResult(incident, created, notices, ctx)]);
     },
   );
 
-  router.get('/requests.:format', requireFormat, async (req, res) => {
+  router.get('/requests.:format', requireFormat, ...reader, async (req, res) => {
     const format = formatOf(param(req, 'format'));
+    const scope = readScope(res);
     const q = parseRequestQuery(req.query as Record<string, unknown>, { now: hub.now(), tzOffsetMinutes, catalog });
     let list: Incident[];
     if (q.ids) {
@@ -155,18 +167,20 @@ export function open311Routes(deps: Open311Deps): Router {
       const found: (Incident | null)[] = [];
       const ids = [...new Set(q.ids)];
       for (let i = 0; i < ids.length; i += ID_READS_AT_ONCE) found.push(...(await Promise.all(ids.slice(i, i + ID_READS_AT_ONCE).map(findIncident))));
-      list = found.filter((i): i is Incident => i !== null);
+      // ids outside the reader's region are left out as unknown ones are: their existence is not told
+      list = found.filter((i): i is Incident => i !== null && readable(i, scope));
       list = list.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     } else {
-      list = await pageIn(q);
+      list = await pageIn(q, scope);
     }
     send(res, format, 200, 'service_requests', list.map((i) => toServiceRequest(i, ctx)));
   });
 
-  router.get('/requests/:id.:format', requireFormat, async (req, res) => {
+  router.get('/requests/:id.:format', requireFormat, ...reader, async (req, res) => {
     const format = formatOf(param(req, 'format'));
     const incident = await findIncident(param(req, 'id'));
-    if (!incident) throw new HubError('NOT_FOUND', `No service request has the id ${param(req, 'id').slice(0, 64)}.`);
+    // a case outside the reader's region answers as one that does not exist
+    if (!incident || !readable(incident, readScope(res))) throw new HubError('NOT_FOUND', `No service request has the id ${param(req, 'id').slice(0, 64)}.`);
     send(res, format, 200, 'service_requests', [toServiceRequest(incident, ctx)]);
   });
 
