@@ -78,6 +78,12 @@ describe('the timeline', () => {
     expect(rows[0]).toMatchObject({ detail: '城管', note: '尽快', role: null });
     expect(rows[1]).toMatchObject({ error: 'ILLEGAL_TRANSITION', message: 'not now' });
   });
+
+  it('a report a source sent with its ingest key names the key, not its id alone', () => {
+    const keyed = audit({ action: 'report', actor: 'key:k-7', role: null, seq: 7, stageBefore: null, stageAfter: 'reported', client: { channel: 'http', address: null, userAgent: null, key: { id: 'k-7', name: '12345热线平台' } } });
+    const rows = mergeTimeline([{ ...entry(inc, 7, 'reported'), at: T0 - 60_000, to: 'reported' as const }], [keyed]);
+    expect(rows[0]).toMatchObject({ actor: '12345热线平台 (k-7)', role: null });
+  });
 });
 
 describe('joined reports (并单) that can be split off', () => {

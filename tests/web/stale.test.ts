@@ -99,6 +99,8 @@ describe('freshness', () => {
       detail: '链接已过期、被撤销或被改动 · 请向指挥中心管理员索取新链接',
     });
     expect(bannerModel('connecting', null, T0, 'en', { problem: 'AUTH_REQUIRED' })?.main).toBe('This wall needs a sign-in or a wall link');
+    // the hub's cap on connections: said, and the wall keeps trying by itself
+    expect(bannerModel('offline', T0, T0 + 5_000, 'zh', { problem: 'TOO_MANY_CONNECTIONS', attempts: 2 })).toMatchObject({ level: 'alert', main: '连接数已达上限' });
   });
 });
 

@@ -16,7 +16,7 @@ import { useWallStore } from './stores/wall';
 import { useCoordinationStore } from './stores/coordination';
 
 /** refusals of the connection itself: who may watch (docs/protocol.md §0) */
-const ACCESS_CODES: ReadonlySet<string> = new Set(['AUTH_REQUIRED', 'SESSION_EXPIRED', 'ACCOUNT_DISABLED', 'LINK_INVALID']);
+const ACCESS_CODES: ReadonlySet<string> = new Set(['AUTH_REQUIRED', 'SESSION_EXPIRED', 'ACCOUNT_DISABLED', 'LINK_INVALID', 'TOO_MANY_CONNECTIONS']);
 /** how often a refused wall asks again */
 const ACCESS_RETRY_MS = 30_000;
 

@@ -79,13 +79,18 @@ function fromLog(e: IncidentLogEntry): TimelineRow {
   };
 }
 
+/** a person by user name; a source by its key's name (the audit's actor is then `key:<id>`) */
+function actorOf(a: AuditEntry): string {
+  return a.client.key ? `${a.client.key.name} (${a.client.key.id})` : a.actor;
+}
+
 function fromAudit(a: AuditEntry): TimelineRow {
   return {
     key: `audit:${a.id}`,
     at: a.at,
     kind: a.outcome === 'refused' ? 'refusal' : 'other',
     action: a.action,
-    actor: a.actor,
+    actor: actorOf(a),
     role: a.role,
     from: a.stageBefore,
     to: a.stageAfter,
@@ -111,7 +116,7 @@ export function mergeTimeline(log: readonly IncidentLogEntry[], audit: readonly 
     if (!a) return row;
     bySeq.delete(e.seq);
     // the audit names the person by user name and role; the log's note stays if no reason was audited
-    return { ...row, actor: a.actor || row.actor, role: a.role, note: a.reason ?? row.note };
+    return { ...row, actor: actorOf(a) || row.actor, role: a.role, note: a.reason ?? row.note };
   });
   for (const a of [...rest, ...bySeq.values()]) rows.push(fromAudit(a));
   const order = (r: TimelineRow) => (r.key.startsWith('log:') ? Number(r.key.slice(4)) : Number.MAX_SAFE_INTEGER);

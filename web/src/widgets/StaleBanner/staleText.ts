@@ -29,6 +29,8 @@ export function bannerModel(
   if (extra.problem === 'PROTOCOL_MISMATCH') return { level: 'warn', main: translate(lang, 'bannerProtocol'), detail: '' };
   // the hub refused this wall (no sign-in, a kiosk link altered, expired or revoked): no reconnecting will help, a person must
   if (extra.problem === 'LINK_INVALID') return { level: 'alert', main: translate(lang, 'bannerLinkInvalid'), detail: translate(lang, 'bannerLinkAsk') };
+  // the hub's cap on connections from this address or account: it tries again by itself, but a person should know why it is dark
+  if (extra.problem === 'TOO_MANY_CONNECTIONS') return { level: 'alert', main: translate(lang, 'bannerTooMany'), detail: translate(lang, 'bannerTooManyHow') };
   if (extra.problem === 'AUTH_REQUIRED' || extra.problem === 'SESSION_EXPIRED' || extra.problem === 'ACCOUNT_DISABLED') {
     return { level: 'alert', main: translate(lang, 'bannerSignIn'), detail: translate(lang, 'bannerSignInHow') };
   }
