@@ -1,7 +1,7 @@
 /**
  * The hub's database does not answer (server/hub/storeHealth.ts): the wall and the console say
  * "写入暂停 · 数据库不可用 — 画面仍在更新" from hello or `hub:status`, while the connection is live;
- * the console's step buttons wait. A connection problem says more and comes first.
+ * the console's buttons that change something wait. A connection problem says more and comes first.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
@@ -15,6 +15,9 @@ import { applySnapshot } from '../../web/src/stores/dispatch';
 import StaleBanner from '../../web/src/widgets/StaleBanner/StaleBanner.vue';
 import { bannerModel } from '../../web/src/widgets/StaleBanner/staleText';
 import ActionBar from '../../web/src/console/components/ActionBar.vue';
+import AlertCard from '../../web/src/console/components/AlertCard.vue';
+import DialogButtons from '../../web/src/console/components/DialogButtons.vue';
+import { alert } from './helpers/coordination';
 import { connectConsole, type ConsoleSocket } from '../../web/src/console/connection';
 import { useConsoleQueue } from '../../web/src/console/stores/queue';
 import { FakeSocket } from './helpers/fakeSocket';
@@ -79,7 +82,7 @@ describe('the wall', () => {
 });
 
 describe('the console', () => {
-  it('hears hello and hub:status: the header says so and the step buttons wait until the hub takes changes again', async () => {
+  it('hears hello and hub:status: the header says so and every button that changes something waits until the hub takes changes again', async () => {
     const fake = new FakeSocket();
     const conn = connectConsole({ socket: fake as unknown as ConsoleSocket, onMe: () => {}, onEnded: () => {}, texts: { noAnswer: 'no answer', offline: 'offline', protocol: 'reload' } });
     fake.connect();
@@ -88,11 +91,24 @@ describe('the console', () => {
     expect(queue.hubStatus).toEqual(DOWN);
     const bar = mount(ActionBar, { props: { offered: ['register', 'reject'], busy: false } });
     expect(bar.findAll('button').every((b) => b.attributes('disabled') !== undefined)).toBe(true);
+    // every other change waits too: a dialog's deciding button, an alert's acknowledgement (Cancel and opening a case do not)
+    const dialog = mount(DialogButtons, { props: { disabled: false } });
+    const card = mount(AlertCard, { props: { alert: alert('A1'), offered: true, busy: false, refusal: null } });
+    const deciding = () => dialog.find('button.ok').attributes('disabled');
+    const ack = () => card.find('[data-alert-ack]').attributes('disabled');
+    expect(deciding()).toBeDefined();
+    expect(dialog.find('button.cancel').attributes('disabled')).toBeUndefined();
+    expect(ack()).toBeDefined();
+    expect(card.find('[data-alert-open-case]').attributes('disabled')).toBeUndefined();
     fake.fire('hub:status', UP);
     await nextTick();
     expect(queue.hubStatus).toEqual(UP);
     expect(bar.findAll('button').some((b) => b.attributes('disabled') !== undefined)).toBe(false);
+    expect(deciding()).toBeUndefined();
+    expect(ack()).toBeUndefined();
     bar.unmount();
+    dialog.unmount();
+    card.unmount();
     conn.close();
   });
 });
