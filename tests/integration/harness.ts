@@ -94,6 +94,10 @@ export interface TestHubOptions {
   httpWritesPerSecond?: number;
   /** how often open connections' sessions and kiosk links are checked again (15 s in the product) */
   sessionRecheckMs?: number;
+  /** NODE_ID: hubs sharing one store are nodes of one cluster ('test-hub' by default) */
+  nodeId?: string;
+  /** the cluster lease's term (LEASE_TERM_MS; the product's 15 s by default) */
+  leaseTermMs?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -107,7 +111,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     catalog: defaultCatalog(),
     log: silentLogger,
     ...(opts.clock ? { clock: opts.clock } : {}),
-    nodeId: 'test-hub',
+    nodeId: opts.nodeId ?? 'test-hub',
+    ...(opts.leaseTermMs ? { leaseTermMs: opts.leaseTermMs } : {}),
     resumeBuffer: opts.resumeBuffer ?? 10_000,
     positionTickMs: opts.positionTickMs ?? 50,
     statsIntervalMs: opts.statsIntervalMs ?? 100,
