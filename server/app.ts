@@ -14,6 +14,8 @@ import type { SlaPolicy } from './domain/sla';
 import { Hub } from './hub/hub';
 import type { GeoContext } from './hub/geoContext';
 import { startMaintenance } from './hub/maintenance';
+import { ClusterLease, CLUSTER_DUTIES, DEFAULT_LEASE_TERM_MS } from './hub/clusterLease';
+import { followLease, type DutyRunner } from './hub/clusterDuties';
 import type { StoreHealthOptions } from './hub/storeHealth';
 import { ReadModel } from './hub/readModel';
 import type { Logger } from './lib/log';
@@ -120,6 +122,8 @@ export interface AppDeps {
   httpWritesPerSecond?: number;
   /** how often open connections' sessions and kiosk links are checked again (15 s) */
   sessionRecheckMs?: number;
+  /** the cluster lease's term (LEASE_TERM_MS): a node that stops renewing is taken over after it (DEFAULT_LEASE_TERM_MS) */
+  leaseTermMs?: number;
 }
 
 export interface App {
@@ -131,6 +135,10 @@ export interface App {
   accessKeys: AccessKeys;
   importer: Importer;
   coordination: Coordination;
+  /** the lease of the duties that run once for the cluster (server/hub/clusterLease.ts) */
+  lease: ClusterLease;
+  /** those duties on this node, started and stopped with the lease */
+  duties: DutyRunner;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -178,7 +186,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const nearby = new NearbyFinder(hub, deps.nearby);
   const coordination = new Coordination(hub, nearby, coordinationOptions(deps, (deps.nearby ?? DEFAULT_NEARBY_SETTINGS).eta), deps.log);
   await coordination.load();
-  coordination.start();
+  // Duties that run once for the cluster (issue 18): the rule triggers here, the overdue sweep in
+  // startMaintenance, the simulated city in index.ts. A lone node takes the lease now and runs
+  // them from the start, as it always did; another node holding it, this one stands by.
+  // an embedded store is one process's alone: a restart after kill -9 takes its duties back at once
+  const lease = new ClusterLease(hub.store, { name: CLUSTER_DUTIES, nodeId, termMs: deps.leaseTermMs ?? DEFAULT_LEASE_TERM_MS, exclusiveStore: hub.store.kind === 'pglite' }, deps.log);
+  await lease.start();
+  const duties = followLease(lease, [coordination.leaseDuty()], deps.log);
+  await duties.settled();
 
   const web = express();
   web.disable('x-powered-by');
@@ -203,10 +218,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     perMessageDeflate: { threshold: SNAPSHOT_DEFLATE_THRESHOLD, serverNoContextTakeover: true },
   });
 
-  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus(), basemap: deps.basemap?.info ?? null }));
+  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus(), basemap: deps.basemap?.info ?? null, lease: () => lease.status() }));
   // Prometheus scrapes from the centre's network: readable as the wall is (WALL_ANONYMOUS), else signed in
   web.get('/metrics', identify(accounts), requireRead(anonymous), metrics.handler);
   const unwatchMetrics = metrics.watch(hub, io);
+  metrics.watchLease(() => lease.status());
   const api = express.Router();
   // NUL, other control characters and lone surrogates in a path or query are refused before any route (cleanInput.ts)
   api.use(cleanUrl);
@@ -272,7 +288,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   const stopMaintenance = startMaintenance(
     hub,
-    { overdueSweepMs: deps.overdueSweepMs ?? 15_000, trackSampleMs: deps.trackSampleMs ?? 30_000, trackRetentionHours: deps.trackRetentionHours ?? 72 },
+    { overdueSweepMs: deps.overdueSweepMs ?? 15_000, trackSampleMs: deps.trackSampleMs ?? 30_000, trackRetentionHours: deps.trackRetentionHours ?? 72, holdsLease: () => lease.held },
     deps.log,
   );
 
@@ -285,6 +301,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     accessKeys,
     importer,
     coordination,
+    lease,
+    duties,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -299,13 +317,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       positions.detach();
       unwatchMetrics();
       stopMaintenance();
-      coordination.stop();
+      await duties.stop();
       detachGateway();
       detachClean();
       detachWarm();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await hub.queue.idle();
+      // the duties' last writes are in: another node may take over at once
+      await lease.stop();
       // the next start on this store may resume this run's clients (server/hub/history.ts)
       await hub.recordHistory();
     },

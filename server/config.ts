@@ -19,6 +19,12 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   NODE_ID: z.string().min(1).max(64).default(hostname()),
+  /**
+   * the cluster lease's term: the duties that run once for the cluster (overdue sweep, simulator,
+   * rule triggers) run on the node holding it, renewed every third of it; a node that stops
+   * renewing (killed, cut off from the database) is taken over by another after it
+   */
+  LEASE_TERM_MS: int(100, 600_000).default(15_000),
   CENTRE_NAME: z.string().min(1).max(60).default('宁波市社会治理指挥中心'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** the simulated city: on by default so a fresh clone shows a living city */

@@ -18,6 +18,7 @@ import { createLogger } from './lib/log';
 import { createStore } from './store';
 import { openBasemap } from './basemap/pmtilesFile';
 import { readRulesFile } from './domain/rules';
+import { followLease } from './hub/clusterDuties';
 
 const webRoot = fileURLToPath(new URL('../dist/web', import.meta.url));
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
 
   let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
   let historyShare: number | null = null;
+  let leaseHeld = () => true;
   const app = await createApp({
     store,
     geo: createGeoContext(regions),
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     imports: { dataDir: config.DATA_DIR, ...(config.GEO_FILE ? { geoFile: config.GEO_FILE } : {}) },
     log,
     nodeId: config.NODE_ID,
+    leaseTermMs: config.LEASE_TERM_MS,
     centreName: config.CENTRE_NAME,
     tzOffsetMinutes: centre.utcOffsetMinutes,
     resumeBuffer: config.RESUME_BUFFER,
@@ -74,7 +77,13 @@ async function main(): Promise<void> {
     allowedOrigins: config.ALLOWED_ORIGINS,
     positionMarginDeg: config.POSITION_MARGIN_DEG,
     // before the simulator runs, /healthz says it is starting and how far its history has got
-    simulatorStatus: () => simulator?.status() ?? { running: false, enabled: config.SIM, ...(historyShare !== null ? { starting: { phase: 'history', percent: Math.round(historyShare * 100) } } : {}) },
+    simulatorStatus: () =>
+      simulator?.status() ?? {
+        running: false,
+        enabled: config.SIM,
+        ...(config.SIM && !leaseHeld() ? { standby: 'another node holds the cluster lease: the simulated city runs there' } : {}),
+        ...(historyShare !== null ? { starting: { phase: 'history', percent: Math.round(historyShare * 100) } } : {}),
+      },
     sessionHours: config.SESSION_HOURS,
     anonymous: config.WALL_ANONYMOUS,
     basemap,
@@ -99,19 +108,39 @@ async function main(): Promise<void> {
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   log.info('hub listening', { url: `http://${shown}:${port}`, store: store.kind, node: config.NODE_ID });
 
-  if (config.SIM) {
-    simulator = await startSimulator({
-      hub: app.hub,
-      regions,
-      seed: config.SIM_SEED,
-      scale: config.SIM_SCALE,
-      rate: config.SIM_RATE,
-      historyDays: config.SIM_HISTORY_DAYS,
-      log,
-      onHistoryProgress: (share) => (historyShare = share),
-      alerts: app.coordination.alerts,
-    });
-  }
+  leaseHeld = () => app.lease.held;
+  // The simulated city is one city however many nodes serve it: it runs on the node holding the
+  // cluster lease (server/hub/clusterLease.ts) and moves to another when that node stops holding it.
+  const simulation = config.SIM
+    ? followLease(
+        app.lease,
+        [
+          {
+            name: 'simulator',
+            start: async () => {
+              simulator = await startSimulator({
+                hub: app.hub,
+                regions,
+                seed: config.SIM_SEED,
+                scale: config.SIM_SCALE,
+                rate: config.SIM_RATE,
+                historyDays: config.SIM_HISTORY_DAYS,
+                log,
+                onHistoryProgress: (share) => (historyShare = share),
+                alerts: app.coordination.alerts,
+              });
+            },
+            stop: async () => {
+              const running = simulator;
+              simulator = undefined;
+              await running?.stop();
+            },
+          },
+        ],
+        log,
+      )
+    : null;
+  await simulation?.settled();
   const base = `http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`;
   process.stdout.write(`\n  宁波 · command-centre wall:  ${base}\n  operator console:            ${base}/console\n  live stream in a terminal:   npm run tail\n\n`);
 
@@ -120,7 +149,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    await simulator?.stop();
+    await simulation?.stop();
     await app.close();
     await basemap?.close();
     await store.close();

@@ -12,6 +12,7 @@ import type { Incident } from '@shared/schemas/incident';
 import type { Logger } from '../lib/log';
 import { forEachInSlices } from '../lib/slices';
 import { AlertBook, type AlertPlan, type AlertSubject } from './alertBook';
+import type { LeaseDuty } from './clusterDuties';
 import { FocusBook } from './focusBook';
 import type { Hub } from './hub';
 import type { NearbyFinder } from './nearbyFinder';
@@ -74,7 +75,32 @@ export class Coordination {
     this.firedOverdue = firedOverdueKeys(await this.alerts.load());
   }
 
+  /**
+   * The rule triggers as a duty of the cluster lease (clusterLease.ts): alerts raised from deltas,
+   * focus notes, the alert sweep and the overdue rules run on the node that holds it, once for
+   * the cluster. A node that takes over reads back the alerts first, so that none raised by the
+   * node before it is raised again.
+   */
+  leaseDuty(): LeaseDuty {
+    let fresh = true; // load() ran just before the first start
+    return {
+      name: 'rule triggers',
+      start: async () => {
+        if (!fresh) await this.catchUp();
+        fresh = false;
+        this.start();
+      },
+      stop: () => this.stop(),
+    };
+  }
+
+  /** the alerts in the store that this node has not seen (another node raised them while it held the lease) */
+  async catchUp(): Promise<void> {
+    for (const key of firedOverdueKeys(await this.alerts.load())) this.firedOverdue.add(key);
+  }
+
   start(): void {
+    if (this.detach) return;
     this.detach = this.hub.onDelta(({ delta }) => {
       if (delta.type === 'incident:reported') {
         const i = delta.incident;

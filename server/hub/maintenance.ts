@@ -1,6 +1,12 @@
 /**
  * Background duties of the hub: the overdue sweep (automatic supervision), track sampling for
  * playback with its retention, and forgetting old closed incidents from memory.
+ *
+ * The sweep and the pruning of old tracks run once for the cluster, on the node holding the
+ * cluster lease (clusterLease.ts): on every node, each would write the same change once per node.
+ * Sampling stays on every node — each samples the fixes it took in, which only it holds until
+ * nodes share their positions (issue 18, item 1); then it joins them behind the same check.
+ * Forgetting old cases is each node's own memory.
  */
 import { forEachInSlices, yieldToLoop } from '../lib/slices';
 import type { Logger } from '../lib/log';
@@ -11,10 +17,13 @@ export interface MaintenanceOptions {
   overdueSweepMs: number;
   trackSampleMs: number;
   trackRetentionHours: number;
+  /** whether this node holds the cluster lease now; always, when absent (a hub alone, tools) */
+  holdsLease?: () => boolean;
 }
 
 export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger): () => void {
   const timers: NodeJS.Timeout[] = [];
+  const holdsLease = opts.holdsLease ?? (() => true);
   const guard = (what: string, fn: () => Promise<unknown>) => () => {
     fn().catch((error) => log.error(`${what} failed`, { error: error instanceof Error ? error.message : String(error) }));
   };
@@ -24,6 +33,8 @@ export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger
       guard('overdue sweep', async () => {
         // while the store does not answer every change is refused: the next sweep after it comes back catches up
         if (!hub.storeHealth.available) return;
+        // another node sweeps; on taking over, this node's next sweep catches up
+        if (!holdsLease()) return;
         const n = await hub.sweepOverdue();
         if (n > 0) log.info('incidents became overdue', { count: n });
       }),
@@ -39,7 +50,7 @@ export function startMaintenance(hub: Hub, opts: MaintenanceOptions, log: Logger
     timers.push(setInterval(guard('track sampling', sampleOnce), opts.trackSampleMs));
     timers.push(
       setInterval(
-        guard('track pruning', () => hub.store.pruneTrackSamples(hub.now() - opts.trackRetentionHours * 3_600_000)),
+        guard('track pruning', async () => (holdsLease() ? hub.store.pruneTrackSamples(hub.now() - opts.trackRetentionHours * 3_600_000) : 0)),
         Math.min(3_600_000, opts.trackRetentionHours * 3_600_000),
       ),
     );

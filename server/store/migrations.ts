@@ -216,6 +216,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX access_keys_secret ON access_keys (secret_hash) WHERE secret_hash IS NOT NULL`,
     ],
   },
+  {
+    version: 7,
+    name: 'leases: duties that run once for a cluster of hub nodes (issue 18)',
+    statements: [
+      // One row per named lease. Its times are the database's clock (now()), never a node's: nodes
+      // whose clocks disagree still agree on when a term ran out. `instance` tells one run of a node
+      // from the next, so a node restarted after kill -9 waits out its dead run's term.
+      `CREATE TABLE leases (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        instance text NOT NULL,
+        acquired_at bigint NOT NULL,
+        renewed_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      )`,
+    ],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -9,6 +9,7 @@ import type { Patrol } from '@shared/schemas/patrol';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
 import { accessStore, insertAuditRows } from './accessStore';
 import { accessKeyStore } from './accessKeyStore';
+import { leaseStore } from './leaseStore';
 import { lockFor, runMigrations } from './migrations';
 import {
   insertEvents,
@@ -137,6 +138,7 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
 
     ...accessStore(client),
     ...accessKeyStore(client),
+    ...leaseStore(client),
 
     async append(events, state, idempotency, audit) {
       return client.transaction(async (tx) => {

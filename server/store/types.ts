@@ -119,6 +119,33 @@ export interface AuditReadQuery {
   limit: number;
 }
 
+/** A named lease as stored (server/hub/clusterLease.ts); times are the database's clock, epoch ms. */
+export interface LeaseRecord {
+  name: string;
+  /** the node id of the holder (NODE_ID) */
+  holder: string;
+  /** which run of that node: a node restarted holds nothing its earlier run held */
+  instance: string;
+  /** when this holder took it (kept across its renewals) */
+  acquiredAt: number;
+  expiresAt: number;
+}
+
+/** What a claim on a lease found: whether the claimant holds it now, the lease as it stands, the database's clock. */
+export interface LeaseClaim {
+  held: boolean;
+  /** null only when another node created the lease in the same instant */
+  lease: LeaseRecord | null;
+  now: number;
+}
+
+export interface LeaseClaimant {
+  name: string;
+  holder: string;
+  instance: string;
+  termMs: number;
+}
+
 export type UserChanges = Partial<Pick<StoredUser, 'passwordHash' | 'passwordChangedAt' | 'disabled' | 'role' | 'regionCode' | 'displayName'>>;
 
 export interface Store {
@@ -205,6 +232,15 @@ export interface Store {
   setMeta(key: string, value: unknown): Promise<void>;
   /** writes the value only where the key has none; returns the value the store holds now (two nodes racing agree) */
   setMetaIfAbsent<T>(key: string, value: T): Promise<T>;
+
+  /**
+   * Takes the lease for `termMs` by the database's clock when it is free or expired, or renews it
+   * when this holder and instance have it; otherwise leaves it. One atomic statement: of nodes
+   * claiming at once, one wins.
+   */
+  acquireLease(claimant: LeaseClaimant): Promise<LeaseClaim>;
+  /** ends this holder's term now (another node may take it at once); false when it did not hold it */
+  releaseLease(claimant: Omit<LeaseClaimant, 'termMs'>): Promise<boolean>;
 }
 
 export class IdempotencyConflictError extends Error {

@@ -49,6 +49,8 @@ export const STORE_METHODS = [
   'getMeta',
   'setMeta',
   'setMetaIfAbsent',
+  'acquireLease',
+  'releaseLease',
 ] as const satisfies readonly StoreMethod[];
 
 // A method added to Store but not to the list above fails the type-check here, not at run time.

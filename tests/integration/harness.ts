@@ -99,6 +99,10 @@ export interface TestHubOptions {
    * Unbounded by default: tests and benches open hundreds of sockets from 127.0.0.1; the caps have a test of their own
    */
   socketConnections?: { perAddress?: number; perUser?: number };
+  /** NODE_ID: hubs sharing one store are nodes of one cluster ('test-hub' by default) */
+  nodeId?: string;
+  /** the cluster lease's term (LEASE_TERM_MS; the product's 15 s by default) */
+  leaseTermMs?: number;
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -112,7 +116,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     catalog: defaultCatalog(),
     log: silentLogger,
     ...(opts.clock ? { clock: opts.clock } : {}),
-    nodeId: 'test-hub',
+    nodeId: opts.nodeId ?? 'test-hub',
+    ...(opts.leaseTermMs ? { leaseTermMs: opts.leaseTermMs } : {}),
     resumeBuffer: opts.resumeBuffer ?? 10_000,
     positionTickMs: opts.positionTickMs ?? 50,
     statsIntervalMs: opts.statsIntervalMs ?? 100,

@@ -10,6 +10,7 @@ import { Incident } from '@shared/schemas/incident';
 import { Patrol } from '@shared/schemas/patrol';
 import { IdempotencyConflictError, type EventKind, type NewEvent, type Store } from '../../server/store/types';
 import { makeCamera, makeEvent, makeIncident, makePatrol, MINUTE, T0, uniquePrefix } from './storeFixtures';
+import { leaseContract } from './storeLeaseContract';
 
 export interface StoreHarness {
   /** opens the database for this suite, empty and migrated */
@@ -377,6 +378,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
 
     // Registered only where the harness can run raw SQL / reopen, so nothing shows up as skipped.
+    leaseContract(() => store);
+
     if (harness.raw) it('refuses UPDATE and DELETE on the event log', async () => {
       const raw = harness.raw!;
       await store.append([makeEvent({ aggregateId: uniquePrefix('append-only') })], {});

@@ -1,11 +1,14 @@
 /**
  * /healthz: is the store reachable and does the hub take changes (its store health, with since
- * when and why not), what is the simulator doing, how many clients are connected. 503 while the
- * store does not answer its ping here or the hub's store health says it is unavailable.
+ * when and why not), what is the simulator doing, how many clients are connected, whether this
+ * node holds the cluster lease (it runs the duties that run once for the cluster). 503 while the
+ * store does not answer its ping here or the hub's store health says it is unavailable; a node
+ * that stands by for the lease is healthy.
  */
 import type { Request, Response } from 'express';
 import type { Hub } from '../../hub/hub';
 import type { BasemapInfo } from '../../basemap/pmtilesFile';
+import type { LeaseStatus } from '../../hub/clusterLease';
 
 export interface HealthSources {
   hub: Hub;
@@ -15,6 +18,8 @@ export interface HealthSources {
   nodeId: string;
   /** the basemap archive being served (BASEMAP_FILE), or null: the wall draws the generated one */
   basemap?: BasemapInfo | null;
+  /** the cluster lease as this node sees it (server/hub/clusterLease.ts) */
+  lease?: () => LeaseStatus;
 }
 
 /** how long /healthz waits for the store's round trip */
@@ -54,6 +59,7 @@ export function healthHandler(src: HealthSources) {
       patrols: src.hub.patrols.size,
       commandQueue: src.hub.queue.size,
       simulator: src.simulator(),
+      lease: src.lease?.() ?? null,
       basemap: src.basemap ? { kind: 'file', file: src.basemap.file, version: src.basemap.version, minzoom: src.basemap.minzoom, maxzoom: src.basemap.maxzoom } : { kind: 'demo' },
     };
     res.status(store.ok ? 200 : 503).json(body);

@@ -8,6 +8,7 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Hub } from '../../hub/hub';
+import type { LeaseStatus } from '../../hub/clusterLease';
 import type { Store } from '../../store/types';
 import type { HubServer } from '../socket/liveGateway';
 import { parseRoom } from '../socket/rooms';
@@ -24,6 +25,8 @@ export interface HubMetrics {
   watchIngestRefusals(refused: ReadonlyMap<string, number>): void;
   /** reads the socket handshakes refused for too many connections (by address, by user) from the connection caps */
   watchConnectionRefusals(refused: ReadonlyMap<string, number>): void;
+  /** reads whether this node holds the cluster lease (server/hub/clusterLease.ts) */
+  watchLease(status: () => Pick<LeaseStatus, 'name' | 'held' | 'acquisitions' | 'losses'>): void;
   /** one positions frame handed to a room: its size, its positions and the sockets it went to */
   observeFrame(bytes: number, positions: number, recipients: number): void;
   /** the time of one positions tick (bucketing, encoding, handing frames over), seconds */
@@ -101,6 +104,32 @@ export function createMetrics(): HubMetrics {
     labelNames: ['level'],
     buckets: [10e3, 100e3, 250e3, 500e3, 1e6, 2e6, 3e6, 5e6, 10e6, 25e6],
     registers: [registry],
+  });
+  let leaseStatus: (() => Pick<LeaseStatus, 'name' | 'held' | 'acquisitions' | 'losses'>) | null = null;
+  new Gauge({
+    name: 'gcw_cluster_lease_held',
+    help: '1 while this node holds the cluster lease and runs the duties that run once for the cluster (overdue sweep, simulator, rule triggers); 0 while another node does or none can',
+    labelNames: ['lease'],
+    registers: [registry],
+    collect() {
+      if (!leaseStatus) return;
+      const s = leaseStatus();
+      this.reset();
+      this.set({ lease: s.name }, s.held ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'gcw_cluster_lease_changes_total',
+    help: 'Times this node took (acquired) or lost (lost: its term ran out unrenewed, another node took it, or it stopped) the cluster lease',
+    labelNames: ['lease', 'change'],
+    registers: [registry],
+    collect() {
+      if (!leaseStatus) return;
+      const s = leaseStatus();
+      this.reset();
+      this.inc({ lease: s.name, change: 'acquired' }, s.acquisitions);
+      this.inc({ lease: s.name, change: 'lost' }, s.losses);
+    },
   });
   let ingestRefused: ReadonlyMap<string, number> | null = null;
   const ingestSeen = new Map<string, number>();
@@ -237,6 +266,9 @@ export function createMetrics(): HubMetrics {
         io.off('connection', onConnection);
         offDelta();
       };
+    },
+    watchLease(status) {
+      leaseStatus = status;
     },
     watchPositionGroups(count) {
       groupCount = count;
