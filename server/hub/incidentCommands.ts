@@ -233,6 +233,9 @@ export class IncidentCommands {
         ]);
       }
     }
+    // before the idempotency key is looked up: a source of another region resending a body with the
+    // same key must not be handed the case it names (keys are hub-wide)
+    if (step.within) this.requireWithin(parsed, step.within);
     let claim: { key: string; incidentId: string; requestHash: string } | undefined;
     if (step.idempotencyKey) {
       const requestHash = requestHashOf(parsed, step.steps);
@@ -247,7 +250,6 @@ export class IncidentCommands {
       claim = { key: step.idempotencyKey, incidentId: '', requestHash };
       batch.idempotency.push(claim);
     }
-    if (step.within) this.requireWithin(parsed, step.within);
     const outcome = step.steps ? await this.openCase(batch, parsed, step.steps) : await this.takeReport(batch, parsed, step.by ?? step.source, null);
     if (claim) claim.incidentId = outcome.incident.id;
     batch.outcomes.push(outcome);

@@ -91,6 +91,26 @@ describe('reports and alarms made with an ingest key', () => {
     expect(rows[0]).toMatchObject({ action: 'report', outcome: 'ok', client: { userAgent: 'hotline-gateway/2.1', key: { id: key.key.id } } });
   });
 
+  it('a source of another region resending that body with the same idempotency key is refused, not handed the case', async () => {
+    const otherStreet = t.hub.geo.path(t.hub.geo.locate(outside[0], outside[1])!)[2]!;
+    const made = await fetch(`${t.url}/api/access-keys/ingest`, {
+      method: 'POST',
+      headers: { ...admin.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: '另一街道的平台', regionCode: otherStreet, scopes: ['reports'] }),
+    });
+    expect(made.status).toBe(201);
+    const stranger = (await made.json()) as MadeIngestKey;
+    const res = await fetch(`${t.url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': stranger.secret, 'content-type': 'application/json', 'Idempotency-Key': 'hotline-0001' },
+      body: JSON.stringify(report('热线来电', inside.center)),
+    });
+    const body = (await res.json()) as { error?: string; id?: string };
+    expect(res.status).toBe(403);
+    expect(body.error).toBe('FORBIDDEN_REGION');
+    expect(body.id).toBeUndefined();
+  });
+
   it('an AI video alarm raised with the key leaves an alarm_raise row about the alarm', async () => {
     const res = await fetch(`${t.url}/api/video-alarms`, { method: 'POST', headers: keyHeaders(), body: JSON.stringify({ cameraId: inside.camera, alarmType: 'garbage', confidence: 0.9, externalRef: 'VMS-77' }) });
     expect(res.status).toBe(201);

@@ -7,8 +7,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import { decodeSnapshotGzip, SNAPSHOT_PART_BYTES, type SnapshotGzipAnswer } from '@shared/binary/snapshotGzip';
-import type { Snapshot, SubscribeResult } from '@shared/schemas/live';
-import { bigRoster, connectClient, grids, startTestHub, UNLIMITED_SOCKETS, type TestClient, type TestHub } from './harness';
+import type { Snapshot, SubscribeRequest, SubscribeResult } from '@shared/schemas/live';
+import { decodePositionsFrame } from '@shared/binary/positionsFrame';
+import { bigRoster, connectClient, grids, nextEvent, startTestHub, UNLIMITED_SOCKETS, type TestClient, type TestHub } from './harness';
 
 let t: TestHub | undefined;
 const clients: TestClient[] = [];
@@ -26,9 +27,9 @@ async function client(): Promise<TestClient> {
   return socket;
 }
 
-function subscribe(socket: TestClient, region: string, gzip: boolean): Promise<SubscribeResult> {
+function subscribe(socket: TestClient, region: string, gzip: boolean, extra: Partial<SubscribeRequest> = {}): Promise<SubscribeResult> {
   return new Promise((resolve, reject) =>
-    socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: [...LAYERS], ...(gzip ? { snapshotEncoding: 'gzip' as const } : {}) }, (ack: Ack<SubscribeResult>) =>
+    socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region, layers: [...LAYERS], ...(gzip ? { snapshotEncoding: 'gzip' as const } : {}), ...extra }, (ack: Ack<SubscribeResult>) =>
       ack.ok ? resolve(ack.data) : reject(new Error(`${ack.error}: ${ack.message}`)),
     ),
   );
@@ -98,7 +99,11 @@ describe('snapshots compressed once and shared', () => {
       });
     });
     const walls = await Promise.all(Array.from({ length: 6 }, () => client()));
-    const answers = (await Promise.all(walls.map((w) => subscribe(w, root, true)))).map(gzipAnswer);
+    // every current fix follows each compressed answer: frames of ticks run while it was compressed
+    // reached a wall that drops them until its answer came (no periodic complete frame for an hour)
+    const completeFrames = walls.map((w) => nextEvent(w, 'positions', (buf) => decodePositionsFrame(buf as unknown as Uint8Array).complete));
+    const answers = (await Promise.all(walls.map((w) => subscribe(w, root, true, { positions: { maxIntervalMs: 3_600_000 } })))).map(gzipAnswer);
+    for (const frame of await Promise.all(completeFrames)) expect(decodePositionsFrame(frame as unknown as Uint8Array).positions.length).toBe(6_000);
 
     const decoded = answers.map(decodeSnapshotGzip);
     for (const s of decoded) {
@@ -143,13 +148,21 @@ describe('snapshots compressed once and shared', () => {
     const [a, b, c] = [await client(), await client(), await client()];
     const first = subscribeAck(a, root, false);
     await building;
+    // two more from the same connection: the one overtaken while waiting answers SUPERSEDED — and
+    // must not uncount the answer still being made
+    const overtaken = subscribeAck(a, root, false);
+    const newest = subscribeAck(a, root, false);
+    const superseded = await overtaken;
+    expect(superseded.ok ? 'answered' : superseded.error).toBe('SUPERSEDED');
     const refused = await subscribeAck(b, root, false);
     expect(refused.ok ? 'answered' : refused.error).toBe('HUB_BUSY');
     if (!refused.ok) expect(refused.message).toMatch(/gzip/);
     expect(builds).toBe(1); // refused before anything was built for it
     const compressed = subscribeAck(c, root, true);
     release();
-    const [plainAnswer, gzipped] = await Promise.all([first, compressed]);
+    const [overtakenFirst, plainAnswer, gzipped] = await Promise.all([first, newest, compressed]);
+    // the first was built, then found a newer subscription of its connection: SUPERSEDED; the newest is answered
+    expect(overtakenFirst.ok ? 'answered' : overtakenFirst.error).toBe('SUPERSEDED');
     expect(plainAnswer.ok && plainAnswer.data.mode).toBe('snapshot');
     expect(gzipped.ok && gzipped.data.mode).toBe('snapshot-gzip');
     // the first client read its answer (its ack ran): the next plain answer has room

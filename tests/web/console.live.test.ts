@@ -61,6 +61,19 @@ describe('the console’s connection', () => {
     expect([...queue.byId.keys()]).toEqual(['E1', 'E2']);
   });
 
+  it('a handshake the hub refuses (too many connections) is said in the header and asked again later; an ended session ends the console', async () => {
+    fake.fire('connect_error', Object.assign(new Error('refused'), { data: { error: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address.' } }));
+    const queue = useConsoleQueue();
+    expect(queue.problem).toEqual({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address.' });
+    const connect = vi.spyOn(fake, 'connect');
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(connect).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(connect).toHaveBeenCalledTimes(1);
+    fake.fire('connect_error', Object.assign(new Error('refused'), { data: { error: 'SESSION_EXPIRED', message: 'Your session has expired.' } }));
+    expect(onEnded).toHaveBeenCalledWith('Your session has expired.');
+  });
+
   it('applies each delta once and drops those not newer than the last seen', () => {
     live();
     const queue = useConsoleQueue();

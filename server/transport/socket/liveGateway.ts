@@ -223,8 +223,11 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         try {
           if (typeof ack === 'function') ack(result);
         } finally {
-          plainLarge.answered(socket);
-          if (holdsSlot) slot.release();
+          // only the subscription holding the slot was counted (admit runs after myTurn): one overtaken while waiting says nothing of it
+          if (holdsSlot) {
+            plainLarge.answered(socket);
+            slot.release();
+          }
         }
       };
       const myTurn = async () => {
@@ -238,8 +241,10 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
         const result = await subscribe(socket, request, hub, views, identity.positions.tickMs, coordination, myTurn, plainLarge);
         if (socket.data.layers?.includes('patrols')) tellVisitors(socket, hub, socket.data.regionCode!);
         // A resume carries no positions: patrols that moved while the client was away and then
-        // stood still would stay where it last saw them. Send every current fix once.
-        if (result.mode === 'resume' && socket.data.layers?.includes('patrols')) {
+        // stood still would stay where it last saw them. Send every current fix once. So too after
+        // a compressed snapshot: frames of ticks that ran while it was compressed reached a client
+        // that drops position frames until its answer has come.
+        if ((result.mode === 'resume' || result.mode === 'snapshot-gzip') && socket.data.layers?.includes('patrols')) {
           const frames = identity.positions.fanout.completeFrames(socket.data.regionCode!);
           const [first, ...more] = frames.map((f) => f.buffer);
           if (first) setImmediate(() => socket.emit('positions', first, ...more));
@@ -374,17 +379,21 @@ async function subscribe(
     const missed = shared.seq < hub.seq ? views.resume(request.region, joined, shared.seq, home) : [];
     if (missed) {
       for (const delta of missed) socket.emit(delta.type, delta as never);
-      socket.data.answeringSnapshot = shared.region.level;
-      return noteSize(socket, await snapshotAnswer(shared, { serverTime: hub.now(), ...coordinationNow }, request.snapshotEncoding));
+      return noteSize(socket, shared.region.level, await snapshotAnswer(shared, { serverTime: hub.now(), ...coordinationNow }, request.snapshotEncoding));
     }
   }
   // a small region's (or a shared one the log no longer reaches back to): built here, in this turn
   const snapshot = views.keepSnapshot(views.snapshot(request.region, layers, detail));
-  socket.data.answeringSnapshot = snapshot.region.level;
-  return noteSize(socket, await snapshotAnswer(snapshot, { serverTime: snapshot.serverTime, ...coordinationNow }, request.snapshotEncoding));
+  return noteSize(socket, snapshot.region.level, await snapshotAnswer(snapshot, { serverTime: snapshot.serverTime, ...coordinationNow }, request.snapshotEncoding));
 }
 
-function noteSize(socket: HubSocket, result: SubscribeResult): SubscribeResult {
+/**
+ * Marks the answer about to be sent for the metrics (snapshot sizes, read from the next
+ * acknowledgement's packet): only now, once compressed — an acknowledgement of another request sent
+ * while the compression ran must not be taken for it.
+ */
+function noteSize(socket: HubSocket, level: string, result: SubscribeResult): SubscribeResult {
+  socket.data.answeringSnapshot = level;
   if (result.mode === 'snapshot-gzip') socket.data.answeringSnapshotJson = result.jsonBytes;
   return result;
 }

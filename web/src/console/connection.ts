@@ -31,6 +31,9 @@ export const PRUNE_MS = 60_000;
 /** deltas held while a subscription is in flight; beyond this a fresh snapshot is cheaper */
 export const PENDING_CAP = 20_000;
 /** codes that mean the session is gone: the console returns to the sign-in form */
+/** how long a console refused at the handshake waits before asking again */
+const CONNECT_RETRY_MS = 30_000;
+
 export const SESSION_CODES: ReadonlySet<string> = new Set(['AUTH_REQUIRED', 'SESSION_EXPIRED', 'ACCOUNT_DISABLED']);
 
 /** a command's outcome: the hub's answer, or TIMEOUT / OFFLINE when no answer could come */
@@ -159,6 +162,21 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
   const onResync: ServerToClientEvents['resync'] = () => subscribe(false);
   const onHubStatus: ServerToClientEvents['hub:status'] = (status) => queue.setHubStatus(status);
   const onConnect = () => queue.setConnected(true);
+  // Refused by the hub's own handshake check (Socket.IO does not retry those): an ended session
+  // ends the console; anything else (too many connections, a database that did not answer) is
+  // said in the header and asked again later. A transport failure has no code: Socket.IO retries.
+  const onConnectError = (error?: Error & { data?: { error?: string; message?: string } }) => {
+    onDisconnect();
+    const code = error?.data?.error;
+    if (!code) return;
+    if (SESSION_CODES.has(code)) return options.onEnded(error?.data?.message ?? null);
+    queue.setProblem({ code, message: error?.data?.message ?? code });
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!socket.connected) socket.connect();
+    }, CONNECT_RETRY_MS);
+    timers.add(timer);
+  };
   const onDisconnect = () => {
     token++;
     pending = false;
@@ -180,7 +198,7 @@ export function connectConsole(options: ConsoleConnectOptions): ConsoleConnectio
     ['hub:status', onHubStatus],
     ['connect', onConnect],
     ['disconnect', onDisconnect],
-    ['connect_error', onDisconnect],
+    ['connect_error', onConnectError],
   ];
   const untyped = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
   for (const [event, handler] of handlers) untyped.on(event, handler);
