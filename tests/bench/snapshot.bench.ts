@@ -114,11 +114,14 @@ export default async function run(): Promise<void> {
       const { value: times, longestSilenceMs } = await withSilenceProbe(hub.url, async () => {
         const t0 = performance.now();
         const each = await Promise.all(Array.from({ length: many }, () => subscribeOnce(hub.url, root.code, encoding)));
-        return { all: performance.now() - t0, slowest: Math.max(...each.map((e) => e.ms)), sentMb: each[0]!.sentBytes / 1e6 };
+        return { all: performance.now() - t0, slowest: Math.max(...each.map((e) => e.ms)), sentMb: each[0]!.sentBytes / 1e6, busy: each.reduce((n, e) => n + e.busy, 0) };
       });
       const name = encoding ?? 'object';
-      figures[`rootTimes20_${name}`] = { allMs: Math.round(times.all), slowestMs: Math.round(times.slowest), longestSilenceMs, answerMb: Math.round(times.sentMb * 100) / 100 };
-      console.log(`  ${many} walls subscribe to the root at once (${name}): all answered in ${Math.round(times.all)} ms, hub silent ≤ ${longestSilenceMs} ms, an answer ${times.sentMb.toFixed(2)} MB before WebSocket compression`);
+      figures[`rootTimes20_${name}`] = { allMs: Math.round(times.all), slowestMs: Math.round(times.slowest), longestSilenceMs, answerMb: Math.round(times.sentMb * 100) / 100, hubBusyAnswers: times.busy };
+      console.log(
+        `  ${many} walls subscribe to the root at once (${name}): all answered in ${Math.round(times.all)} ms, hub silent ≤ ${longestSilenceMs} ms, ` +
+          `an answer ${times.sentMb.toFixed(2)} MB before WebSocket compression, HUB_BUSY first ${times.busy} times`,
+      );
     }
 
     const wallRoot = await wallOpens(hub.url, null);

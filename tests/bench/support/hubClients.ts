@@ -12,28 +12,37 @@ import { decodeSubscribeResult } from '@shared/binary/snapshotGzip';
 /**
  * A new connection subscribing to `region` with every layer: the time to its snapshot (decoded),
  * the snapshot's JSON size, the bytes its answer carried (the compressed parts for `gzip`; for an
- * object, its JSON) and details.
+ * object, its JSON), details, and how often the hub said HUB_BUSY first (too many plain answers
+ * of a large region unsent at once: asked again after 200 ms, as a client is told to).
  */
-export function subscribeOnce(url: string, region: string, encoding?: 'gzip'): Promise<{ ms: number; bytes: number; sentBytes: number; detail: string }> {
+export function subscribeOnce(url: string, region: string, encoding?: 'gzip'): Promise<{ ms: number; bytes: number; sentBytes: number; detail: string; busy: number }> {
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 600_000 });
     socket.once('connect_error', reject);
     socket.once('hello', (_hello: Hello) => {
       const t0 = performance.now();
+      let busy = 0;
       const request = { protocolVersion: PROTOCOL_VERSION, region, layers: ['incidents', 'patrols', 'cameras', 'stats'], ...(encoding ? { snapshotEncoding: encoding } : {}) };
-      socket.timeout(600_000).emit('subscribe', request, (err: Error | null, ack: { ok: boolean; data: SubscribeResult }) => {
-        if (err || !ack.ok || ack.data.mode === 'resume') {
+      const ask = () =>
+        socket.timeout(600_000).emit('subscribe', request, (err: Error | null, ack: { ok: boolean; error?: string; data: SubscribeResult }) => {
+          if (!err && !ack.ok && ack.error === 'HUB_BUSY') {
+            busy++;
+            setTimeout(ask, 200);
+            return;
+          }
+          if (err || !ack.ok || ack.data.mode === 'resume') {
+            socket.close();
+            return reject(err ?? new Error(JSON.stringify(ack).slice(0, 300)));
+          }
+          const answer = ack.data;
+          const s = decodeSubscribeResult(answer);
+          const ms = performance.now() - t0;
           socket.close();
-          return reject(err ?? new Error(JSON.stringify(ack).slice(0, 300)));
-        }
-        const answer = ack.data;
-        const s = decodeSubscribeResult(answer);
-        const ms = performance.now() - t0;
-        socket.close();
-        if (s.mode !== 'snapshot') return reject(new Error('not a snapshot'));
-        const bytes = JSON.stringify(s.snapshot).length;
-        resolve({ ms, bytes, sentBytes: answer.mode === 'snapshot-gzip' ? answer.gzipBytes : bytes, detail: Object.entries(s.snapshot.detail).map(([k, v]) => `${k}:${v}`).join(' ') });
-      });
+          if (s.mode !== 'snapshot') return reject(new Error('not a snapshot'));
+          const bytes = JSON.stringify(s.snapshot).length;
+          resolve({ ms, bytes, sentBytes: answer.mode === 'snapshot-gzip' ? answer.gzipBytes : bytes, detail: Object.entries(s.snapshot.detail).map(([k, v]) => `${k}:${v}`).join(' '), busy });
+        });
+      ask();
     });
   });
 }
