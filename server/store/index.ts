@@ -35,7 +35,7 @@ export async function createStore(config: StoreConfig): Promise<Store> {
 }
 
 export { DataDirLockedError } from './dataDirLock';
-export { IdempotencyConflictError, UserExistsError } from './types';
+export { IdempotencyConflictError, StaleStateError, UserExistsError } from './types';
 export { StoreUnavailableError } from './workerErrors';
 export { StoreBusyError } from './workerStore';
 export type * from './types';

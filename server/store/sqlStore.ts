@@ -19,11 +19,13 @@ import {
   upsertPatrolRows,
   upsertVideoAlarmRows,
 } from './sqlBatches';
-import type { SqlClient, SqlRow } from './sqlClient';
+import type { SqlClient, SqlQueryable, SqlRow } from './sqlClient';
 import { assertInteger, column, integerColumn, numberColumn, textColumn } from './sqlValues';
 import {
   IdempotencyConflictError,
+  StaleStateError,
   type EventKind,
+  type ExpectedVersion,
   type EventQuery,
   type IdempotencyRecord,
   type StoredEvent,
@@ -115,6 +117,18 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
     return limit === undefined ? events : events.slice(0, Math.max(0, limit));
   }
 
+  /**
+   * The ids whose stored version differs from the expected one (a row present where none was
+   * expected included), in one query per table. Called inside the append after its lock, so no
+   * other append can change them between this check and the write.
+   */
+  async function staleIds(tx: SqlQueryable, table: 'incidents' | 'video_alarms', expected: readonly ExpectedVersion[] | undefined): Promise<string[]> {
+    if (!expected?.length) return [];
+    const rows = await tx.query(`SELECT id, (doc->>'version')::int AS version FROM ${table} WHERE id = ANY($1::text[])`, [expected.map((e) => e.id)]);
+    const stored = new Map(rows.map((row) => [textColumn(row, 'id'), integerColumn(row, 'version')]));
+    return expected.filter((e) => (stored.get(e.id) ?? null) !== e.version).map((e) => e.id);
+  }
+
   return {
     kind,
 
@@ -146,6 +160,10 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
         // can never miss a lower seq committed later by a slower concurrent transaction. PGlite
         // has one connection and runs one transaction at a time: they take turns already.
         if (kind === 'postgres') await tx.query(lockFor('append'));
+        // rows changed by another node since this one decided: refused before anything is written
+        const staleIncidents = await staleIds(tx, 'incidents', state.expected?.incidents);
+        const staleAlarms = await staleIds(tx, 'video_alarms', state.expected?.videoAlarms);
+        if (staleIncidents.length > 0 || staleAlarms.length > 0) throw new StaleStateError(staleIncidents, staleAlarms);
         const claims = idempotency === undefined ? [] : Array.isArray(idempotency) ? idempotency : [idempotency as IdempotencyRecord];
         if (claims.length > 0) {
           const claimed = await tx.query(

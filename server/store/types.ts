@@ -41,6 +41,24 @@ export interface StateChanges {
   videoAlarms?: readonly VideoAlarm[];
   cameras?: readonly Camera[];
   patrols?: readonly Patrol[];
+  /**
+   * The version of each incident and video-alarm row as the deciding hub node held it before the
+   * change (`null`: it creates the row). When given, the append checks them against the stored
+   * rows after taking its lock and, if any differs, throws StaleStateError and writes nothing:
+   * a node whose memory is stale (another node changed the row) never overwrites that change.
+   */
+  expected?: ExpectedVersions;
+}
+
+/** a row's version as the deciding node held it; `null`: the node expects no such row */
+export interface ExpectedVersion {
+  id: string;
+  version: number | null;
+}
+
+export interface ExpectedVersions {
+  incidents?: readonly ExpectedVersion[];
+  videoAlarms?: readonly ExpectedVersion[];
 }
 
 export interface IdempotencyRecord {
@@ -247,6 +265,20 @@ export class IdempotencyConflictError extends Error {
   constructor(readonly key: string) {
     super(`idempotency key ${key} already used`);
     this.name = 'IdempotencyConflictError';
+  }
+}
+
+/**
+ * An append refused because rows it would write were changed elsewhere (another hub node) since
+ * the deciding node read them: their stored versions differ from `expected`. Nothing was written.
+ */
+export class StaleStateError extends Error {
+  constructor(
+    readonly incidentIds: string[],
+    readonly videoAlarmIds: string[] = [],
+  ) {
+    super(`stale state: ${[...incidentIds, ...videoAlarmIds].join(', ')} changed since the deciding node read them`);
+    this.name = 'StaleStateError';
   }
 }
 

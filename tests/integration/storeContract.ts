@@ -11,6 +11,7 @@ import { Patrol } from '@shared/schemas/patrol';
 import { IdempotencyConflictError, type EventKind, type NewEvent, type Store } from '../../server/store/types';
 import { makeCamera, makeEvent, makeIncident, makePatrol, MINUTE, T0, uniquePrefix } from './storeFixtures';
 import { leaseContract } from './storeLeaseContract';
+import { staleStateContract } from './storeStaleContract';
 
 export interface StoreHarness {
   /** opens the database for this suite, empty and migrated */
@@ -379,6 +380,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
 
     // Registered only where the harness can run raw SQL / reopen, so nothing shows up as skipped.
     leaseContract(() => store);
+    staleStateContract(() => store);
 
     if (harness.raw) it('refuses UPDATE and DELETE on the event log', async () => {
       const raw = harness.raw!;
