@@ -20,7 +20,7 @@ import type { SlaPolicy } from '../domain/sla';
 import type { SerialQueue } from '../lib/serialQueue';
 import { forEachInSlices } from '../lib/slices';
 import type { Store, StoredEvent } from '../store/types';
-import { IdempotencyConflictError } from '../store/types';
+import { IdempotencyConflictError, StaleStateError } from '../store/types';
 import { decideAlarmStep, raiseAlarmStep, type AlarmSteps } from './alarmSteps';
 import { actorOf, auditOfStep, isPerson, type Audited, type KeySender, type Principal } from './audit';
 import { authorise, authoriseRegion, requestHashOf } from './authorise';
@@ -30,6 +30,7 @@ import { FusionIndex } from './fusionIndex';
 import type { GeoContext } from './geoContext';
 import { GroupCommitter, type Waiting } from './groupCommit';
 import type { IncidentIds } from './incidentIds';
+import { reloadStale } from './staleReload';
 import type { StoreHealth } from './storeHealth';
 import { isOpen, type IncidentProjection } from './incidentProjection';
 import type { VideoAlarmBook } from './videoAlarmBook';
@@ -166,7 +167,9 @@ export class IncidentCommands {
    * order and answered. If the append fails, every accepted change gets the error and memory,
    * sequence and walls stay as they were. An idempotency key taken meanwhile by another hub node
    * (the append refuses the whole group) makes the group be decided once more, so that only the
-   * change that reused it is refused.
+   * change that reused it is refused. Rows another node changed since memory read them (the
+   * append names the versions memory held; StaleStateError) refuse the group with STALE_STATE,
+   * after those rows were reloaded from the store: the callers' retry is decided on them.
    */
   private async commitGroup(waiting: readonly Waiting<GroupUnit>[]): Promise<void> {
     let live = waiting;
@@ -208,6 +211,14 @@ export class IncidentCommands {
               continue;
             }
             error = new HubError('IDEMPOTENCY_KEY_REUSED');
+          } else if (error instanceof StaleStateError) {
+            // another hub node changed these rows since memory read them: nothing was written
+            this.deps.ids.release(group.reservedIds());
+            const stale = error;
+            error = new HubError('STALE_STATE', undefined, { incidentIds: stale.incidentIds ?? [], videoAlarmIds: stale.videoAlarmIds ?? [] });
+            // before answering, so that a caller retrying at once is decided on the stored state;
+            // a failed reload leaves memory stale, and the next append is refused and reloads again
+            await reloadStale(stale, { ...this.deps, fusionIndex: this.fusionIndex }).catch(() => undefined);
           }
           // Numbers stay taken: a failed COMMIT may still have landed.
           for (const w of accepted) w.reject(error);

@@ -5,7 +5,7 @@
  * the next ran. A refused batch is simply never accepted: nothing of it is seen by later ones.
  * Once all are decided, `appendArgs` is the one store append for all of them: events in order,
  * the final state of each row, every key and audit row (each audit row still points at its own
- * batch's event); only after it committed does `install` put them in memory and publish them.
+ * batch's event) and the version memory held of each row before the group; only after it committed does `install` put them in memory and publish them.
  */
 import type { Incident } from '@shared/schemas/incident';
 import type { VideoAlarm } from '@shared/schemas/videoAlarm';
@@ -66,7 +66,10 @@ export class WriteGroup {
   private events = 0;
   private readonly base: BatchBase;
 
-  constructor(memory: GroupMemory, fusionRadiusM: number) {
+  constructor(
+    private readonly memory: GroupMemory,
+    fusionRadiusM: number,
+  ) {
     this.fusion = new FusionIndex(fusionRadiusM);
     this.base = {
       incident: (id) => this.incidents.get(id) ?? memory.incident(id),
@@ -120,7 +123,13 @@ export class WriteGroup {
       idempotency.push(...batch.idempotency);
       for (const row of batch.audit) audit.push(row.eventIndex === undefined ? row : { ...row, eventIndex: row.eventIndex + offset });
     }
-    return [events, { incidents, videoAlarms }, idempotency, audit];
+    // the versions memory held before the group (null: a row it creates): the store refuses the
+    // append if another hub node changed any of them meanwhile (StaleStateError)
+    const expected = {
+      incidents: [...new Set(incidents.map((i) => i.id))].map((id) => ({ id, version: this.memory.incident(id)?.version ?? null })),
+      videoAlarms: [...new Set(videoAlarms.map((a) => a.id))].map((id) => ({ id, version: this.memory.alarm(id)?.version ?? null })),
+    };
+    return [events, { incidents, videoAlarms, expected }, idempotency, audit];
   }
 
   /** after the append committed: memory, then deltas in seq order (or, quiet, the seq only) */
