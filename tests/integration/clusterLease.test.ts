@@ -9,67 +9,21 @@
  * lease back when it answers; a clean stop hands over at once. Conditions are awaited, never slept
  * for. Killed with SIGKILL for real: clusterLeaseKill.test.ts.
  */
-import pg from 'pg';
 import type { Incident } from '@shared/schemas/incident';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createStore } from '../../server/store';
 import { createPgliteStore } from '../../server/store/pgliteStore';
-import { whyPostgresUnreachable } from '../../server/store/postgresStore';
 import type { Store } from '../../server/store/types';
-import { createWorkerStore } from '../../server/store/workerStore';
 import { CLUSTER_DUTIES, ClusterLease } from '../../server/hub/clusterLease';
 import { silentLogger } from '../../server/lib/log';
+import { twoNodeTargets } from './twoNodeStores';
 import { grids, startTestHub, type TestHub } from './harness';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgUnreachable = await whyPostgresUnreachable(PG_URL);
 /** short, so that takeovers are quick; long enough that a busy machine's event loop does not lose it by accident */
 const TERM_MS = 1_000;
 const g = grids()[0]!;
 const WAIT = { timeout: 30_000, interval: 20 };
 
-interface Target {
-  name: string;
-  /** the database of both nodes: one store each (PostgreSQL) or one shared store (PGlite, one process per data directory) */
-  open(): Promise<{ stores: [Store, Store]; cleanup(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'PGlite',
-    async open() {
-      const store = process.env.TEST_PGLITE === 'worker' ? await createWorkerStore() : await createPgliteStore({});
-      await store.migrate();
-      return { stores: [store, store], cleanup: () => store.close() };
-    },
-  },
-];
-if (pgUnreachable === null) {
-  targets.push({
-    name: 'PostgreSQL',
-    async open() {
-      const schema = `lease_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-      const a = await createStore({ databaseUrl: PG_URL, pgSchema: schema, dataDir: '/nonexistent' });
-      const b = await createStore({ databaseUrl: PG_URL, pgSchema: schema, dataDir: '/nonexistent' });
-      return {
-        stores: [a, b],
-        async cleanup() {
-          await Promise.all([a.close(), b.close()]);
-          const admin = new pg.Client({ connectionString: PG_URL });
-          await admin.connect();
-          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await admin.end();
-        },
-      };
-    },
-  });
-} else if (process.env.REQUIRE_POSTGRES === '1') {
-  describe('the cluster lease on PostgreSQL', () => {
-    it('reaches PostgreSQL (REQUIRE_POSTGRES=1)', () => expect.fail(`PostgreSQL is unreachable (${pgUnreachable})`));
-  });
-} else {
-  console.warn(`\n!! the cluster lease on PostgreSQL DID NOT RUN: ${pgUnreachable}. Set REQUIRE_POSTGRES=1 to make this a failure.\n`);
-}
+const targets = await twoNodeTargets('the cluster lease', 'lease_test');
 
 /** a store whose lease claims can be made to hang (a stalled database) and whose every call can be made to fail (an unreachable one) */
 function faultable(store: Store) {

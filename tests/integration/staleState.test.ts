@@ -7,18 +7,11 @@
  * moved on; the stored case stays the other node's, and after the refused node reloaded it, its
  * retry is decided on the stored state.
  */
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HTTP_STATUS, HubError } from '@shared/errors';
-import { createStore } from '../../server/store';
-import { createPgliteStore } from '../../server/store/pgliteStore';
-import { whyPostgresUnreachable } from '../../server/store/postgresStore';
-import type { Store } from '../../server/store/types';
-import { createWorkerStore } from '../../server/store/workerStore';
+import { twoNodeTargets } from './twoNodeStores';
 import { grids, startTestHub, type TestHub } from './harness';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgUnreachable = await whyPostgresUnreachable(PG_URL);
 const operator = { kind: 'operator', id: 'op-1', name: '值班员甲' } as const;
 const dept = { kind: 'department', id: 'dept-sz', name: '市政公用' } as const;
 // far apart and of different categories: no report joins another case (duplicate fusion)
@@ -32,47 +25,7 @@ const report = (i: number, category: string) => ({
   reporter: { kind: 'patrol' },
 });
 
-interface Target {
-  name: string;
-  open(): Promise<{ stores: [Store, Store]; cleanup(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'PGlite',
-    async open() {
-      const store = process.env.TEST_PGLITE === 'worker' ? await createWorkerStore() : await createPgliteStore({});
-      await store.migrate();
-      return { stores: [store, store], cleanup: () => store.close() };
-    },
-  },
-];
-if (pgUnreachable === null) {
-  targets.push({
-    name: 'PostgreSQL',
-    async open() {
-      const schema = `stale_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-      const a = await createStore({ databaseUrl: PG_URL, pgSchema: schema, dataDir: '/nonexistent' });
-      const b = await createStore({ databaseUrl: PG_URL, pgSchema: schema, dataDir: '/nonexistent' });
-      return {
-        stores: [a, b],
-        async cleanup() {
-          await Promise.all([a.close(), b.close()]);
-          const admin = new pg.Client({ connectionString: PG_URL });
-          await admin.connect();
-          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await admin.end();
-        },
-      };
-    },
-  });
-} else if (process.env.REQUIRE_POSTGRES === '1') {
-  describe('stale state on PostgreSQL', () => {
-    it('reaches PostgreSQL (REQUIRE_POSTGRES=1)', () => expect.fail(`PostgreSQL is unreachable (${pgUnreachable})`));
-  });
-} else {
-  console.warn(`\n!! stale state on PostgreSQL DID NOT RUN: ${pgUnreachable}. Set REQUIRE_POSTGRES=1 to make this a failure.\n`);
-}
+const targets = await twoNodeTargets('stale state', 'stale_test');
 
 async function refusal(change: Promise<unknown>): Promise<HubError> {
   const error = await change.then(

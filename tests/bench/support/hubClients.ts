@@ -13,7 +13,7 @@ import { decodeSubscribeResult } from '@shared/binary/snapshotGzip';
  * A new connection subscribing to `region` with every layer: the time to its snapshot (decoded),
  * the snapshot's JSON size, the bytes its answer carried (the compressed parts for `gzip`; for an
  * object, its JSON), details, and how often the hub said HUB_BUSY first (too many plain answers
- * of a large region unsent at once: asked again after 200 ms, as a client is told to).
+ * of a large region unsent at once: asked again at the hub's next heartbeat, as a client is told to retry).
  */
 export function subscribeOnce(url: string, region: string, encoding?: 'gzip'): Promise<{ ms: number; bytes: number; sentBytes: number; detail: string; busy: number }> {
   return new Promise((resolve, reject) => {
@@ -27,7 +27,8 @@ export function subscribeOnce(url: string, region: string, encoding?: 'gzip'): P
         socket.timeout(600_000).emit('subscribe', request, (err: Error | null, ack: { ok: boolean; error?: string; data: SubscribeResult }) => {
           if (!err && !ack.ok && ack.error === 'HUB_BUSY') {
             busy++;
-            setTimeout(ask, 200);
+            // asked again at the hub's next heartbeat (one a second): an event of the hub, not a guessed wait
+            socket.once('heartbeat', ask);
             return;
           }
           if (err || !ack.ok || ack.data.mode === 'resume') {
