@@ -124,6 +124,11 @@ export interface AppDeps {
   sessionRecheckMs?: number;
   /** the cluster lease's term (LEASE_TERM_MS): a node that stops renewing is taken over after it (DEFAULT_LEASE_TERM_MS) */
   leaseTermMs?: number;
+  /**
+   * memory follows the store's log, installing what other hub nodes append (server/hub/logFollower.ts):
+   * on by default on PostgreSQL (the store several nodes may share), never on PGlite (one process)
+   */
+  followLog?: boolean | { pollMs: number };
 }
 
 export interface App {
@@ -165,6 +170,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(deps.queueLimit ? { queueLimit: deps.queueLimit } : {}),
     ...(deps.storeHealth ? { storeHealth: deps.storeHealth } : {}),
     ...(deps.positionMarginDeg !== undefined ? { positionMarginDeg: deps.positionMarginDeg } : {}),
+    ...followOption(deps),
   });
   // from here on a store that stalls or fails is a state (storeHealth.ts): changes refused at once, reads go on
   hub.startWatchingStore();
@@ -186,6 +192,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const nearby = new NearbyFinder(hub, deps.nearby);
   const coordination = new Coordination(hub, nearby, coordinationOptions(deps, (deps.nearby ?? DEFAULT_NEARBY_SETTINGS).eta), deps.log);
   await coordination.load();
+  // every book has loaded: what other nodes append from here on is installed as it commits
+  hub.startFollowing();
   // Duties that run once for the cluster (issue 18): the rule triggers here, the overdue sweep in
   // startMaintenance, the simulated city in index.ts. A lone node takes the lease now and runs
   // them from the start, as it always did; another node holding it, this one stands by.
@@ -313,6 +321,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }),
     async close() {
       hub.stopWatchingStore();
+      await hub.stopFollowing();
       stopLoops();
       positions.detach();
       unwatchMetrics();
@@ -332,3 +341,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
 }
 
+
+/** whether memory follows the shared log (AppDeps.followLog), as the hub's option */
+function followOption(deps: AppDeps): { follow?: { pollMs?: number } } {
+  const wanted = deps.followLog ?? deps.store.kind === 'postgres';
+  if (!wanted || deps.store.kind !== 'postgres') return {};
+  return { follow: typeof wanted === 'object' ? { pollMs: wanted.pollMs } : {} };
+}

@@ -69,7 +69,15 @@ export class AlertBook {
     private readonly focuses: FocusBook,
     readonly timing: AlertTiming,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // an alert another hub node raised or changed (logFollower.ts): memory, then the same delta
+    hub.follow('alert', (event) => {
+      const alert = event.payload as Alert;
+      this.byId.set(alert.id, alert);
+      this.raisedKeys.add(alert.id);
+      this.hub.stream.publish({ delta: { type: 'alert:changed', seq: event.seq, alert }, path: alert.regionPath, layer: 'incidents', homes: alert.regionPath });
+    });
+  }
 
   /** reads back the alerts of the last ALERT_MEMORY_MS; returns them all (acknowledged ones too) */
   async load(): Promise<Alert[]> {

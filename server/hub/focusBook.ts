@@ -17,7 +17,7 @@ import { parseOrThrow } from '@shared/validate';
 import { focusHomes, responderOf, timelineOfStep, trackOf, withTimelineItem } from '../domain/coordination/focus';
 import type { EtaSettings } from '../domain/nearby';
 import type { Logger } from '../lib/log';
-import type { NewAuditRecord } from '../store/types';
+import type { NewAuditRecord, StoredEvent } from '../store/types';
 import { actorOf, auditOfChange, type Principal } from './audit';
 import type { Hub } from './hub';
 import type { NearbyFinder } from './nearbyFinder';
@@ -39,7 +39,22 @@ export class FocusBook {
     private readonly nearby: NearbyFinder,
     private readonly eta: EtaSettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    hub.follow('focus', (event) => this.installFollowed(event));
+  }
+
+  /** a focus event another hub node wrote (logFollower.ts): memory, then the same delta */
+  private installFollowed(event: StoredEvent): void {
+    if (event.type === 'ended') {
+      const focus = this.byId.get(event.aggregateId);
+      this.byId.delete(event.aggregateId);
+      if (focus) this.publish(event.seq, focus, null);
+      return;
+    }
+    const focus = event.payload as Focus;
+    this.byId.set(focus.id, focus);
+    this.publish(event.seq, focus, focus);
+  }
 
   /** every focus that stands, as the log last wrote it */
   async load(): Promise<void> {

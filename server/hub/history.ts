@@ -24,10 +24,12 @@
  * Clients that send no history id (before this field existed) are resumed by `lastSeq` alone, as
  * before; they stay exposed to the restore case. The wall and the console always send it.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Store } from '../store/types';
 
 export const HISTORY_META_KEY = 'history';
+/** a random value of the shared store's history (ofSharedStore) */
+export const CLUSTER_EPOCH_KEY = 'cluster-epoch';
 
 export interface HistoryRecord {
   id: string;
@@ -48,6 +50,21 @@ export class HistoryIdentity {
     const held = await store.getMeta<HistoryRecord>(HISTORY_META_KEY);
     const continues = held !== null && typeof held.id === 'string' && held.seq === loadedSeq;
     return new HistoryIdentity(randomUUID(), continues ? { id: held.id, seq: held.seq } : null);
+  }
+
+  /**
+   * Several hub nodes on one PostgreSQL database (their memory follows its log): one history for
+   * all of them, so that a client resumes on any node, also after the node it used died. Its id
+   * is derived from the database's identity (Store.databaseIdentity: a new cluster, a
+   * point-in-time recovery or a dump restored into a new database or schema give another) and an
+   * epoch kept in the store's meta — delete the meta key `cluster-epoch` after restoring a dump
+   * in place, and every client takes a snapshot.
+   */
+  static async ofSharedStore(store: Store): Promise<HistoryIdentity> {
+    const epoch = await store.setMetaIfAbsent<string>(CLUSTER_EPOCH_KEY, randomUUID());
+    const identity = (await store.databaseIdentity?.()) ?? 'shared';
+    const hash = createHash('sha256').update(`${identity}|${epoch}`).digest('hex');
+    return new HistoryIdentity(`${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${hash.slice(20, 32)}`);
   }
 
   /**

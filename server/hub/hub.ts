@@ -18,7 +18,7 @@ import { createFusionPolicy, type FusionPolicy } from '../domain/fusion';
 import type { SlaPolicy } from '../domain/sla';
 import type { Logger } from '../lib/log';
 import { SerialQueue } from '../lib/serialQueue';
-import type { Store } from '../store/types';
+import type { EventKind, Store, StoredEvent } from '../store/types';
 import { auditOfRefusal, isPerson, whoOf, type Audited, type KeySender, type Principal } from './audit';
 import { DeltaStream } from './deltaStream';
 import { HistoryIdentity } from './history';
@@ -28,6 +28,7 @@ import type { AlarmSteps } from './alarmSteps';
 import { IncidentCommands, type AlarmOutcome, type BatchStep, type ReportOutcome } from './incidentCommands';
 import { ALARM_MEMORY_MS, VideoAlarmBook } from './videoAlarmBook';
 import { IncidentIds } from './incidentIds';
+import { appendsInOrder, asOfLoadedEntries, LogFollower, type FollowInstaller } from './logFollower';
 import { IncidentProjection } from './incidentProjection';
 import { PositionIntake } from './positionIntake';
 import { PositionTracker } from './positionTracker';
@@ -60,6 +61,11 @@ export interface HubOptions {
   maxGroupSteps?: number;
   /** when a slow or failing store counts as unavailable, and how often it is probed (storeHealth.ts) */
   storeHealth?: Partial<StoreHealthOptions>;
+  /**
+   * several hub nodes share the store (PostgreSQL): memory follows the log, installing and
+   * publishing what other nodes append, in seq order (logFollower.ts); started by startFollowing()
+   */
+  follow?: { pollMs?: number };
 }
 
 /**
@@ -85,13 +91,15 @@ export class Hub {
   private backfills = 0;
   private resyncListeners: ((reason: string) => void)[] = [];
   private readonly ids: IncidentIds;
+  /** several nodes on one store: memory follows its log (null: this node alone writes it) */
+  private readonly follower: LogFollower | null;
   /** which history the sequence numbers belong to (history.ts); a new id at every start */
   private identity = new HistoryIdentity();
 
   private constructor(readonly opts: HubOptions) {
     const limit = opts.queueLimit ?? DEFAULT_QUEUE_LIMIT;
     this.storeHealth = new StoreHealth(opts.store, opts.clock, opts.log, opts.storeHealth);
-    this.watchedStore = this.storeHealth.watch(opts.store);
+    const watched = this.storeHealth.watch(opts.store);
     this.queue = new SerialQueue(
       limit,
       (waiting) =>
@@ -106,6 +114,10 @@ export class Hub {
       if (answered > 0) opts.log.warn('changes waiting for the store were refused: the store is unavailable', { answered });
     });
     this.stream = new DeltaStream(opts.resumeBuffer, 0);
+    this.follower = opts.follow
+      ? new LogFollower({ store: watched, queue: this.queue, stream: this.stream, log: opts.log, ...(opts.follow.pollMs ? { pollMs: opts.follow.pollMs } : {}), resync: (reason) => this.resyncClients(reason) })
+      : null;
+    this.watchedStore = this.follower ? appendsInOrder(watched, this.follower) : watched;
     this.ids = new IncidentIds(opts.tzOffsetMinutes);
     const tracker = new PositionTracker(0);
     this.roster = new RosterIntake({ store: this.watchedStore, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock });
@@ -130,7 +142,32 @@ export class Hub {
       alarms: this.videoAlarms,
       cameras: this.roster.cameras,
       ...(opts.maxGroupSteps ? { maxGroupSteps: opts.maxGroupSteps } : {}),
+      ...(this.follower ? { follower: this.follower } : {}),
     });
+    if (this.follower) {
+      const incidents = (event: StoredEvent) => this.commands.installFollowed(event);
+      this.follower.register('incident', incidents);
+      this.follower.register('video_alarm', incidents);
+      const units = (event: StoredEvent) => this.roster.installFollowed(event, (p) => this.withPosition(p));
+      this.follower.register('camera', units);
+      this.follower.register('patrol', units);
+    }
+  }
+
+  /** several nodes on one store: installs what another node appended of `kind` (focus, alerts: their books) */
+  follow(kind: EventKind, installer: FollowInstaller): void {
+    this.follower?.register(kind, installer);
+  }
+  /** after every book has loaded: from here on other nodes' appends are installed as they commit */
+  startFollowing(): void {
+    this.follower?.start();
+  }
+  async stopFollowing(): Promise<void> {
+    await this.follower?.stop();
+  }
+  /** whether memory follows the log of a shared store, and how far (for /healthz and /metrics) */
+  get following(): { applied: number; followed: number; failures: number } | null {
+    return this.follower ? { applied: this.follower.applied, ...this.follower.totals } : null;
   }
 
   /** loads the current state from the store */
@@ -220,11 +257,13 @@ export class Hub {
   private async load(): Promise<void> {
     const { store, log } = this.opts;
     const since = this.now() - this.opts.memoryDays * 86_400_000;
-    const [incidents, cameras, patrols, lastSeq, alarms] = await Promise.all([
+    // First the seq, then the state: other nodes may write meanwhile, and the follower installs
+    // everything after this seq — rows ahead of it are made to agree with it below.
+    const lastSeq = await store.lastSeq();
+    const [incidents, cameras, patrols, alarms] = await Promise.all([
       store.loadIncidents(since),
       store.loadCameras(),
       store.loadPatrols(),
-      store.lastSeq(),
       store.loadVideoAlarms(this.now() - ALARM_MEMORY_MS),
     ]);
     for (const alarm of alarms) this.videoAlarms.set(alarm);
@@ -233,7 +272,7 @@ export class Hub {
     let afterSeq = 0;
     // Read the incident log in pages; keep only entries of incidents held in memory.
     for (;;) {
-      const page = await store.readEvents({ kind: 'incident', afterSeq, limit: 20_000, ...(Number.isFinite(minReported) ? { from: minReported } : {}) });
+      const page = await store.readEvents({ kind: 'incident', afterSeq, toSeq: lastSeq, limit: 20_000, ...(Number.isFinite(minReported) ? { from: minReported } : {}) });
       for (const ev of page) {
         const list = entriesById.get(ev.aggregateId);
         if (list) list.push({ ...(ev.payload as EntryDraft), seq: ev.seq });
@@ -241,11 +280,16 @@ export class Hub {
       if (page.length < 20_000) break;
       afterSeq = page[page.length - 1]!.seq;
     }
-    for (const incident of incidents) this.incidents.load(incident, entriesById.get(incident.id) ?? []);
+    for (const incident of incidents) {
+      const entries = entriesById.get(incident.id) ?? [];
+      const state = this.follower ? asOfLoadedEntries(incident, entries) : incident;
+      if (state) this.incidents.load(state, entries);
+    }
     this.commands.indexLoaded();
     this.roster.install(cameras, patrols);
     this.stream.reset(lastSeq);
-    this.identity = await HistoryIdentity.open(store, lastSeq);
+    this.follower?.reset(lastSeq);
+    this.identity = this.follower ? await HistoryIdentity.ofSharedStore(store) : await HistoryIdentity.open(store, lastSeq);
     this.ids.seed(incidents.map((i) => i.id));
     log.info('hub state loaded', { incidents: incidents.length, cameras: cameras.length, patrols: patrols.length, seq: lastSeq, history: this.identity.id, continues: this.identity.predecessor?.id ?? null });
   }

@@ -26,6 +26,7 @@ import { actorOf, auditOfStep, isPerson, type Audited, type KeySender, type Prin
 import { authorise, authoriseRegion, requestHashOf } from './authorise';
 import type { AlarmOutcome, Batch, ReportOutcome } from './batch';
 import type { DeltaStream } from './deltaStream';
+import { installFollowedAlarm, installFollowedIncident } from './followIncidents';
 import { FusionIndex } from './fusionIndex';
 import type { GeoContext } from './geoContext';
 import { GroupCommitter, type Waiting } from './groupCommit';
@@ -33,6 +34,7 @@ import type { IncidentIds } from './incidentIds';
 import { reloadStale } from './staleReload';
 import type { StoreHealth } from './storeHealth';
 import { isOpen, type IncidentProjection } from './incidentProjection';
+import type { LogFollower } from './logFollower';
 import type { VideoAlarmBook } from './videoAlarmBook';
 import { WriteGroup, type GroupMemory } from './writeGroup';
 
@@ -77,7 +79,16 @@ export interface IncidentCommandsDeps {
   maxGroupSteps?: number;
   /** whether the store answers: a group is not written while it does not (storeHealth.ts) */
   health?: StoreHealth;
+  /** several hub nodes on one database: memory follows the log (logFollower.ts) */
+  follower?: LogFollower;
 }
+
+/**
+ * How often a group refused as stale is decided again after catching up: each retry sees every
+ * change committed before it, so only a node losing the same race again and again gives up
+ * (STALE_STATE, which its callers may retry).
+ */
+const MAX_STALE_RETRIES = 3;
 
 /**
  * Steps a group commit takes at most (a change bigger than that, an import's batch, goes alone).
@@ -110,6 +121,12 @@ export class IncidentCommands {
       alarm: (id) => deps.alarms.get(id),
       alarmByRef: (cameraId, ref) => deps.alarms.byRef(cameraId, ref),
     };
+  }
+
+  /** a case or alarm event another hub node wrote (logFollower.ts): installed and published as that node did */
+  installFollowed(event: StoredEvent): Promise<void> | void {
+    const deps = { ...this.deps, fusionIndex: this.fusionIndex };
+    return event.kind === 'incident' ? installFollowedIncident(event, deps) : installFollowedAlarm(event, deps);
   }
 
   /** indexes what the projection holds (after loading from the store) */
@@ -168,12 +185,15 @@ export class IncidentCommands {
    * sequence and walls stay as they were. An idempotency key taken meanwhile by another hub node
    * (the append refuses the whole group) makes the group be decided once more, so that only the
    * change that reused it is refused. Rows another node changed since memory read them (the
-   * append names the versions memory held; StaleStateError) refuse the group with STALE_STATE,
-   * after those rows were reloaded from the store: the callers' retry is decided on them.
+   * append names the versions memory held; StaleStateError) are caught up with when memory
+   * follows the log, and the group decided again (up to MAX_STALE_RETRIES); otherwise the group
+   * is refused with STALE_STATE after those rows were reloaded: the callers' retry is decided on them.
    */
   private async commitGroup(waiting: readonly Waiting<GroupUnit>[]): Promise<void> {
     let live = waiting;
-    for (let attempt = 0; ; attempt++) {
+    let staleRetries = 0;
+    let keyRetried = false;
+    for (;;) {
       const group = new WriteGroup(this.memory, this.deps.fusion.maxRadiusM);
       const keys = [...new Set(live.flatMap((w) => w.unit.keys))];
       // nothing is written yet: a stalled lookup is given up as soon as the store is found unavailable
@@ -206,7 +226,8 @@ export class IncidentCommands {
         } catch (error) {
           if (error instanceof IdempotencyConflictError) {
             this.deps.ids.release(group.reservedIds()); // refused inside the transaction: rolled back
-            if (attempt === 0) {
+            if (!keyRetried) {
+              keyRetried = true;
               live = accepted;
               continue;
             }
@@ -214,6 +235,13 @@ export class IncidentCommands {
           } else if (error instanceof StaleStateError) {
             // another hub node changed these rows since memory read them: nothing was written
             this.deps.ids.release(group.reservedIds());
+            // following the log, memory catches up (publishing the other node's changes) and the
+            // group is decided again on it — what one node would have decided, had it seen them
+            if (this.deps.follower && staleRetries < MAX_STALE_RETRIES && (await this.caughtUp())) {
+              staleRetries++;
+              live = accepted;
+              continue;
+            }
             const stale = error;
             error = new HubError('STALE_STATE', undefined, { incidentIds: stale.incidentIds ?? [], videoAlarmIds: stale.videoAlarmIds ?? [] });
             // before answering, so that a caller retrying at once is decided on the stored state;
@@ -347,6 +375,16 @@ export class IncidentCommands {
     const newId = this.deps.ids.next(numberedAt);
     batch.reservedIds.push(newId);
     return splitReport(incident, joined, alreadySplit, { newId, gridCode, regionPath: this.deps.geo.path(gridCode), now, policy: this.deps.policy, actor: origin.actor, note: command.note });
+  }
+
+  /** in the queue: memory takes what other nodes committed; false when the store could not be read */
+  private async caughtUp(): Promise<boolean> {
+    try {
+      await this.deps.follower!.catchUp();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** marks every open incident whose stage deadline has passed; returns how many */

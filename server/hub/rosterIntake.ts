@@ -10,13 +10,16 @@ import type { Patrol, PatrolStatusChange } from '@shared/schemas/patrol';
 import { PatrolStatusBatch } from '@shared/schemas/patrol';
 import { parseOrThrow } from '@shared/validate';
 import type { SerialQueue } from '../lib/serialQueue';
-import type { NewEvent, StateChanges, Store } from '../store/types';
+import type { NewEvent, StateChanges, Store, StoredEvent } from '../store/types';
 import type { DeltaStream } from './deltaStream';
 import { refuseFutureBatch } from './futureTimes';
 import type { GeoContext } from './geoContext';
 import type { PositionTracker } from './positionTracker';
 import { forEachInSlices } from '../lib/slices';
 import { RosterTally } from './rosterTally';
+
+/** the type (and aggregate id) of the log's marker of a roster load */
+export const ROSTER_LOADED = 'roster_loaded';
 
 /** units per store call when a roster is loaded: one call's rows are cloned to the store's thread in one piece */
 const ROSTER_ROWS_PER_WRITE = 10_000;
@@ -98,9 +101,48 @@ export class RosterIntake {
       this.settlePositions();
       this.rosterVersion++;
       this.deps.stream.touch();
+      // a marker in the log: other hub nodes read the new roster from the store (installFollowed)
+      const [marker] = await this.deps.store.append([{ kind: 'patrol', aggregateId: ROSTER_LOADED, type: ROSTER_LOADED, at: this.deps.clock(), actor: { kind: 'system', id: 'roster' }, payload: { cameras: cameras.length, patrols: patrols.length } }], {});
+      this.deps.stream.advance(marker!.seq);
     });
     // Rosters arrive without deltas: clients that subscribed before must take a fresh snapshot.
     for (const listener of this.rosterListeners) listener();
+  }
+
+  /**
+   * A unit's status event another hub node wrote (logFollower.ts), installed and published as that
+   * node did; a roster that node loaded (the marker `loadRoster` leaves) is read from the store.
+   */
+  async installFollowed(event: StoredEvent, withPosition: (p: Patrol) => Patrol): Promise<void> {
+    if (event.type === ROSTER_LOADED) {
+      const [cameras, patrols] = await Promise.all([this.deps.store.loadCameras(), this.deps.store.loadPatrols()]);
+      await forEachInSlices(cameras, (c) => this.putCamera(c));
+      this.setPatrols(patrols);
+      this.rosterVersion++;
+      for (const listener of this.rosterListeners) listener();
+      return;
+    }
+    const seq = event.seq;
+    const change = event.payload as { status: string; alarm?: Camera['alarm']; at: number };
+    if (event.kind === 'camera') {
+      const camera = this.cameras.get(event.aggregateId);
+      if (!camera) return; // a unit of a roster this node has not read (its marker comes later)
+      const next: Camera = {
+        ...camera,
+        status: change.status as Camera['status'],
+        statusSince: change.status === camera.status ? camera.statusSince : change.at,
+        alarm: change.alarm === undefined ? camera.alarm : change.alarm,
+      };
+      this.putCamera(next);
+      this.cameraReportAt.set(next.id, change.at);
+      this.deps.stream.publish({ delta: { type: 'camera:updated', seq, camera: next }, path: this.deps.geo.path(next.gridCode), layer: 'cameras' });
+      return;
+    }
+    const patrol = this.patrols.get(event.aggregateId);
+    if (!patrol) return;
+    const next: Patrol = { ...patrol, status: change.status as Patrol['status'], statusSince: change.at };
+    this.putPatrol(next);
+    this.deps.stream.publish({ delta: { type: 'patrol:updated', seq, patrol: withPosition(next) }, path: this.deps.geo.path(next.gridCode), layer: 'patrols' });
   }
 
   onRosterLoaded(listener: () => void): () => void {

@@ -116,8 +116,9 @@ export class WriteGroup {
     const videoAlarms: VideoAlarm[] = [];
     const idempotency: Idempotency[] = [];
     const audit: NewAuditRecord[] = [];
-    for (const { batch, offset } of this.accepted) {
-      for (const w of batch.writes) events.push(eventOf(w));
+    for (const { batch, offset, quiet } of this.accepted) {
+      // marked quiet in the log too: nodes following it install them without deltas as well
+      for (const w of batch.writes) events.push(quiet ? { ...eventOf(w), quiet: true } : eventOf(w));
       incidents.push(...batch.finalIncidents());
       videoAlarms.push(...batch.finalAlarms());
       idempotency.push(...batch.idempotency);

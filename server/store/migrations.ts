@@ -233,6 +233,12 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 8,
+    name: 'events.quiet: changes written without a delta, so that nodes following the log do not publish them (issue 18)',
+    // a constant default: no rewrite of the log, whatever its size
+    statements: [`ALTER TABLE events ADD COLUMN quiet boolean NOT NULL DEFAULT false`],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -3,6 +3,7 @@
  * `schema` lets tests (or several deployments) live side by side in one database.
  */
 import pg from 'pg';
+import { watchLog } from './logWatch';
 import type { SqlClient, SqlQueryable, SqlRow } from './sqlClient';
 import { createSqlStore } from './sqlStore';
 import { textColumn } from './sqlValues';
@@ -126,7 +127,10 @@ export async function postgresDurability(db: SqlQueryable): Promise<{ fsync: str
 }
 
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  return createSqlStore('postgres', await openPostgresClient(options));
+  const client = await openPostgresClient(options);
+  const store = createSqlStore('postgres', client);
+  const schema = options.schema ?? 'public';
+  return { ...store, watchAppends: (wake, warn) => watchLog({ url: options.url, schema, wake, warn }) };
 }
 
 function describeError(error: unknown): string {

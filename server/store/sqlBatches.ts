@@ -16,11 +16,11 @@ export const MAX_ROWS_PER_STATEMENT = 5_000;
 
 // Column names are the camelCase keys of NewEvent, so the caller's objects are serialised as they are.
 const INSERT_EVENTS = `
-  INSERT INTO events (kind, aggregate_id, type, at, actor, payload)
-  SELECT r.kind, r."aggregateId", r.type, r.at, r.actor, coalesce(r.payload, 'null'::jsonb)
+  INSERT INTO events (kind, aggregate_id, type, at, actor, payload, quiet)
+  SELECT r.kind, r."aggregateId", r.type, r.at, r.actor, coalesce(r.payload, 'null'::jsonb), coalesce(r.quiet, false)
   FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS ("kind" text, "aggregateId" text, "type" text, "at" bigint, "actor" jsonb, "payload" jsonb))
-       WITH ORDINALITY AS r(kind, "aggregateId", type, at, actor, payload, ord)
+         AS ("kind" text, "aggregateId" text, "type" text, "at" bigint, "actor" jsonb, "payload" jsonb, "quiet" boolean))
+       WITH ORDINALITY AS r(kind, "aggregateId", type, at, actor, payload, quiet, ord)
   ORDER BY r.ord
   RETURNING seq, recorded_at`;
 
@@ -47,6 +47,7 @@ export async function insertEvents(tx: SqlQueryable, events: readonly NewEvent[]
         payload: event.payload === undefined ? null : event.payload,
         seq: w.seq,
         recordedAt: w.recordedAt,
+        ...(event.quiet ? { quiet: true } : {}),
       });
     });
   }

@@ -11,6 +11,7 @@ import { accessStore, insertAuditRows } from './accessStore';
 import { accessKeyStore } from './accessKeyStore';
 import { leaseStore } from './leaseStore';
 import { lockFor, runMigrations } from './migrations';
+import { LOG_CHANNEL } from './logWatch';
 import {
   insertEvents,
   insertTrackSampleRows,
@@ -46,6 +47,7 @@ function rowToEvent(row: SqlRow): StoredEvent {
     recordedAt: integerColumn(row, 'recorded_at'),
     actor: column(row, 'actor') as Actor,
     payload: column(row, 'payload'),
+    ...(column(row, 'quiet') === true ? { quiet: true } : {}),
   };
 }
 
@@ -99,7 +101,7 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
     const ids = [...(query.aggregateIds ?? [])];
     if (ids.length === 0) return [];
     const rows = await client.query(
-      `SELECT seq, kind, aggregate_id, type, at, recorded_at, actor, payload FROM events WHERE aggregate_id = ANY($1::text[]) ORDER BY aggregate_id, seq`,
+      `SELECT seq, kind, aggregate_id, type, at, recorded_at, actor, payload, quiet FROM events WHERE aggregate_id = ANY($1::text[]) ORDER BY aggregate_id, seq`,
       [ids],
     );
     const { afterSeq, toSeq, kind: eventKind, aggregateId, from, to, limit } = query;
@@ -159,7 +161,9 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
         // Appends take turns, so seq order is commit order: a reader that resumes "after seq N"
         // can never miss a lower seq committed later by a slower concurrent transaction. PGlite
         // has one connection and runs one transaction at a time: they take turns already.
-        if (kind === 'postgres') await tx.query(lockFor('append'));
+        // The notification is queued now and delivered at COMMIT (never for a rollback): other hub
+        // nodes following the log wake up and read it (server/hub/logFollower.ts).
+        if (kind === 'postgres') await tx.query(`${lockFor('append')}, pg_notify('${LOG_CHANNEL}', current_schema())`);
         // rows changed by another node since this one decided: refused before anything is written
         const staleIncidents = await staleIds(tx, 'incidents', state.expected?.incidents);
         const staleAlarms = await staleIds(tx, 'video_alarms', state.expected?.videoAlarms);
@@ -192,7 +196,7 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
       if (query.aggregateIds !== undefined) return readAggregates(query);
       const filter = eventFilter(query);
       const rows = await client.query(
-        `SELECT seq, kind, aggregate_id, type, at, recorded_at, actor, payload FROM events ${filter.sql}`,
+        `SELECT seq, kind, aggregate_id, type, at, recorded_at, actor, payload, quiet FROM events ${filter.sql}`,
         filter.params,
       );
       return rows.map(rowToEvent);

@@ -26,6 +26,12 @@ export interface NewEvent {
   actor: Actor;
   /** JSON-serialisable body; for incidents an IncidentLogEntry without seq */
   payload: unknown;
+  /**
+   * written without a delta (history, an import: the writer tells its clients to take a snapshot
+   * when done); other hub nodes following the log install it without publishing it either. Read
+   * back only when true.
+   */
+  quiet?: boolean;
 }
 
 export interface StoredEvent extends NewEvent {
@@ -184,6 +190,19 @@ export interface Store {
   readEvents(query: EventQuery): Promise<StoredEvent[]>;
   /** highest seq written, 0 when empty */
   lastSeq(): Promise<number>;
+  /**
+   * PostgreSQL only (several hub nodes share it): calls `wake` whenever any node committed an
+   * append to this schema's log, and after each (re)connection of the listening connection
+   * (logWatch.ts). Absent on PGlite: one process owns its data directory.
+   */
+  watchAppends?(wake: () => void, warn: (message: string) => void): { close(): Promise<void> };
+  /**
+   * PostgreSQL only: what tells this database's timeline from any other — the server's system
+   * identifier and timeline (a new cluster, a point-in-time recovery), the database's and the
+   * schema's object ids (a dump restored into a new database or schema). Hub nodes sharing the
+   * store derive one history id from it (server/hub/history.ts).
+   */
+  databaseIdentity?(): Promise<string>;
 
   getIncident(id: string): Promise<Incident | null>;
   /** the greatest incident id starting with `prefix` (ids of one day share a prefix), or null */

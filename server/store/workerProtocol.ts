@@ -7,7 +7,8 @@ import type { ErrorShape } from './workerErrors';
 import type { Store } from './types';
 
 /** every method of Store that is forwarded as a call (close has a message of its own) */
-export type StoreMethod = Exclude<keyof Store, 'kind' | 'close'>;
+/** `watchAppends`, `databaseIdentity`: PostgreSQL only (the worker runs PGlite, one process per data directory) */
+export type StoreMethod = Exclude<keyof Store, 'kind' | 'close' | 'watchAppends' | 'databaseIdentity'>;
 
 export const STORE_METHODS = [
   'migrate',

@@ -103,6 +103,8 @@ export interface TestHubOptions {
   nodeId?: string;
   /** the cluster lease's term (LEASE_TERM_MS; the product's 15 s by default) */
   leaseTermMs?: number;
+  /** memory follows the store's log (on by default on PostgreSQL, as in the product; AppDeps.followLog) */
+  followLog?: boolean | { pollMs: number };
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -141,6 +143,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     httpWritesPerSecond: opts.httpWritesPerSecond ?? 1_000_000,
     socketConnections: { perAddress: 1_000_000, perUser: 1_000_000, ...opts.socketConnections },
     ...(opts.sessionRecheckMs ? { sessionRecheckMs: opts.sessionRecheckMs } : {}),
+    ...(opts.followLog !== undefined ? { followLog: opts.followLog } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return {

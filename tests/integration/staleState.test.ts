@@ -1,8 +1,8 @@
 /**
  * Two real hubs on one database (one shared PGlite store, as nodes share a database; or one
  * PostgreSQL schema with a store per hub — skipped loudly when unreachable, a failure with
- * REQUIRE_POSTGRES=1). Nodes do not share events yet (issue 18), so each one's memory is stale
- * about what the other wrote. The store's version check refuses such a decision whole (STALE_STATE,
+ * REQUIRE_POSTGRES=1), their memory not following the log (followLog off), so each one's memory
+ * is stale about what the other wrote. The store's version check refuses such a decision whole (STALE_STATE,
  * 409): a case number the other node issued meanwhile, and a step decided on a case the other node
  * moved on; the stored case stays the other node's, and after the refused node reloaded it, its
  * retry is decided on the stored state.
@@ -51,7 +51,8 @@ for (const target of targets) {
     async function twoNodes() {
       const opened = await target.open();
       cleanup = opened.cleanup;
-      const common = { keepStore: true, coordination: { rules: [] } };
+      // the guard itself, with memory not following the log (which would catch up and decide again: logFollow.test.ts)
+      const common = { keepStore: true, coordination: { rules: [] }, followLog: false };
       const hubA = await startTestHub({ ...common, store: opened.stores[0], nodeId: 'node-a' });
       hubs.push(hubA);
       const shared = (await hubA.hub.report(report(1, 'sanitation'))).incident;

@@ -59,3 +59,37 @@ export async function twoNodeTargets(what: string, schemaPrefix: string): Promis
   }
   return targets;
 }
+
+/**
+ * `n` stores (a pool each, as separate nodes have) on one fresh PostgreSQL schema, or null when
+ * PostgreSQL is unreachable — with a loud warning, or a failing test under REQUIRE_POSTGRES=1.
+ */
+export async function sharedPostgresStores(what: string, schemaPrefix: string): Promise<((n: number) => Promise<{ stores: Store[]; cleanup(): Promise<void> }>) | null> {
+  const unreachable = await whyPostgresUnreachable(PG_URL);
+  if (unreachable !== null) {
+    if (process.env.REQUIRE_POSTGRES === '1') {
+      describe(`${what} on PostgreSQL`, () => {
+        it('reaches PostgreSQL (REQUIRE_POSTGRES=1)', () => expect.fail(`PostgreSQL is unreachable (${unreachable})`));
+      });
+    } else {
+      console.warn(`\n!! ${what} DID NOT RUN (it needs PostgreSQL): ${unreachable}. Set REQUIRE_POSTGRES=1 to make this a failure.\n`);
+    }
+    return null;
+  }
+  return async (n) => {
+    const schema = `${schemaPrefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const stores: Store[] = [];
+    for (let i = 0; i < n; i++) stores.push(await createStore({ databaseUrl: PG_URL, pgSchema: schema, dataDir: '/nonexistent' }));
+    await stores[0]!.migrate();
+    return {
+      stores,
+      async cleanup() {
+        await Promise.all(stores.map((s) => s.close()));
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
+      },
+    };
+  };
+}
