@@ -60,6 +60,8 @@ export function healthHandler(src: HealthSources) {
       commandQueue: src.hub.queue.size,
       simulator: src.simulator(),
       lease: src.lease?.() ?? null,
+      // several nodes on one database: how far this node's memory follows the shared log (null: it alone writes it)
+      following: src.hub.following,
       basemap: src.basemap ? { kind: 'file', file: src.basemap.file, version: src.basemap.version, minzoom: src.basemap.minzoom, maxzoom: src.basemap.maxzoom } : { kind: 'demo' },
     };
     res.status(store.ok ? 200 : 503).json(body);
