@@ -13,7 +13,7 @@ import type { AnonymousPolicy } from '../../server/transport/http/auth';
 import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
-import { createApp, type App } from '../../server/app';
+import { createApp, type App, type AppDeps } from '../../server/app';
 import type { IngestRates } from '../../server/transport/http/ingestGate';
 import type { CoordinationOptions } from '../../server/hub/coordination';
 import type { SocketLimits } from '../../server/transport/socket/limits';
@@ -103,6 +103,8 @@ export interface TestHubOptions {
   nodeId?: string;
   /** the cluster lease's term (LEASE_TERM_MS; the product's 15 s by default) */
   leaseTermMs?: number;
+  /** Redis between hub nodes (REDIS_URL, CLUSTER_NAME; server/cluster); none by default */
+  cluster?: AppDeps['cluster'];
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -118,6 +120,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.clock ? { clock: opts.clock } : {}),
     nodeId: opts.nodeId ?? 'test-hub',
     ...(opts.leaseTermMs ? { leaseTermMs: opts.leaseTermMs } : {}),
+    ...(opts.cluster ? { cluster: opts.cluster } : {}),
     resumeBuffer: opts.resumeBuffer ?? 10_000,
     positionTickMs: opts.positionTickMs ?? 50,
     statsIntervalMs: opts.statsIntervalMs ?? 100,
