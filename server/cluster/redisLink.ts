@@ -56,6 +56,7 @@ export class RedisLink {
   private pingFailure: string | null = null;
   private lastError: string | null = null;
   private everOk = false;
+  private warnedAtStart = false;
   private closed = false;
   private listeners: ((health: RedisHealth) => void)[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -83,6 +84,11 @@ export class RedisLink {
       // ioredis prints unhandled `error` events itself; they are a state here
       conn.on('error', (error: unknown) => {
         this.lastError = `${name}: ${messageOf(error)}`;
+        // a Redis away from the start never makes a change of state to log: said once here
+        if (!this.everOk && !this.warnedAtStart) {
+          this.warnedAtStart = true;
+          opts.log.warn('Redis unreachable: this node runs without the positions other nodes take in until it answers', { redis: whereOf(opts.url), reason: this.lastError });
+        }
         this.settle();
       });
       for (const event of ['close', 'end', 'reconnecting'] as const) conn.on(event, () => this.settle());
