@@ -18,7 +18,7 @@ export interface ClusterOptions {
   /** CLUSTER_NAME: nodes of one cluster share its channel ('default') */
   clusterName?: string | undefined;
   nodeId: string;
-  hub: RelayHub & { readonly positionIntake: PositionIntake; now(): number };
+  hub: RelayHub & { readonly positionIntake: PositionIntake };
   log: Logger;
   /** how often taken fixes are published (the positions tick) */
   tickMs: number;
@@ -46,10 +46,19 @@ export function startCluster(opts: ClusterOptions): Cluster {
   }
   const channel = channelOf(opts.clusterName ?? 'default');
   const link = new RedisLink({ url: opts.redisUrl, channel, nodeId: opts.nodeId, clock: () => opts.hub.now(), log: opts.log, ...opts.link });
-  const relay = new PositionRelay(opts.hub, { get ok() { return link.ok; }, publish: (message) => link.pub.publish(channel, message) }, { nodeId: opts.nodeId, run: randomInt(2 ** 32), log: opts.log });
+  // the batch names its sender in at most 255 bytes of UTF-8 (NODE_ID is at most 64 characters)
+  const sender = Buffer.byteLength(opts.nodeId) <= 255 ? opts.nodeId : opts.nodeId.slice(0, 60);
+  const relay = new PositionRelay(opts.hub, { get ok() { return link.ok; }, publish: (message) => link.pub.publish(channel, message) }, { nodeId: sender, run: randomInt(2 ** 32), log: opts.log });
   link.receive((message) => relay.receive(message));
   opts.hub.positionIntake.relayTakenTo((idx) => relay.mark(idx));
-  const ticker = setInterval(() => relay.tick(), opts.tickMs);
+  const ticker = setInterval(() => {
+    // a timer's exception would end the process: a fault of the relay must cost positions, not the node
+    try {
+      relay.tick();
+    } catch (error) {
+      opts.log.error('the position relay failed a tick', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }, opts.tickMs);
   ticker.unref?.();
   if (opts.registry) registerMetrics(opts.registry, link, relay);
   return {

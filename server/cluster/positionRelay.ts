@@ -17,6 +17,7 @@
 import type { Patrol } from '@shared/schemas/patrol';
 import type { Logger } from '../lib/log';
 import type { PositionTracker } from '../hub/positionTracker';
+import { FIX_MAX_AGE_MS } from '../hub/positionBatch';
 import { decodeRelayBatch, encodeRelayBatch, MAX_RELAY_FIXES, type RelayFix } from './relayCodec';
 
 /** what the relay reads of the hub */
@@ -24,6 +25,7 @@ export interface RelayHub {
   readonly patrols: ReadonlyMap<string, Patrol>;
   readonly patrolsByIdx: readonly Patrol[];
   readonly positions: PositionTracker;
+  now(): number;
 }
 
 /** the publishing side of the Redis link */
@@ -81,6 +83,8 @@ export class PositionRelay {
     if (this.moved.length === 0 || !this.link.ok) return;
     const moved = this.moved;
     this.moved = [];
+    // a fix no longer live (Redis away a day) is not news: every one sent is within a day of now
+    const oldest = this.hub.now() - FIX_MAX_AGE_MS;
     let i = 0;
     while (i < moved.length) {
       if (this.inFlightBytes >= (this.opts.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES)) {
@@ -95,7 +99,7 @@ export class PositionRelay {
         const patrol = this.hub.patrolsByIdx[idx];
         const fix = this.hub.positions.get(idx);
         // a roster replaced since: the patrol is gone, nothing to tell
-        if (!patrol || !fix) continue;
+        if (!patrol || !fix || fix.at < oldest) continue;
         fixes.push({ patrolId: patrol.id, lng: fix.lng, lat: fix.lat, at: fix.at });
         idxs.push(idx);
       }

@@ -101,7 +101,7 @@ function roster(n: number): Patrol[] {
 
 function node(name: string, patrols = roster(50)) {
   const tracker = new PositionTracker(patrols.length);
-  const hub = { patrols: new Map(patrols.map((p) => [p.id, p])), patrolsByIdx: patrols, positions: tracker };
+  const hub = { patrols: new Map(patrols.map((p) => [p.id, p])), patrolsByIdx: patrols, positions: tracker, now: () => NOW };
   const published: Buffer[] = [];
   const link = { ok: true, fail: false, hang: false, publish: (m: Buffer) => (published.push(m), link.fail ? Promise.reject(new Error('gone')) : link.hang ? new Promise(() => undefined) : Promise.resolve(1)) };
   const relay = new PositionRelay(hub, link, { nodeId: name, run: 1, log: silentLogger, maxInFlightBytes: 100_000 });
@@ -169,6 +169,17 @@ describe('the relay', () => {
     expect(a.published).toHaveLength(1);
     expect(a.relay.counts.deferredTicks).toBe(1);
     expect(a.relay.pending).toBe(2 * MAX_RELAY_FIXES);
+  });
+
+  it('a fix no longer live (Redis away for a day) is not sent', () => {
+    const a = node('node-a');
+    a.tracker.update(1, 121, 29.5, NOW - 25 * 3_600_000);
+    a.relay.mark(1);
+    a.tracker.update(2, 121, 29.5, NOW);
+    a.relay.mark(2);
+    a.relay.tick();
+    const sent = decodeRelayBatch(a.published[0]!);
+    expect(sent.ok && sent.batch.patrolIds).toEqual(['p-2']);
   });
 
   it('a malformed message and a patrol it does not know are counted and dropped', () => {
