@@ -20,6 +20,23 @@ import { freePort, PrivateRedis, redisAvailable } from './privateRedis';
 
 const WAIT = { timeout: 30_000, interval: 50 };
 
+describe('without REDIS_URL', () => {
+  it('a single node as before: redis off and healthy, nothing of it in hello or /metrics', async () => {
+    const t = await startTestHub();
+    try {
+      const res = await fetch(`${t.url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, degraded: [], redis: { state: 'off', reason: null } });
+      const { socket, hello } = await connectClient(t.url);
+      socket.close();
+      expect(hello.status).toEqual({ writes: 'ok', reason: null, since: expect.any(Number) });
+      expect(await (await fetch(`${t.url}/metrics`)).text()).not.toMatch(/gcw_redis_up|gcw_relay_/);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 if (redisAvailable('the position relay through Redis')) {
   describe('two hubs on one Redis', () => {
     let redis: PrivateRedis;
