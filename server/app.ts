@@ -55,6 +55,7 @@ import { attachLiveGateway, type HubServer } from './transport/socket/liveGatewa
 import { attachCleanPackets, cleanPacketParser } from './transport/socket/cleanPackets';
 import { cleanBody, cleanUrl, refuseDeepJson } from './transport/cleanInput';
 import { DEFAULT_SNAPSHOT_BUDGET, type SnapshotBudget } from './hub/snapshotLayers';
+import { startCluster, type ClusterOptions } from './cluster';
 
 /** positions ticks: 4 Hz (POSITION_TICK_MS) */
 export const DEFAULT_POSITION_TICK_MS = 250;
@@ -129,6 +130,8 @@ export interface AppDeps {
    * on by default on PostgreSQL (the store several nodes may share), never on PGlite (one process)
    */
   followLog?: boolean | { pollMs: number };
+  /** hub nodes on one Redis (REDIS_URL, CLUSTER_NAME): positions relayed between them (server/cluster); absent, a single node */
+  cluster?: Pick<ClusterOptions, 'redisUrl' | 'clusterName' | 'link'>;
 }
 
 export interface App {
@@ -226,7 +229,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     perMessageDeflate: { threshold: SNAPSHOT_DEFLATE_THRESHOLD, serverNoContextTakeover: true },
   });
 
-  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus(), basemap: deps.basemap?.info ?? null, lease: () => lease.status() }));
+  // Redis (REDIS_URL): the positions each node takes in reach every node's walls; its health in /healthz, /metrics and hub:status
+  const cluster = startCluster({ ...deps.cluster, nodeId, hub, log: deps.log, tickMs: deps.positionTickMs ?? DEFAULT_POSITION_TICK_MS, registry: metrics.registry });
+  web.get('/healthz', healthHandler({ hub, nodeId, startedAt, clients: () => io.engine.clientsCount, simulator: () => simulatorStatus(), basemap: deps.basemap?.info ?? null, lease: () => lease.status(), redis: () => cluster.health() }));
   // Prometheus scrapes from the centre's network: readable as the wall is (WALL_ANONYMOUS), else signed in
   web.get('/metrics', identify(accounts), requireRead(anonymous), metrics.handler);
   const unwatchMetrics = metrics.watch(hub, io);
@@ -281,7 +286,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     io,
     hub,
     views,
-    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination, ...(deps.socketLimits ? { limits: deps.socketLimits } : {}), ...(deps.sessionRecheckMs ? { recheckMs: deps.sessionRecheckMs } : {}) },
+    { nodeId, centreName: deps.centreName ?? '社会治理指挥中心', accounts, anonymous, positions: { fanout: positions.fanout, tickMs: positionTickMs }, coordination, cluster, ...(deps.socketLimits ? { limits: deps.socketLimits } : {}), ...(deps.sessionRecheckMs ? { recheckMs: deps.sessionRecheckMs } : {}) },
     deps.log,
   );
   // last of the handshake's middlewares: nothing after it may refuse a connection it counted
@@ -323,6 +328,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       hub.stopWatchingStore();
       await hub.stopFollowing();
       stopLoops();
+      await cluster.close();
       positions.detach();
       unwatchMetrics();
       stopMaintenance();

@@ -17,7 +17,10 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
+  /** several hub nodes: the Redis they relay patrol positions through (server/cluster); unset, a single node */
   REDIS_URL: z.string().url().optional(),
+  /** the nodes of one cluster share this name (their Redis channel gcw:<name>:positions); two centres on one Redis differ */
+  CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (1 to 64)').default('default'),
   NODE_ID: z.string().min(1).max(64).default(hostname()),
   /**
    * the cluster lease's term: the duties that run once for the cluster (overdue sweep, simulator,

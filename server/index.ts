@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     log,
     nodeId: config.NODE_ID,
     leaseTermMs: config.LEASE_TERM_MS,
+    cluster: { redisUrl: config.REDIS_URL, clusterName: config.CLUSTER_NAME },
     centreName: config.CENTRE_NAME,
     tzOffsetMinutes: centre.utcOffsetMinutes,
     resumeBuffer: config.RESUME_BUFFER,

@@ -36,6 +36,8 @@ export class PositionIntake {
     columnar: { taken: 0, refused: 0 },
     binary: { taken: 0, refused: 0 },
   };
+  /** told the idx of every fix taken in here (server/cluster relays them to the other hub nodes) */
+  private taken: ((idx: number) => void) | null = null;
   constructor(
     private readonly patrols: ReadonlyMap<string, Patrol>,
     private readonly patrolsByIdx: readonly Patrol[],
@@ -47,6 +49,11 @@ export class PositionIntake {
     /** degrees around it still taken (POSITION_MARGIN_DEG): a border region's patrols cross it */
     private readonly marginDeg = AREA_MARGIN_DEG,
   ) {}
+
+  /** `mark` is told the patrol idx of every fix taken from now on (one listener: the cluster's relay) */
+  relayTakenTo(mark: ((idx: number) => void) | null): void {
+    this.taken = mark;
+  }
 
   /** a JSON body: `{positions: [...]}` (per position) or `{patrolIds, lng, lat, at}` (columnar) */
   ingest(input: unknown, within?: RegionScope): IngestResult {
@@ -109,8 +116,11 @@ export class PositionIntake {
     checkFixes(cols, { area: areaOf(this.bbox(), this.marginDeg), marginDeg: this.marginDeg, now: this.clock(), known: (k) => byIdx[k] !== undefined });
     let accepted = 0;
     const { idx, lng, lat, at } = cols;
+    const taken = this.taken;
     for (let i = 0; i < cols.count; i++) {
-      if (this.tracker.update(idx[i]!, lng[i]!, lat[i]!, at[i]!)) accepted++;
+      if (!this.tracker.update(idx[i]!, lng[i]!, lat[i]!, at[i]!)) continue;
+      accepted++;
+      taken?.(idx[i]!);
     }
     const ignored = cols.count - accepted;
     this.totals.accepted += accepted;

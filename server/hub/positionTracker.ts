@@ -40,8 +40,11 @@ export class PositionTracker {
     this.sampledFlag = grow(this.sampledFlag, (k) => new Uint8Array(k));
   }
 
-  /** records a fix unless an equal or newer one is already held; returns whether it was taken */
-  update(idx: number, lng: number, lat: number, at: number): boolean {
+  /**
+   * records a fix unless an equal or newer one is already held; returns whether it was taken.
+   * `sample` false: a fix another hub node took in (server/cluster), sampled for playback there
+   */
+  update(idx: number, lng: number, lat: number, at: number, sample = true): boolean {
     if (at < this.at[idx]!) return false;
     this.lng[idx] = lng;
     this.lat[idx] = lat;
@@ -50,7 +53,7 @@ export class PositionTracker {
       this.dirtyFlag[idx] = 1;
       this.dirtyList.push(idx);
     }
-    if (!this.sampledFlag[idx]) {
+    if (sample && !this.sampledFlag[idx]) {
       this.sampledFlag[idx] = 1;
       this.sampleList.push(idx);
     }

@@ -251,6 +251,12 @@ export const HubStatus = z.object({
   writes: z.enum(['ok', 'unavailable']),
   reason: z.string().max(500).nullable(),
   since: z.number().finite(),
+  /**
+   * Redis, on a hub of several nodes (REDIS_URL; absent on a single node): `unavailable` while
+   * this hub does not reach it — the positions other nodes take in do not reach its walls; its own
+   * and every change go on. `since` on the hub's clock.
+   */
+  redis: z.object({ state: z.enum(['ok', 'unavailable']), since: z.number().finite(), reason: z.string().max(500).nullable() }).optional(),
 });
 export type HubStatus = z.infer<typeof HubStatus>;
 

@@ -13,7 +13,7 @@ import type { AnonymousPolicy } from '../../server/transport/http/auth';
 import type { Camera } from '@shared/schemas/camera';
 import type { Patrol } from '@shared/schemas/patrol';
 import type { RegionWithGeometry } from '@shared/schemas/region';
-import { createApp, type App } from '../../server/app';
+import { createApp, type App, type AppDeps } from '../../server/app';
 import type { IngestRates } from '../../server/transport/http/ingestGate';
 import type { CoordinationOptions } from '../../server/hub/coordination';
 import type { SocketLimits } from '../../server/transport/socket/limits';
@@ -105,6 +105,8 @@ export interface TestHubOptions {
   leaseTermMs?: number;
   /** memory follows the store's log (on by default on PostgreSQL, as in the product; AppDeps.followLog) */
   followLog?: boolean | { pollMs: number };
+  /** Redis between hub nodes (REDIS_URL, CLUSTER_NAME; server/cluster); none by default */
+  cluster?: AppDeps['cluster'];
 }
 
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
@@ -120,6 +122,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...(opts.clock ? { clock: opts.clock } : {}),
     nodeId: opts.nodeId ?? 'test-hub',
     ...(opts.leaseTermMs ? { leaseTermMs: opts.leaseTermMs } : {}),
+    ...(opts.cluster ? { cluster: opts.cluster } : {}),
     resumeBuffer: opts.resumeBuffer ?? 10_000,
     positionTickMs: opts.positionTickMs ?? 50,
     statsIntervalMs: opts.statsIntervalMs ?? 100,

@@ -2,13 +2,16 @@
  * /healthz: is the store reachable and does the hub take changes (its store health, with since
  * when and why not), what is the simulator doing, how many clients are connected, whether this
  * node holds the cluster lease (it runs the duties that run once for the cluster). 503 while the
- * store does not answer its ping here or the hub's store health says it is unavailable; a node
- * that stands by for the lease is healthy.
+ * store does not answer its ping here or the hub's store health says it is unavailable. Redis
+ * (REDIS_URL) unavailable is 200 with `degraded: ['redis']` (`ok` follows the store alone): the
+ * node still serves and writes, only other nodes' positions stop reaching its walls. A node that
+ * stands by for the lease is healthy, and so is a single node without Redis (`redis.state: off`).
  */
 import type { Request, Response } from 'express';
 import type { Hub } from '../../hub/hub';
 import type { BasemapInfo } from '../../basemap/pmtilesFile';
 import type { LeaseStatus } from '../../hub/clusterLease';
+import type { RedisHealth } from '../../cluster';
 
 export interface HealthSources {
   hub: Hub;
@@ -20,6 +23,8 @@ export interface HealthSources {
   basemap?: BasemapInfo | null;
   /** the cluster lease as this node sees it (server/hub/clusterLease.ts) */
   lease?: () => LeaseStatus;
+  /** Redis as this node sees it (server/cluster): absent, `off` */
+  redis?: () => RedisHealth;
 }
 
 /** how long /healthz waits for the store's round trip */
@@ -46,8 +51,14 @@ export function healthHandler(src: HealthSources) {
     // what the hub does about it: while unavailable every change is refused at once (server/hub/storeHealth.ts)
     const health = src.hub.storeHealth.current;
     const store = { ...ping, ok: ping.ok && health.state === 'available', kind: src.hub.store.kind, state: health.state, since: health.since, reason: health.reason, writes: health.state === 'available' ? 'ok' : 'unavailable' };
+    const redisNow = src.redis?.() ?? { state: 'off', since: src.startedAt, reason: null };
+    // Redis away: this node's own walls and writes go on, the positions other nodes take in do not reach them
+    const degraded = [...(store.ok ? [] : ['store']), ...(redisNow.state === 'unavailable' ? ['redis'] : [])];
     const body = {
+      // Redis away is degraded, not down: every node loses the same Redis at once, and a load
+      // balancer that took 503 nodes out would take out the whole cluster for a lossy stream
       ok: store.ok,
+      degraded,
       node: src.nodeId,
       uptimeSec: Math.round((Date.now() - src.startedAt) / 1000),
       store,
@@ -62,8 +73,9 @@ export function healthHandler(src: HealthSources) {
       lease: src.lease?.() ?? null,
       // several nodes on one database: how far this node's memory follows the shared log (null: it alone writes it)
       following: src.hub.following,
+      redis: redisNow,
       basemap: src.basemap ? { kind: 'file', file: src.basemap.file, version: src.basemap.version, minzoom: src.basemap.minzoom, maxzoom: src.basemap.maxzoom } : { kind: 'demo' },
     };
-    res.status(store.ok ? 200 : 503).json(body);
+    res.status(body.ok ? 200 : 503).json(body);
   };
 }

@@ -10,13 +10,14 @@ import type { Me } from '@shared/schemas/auth';
 import { IncidentCommandRequest, ReportRequest } from '@shared/schemas/incident';
 import { VideoAlarmDecisionRequest } from '@shared/schemas/videoAlarm';
 import type { Coordination } from '../../hub/coordination';
-import { ALARM_MIN_SEVERITY, HEARTBEAT_MS, SubscribeRequest, TimeSyncRequest, type ItemLayer, type Layer, type LayerDetail, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
+import { ALARM_MIN_SEVERITY, HEARTBEAT_MS, SubscribeRequest, TimeSyncRequest, type HubStatus, type ItemLayer, type Layer, type LayerDetail, type Snapshot, type SubscribeResult } from '@shared/schemas/live';
 import { parseOrThrow } from '@shared/validate';
 import type { Accounts } from '../../auth/accounts';
 import type { Principal } from '../../hub/audit';
 import type { Hub } from '../../hub/hub';
 import type { ReadModel } from '../../hub/readModel';
 import type { Logger } from '../../lib/log';
+import type { Cluster } from '../../cluster';
 import { answer } from './ack';
 import { AnswerSlot } from './answerSlot';
 import { DEFAULT_SOCKET_LIMITS, dropIfUnread, socketLimiters, watchUnread, type SocketLimits } from './limits';
@@ -69,6 +70,8 @@ export interface GatewayOptions {
   limits?: SocketLimits;
   /** how often open connections' sessions and kiosk links are checked again (SESSION_RECHECK_MS) */
   recheckMs?: number;
+  /** Redis on a hub of several nodes (server/cluster): its state goes into `hub:status`; absent or `off`, nothing is said */
+  cluster?: Pick<Cluster, 'health' | 'onChange'>;
 }
 
 export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, identity: GatewayOptions, log: Logger): () => void {
@@ -192,7 +195,13 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
   const heartbeat = setInterval(() => io.volatile.emit('heartbeat', { serverTime: hub.now(), seq: hub.seq }), HEARTBEAT_MS);
   heartbeat.unref?.();
   // the store stopped or resumed answering: every wall and console says whether changes are taken
-  const detachStatus = hub.storeHealth.onChange(() => io.emit('hub:status', hub.storeHealth.hubStatus));
+  // and, on a hub of several nodes, whether positions of the other nodes reach this one (Redis)
+  const statusNow = (): HubStatus => {
+    const redis = identity.cluster?.health();
+    return { ...hub.storeHealth.hubStatus, ...(redis && redis.state !== 'off' ? { redis: { state: redis.state, since: redis.since, reason: redis.reason } } : {}) };
+  };
+  const detachStatus = hub.storeHealth.onChange(() => io.emit('hub:status', statusNow()));
+  const detachRedis = identity.cluster?.onChange(() => io.emit('hub:status', statusNow())) ?? (() => undefined);
 
   io.on('connection', (socket: HubSocket) => {
     limiters.attach(socket);
@@ -205,7 +214,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
       centreName: identity.centreName,
       me: meOf(socket),
       historyId: hub.historyId,
-      status: hub.storeHealth.hubStatus,
+      status: statusNow(),
     });
 
     socket.on('auth:me', (_request, ack) => answer(ack, log, () => meOf(socket)));
@@ -294,6 +303,7 @@ export function attachLiveGateway(io: HubServer, hub: Hub, views: ReadModel, ide
     detachRoster();
     detachResync();
     detachStatus();
+    detachRedis();
   };
 }
 

@@ -5,8 +5,11 @@ import type { LiveStatus } from '../../stores/live';
 import type { HubStatus } from '@shared/schemas/live';
 
 export interface BannerModel {
-  /** `store`: the hub is live but takes no changes (its database does not answer) */
-  level: 'info' | 'warn' | 'alert' | 'store';
+  /**
+   * `store`: the hub is live but takes no changes (its database does not answer); `cluster`: the
+   * hub is live but does not reach Redis — positions taken in by its other nodes stop moving here
+   */
+  level: 'info' | 'warn' | 'alert' | 'store' | 'cluster';
   main: string;
   detail: string;
 }
@@ -16,8 +19,10 @@ export interface BannerModel {
  * long; `offline`: the connection dropped or the silence passed the lost limit — "connection
  * lost" with the age of the last data the wall shows. A live hub whose database does not answer
  * (`writes: unavailable`, its `since` on the hub's clock) — "writes paused · database unavailable —
- * the picture is still live": reads and live data go on, changes are refused. A connection problem
- * says more and comes first.
+ * the picture is still live": reads and live data go on, changes are refused. A live hub of
+ * several nodes that does not reach Redis (`redis.state: unavailable`) — "cluster channel down:
+ * positions of other nodes are not updating", after the database's banner, which says more. A
+ * connection problem says more and comes first.
  */
 export function bannerModel(
   status: LiveStatus,
@@ -35,9 +40,11 @@ export function bannerModel(
     return { level: 'alert', main: translate(lang, 'bannerSignIn'), detail: translate(lang, 'bannerSignInHow') };
   }
   if (status === 'live') {
-    if (extra.writes?.writes !== 'unavailable') return null;
-    const since = extra.serverNow === undefined ? '' : ` · ${translate(lang, 'bannerWritesFor', { age: fmtDuration(Math.max(0, extra.serverNow - extra.writes.since), lang) })}`;
-    return { level: 'store', main: translate(lang, 'bannerWritesPaused'), detail: translate(lang, 'bannerWritesLive') + since };
+    const forHow = (since: number) => (extra.serverNow === undefined ? '' : ` · ${translate(lang, 'bannerWritesFor', { age: fmtDuration(Math.max(0, extra.serverNow - since), lang) })}`);
+    if (extra.writes?.writes === 'unavailable') return { level: 'store', main: translate(lang, 'bannerWritesPaused'), detail: translate(lang, 'bannerWritesLive') + forHow(extra.writes.since) };
+    const redis = extra.writes?.redis;
+    if (redis?.state === 'unavailable') return { level: 'cluster', main: translate(lang, 'bannerRedis'), detail: translate(lang, 'bannerRedisLive') + forHow(redis.since) };
+    return null;
   }
   if (status === 'connecting' || lastDataAt === null) return { level: 'info', main: translate(lang, 'bannerConnecting'), detail: '' };
   if (status === 'offline') {
