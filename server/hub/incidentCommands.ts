@@ -245,8 +245,10 @@ export class IncidentCommands {
             const stale = error;
             error = new HubError('STALE_STATE', undefined, { incidentIds: stale.incidentIds ?? [], videoAlarmIds: stale.videoAlarmIds ?? [] });
             // before answering, so that a caller retrying at once is decided on the stored state;
-            // a failed reload leaves memory stale, and the next append is refused and reloads again
-            await reloadStale(stale, { ...this.deps, fusionIndex: this.fusionIndex }).catch(() => undefined);
+            // a failed reload leaves memory stale, and the next append is refused and reloads again.
+            // Following the log, memory is not touched here: the follower installs those rows, with
+            // their deltas (a reload would install them silently, and the walls would miss them).
+            if (!this.deps.follower) await reloadStale(stale, { ...this.deps, fusionIndex: this.fusionIndex }).catch(() => undefined);
           }
           // Numbers stay taken: a failed COMMIT may still have landed.
           for (const w of accepted) w.reject(error);
