@@ -118,7 +118,8 @@ export class Hub {
       ? new LogFollower({ store: watched, queue: this.queue, stream: this.stream, log: opts.log, ...(opts.follow.pollMs ? { pollMs: opts.follow.pollMs } : {}), resync: (reason) => this.resyncClients(reason) })
       : null;
     this.watchedStore = this.follower ? appendsInOrder(watched, this.follower) : watched;
-    this.ids = new IncidentIds(opts.tzOffsetMinutes);
+    // several nodes: case numbers from the database, a block at a time (incidentIds.ts)
+    this.ids = this.follower ? new IncidentIds(opts.tzOffsetMinutes, (prefix, count) => this.watchedStore.reserveIncidentNumbers(prefix, count)) : new IncidentIds(opts.tzOffsetMinutes);
     const tracker = new PositionTracker(0);
     this.roster = new RosterIntake({ store: this.watchedStore, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock });
     this.positionIntake = new PositionIntake(this.roster.patrols, this.roster.patrolsByIdx, opts.clock, tracker, () => {

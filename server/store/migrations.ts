@@ -239,6 +239,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // a constant default: no rewrite of the log, whatever its size
     statements: [`ALTER TABLE events ADD COLUMN quiet boolean NOT NULL DEFAULT false`],
   },
+  {
+    version: 9,
+    name: 'case_numbers: the last case number reserved per day, for hub nodes sharing the database (issue 18)',
+    statements: [`CREATE TABLE case_numbers (prefix text PRIMARY KEY, last integer NOT NULL)`],
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

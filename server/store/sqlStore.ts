@@ -220,6 +220,21 @@ export function createSqlStore(kind: Store['kind'], client: SqlClient): Store {
       return typeof id === 'string' ? id : null;
     },
 
+    async reserveIncidentNumbers(prefix, count) {
+      assertInteger(count, 'count');
+      const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // one statement, so one row lock: two nodes reserving at once get consecutive blocks. The
+      // ids already stored count too (cases written before this table, imports).
+      const rows = await client.query(
+        `INSERT INTO case_numbers (prefix, last)
+         SELECT $1, coalesce((SELECT max(substring(id FROM length($1) + 1)::int) FROM incidents WHERE id LIKE $2 AND substring(id FROM length($1) + 1) ~ '^[0-9]{1,9}$'), 0) + $3
+         ON CONFLICT (prefix) DO UPDATE SET last = greatest(case_numbers.last, EXCLUDED.last - $3) + $3
+         RETURNING last`,
+        [prefix, pattern, count],
+      );
+      return integerColumn(rows[0], 'last');
+    },
+
     async loadIncidents(updatedSince) {
       assertInteger(updatedSince, 'updatedSince');
       // Two branches, each served by its partial index, instead of an OR that scans the table.

@@ -207,6 +207,12 @@ export interface Store {
   getIncident(id: string): Promise<Incident | null>;
   /** the greatest incident id starting with `prefix` (ids of one day share a prefix), or null */
   highestIncidentId(prefix: string): Promise<string | null>;
+  /**
+   * Reserves `count` case numbers of one day (ids `<prefix><number>`) for the calling hub node,
+   * atomically, above every number reserved before and every id stored with that prefix; returns
+   * the last of them (the block is last-count+1 … last). Several nodes: server/hub/incidentIds.ts.
+   */
+  reserveIncidentNumbers(prefix: string, count: number): Promise<number>;
   /** every incident still open, plus those updated at or after `updatedSince` */
   loadIncidents(updatedSince: number): Promise<Incident[]>;
   /**

@@ -50,6 +50,7 @@ export const STORE_METHODS = [
   'getMeta',
   'setMeta',
   'setMetaIfAbsent',
+  'reserveIncidentNumbers',
   'acquireLease',
   'releaseLease',
 ] as const satisfies readonly StoreMethod[];

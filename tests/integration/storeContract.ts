@@ -254,6 +254,27 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.highestIncidentId(`${p}-%`)).toBeNull();
     });
 
+    it('reserves case numbers in blocks above every stored id and every block before, none twice when asked at once', async () => {
+      const p = uniquePrefix('blocks').replace(/[^A-Za-z0-9]/g, 'x');
+      const ids = [`${p}-00007`, `${p}-00003`, `${p}x-99999`];
+      await store.append(
+        ids.map((id) => makeEvent({ aggregateId: id })),
+        { incidents: ids.map((id) => makeIncident({ id })) },
+      );
+      // the first block starts above the day's highest stored number (7), not above 9999 of another prefix
+      expect(await store.reserveIncidentNumbers(`${p}-`, 4)).toBe(11);
+      // eight nodes at once: consecutive blocks, no number twice
+      const lasts = await Promise.all(Array.from({ length: 8 }, () => store.reserveIncidentNumbers(`${p}-`, 4)));
+      const numbers = lasts.flatMap((last) => [last - 3, last - 2, last - 1, last]);
+      expect(new Set(numbers).size).toBe(32);
+      expect(Math.min(...numbers)).toBe(12);
+      expect(Math.max(...numbers)).toBe(43);
+      // a case stored beyond the reserved ones (an import): the next block starts above it
+      await store.append([makeEvent({ aggregateId: `${p}-00100` })], { incidents: [makeIncident({ id: `${p}-00100` })] });
+      expect(await store.reserveIncidentNumbers(`${p}-`, 4)).toBe(104);
+      expect(await store.reserveIncidentNumbers(`${p}%`, 1)).toBe(1); // % taken literally: no such ids
+    });
+
     it('upserts replace the stored rows; within one batch the last copy wins', async () => {
       const p = uniquePrefix('upsert');
       const incident = makeIncident({ id: `${p}-i` });
