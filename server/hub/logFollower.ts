@@ -58,6 +58,8 @@ export class LogFollower {
   private timer: NodeJS.Timeout | null = null;
   private quietTimer: NodeJS.Timeout | null = null;
   private watch: { close(): Promise<void> } | null = null;
+  /** when reading the log began to fail (null: it works) */
+  private failingSince: number | null = null;
   /** events of other nodes installed, and catch-ups that failed (the store did not answer): for /metrics */
   readonly totals = { followed: 0, failures: 0 };
 
@@ -101,10 +103,18 @@ export class LogFollower {
       this.scheduled = false;
       try {
         await this.catchUp();
+        if (this.failingSince !== null) {
+          this.opts.log.info('following the log again', { applied: this.appliedSeq, failedForMs: Date.now() - this.failingSince });
+          this.failingSince = null;
+        }
       } catch (error) {
-        // memory stays as it was up to `applied`; the next wake reads from there
+        // memory stays as it was up to `applied`; the next wake reads from there. Said once per
+        // outage, not at every poll (the store's own health says the rest)
         this.totals.failures++;
-        this.opts.log.warn('the log could not be followed just now; retrying at the next wake-up', { applied: this.appliedSeq, error: String(error) });
+        if (this.failingSince === null) {
+          this.failingSince = Date.now();
+          this.opts.log.warn('the log could not be followed; retrying at every wake-up', { applied: this.appliedSeq, error: String(error) });
+        }
       }
     });
   }

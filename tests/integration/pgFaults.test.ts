@@ -9,7 +9,6 @@
  * answering reads (server/hub/storeHealth.ts); once the database answers again everything works
  * without a restart and nothing half-written remains. Prints what it measured.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type Ack } from '@shared/events';
 import type { Incident } from '@shared/schemas/incident';
@@ -19,66 +18,10 @@ import type { SqlClient } from '../../server/store/sqlClient';
 import { isStoreUnavailable } from '../../server/transport/http/errors';
 import { reportBody } from '../support/reportBodies';
 import { connectClient, grids, nextEvent, signedInUser, startTestHub, type TestHub } from './harness';
+import { tcpProxy } from './tcpProxy';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
-
-/** a TCP proxy that can cut every connection or stall them (stop passing bytes both ways) */
-async function tcpProxy(target: URL): Promise<{ port: number; cut(): void; stall(on: boolean): void; close(): Promise<void> }> {
-  const pairs = new Set<[Socket, Socket]>();
-  let stalled = false;
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(Number(target.port || 5432), target.hostname);
-    const pair: [Socket, Socket] = [inbound, outbound];
-    pairs.add(pair);
-    const pipe = (from: Socket, to: Socket) =>
-      from.on('data', (chunk) => {
-        if (!stalled) to.write(chunk);
-        else (from as Socket & { held?: Buffer[] }).held = [...((from as Socket & { held?: Buffer[] }).held ?? []), chunk];
-      });
-    pipe(inbound, outbound);
-    pipe(outbound, inbound);
-    const end = () => {
-      inbound.destroy();
-      outbound.destroy();
-      pairs.delete(pair);
-    };
-    inbound.on('error', end).on('close', end);
-    outbound.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    cut() {
-      for (const [a, b] of pairs) {
-        a.destroy();
-        b.destroy();
-      }
-      pairs.clear();
-    },
-    stall(on) {
-      stalled = on;
-      if (on) return;
-      // the bytes held while stalled go on now, in order
-      for (const [a, b] of pairs) {
-        for (const [from, to] of [[a, b], [b, a]] as const) {
-          const held = (from as Socket & { held?: Buffer[] }).held ?? [];
-          (from as Socket & { held?: Buffer[] }).held = [];
-          for (const chunk of held) to.write(chunk);
-        }
-      }
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const [a, b] of pairs) {
-          a.destroy();
-          b.destroy();
-        }
-        server.close(() => resolve());
-      }),
-  };
-}
 
 if (pgUnreachable === null) {
   describe('PostgreSQL behind a proxy that is cut and stalled', () => {
