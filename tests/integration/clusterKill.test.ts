@@ -1,6 +1,9 @@
 /**
  * Three real hub processes (`tsx server/index.ts`, as `npm start` runs it) on one PostgreSQL
- * database, their memory following its log (issue 18). Sources report over HTTP to all three at
+ * database and one Redis (a redis-server of the test's own), their memory following the database's
+ * log (issue 18). The simulated city runs on the lease holder (node a) without cases of its own
+ * (SIM_RATE=0): its patrols move, and their fixes reach a wall on node c only through Redis.
+ * Sources report over HTTP to all three at
  * once, each report with an Idempotency-Key; walls (real socket.io clients) watch every node. Node a
  * is killed with SIGKILL in the middle of the load: the sources whose request to a failed send the
  * same report, same key, to the next node; a's wall reconnects to b with the history id and seq it
@@ -9,8 +12,8 @@
  * Counted at the end: every report acknowledged (201/200) is stored, exactly once (one case per
  * key, none lost, none doubled); every wall saw every change of the log after it subscribed, once,
  * in seq order — the moved wall across its two nodes. Figures are printed, never asserted against
- * time. Needs PostgreSQL (TEST_DATABASE_URL): skipped loudly without it, a failure with
- * REQUIRE_POSTGRES=1.
+ * time. Needs PostgreSQL (TEST_DATABASE_URL) and redis-server: skipped loudly without them, a
+ * failure with REQUIRE_POSTGRES=1 / REQUIRE_REDIS=1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +25,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '@shared/events';
 import type { Delta, SubscribeResult } from '@shared/schemas/live';
 import { whyPostgresUnreachable } from '../../server/store/postgresStore';
-import { connectClient, grids, type TestClient } from './harness';
+import { decodePositionsFrame } from '@shared/binary/positionsFrame';
+import { connectClient, grids, nextEvent, type TestClient } from './harness';
+import { freePort, PrivateRedis, redisAvailable } from './privateRedis';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
@@ -44,8 +49,9 @@ interface HubProcess {
 async function startHub(name: string, env: Record<string, string>): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: repo,
-    // the test city's geography (district scale, seed 'test'), no simulated city: the load is the test's own
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', NODE_ID: name, INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', ...env },
+    // the test city's geography (district scale, seed 'test'); the simulated city moves its patrols
+    // but reports nothing (SIM_RATE=0): the reports are the test's own
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '1', SIM_RATE: '0', SIM_HISTORY_DAYS: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', NODE_ID: name, INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', LEASE_TERM_MS: '1500', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -84,7 +90,9 @@ const reportBody = (i: number) => ({
   reporter: { kind: 'sensor', id: `s-${i}` },
 });
 
-if (pgUnreachable === null) {
+const withRedis = pgUnreachable === null && redisAvailable('three hub processes with one killed (SIGKILL)');
+
+if (pgUnreachable === null && withRedis) {
   describe('three hub processes on one PostgreSQL database, one killed with SIGKILL under load', () => {
     it('loses nothing acknowledged, stores each report once, and every wall — the moved one too — sees every change once, in order', { timeout: 480_000 }, async () => {
       const database = `cluster_kill_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -94,13 +102,27 @@ if (pgUnreachable === null) {
       const dbUrl = new URL(PG_URL);
       dbUrl.pathname = `/${database}`;
       const dataDir = mkdtempSync(join(tmpdir(), 'cluster-kill-'));
-      const common = { DATABASE_URL: dbUrl.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'cluster-kill-password' };
+      const redis = new PrivateRedis(await freePort());
+      await redis.start();
+      const common = { DATABASE_URL: dbUrl.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'cluster-kill-password', REDIS_URL: redis.url, CLUSTER_NAME: database };
       const hubs: HubProcess[] = [];
       const sockets: TestClient[] = [];
       try {
-        // one after the other: the first start writes the admin and the ingest key, once
-        for (const name of ['node-a', 'node-b', 'node-c']) hubs.push(await startHub(name, common));
+        // one after the other: the first start writes the admin, the ingest key and the simulated
+        // roster, once, and runs the simulated city (it holds the lease)
+        hubs.push(await startHub('node-a', common));
+        await vi.waitFor(async () => expect(((await (await fetch(`${hubs[0]!.url}/healthz`)).json()) as { simulator: { running: boolean } }).simulator.running).toBe(true), WAIT);
+        for (const name of ['node-b', 'node-c']) hubs.push(await startHub(name, common));
         const [a, b, c] = hubs as [HubProcess, HubProcess, HubProcess];
+
+        // positions: a's simulated patrols move; a wall on c sees them only through Redis
+        const { socket: patrolWall, rootRegion } = await connectClient(c.url);
+        sockets.push(patrolWall);
+        const moving = nextEvent(patrolWall, 'positions', (frame) => decodePositionsFrame(frame as unknown as Uint8Array).positions.length > 0, 60_000);
+        await new Promise<void>((resolve, reject) =>
+          patrolWall.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: rootRegion, layers: ['patrols'] }, (ack) => (ack.ok ? resolve() : reject(new Error(ack.message)))),
+        );
+        const relayed = decodePositionsFrame((await moving) as unknown as Uint8Array).positions.length;
         const walls = await Promise.all([a, b, c].map((h) => wall(h.url)));
         sockets.push(...walls.map((w) => w.socket));
         const [onA, onB, onC] = walls as [(typeof walls)[0], (typeof walls)[0], (typeof walls)[0]];
@@ -197,10 +219,16 @@ if (pgUnreachable === null) {
         const movedSeqs = [...onA.seqs, ...resumed.deltas.map((d) => d.seq), ...liveOnB];
         expect(movedSeqs).toEqual(after(snapshotSeq(onA.result)));
 
+        // the simulated city goes on on the node that took the lease over, and its patrols move on c's wall again
+        const health = async (h: HubProcess) => (await (await fetch(`${h.url}/healthz`)).json()) as { lease: { held: boolean }; simulator: { running: boolean } };
+        await vi.waitFor(async () => expect((await Promise.all([b, c].map(health))).some((h) => h.lease.held && h.simulator.running)).toBe(true), WAIT);
+        await nextEvent(patrolWall, 'positions', (frame) => decodePositionsFrame(frame as unknown as Uint8Array).positions.length > 0, 60_000);
+
         process.stdout.write(
           `three hub processes, node-a killed with SIGKILL after ${KILL_AFTER} of ${REPORTS} reports: ${acknowledged.size} acknowledged, 0 lost, 0 doubled; ` +
             `${failovers} sends failed over to another node, ${refusedOrLost} refused and sent again; load took ${Math.round(loadMs)} ms ` +
-            `(${Math.round((REPORTS / loadMs) * 1000)} reports/s with ${SOURCES} sources); the moved wall resumed on node-b with ${resumed.deltas.length} missed changes and saw ${movedSeqs.length} in all, in order\n`,
+            `(${Math.round((REPORTS / loadMs) * 1000)} reports/s with ${SOURCES} sources); the moved wall resumed on node-b with ${resumed.deltas.length} missed changes and saw ${movedSeqs.length} in all, in order; ` +
+            `a wall on node-c received a frame of ${relayed} positions of node-a's simulated patrols through Redis\n`,
         );
       } finally {
         for (const s of sockets) s.disconnect();
@@ -209,13 +237,14 @@ if (pgUnreachable === null) {
         await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
         await admin.end();
         rmSync(dataDir, { recursive: true, force: true });
+        await redis.kill();
       }
     });
   });
-} else if (process.env.REQUIRE_POSTGRES === '1') {
+} else if (pgUnreachable !== null && process.env.REQUIRE_POSTGRES === '1') {
   describe('three hub processes, one killed', () => {
     it('reaches PostgreSQL (REQUIRE_POSTGRES=1)', () => expect.fail(`PostgreSQL is unreachable (${pgUnreachable})`));
   });
-} else {
+} else if (pgUnreachable !== null) {
   console.warn(`\n!! three hub processes with one killed (SIGKILL) DID NOT RUN: ${pgUnreachable}. Set REQUIRE_POSTGRES=1 to make this a failure.\n`);
 }
