@@ -197,6 +197,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await coordination.load();
   // every book has loaded: what other nodes append from here on is installed as it commits
   hub.startFollowing();
+  // until (unless) this node holds the lease, its walls hear waiting alerts sound again
+  coordination.startStandbySounding();
   // Duties that run once for the cluster (issue 18): the rule triggers here, the overdue sweep in
   // startMaintenance, the simulated city in index.ts. A lone node takes the lease now and runs
   // them from the start, as it always did; another node holding it, this one stands by.
@@ -333,6 +335,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       unwatchMetrics();
       stopMaintenance();
       await duties.stop();
+      coordination.close();
       detachGateway();
       detachClean();
       detachWarm();

@@ -73,9 +73,12 @@ export class AlertBook {
     // an alert another hub node raised or changed (logFollower.ts): memory, then the same delta
     hub.follow('alert', (event) => {
       const alert = event.payload as Alert;
+      const before = this.byId.get(alert.id);
       this.byId.set(alert.id, alert);
       this.raisedKeys.add(alert.id);
       this.hub.stream.publish({ delta: { type: 'alert:changed', seq: event.seq, alert }, path: alert.regionPath, layer: 'incidents', homes: alert.regionPath });
+      // escalated on the lease holder: this node's walls hear it too, as the holder's do
+      if (before && before.escalatedAt === null && alert.escalatedAt !== null && alert.state === 'waiting') this.soundAgain(alert, true);
     });
   }
 
@@ -234,9 +237,11 @@ export class AlertBook {
 
   /**
    * Sounds again what waited `repeatMs` since it last sounded, escalates what waited
-   * `escalateAfterMs` since it was raised. Called on a timer; one sweep at a time.
+   * `escalateAfterMs` since it was raised. Called on a timer; one sweep at a time. Several nodes:
+   * the lease holder sweeps in full; the others with `escalate: false`, so that their walls hear
+   * the repeats too (coordination.ts).
    */
-  async sweep(): Promise<void> {
+  async sweep(opts: { escalate?: boolean } = {}): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
@@ -245,7 +250,8 @@ export class AlertBook {
         // a rule that does not repeat: it waits, silent, for its person
         if (alert.repeat === false) continue;
         const sound = this.sounded.get(alert.id) ?? { at: alert.raisedAt, repeat: 0 };
-        if (alert.escalatedAt === null && now - alert.raisedAt >= this.timing.escalateAfterMs) {
+        // `escalate: false`: a node standing by sounds its own walls again, the holder escalates (a write)
+        if (opts.escalate !== false && alert.escalatedAt === null && now - alert.raisedAt >= this.timing.escalateAfterMs) {
           let escalated: Alert | null | undefined;
           try {
             escalated = await this.escalate(alert.id);
@@ -283,6 +289,13 @@ export class AlertBook {
       }
       return next;
     });
+  }
+
+  private soundAgain(alert: Alert, escalated: boolean): void {
+    const now = this.hub.now();
+    const repeat = (this.sounded.get(alert.id)?.repeat ?? 0) + 1;
+    this.sounded.set(alert.id, { at: now, repeat });
+    this.emit({ alertId: alert.id, at: now, repeat, escalated }, alert);
   }
 
   private emit(sounded: AlertSounded, alert: Alert): void {

@@ -56,6 +56,9 @@ export class Coordination {
   readonly alerts: AlertBook;
   private timers: NodeJS.Timeout[] = [];
   private detach: (() => void) | null = null;
+  /** several nodes, this one standing by: its walls hear waiting alerts sound again (no escalation) */
+  private standby: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     private readonly hub: Hub,
@@ -88,10 +91,39 @@ export class Coordination {
       start: async () => {
         if (!fresh) await this.catchUp();
         fresh = false;
+        this.stopStandbySounding();
         this.start();
       },
-      stop: () => this.stop(),
+      stop: () => {
+        this.stop();
+        this.startStandbySounding();
+      },
     };
+  }
+
+  /**
+   * A node not holding the lease, its memory following the shared log: alerts are raised and
+   * escalated by the holder (events it installs from the log), and sounded again here for this
+   * node's own walls — `alert:sounded` goes to the sockets of the node that emits it.
+   */
+  startStandbySounding(): void {
+    if (this.standby || this.closed || !this.hub.following) return;
+    this.standby = setInterval(() => {
+      this.alerts.sweep({ escalate: false }).catch((error: unknown) => this.log.error('alert sweep failed', { error: String(error) }));
+    }, this.opts.sweepMs ?? 1_000);
+    this.standby.unref?.();
+  }
+
+  private stopStandbySounding(): void {
+    if (this.standby) clearInterval(this.standby);
+    this.standby = null;
+  }
+
+  /** on shutdown: nothing of it runs again */
+  close(): void {
+    this.closed = true;
+    this.stop();
+    this.stopStandbySounding();
   }
 
   /** the alerts in the store that this node has not seen (another node raised them while it held the lease) */

@@ -11,7 +11,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@shared/events';
 import type { Delta, SubscribeResult } from '@shared/schemas/live';
-import { connectClient, grids, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
+import { connectClient, grids, nextEvent, smallRoster, startTestHub, type TestClient, type TestHub } from './harness';
 import { sharedPostgresStores } from './twoNodeStores';
 
 const operator = { kind: 'operator', id: 'op-1', name: '值班员甲' } as const;
@@ -130,6 +130,29 @@ if (open) {
       const missed = await a!.store.readEvents({ afterSeq: held.lastSeq });
       expect(resumed.result.deltas.map((d) => d.seq)).toEqual(missed.map((e) => e.seq));
       expect(resumed.result.deltas.map((d) => d.type)).toEqual(['incident:reported', 'incident:reported', 'incident:updated']);
+    });
+
+    it('an alert the lease holder raises sounds again and escalates on the walls of a node standing by', async () => {
+      const opened = await open!(2);
+      cleanup = opened.cleanup;
+      // a takes the lease (first), b stands by; the shipped rules, fast repeats and escalation
+      const coordination = { timing: { repeatMs: 300, escalateAfterMs: 1_200 }, sweepMs: 100 };
+      for (const [i, store] of opened.stores.entries()) hubs.push(await startTestHub({ store, keepStore: true, nodeId: `node-${i}`, coordination, followLog: { pollMs: 250 } }));
+      const [a, b] = hubs as [TestHub, TestHub];
+      expect(a.app.lease.status().held).toBe(true);
+      const onB = await wall(b);
+      const repeated = nextEvent(onB.socket, 'alert:sounded', (x) => x.repeat >= 1 && !x.escalated, 60_000);
+      const escalated = nextEvent(onB.socket, 'alert:sounded', (x) => x.escalated, 60_000);
+      // reported on b: raised by a's rules (its memory follows the log), written by a, installed on b
+      const { incident } = await b.hub.report({ source: 'hotline', category: 'fire_safety', severity: 4, title: '厂房起火', location: { lng: gs[0]!.center[0], lat: gs[0]!.center[1] }, reporter: { kind: 'citizen' } });
+      const [again, up] = await Promise.all([repeated, escalated]);
+      const alert = b.app.coordination.alerts.get(again.alertId)!;
+      expect(alert).toMatchObject({ incidentId: incident.id, state: 'waiting' });
+      expect(up.alertId).toBe(alert.id);
+      expect(b.app.coordination.alerts.get(alert.id)?.escalatedAt).not.toBeNull();
+      // escalated once, by the holder alone
+      const events = await b.store.readEvents({ kind: 'alert', aggregateId: alert.id });
+      expect(events.map((e) => e.type).filter((t) => t === 'escalated')).toHaveLength(1);
     });
 
     it('a roster loaded on one node, statuses, AI alarms and history written quietly reach the others', async () => {
