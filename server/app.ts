@@ -127,7 +127,7 @@ export interface AppDeps {
   leaseTermMs?: number;
   /**
    * memory follows the store's log, installing what other hub nodes append (server/hub/logFollower.ts):
-   * on by default on PostgreSQL (the store several nodes may share), never on PGlite (one process)
+   * only on PostgreSQL (PGlite is one process's); index.ts turns it on with REDIS_URL (several nodes)
    */
   followLog?: boolean | { pollMs: number };
   /** hub nodes on one Redis (REDIS_URL, CLUSTER_NAME): positions relayed between them (server/cluster); absent, a single node */
@@ -353,7 +353,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
 /** whether memory follows the shared log (AppDeps.followLog), as the hub's option */
 function followOption(deps: AppDeps): { follow?: { pollMs?: number } } {
-  const wanted = deps.followLog ?? deps.store.kind === 'postgres';
+  const wanted = deps.followLog ?? false;
   if (!wanted || deps.store.kind !== 'postgres') return {};
   return { follow: typeof wanted === 'object' ? { pollMs: wanted.pollMs } : {} };
 }

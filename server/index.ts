@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     nodeId: config.NODE_ID,
     leaseTermMs: config.LEASE_TERM_MS,
     cluster: { redisUrl: config.REDIS_URL, clusterName: config.CLUSTER_NAME },
+    // several nodes (REDIS_URL): memory follows the shared PostgreSQL log; a single node runs as it always did
+    followLog: config.REDIS_URL !== undefined,
     centreName: config.CENTRE_NAME,
     tzOffsetMinutes: centre.utcOffsetMinutes,
     resumeBuffer: config.RESUME_BUFFER,

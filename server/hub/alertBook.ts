@@ -76,6 +76,7 @@ export class AlertBook {
       const before = this.byId.get(alert.id);
       this.byId.set(alert.id, alert);
       this.raisedKeys.add(alert.id);
+      if (alert.state !== 'waiting') this.sounded.delete(alert.id);
       this.hub.stream.publish({ delta: { type: 'alert:changed', seq: event.seq, alert }, path: alert.regionPath, layer: 'incidents', homes: alert.regionPath });
       // escalated on the lease holder: this node's walls hear it too, as the holder's do
       if (before && before.escalatedAt === null && alert.escalatedAt !== null && alert.state === 'waiting') this.soundAgain(alert, true);
@@ -87,7 +88,8 @@ export class AlertBook {
     let afterSeq = 0;
     const from = this.hub.now() - ALERT_MEMORY_MS;
     for (;;) {
-      const page = await this.hub.store.readEvents({ kind: 'alert', afterSeq, from, limit: 5_000 });
+      // up to the seq memory stands at: what comes after, a node following the log installs from there
+      const page = await this.hub.store.readEvents({ kind: 'alert', afterSeq, toSeq: this.hub.seq, from, limit: 5_000 });
       for (const ev of page) this.byId.set(ev.aggregateId, ev.payload as Alert);
       if (page.length < 5_000) break;
       afterSeq = page[page.length - 1]!.seq;
@@ -135,6 +137,7 @@ export class AlertBook {
     this.raisedKeys.add(id);
     const { key: _key, ...about } = subject;
     const alert = await this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
       this.raisedKeys.delete(id); // held again below once written: a failed write may be raised again
       const at = this.hub.now();
       const raised: Alert = {
@@ -167,6 +170,7 @@ export class AlertBook {
           { endsWithAlert: plan.revertOnAck ? alert.id : null },
         );
         return await this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
           const current = this.byId.get(alert.id) ?? alert;
           const next = { ...current, focusId: focus.id };
           await this.write(next, 'changed', this.ruleActor(plan), this.hub.now(), []);
@@ -211,6 +215,7 @@ export class AlertBook {
 
   private async acknowledgeWith(alertId: string, note: string | null, who: { username: string; name: string }, actor: Actor, by: Principal | null, check: (alert: Alert) => void): Promise<Alert> {
     const { alert, first } = await this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
       const alert = this.byId.get(alertId);
       if (!alert) throw new HubError('UNKNOWN_ALERT', `No alert has the id ${alertId}.`);
       check(alert);
@@ -279,6 +284,7 @@ export class AlertBook {
 
   private async escalate(id: string): Promise<Alert | null> {
     return this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
       const alert = this.byId.get(id);
       if (!alert || alert.state !== 'waiting' || alert.escalatedAt !== null) return null;
       const at = this.hub.now();

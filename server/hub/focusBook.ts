@@ -60,7 +60,8 @@ export class FocusBook {
   async load(): Promise<void> {
     let afterSeq = 0;
     for (;;) {
-      const page = await this.hub.store.readEvents({ kind: 'focus', afterSeq, limit: 5_000 });
+      // up to the seq memory stands at: what comes after, a node following the log installs from there
+      const page = await this.hub.store.readEvents({ kind: 'focus', afterSeq, toSeq: this.hub.seq, limit: 5_000 });
       for (const ev of page) {
         if (ev.type === 'ended') this.byId.delete(ev.aggregateId);
         else this.byId.set(ev.aggregateId, ev.payload as Focus);
@@ -165,6 +166,7 @@ export class FocusBook {
         streamUrl: this.hub.cameras.get(c.id)?.streamUrl ?? null,
       }));
     return this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
       const at = this.hub.now();
       const startedBy = 'user' in by ? { kind: 'operator' as const, id: by.user.username, name: by.user.displayName } : { kind: 'rule' as const, id: by.rule.id, name: by.rule.name };
       const focus: Focus = {
@@ -205,6 +207,7 @@ export class FocusBook {
   private async endUnaudited(by: FocusActor, input: unknown, reason: string | null): Promise<{ focusId: string }> {
     const { focusId } = parseOrThrow(FocusEndRequest, input, 'focus end request');
     return this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
       const focus = this.byId.get(focusId);
       if (!focus) throw new HubError('UNKNOWN_FOCUS', `No focus ${focusId} stands now; it may have ended already.`);
       if ('user' in by) this.authorise(by, this.hub.geo.path(focus.regionCode));
@@ -221,6 +224,7 @@ export class FocusBook {
   private async setRespondersUnaudited(by: Principal, input: unknown): Promise<Focus> {
     const request = parseOrThrow(FocusRespondersRequest, input, 'responders request');
     return this.hub.queue.run(async () => {
+      await this.hub.freshen(); // several nodes: decided on what the others did up to now
       const focus = this.byId.get(request.focusId);
       if (!focus) throw new HubError('UNKNOWN_FOCUS', `No focus ${request.focusId} stands now; it may have ended already.`);
       this.authorise(by, this.hub.geo.path(focus.regionCode));

@@ -65,8 +65,17 @@ async function caseAfter(event: StoredEvent, draft: EntryDraft, deps: FollowInci
   }
   const earlier = await deps.store.readEvents({ kind: 'incident', aggregateId: event.aggregateId, toSeq: event.seq - 1 });
   const entries: IncidentLogEntry[] = earlier.map((e) => logEntryOf(e.payload as EntryDraft, e.seq));
-  const before = entries.length > 0 ? replay(entries) : null;
-  // its whole log, so that a later split still finds the report it names
-  if (before) deps.projection.load(sharedIncident(before), entries);
-  return evolve(before, draft);
+  try {
+    const before = entries.length > 0 ? replay(entries) : null;
+    // its whole log, so that a later split still finds the report it names
+    if (before) deps.projection.load(sharedIncident(before), entries);
+    return evolve(before, draft);
+  } catch (error) {
+    // a log that does not replay (it never should): the row as stored, so that following goes on
+    // rather than stopping at this event for ever (and every write of this node with it)
+    const row = await deps.store.getIncident(event.aggregateId);
+    if (!row) throw error;
+    deps.projection.load(sharedIncident(row), entries);
+    return row;
+  }
 }

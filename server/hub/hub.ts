@@ -121,7 +121,7 @@ export class Hub {
     // several nodes: case numbers from the database, a block at a time (incidentIds.ts)
     this.ids = this.follower ? new IncidentIds(opts.tzOffsetMinutes, (prefix, count) => this.watchedStore.reserveIncidentNumbers(prefix, count)) : new IncidentIds(opts.tzOffsetMinutes);
     const tracker = new PositionTracker(0);
-    this.roster = new RosterIntake({ store: this.watchedStore, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock });
+    this.roster = new RosterIntake({ store: this.watchedStore, geo: opts.geo, queue: this.queue, stream: this.stream, positions: tracker, clock: opts.clock, markRosterLoads: this.follower !== null, freshen: () => this.freshen() });
     this.positionIntake = new PositionIntake(this.roster.patrols, this.roster.patrolsByIdx, opts.clock, tracker, () => {
       const root = opts.geo.get(opts.geo.rootCode);
       return root ? root.bbox : [-180, -90, 180, 90];
@@ -164,8 +164,34 @@ export class Hub {
     this.follower?.start();
   }
   async stopFollowing(): Promise<void> {
+    this.roster.stopFollowing();
     await this.follower?.stop();
   }
+  /**
+   * Several nodes: waits (at most `withinMs`) until memory has installed everything up to `seq`
+   * — a client that saw it on another node resumes here then, instead of taking a snapshot.
+   * Returns at once on a node alone with its store, or that is there already.
+   */
+  async reachSeq(seq: number, withinMs: number): Promise<void> {
+    const follower = this.follower;
+    if (!follower || this.seq >= seq) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    await Promise.race([this.queue.chain(() => follower.catchUp()).catch(() => undefined), late]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * In the queue, before deciding a change on memory (focus, alerts, unit statuses): with several
+   * nodes, memory first installs what the others committed, so that the decision sees it — a
+   * second acknowledgement of an alert, or responders set on a focus another node ended, is then
+   * refused as on one node. Nothing on a node alone; a store that does not answer here fails the
+   * append that follows anyway.
+   */
+  async freshen(): Promise<void> {
+    await this.follower?.catchUp().catch(() => undefined);
+  }
+
   /** whether memory follows the log of a shared store, and how far (for /healthz and /metrics) */
   get following(): { applied: number; followed: number; failures: number } | null {
     return this.follower ? { applied: this.follower.applied, ...this.follower.totals } : null;

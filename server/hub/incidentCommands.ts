@@ -83,6 +83,11 @@ export interface IncidentCommandsDeps {
   follower?: LogFollower;
 }
 
+/** a change refused because memory holds no such case or alarm (yet, on a node following the log) */
+function isMissing(error: unknown): boolean {
+  return error instanceof HubError && error.code === 'NOT_FOUND';
+}
+
 /**
  * How often a group refused as stale is decided again after catching up: each retry sees every
  * change committed before it, so only a node losing the same race again and again gives up
@@ -201,13 +206,24 @@ export class IncidentCommands {
       for (const record of await (this.deps.health ? this.deps.health.race(lookup) : lookup)) group.keys.set(record.key, record);
       const accepted: Waiting<GroupUnit>[] = [];
       for (const w of live) {
-        const batch = group.newBatch();
+        let batch = group.newBatch();
         try {
           await w.unit.decide(batch);
         } catch (error) {
           this.deps.ids.release(batch.reservedIds); // nothing of it reached the store
-          w.reject(error);
-          continue;
+          // following the log: a case or alarm another node took a moment ago may not be here yet
+          if (!(this.deps.follower && isMissing(error) && (await this.caughtUp()))) {
+            w.reject(error);
+            continue;
+          }
+          batch = group.newBatch();
+          try {
+            await w.unit.decide(batch);
+          } catch (again) {
+            this.deps.ids.release(batch.reservedIds);
+            w.reject(again);
+            continue;
+          }
         }
         group.accept(batch, w.unit.quiet);
         accepted.push(w);

@@ -32,7 +32,14 @@ export interface RosterDeps {
   stream: DeltaStream;
   positions: PositionTracker;
   clock: () => number;
+  /** several nodes following one log: a roster load leaves a marker there for the others */
+  markRosterLoads?: boolean;
+  /** in the queue, before a status batch is decided: memory takes what other nodes committed (Hub.freshen) */
+  freshen?: () => Promise<void>;
 }
+
+/** how long after the last roster marker of another node the roster is read (an import's chunks come in a burst) */
+const ROSTER_RELOAD_SETTLE_MS = 500;
 
 export class RosterIntake {
   readonly cameras = new Map<string, Camera>();
@@ -41,6 +48,8 @@ export class RosterIntake {
   /** time of the last status report taken per camera (statusSince moves only when the status does) */
   private readonly cameraReportAt = new Map<string, number>();
   private rosterListeners: (() => void)[] = [];
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private followStopped = false;
   /** moves when units are added or replaced wholesale (not on status changes): indexes by region rebuild on it */
   rosterVersion = 0;
   /** patrols and cameras by status per region, kept as they change (the on-duty and online rates) */
@@ -101,7 +110,8 @@ export class RosterIntake {
       this.settlePositions();
       this.rosterVersion++;
       this.deps.stream.touch();
-      // a marker in the log: other hub nodes read the new roster from the store (installFollowed)
+      // several nodes: a marker in the log, and the others read the new roster from the store (installFollowed)
+      if (!this.deps.markRosterLoads) return;
       const [marker] = await this.deps.store.append([{ kind: 'patrol', aggregateId: ROSTER_LOADED, type: ROSTER_LOADED, at: this.deps.clock(), actor: { kind: 'system', id: 'roster' }, payload: { cameras: cameras.length, patrols: patrols.length } }], {});
       this.deps.stream.advance(marker!.seq);
     });
@@ -115,11 +125,7 @@ export class RosterIntake {
    */
   async installFollowed(event: StoredEvent, withPosition: (p: Patrol) => Patrol): Promise<void> {
     if (event.type === ROSTER_LOADED) {
-      const [cameras, patrols] = await Promise.all([this.deps.store.loadCameras(), this.deps.store.loadPatrols()]);
-      await forEachInSlices(cameras, (c) => this.putCamera(c));
-      this.setPatrols(patrols);
-      this.rosterVersion++;
-      for (const listener of this.rosterListeners) listener();
+      this.reloadSoon();
       return;
     }
     const seq = event.seq;
@@ -156,6 +162,7 @@ export class RosterIntake {
     const batch = parseOrThrow(CameraStatusBatch, input, 'camera status batch');
     refuseFutureBatch(batch.changes.map((c) => c.at), this.deps.clock(), 'camera status');
     return this.deps.queue.run(async () => {
+      await this.deps.freshen?.();
       const next = new Map<string, { camera: Camera; at: number }>();
       for (const change of batch.changes) {
         const camera = next.get(change.cameraId)?.camera ?? this.cameras.get(change.cameraId);
@@ -194,6 +201,7 @@ export class RosterIntake {
     const batch = parseOrThrow(PatrolStatusBatch, input, 'patrol status batch');
     refuseFutureBatch(batch.changes.map((c) => c.at), this.deps.clock(), 'patrol status');
     return this.deps.queue.run(async () => {
+      await this.deps.freshen?.();
       const next = new Map<string, Patrol>();
       for (const change of batch.changes as PatrolStatusChange[]) {
         const patrol = next.get(change.patrolId) ?? this.patrols.get(change.patrolId);
@@ -213,6 +221,40 @@ export class RosterIntake {
       );
       return changed;
     });
+  }
+
+  /**
+   * Another node loaded a roster (an import marks every chunk of 2,000 units): read once the
+   * markers stop coming, not once per marker, and installed a slice at a time — a province's
+   * 384,000 units in one loop held the hub for seconds. A status event of a unit not read yet is
+   * skipped meanwhile: the rows read afterwards carry it.
+   */
+  private reloadSoon(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.followStopped) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      this.deps.queue.chain(() => this.reloadRoster()).catch(() => this.reloadSoon()); // the store did not answer: again later
+    }, ROSTER_RELOAD_SETTLE_MS);
+    this.reloadTimer.unref();
+  }
+
+  private async reloadRoster(): Promise<void> {
+    const [cameras, patrols] = await Promise.all([this.deps.store.loadCameras(), this.deps.store.loadPatrols()]);
+    await forEachInSlices(cameras, (c) => this.putCamera(c));
+    this.deps.positions.ensureCapacity(patrols.reduce((m, p) => Math.max(m, p.idx + 1), 0));
+    await forEachInSlices(patrols, (p) => this.putPatrolAt(p));
+    this.settlePositions();
+    this.rosterVersion++;
+    this.deps.stream.touch();
+    for (const listener of this.rosterListeners) listener();
+  }
+
+  /** on shutdown: no roster is read again */
+  stopFollowing(): void {
+    this.followStopped = true;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = null;
   }
 
   /** a scoped source (an ingest key) sends for the units of its region only; the batch is refused whole */

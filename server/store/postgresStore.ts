@@ -130,7 +130,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const client = await openPostgresClient(options);
   const store = createSqlStore('postgres', client);
   const schema = options.schema ?? 'public';
-  return { ...store, watchAppends: (wake, warn) => watchLog({ url: options.url, schema, wake, warn }) };
+  return {
+    ...store,
+    watchAppends: (wake, warn) => watchLog({ url: options.url, schema, wake, warn }),
+    async databaseIdentity() {
+      const row = (
+        await client.query(
+          `SELECT (SELECT system_identifier FROM pg_control_system())::text AS system, (SELECT timeline_id FROM pg_control_checkpoint())::text AS timeline,
+                  (SELECT oid FROM pg_database WHERE datname = current_database())::text AS db, current_schema()::regnamespace::oid::text AS schema`,
+        )
+      )[0];
+      return ['system', 'timeline', 'db', 'schema'].map((k) => textColumn(row, k)).join(':');
+    },
+  };
 }
 
 function describeError(error: unknown): string {

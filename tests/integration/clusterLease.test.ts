@@ -66,7 +66,8 @@ for (const target of targets) {
       cleanup = opened.cleanup;
       const a = faultable(opened.stores[0]);
       const b = faultable(opened.stores[1]);
-      const common = { keepStore: true, leaseTermMs: opts.termMs ?? TERM_MS, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.overdueSweepMs ? { overdueSweepMs: opts.overdueSweepMs } : {}), ...(opts.rules === 'shipped' ? {} : { coordination: { rules: [] } }) };
+      // on PostgreSQL the nodes' memory follows the log, as with REDIS_URL in the product
+      const common = { keepStore: true, followLog: target.name === 'PostgreSQL', leaseTermMs: opts.termMs ?? TERM_MS, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.overdueSweepMs ? { overdueSweepMs: opts.overdueSweepMs } : {}), ...(opts.rules === 'shipped' ? {} : { coordination: { rules: [] } }) };
       const hubA = await startTestHub({ ...common, store: a.store, nodeId: 'node-a' });
       hubs.push(hubA);
       await opts.beforeB?.(hubA);

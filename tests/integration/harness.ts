@@ -103,7 +103,7 @@ export interface TestHubOptions {
   nodeId?: string;
   /** the cluster lease's term (LEASE_TERM_MS; the product's 15 s by default) */
   leaseTermMs?: number;
-  /** memory follows the store's log (on by default on PostgreSQL, as in the product; AppDeps.followLog) */
+  /** memory follows the store's log (PostgreSQL only; off unless asked, as in the product without REDIS_URL; AppDeps.followLog) */
   followLog?: boolean | { pollMs: number };
   /** Redis between hub nodes (REDIS_URL, CLUSTER_NAME; server/cluster); none by default */
   cluster?: AppDeps['cluster'];

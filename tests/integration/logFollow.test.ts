@@ -109,6 +109,23 @@ if (open) {
       }
     });
 
+    it('the history id comes from the database: the same on every node of one schema, another for another schema', async () => {
+      const one = await open!(2);
+      const other = await open!(1);
+      try {
+        const [x, y] = await Promise.all(one.stores.map((st) => st.databaseIdentity!()));
+        const z = await other.stores[0]!.databaseIdentity!();
+        // system identifier, timeline, database oid, schema oid
+        expect(x).toMatch(/^\d+:\d+:\d+:\d+$/);
+        expect(y).toBe(x);
+        expect(z).not.toBe(x);
+        expect(z.split(":").slice(0, 3)).toEqual(x!.split(":").slice(0, 3)); // same server and database, another schema
+      } finally {
+        await one.cleanup();
+        await other.cleanup();
+      }
+    });
+
     it('a wall resumes on another node with the history and seq it held: exactly what it missed', async () => {
       const [a, b, c] = await threeNodes();
       const first = await wall(a!);
@@ -132,17 +149,18 @@ if (open) {
       expect(resumed.result.deltas.map((d) => d.type)).toEqual(['incident:reported', 'incident:reported', 'incident:updated']);
     });
 
-    it('an alert the lease holder raises sounds again and escalates on the walls of a node standing by', async () => {
+    it('an alert the lease holder raises sounds again and escalates on the walls of a node standing by', { timeout: 150_000 }, async () => {
       const opened = await open!(2);
       cleanup = opened.cleanup;
       // a takes the lease (first), b stands by; the shipped rules, fast repeats and escalation
-      const coordination = { timing: { repeatMs: 300, escalateAfterMs: 1_200 }, sweepMs: 100 };
+      // escalation well after the first repeats, so that a loaded machine still hears a plain repeat first
+      const coordination = { timing: { repeatMs: 300, escalateAfterMs: 5_000 }, sweepMs: 100 };
       for (const [i, store] of opened.stores.entries()) hubs.push(await startTestHub({ store, keepStore: true, nodeId: `node-${i}`, coordination, followLog: { pollMs: 250 } }));
       const [a, b] = hubs as [TestHub, TestHub];
       expect(a.app.lease.status().held).toBe(true);
       const onB = await wall(b);
-      const repeated = nextEvent(onB.socket, 'alert:sounded', (x) => x.repeat >= 1 && !x.escalated, 60_000);
-      const escalated = nextEvent(onB.socket, 'alert:sounded', (x) => x.escalated, 60_000);
+      const repeated = nextEvent(onB.socket, 'alert:sounded', (x) => x.repeat >= 1 && !x.escalated, 120_000);
+      const escalated = nextEvent(onB.socket, 'alert:sounded', (x) => x.escalated, 120_000);
       // reported on b: raised by a's rules (its memory follows the log), written by a, installed on b
       const { incident } = await b.hub.report({ source: 'hotline', category: 'fire_safety', severity: 4, title: '厂房起火', location: { lng: gs[0]!.center[0], lat: gs[0]!.center[1] }, reporter: { kind: 'citizen' } });
       const [again, up] = await Promise.all([repeated, escalated]);

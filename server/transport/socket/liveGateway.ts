@@ -32,6 +32,9 @@ import { anonymousMay, tokenFrom, type AnonymousPolicy } from '../http/auth';
 /** a little more than the credential caches' 10 s: each recheck finds what another node changed */
 const SESSION_RECHECK_MS = 15_000;
 
+
+/** how long a resuming wall waits for this node's memory to reach the seq it saw on another node */
+const RESUME_CATCH_UP_MS = 2_000;
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -341,6 +344,9 @@ async function subscribe(
     }
   }
   await myTurn();
+  // several nodes: a wall that saw seq N on another node resumes here once this node's memory
+  // reaches N (it may lag by a notification); past a bound it takes a snapshot instead
+  if (request.lastSeq !== undefined) await hub.reachSeq(request.lastSeq, RESUME_CATCH_UP_MS);
   if (socket.data.subscribeTurn !== turn) throw new HubError('SUPERSEDED');
   const layers = [...new Set(request.layers)];
   // Decided before anything else, and kept: a summarised patrols or cameras layer joins no room
