@@ -136,7 +136,10 @@ for (const target of targets) {
       const { hubA, hubB } = await twoNodes({ rules: 'shipped' });
       const serious = { source: 'patrol', category: 'public_order', severity: 3, location: { lng: g.center[0], lat: g.center[1] }, reporter: { kind: 'patrol' } } as const;
       const onB = await hubB.hub.report({ ...serious, title: '打架斗殴 b' });
-      const onA = await hubA.hub.report({ ...serious, title: '打架斗殴 a' });
+      // elsewhere: following the log, a's memory may hold b's case already, and a report at the same
+      // place would be joined to it (duplicate fusion across nodes) — one case, not the two this counts
+      const elsewhere = grids()[7]!;
+      const onA = await hubA.hub.report({ ...serious, title: '打架斗殴 a', location: { lng: elsewhere.center[0], lat: elsewhere.center[1] } });
       expect(onB.incident.id).not.toBe(onA.incident.id);
       if (hubB.hub.following) {
         // PostgreSQL: the holder's memory follows the log, so its rules see b's case too — one alert
