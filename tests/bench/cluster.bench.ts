@@ -20,18 +20,19 @@
  *   BENCH_RATES=50,150, BENCH_SECONDS=15, TEST_DATABASE_URL, BENCH_REDIS_URL). Skipped loudly when
  *   PostgreSQL or Redis is unreachable. Figures printed and written to bench-results/cluster.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { PROTOCOL_VERSION } from '@shared/events';
 import type { Delta, SubscribeResult } from '@shared/schemas/live';
 import { whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { connectClient, grids, type TestClient } from '../integration/harness';
 import { writeBenchResult } from './support/benchResults';
+import { startHubProcess, type HubProcess } from '../support/hubProcess';
+import { apartReportBody } from '../support/reportBodies';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,7 +41,6 @@ const RATES = (process.env.BENCH_RATES ?? '50,150').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const IN_FLIGHT = 64;
 const KEY = 'gk_cluster-bench-key-0123456789abcdef01';
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 /** whether Redis answers PING (a plain socket: nothing to configure to find out) */
 function whyRedisUnreachable(url: string): Promise<string | null> {
@@ -48,34 +48,15 @@ function whyRedisUnreachable(url: string): Promise<string | null> {
   return new Promise((resolve) => {
     const s = connect(Number(port || 6379), hostname);
     const done = (why: string | null) => (s.destroy(), resolve(why));
-    s.setTimeout(3_000, () => done(`no answer from ${url}`));
+    s.setTimeout(30_000, () => done(`no answer from ${url} within 30 s`)); // only a hang
     s.on('error', (e) => done(`${url}: ${e.message}`));
     s.on('connect', () => s.write('PING\r\n'));
     s.on('data', (d) => done(d.toString().startsWith('+PONG') ? null : `${url} answered ${d.toString().trim()}`));
   });
 }
 
-interface Node { name: string; child: ChildProcess; url: string; exited: Promise<void> }
-
-/** a hub process on a free port, ready when it logs that it listens (its stderr drained for good, or it would block) */
-async function startHub(name: string, env: Record<string, string>): Promise<Node> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: repo,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', NODE_ID: name, INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let tail = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-8_000);
-      const m = /"msg":"hub listening".*?"url":"(http:\/\/[^"]+)"/.exec(tail) ?? /"url":"(http:\/\/[^"]+)".*?"msg":"hub listening"/.exec(tail);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(() => reject(new Error(`hub ${name} exited before it listened:\n${tail.slice(-3000)}`)));
-  });
-  return { name, child, url, exited };
-}
+type Node = HubProcess;
+const startHub = (name: string, env: Record<string, string>) => startHubProcess(name, { ...env, INGEST_KEY: KEY, INGEST_RATES: 'reports=100000' });
 
 interface Wall { node: number; socket: TestClient; seqs: number[]; arrived: Map<string, number>; since: number }
 
@@ -85,8 +66,12 @@ async function wall(url: string, node: number): Promise<Wall> {
   socket.on('incident:reported', (d: Delta & { type: 'incident:reported' }) => {
     w.arrived.set(d.incident.id, performance.now());
     w.seqs.push(d.seq);
+    changed();
   });
-  socket.on('incident:updated', (d: Delta) => w.seqs.push(d.seq));
+  socket.on('incident:updated', (d: Delta) => {
+    w.seqs.push(d.seq);
+    changed();
+  });
   const r = await new Promise<SubscribeResult>((resolve, reject) =>
     socket.emit('subscribe', { protocolVersion: PROTOCOL_VERSION, region: rootRegion, layers: ['incidents'] }, (ack) => (ack.ok ? resolve(ack.data) : reject(new Error(ack.message)))),
   );
@@ -94,20 +79,8 @@ async function wall(url: string, node: number): Promise<Wall> {
   return w;
 }
 
-// every report at its own spot (a 7×7 lattice ~55 m apart in each grid wide enough to hold it, × 4
-// categories): sensor reports within 50 m of each other would be fused into one case (a 200, no
-// incident:reported), and a spot outside the city is refused (422)
-const gs = grids().filter((g) => g.bbox[2] - g.bbox[0] >= 0.006 && g.bbox[3] - g.bbox[1] >= 0.005);
-const CATEGORIES = ['sanitation', 'public_order', 'traffic', 'dispute'];
-const reportBody = (i: number) => {
-  const g = gs[i % gs.length]!;
-  const spot = Math.floor(i / gs.length) % 49;
-  return {
-    source: 'sensor', category: CATEGORIES[Math.floor(i / (gs.length * 49)) % 4]!, severity: 1, title: `bench ${i}`,
-    location: { lng: g.center[0] + ((spot % 7) - 3) * 6e-4, lat: g.center[1] + (Math.floor(spot / 7) - 3) * 5e-4 },
-    reporter: { kind: 'sensor', id: `s-${i}` },
-  };
-};
+const gs = grids();
+const reportBody = (i: number) => apartReportBody(i, gs, 'bench');
 
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return NaN;
@@ -117,6 +90,24 @@ const pct = (xs: number[], p: number) => {
 const lat = (xs: number[]) => ({ n: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99), max: pct(xs, 100) });
 const show = (l: ReturnType<typeof lat>) => (l.n ? `p50 ${l.p50} / p95 ${l.p95} / p99 ${l.p99} / max ${l.max} ms (${l.n})` : '—');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Waiting for the thing itself: every delta a wall receives and every answer to a report wakes
+// `until`, which checks its condition again; its timeout only ends a hang.
+let waiting: (() => void)[] = [];
+function changed(): void {
+  const woken = waiting;
+  waiting = [];
+  for (const wake of woken) wake();
+}
+async function until(ready: () => boolean, hangMs: number): Promise<void> {
+  const deadline = performance.now() + hangMs;
+  while (!ready() && performance.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, deadline - performance.now());
+      waiting.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
+}
 
 let nextReport = 0;
 
@@ -131,8 +122,9 @@ async function phase(nodes: Node[], walls: Wall[], rate: number, seconds: number
   const t0 = performance.now() + 50;
   for (let k = 0; k < count; k++) {
     const due = t0 + (k * 1000) / rate;
-    while (performance.now() < due) await sleep(Math.max(0, due - performance.now()));
-    while (inFlight >= IN_FLIGHT) await sleep(1); // bounded: the wait counts in the latency (from due)
+    // the offered rate is a clock: each report waits for its due time
+    if (due > performance.now()) await sleep(due - performance.now());
+    await until(() => inFlight < IN_FLIGHT, 120_000); // a free slot; the wait counts in the latency (from due)
     if (performance.now() - due > 50) late++;
     const i = nextReport++;
     const r: (typeof reports)[0] = { due, node: i % nodes.length };
@@ -147,13 +139,15 @@ async function phase(nodes: Node[], walls: Wall[], rate: number, seconds: number
           if (res.status === 201) r.id = body.id;
           else refusal ??= `${res.status} ${body.message ?? ''}`.slice(0, 160);
         }, () => void (r.status = 0))
-        .finally(() => void inFlight--),
+        .finally(() => {
+          inFlight--;
+          changed();
+        }),
     );
   }
   await Promise.all(sends);
   const created = reports.filter((r) => r.id);
-  const deadline = performance.now() + 20_000;
-  while (performance.now() < deadline && !walls.every((w) => created.every((r) => w.arrived.has(r.id!)))) await sleep(100);
+  await until(() => walls.every((w) => created.every((r) => w.arrived.has(r.id!))), 60_000);
   const local: number[] = [];
   const remote: number[] = [];
   let missing = 0;
@@ -192,18 +186,14 @@ async function cluster(n: number) {
     for (let k = 0; k < WALLS; k++) walls.push(await wall(nodes[k % n]!.url, k % n));
     await phase(nodes, walls, 20, 2); // warm-up (JIT, pools, plans): not printed, but its deltas are checked below
     const phases = [];
-    for (const rate of RATES) {
-      await sleep(1_000);
-      phases.push(await phase(nodes, walls, rate, SECONDS));
-    }
+    for (const rate of RATES) phases.push(await phase(nodes, walls, rate, SECONDS));
     // exactly once, in seq order: each wall's seqs against the log after its snapshot
     const db = new pg.Client({ connectionString: dbUrl.toString() });
     await db.connect();
     const logged = (await db.query<{ seq: string }>(`SELECT seq FROM events WHERE kind = 'incident' ORDER BY seq`)).rows.map((r) => Number(r.seq));
     await db.end();
     const end = logged.at(-1) ?? 0;
-    const deadline = performance.now() + 20_000;
-    while (performance.now() < deadline && !walls.every((w) => (w.seqs.at(-1) ?? w.since) >= end)) await sleep(100);
+    await until(() => walls.every((w) => (w.seqs.at(-1) ?? w.since) >= end), 60_000);
     let missed = 0, doubled = 0, disordered = 0, wallsWrong = 0;
     for (const w of walls) {
       const want = logged.filter((s) => s > w.since);

@@ -12,11 +12,9 @@
  * Needs PostgreSQL and redis-server: skipped loudly without them (a failure with REQUIRE_POSTGRES=1
  * / REQUIRE_REDIS=1).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '@shared/events';
@@ -26,40 +24,14 @@ import { whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { connectClient, grids, nextEvent, type TestClient } from './harness';
 import { freePort, PrivateRedis, redisAvailable } from './privateRedis';
 import { tcpProxy } from './tcpProxy';
+import { killAll, startHubProcess, type HubProcess } from '../support/hubProcess';
+import { apartReportBody } from '../support/reportBodies';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const WAIT = { timeout: 120_000, interval: 100 };
 const KEY = 'gk_cluster-faults-test-key-0123456789abcdef';
 const OUTAGE_MS = 30_000;
-
-interface HubProcess {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-async function startHub(name: string, env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: repo,
-    // the simulated city moves patrols on the lease holder and reports nothing (SIM_RATE=0)
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '1', SIM_RATE: '0', SIM_HISTORY_DAYS: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', NODE_ID: name, INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /"msg":"hub listening".*?"url":"(http:\/\/[^"]+)"/.exec(output) ?? /"url":"(http:\/\/[^"]+)".*?"msg":"hub listening"/.exec(output);
-      if (listening) resolve(listening[1]!);
-    });
-    void exited.then(() => reject(new Error(`hub ${name} exited before it listened:\n${output.slice(-3000)}`)));
-  });
-  return { name, child, url, exited };
-}
 
 interface Health {
   ok: boolean;
@@ -74,17 +46,9 @@ async function health(h: HubProcess): Promise<{ status: number; body: Health }> 
 }
 
 const gs = grids();
-const CATEGORIES = ['sanitation', 'public_order', 'traffic', 'dispute'];
-const body = (i: number) => ({
-  source: 'sensor',
-  category: CATEGORIES[i % CATEGORIES.length]!,
-  severity: 1,
-  title: `fault ${i}`,
-  location: { lng: gs[(i * 17) % gs.length]!.center[0], lat: gs[(i * 17) % gs.length]!.center[1] },
-  reporter: { kind: 'sensor', id: `s-${i}` },
-});
+
 async function report(h: HubProcess, i: number): Promise<{ status: number; code?: string }> {
-  const res = await fetch(`${h.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Api-Key': KEY }, body: JSON.stringify(body(i)) });
+  const res = await fetch(`${h.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Api-Key': KEY }, body: JSON.stringify(apartReportBody(i, gs, 'fault')) });
   const answer = (await res.json()) as { error?: string };
   return { status: res.status, ...(answer.error ? { code: answer.error } : {}) };
 }
@@ -107,13 +71,14 @@ if (ready) {
       const redis = new PrivateRedis(await freePort());
       await redis.start();
       const dataDir = mkdtempSync(join(tmpdir(), 'cluster-faults-'));
-      const common = { DATABASE_URL: via.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'cluster-faults-password', REDIS_URL: redis.url, CLUSTER_NAME: database };
+      // the simulated city moves patrols on the lease holder and reports nothing (SIM_RATE=0)
+      const common = { SIM: '1', SIM_RATE: '0', SIM_HISTORY_DAYS: '0', INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', DATABASE_URL: via.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'cluster-faults-password', REDIS_URL: redis.url, CLUSTER_NAME: database };
       const hubs: HubProcess[] = [];
       const sockets: TestClient[] = [];
       try {
-        hubs.push(await startHub('node-a', common));
+        hubs.push(await startHubProcess('node-a', common));
         await vi.waitFor(async () => expect((await health(hubs[0]!)).body.simulator.running).toBe(true), WAIT);
-        for (const name of ['node-b', 'node-c']) hubs.push(await startHub(name, common));
+        for (const name of ['node-b', 'node-c']) hubs.push(await startHubProcess(name, common));
         const [a, b, c] = hubs as [HubProcess, HubProcess, HubProcess];
 
         // a wall per node (cases), and one on c for patrols: a's simulated patrols reach it only through Redis
@@ -207,8 +172,7 @@ if (ready) {
         );
       } finally {
         for (const s of sockets) s.disconnect();
-        for (const h of hubs) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
-        await Promise.all(hubs.map((h) => h.exited));
+        await killAll(hubs);
         await proxy.close();
         await redis.kill();
         await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -15,11 +15,9 @@
  * time. Needs PostgreSQL (TEST_DATABASE_URL) and redis-server: skipped loudly without them, a
  * failure with REQUIRE_POSTGRES=1 / REQUIRE_REDIS=1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '@shared/events';
@@ -28,44 +26,16 @@ import { whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { decodePositionsFrame } from '@shared/binary/positionsFrame';
 import { connectClient, grids, nextEvent, type TestClient } from './harness';
 import { freePort, PrivateRedis, redisAvailable } from './privateRedis';
+import { killAll, startHubProcess, type HubProcess } from '../support/hubProcess';
+import { apartReportBody } from '../support/reportBodies';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const WAIT = { timeout: 120_000, interval: 50 };
 const KEY = 'gk_cluster-kill-test-key-0123456789abcdef';
 const REPORTS = 240;
 const KILL_AFTER = 80;
 const SOURCES = 6;
-
-interface HubProcess {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-/** a hub process on a free port; ready when it logs that it listens */
-async function startHub(name: string, env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: repo,
-    // the test city's geography (district scale, seed 'test'); the simulated city moves its patrols
-    // but reports nothing (SIM_RATE=0): the reports are the test's own
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '1', SIM_RATE: '0', SIM_HISTORY_DAYS: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', NODE_ID: name, INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', LEASE_TERM_MS: '1500', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /"msg":"hub listening".*?"url":"(http:\/\/[^"]+)"/.exec(output) ?? /"url":"(http:\/\/[^"]+)".*?"msg":"hub listening"/.exec(output);
-      if (listening) resolve(listening[1]!);
-    });
-    void exited.then(() => reject(new Error(`hub ${name} exited before it listened:\n${output.slice(-3000)}`)));
-  });
-  return { name, child, url, exited };
-}
 
 /** a wall subscribed to the whole city: every reliable delta it receives, in arrival order */
 async function wall(url: string, held?: { lastSeq: number; historyId: string }) {
@@ -80,15 +50,10 @@ async function wall(url: string, held?: { lastSeq: number; historyId: string }) 
 }
 
 const gs = grids();
-const CATEGORIES = ['sanitation', 'public_order', 'traffic', 'dispute'];
-const reportBody = (i: number) => ({
-  source: 'sensor',
-  category: CATEGORIES[i % CATEGORIES.length]!,
-  severity: 1,
-  title: `load ${i}`,
-  location: { lng: gs[(i * 13) % gs.length]!.center[0] + (i % 7) * 1e-4, lat: gs[(i * 13) % gs.length]!.center[1] },
-  reporter: { kind: 'sensor', id: `s-${i}` },
-});
+const reportBody = (i: number) => apartReportBody(i, gs, 'load');
+
+// the simulated city moves its patrols (on the lease holder) but reports nothing (SIM_RATE=0): the reports are the test's own
+const SIMULATED = { SIM: '1', SIM_RATE: '0', SIM_HISTORY_DAYS: '0', INGEST_KEY: KEY, INGEST_RATES: 'reports=100000', LEASE_TERM_MS: '1500' };
 
 const withRedis = pgUnreachable === null && redisAvailable('three hub processes with one killed (SIGKILL)');
 
@@ -104,15 +69,15 @@ if (pgUnreachable === null && withRedis) {
       const dataDir = mkdtempSync(join(tmpdir(), 'cluster-kill-'));
       const redis = new PrivateRedis(await freePort());
       await redis.start();
-      const common = { DATABASE_URL: dbUrl.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'cluster-kill-password', REDIS_URL: redis.url, CLUSTER_NAME: database };
+      const common = { ...SIMULATED, DATABASE_URL: dbUrl.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'cluster-kill-password', REDIS_URL: redis.url, CLUSTER_NAME: database };
       const hubs: HubProcess[] = [];
       const sockets: TestClient[] = [];
       try {
         // one after the other: the first start writes the admin, the ingest key and the simulated
         // roster, once, and runs the simulated city (it holds the lease)
-        hubs.push(await startHub('node-a', common));
+        hubs.push(await startHubProcess('node-a', common));
         await vi.waitFor(async () => expect(((await (await fetch(`${hubs[0]!.url}/healthz`)).json()) as { simulator: { running: boolean } }).simulator.running).toBe(true), WAIT);
-        for (const name of ['node-b', 'node-c']) hubs.push(await startHub(name, common));
+        for (const name of ['node-b', 'node-c']) hubs.push(await startHubProcess(name, common));
         const [a, b, c] = hubs as [HubProcess, HubProcess, HubProcess];
 
         // positions: a's simulated patrols move; a wall on c sees them only through Redis
@@ -232,8 +197,7 @@ if (pgUnreachable === null && withRedis) {
         );
       } finally {
         for (const s of sockets) s.disconnect();
-        for (const hub of hubs) if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
-        await Promise.all(hubs.map((h) => h.exited));
+        await killAll(hubs);
         await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
         await admin.end();
         rmSync(dataDir, { recursive: true, force: true });

@@ -7,53 +7,22 @@
  * once a's term has run out in the database, and starts the simulated city. Stopped cleanly, b
  * releases it. The takeover time is printed, not asserted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { whyPostgresUnreachable } from '../../server/store/postgresStore';
+import { startHubProcess, type HubProcess } from '../support/hubProcess';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const TERM_MS = 1_500;
 const WAIT = { timeout: 120_000, interval: 50 };
-
-interface HubProcess {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-  output(): string;
-}
 
 interface Health {
   lease: { held: boolean; holder: string | null; nodeId: string };
   simulator: { running: boolean; enabled?: boolean; standby?: string; lastTickAt?: number | null };
-}
-
-/** a hub process on a free port; ready when it logs that it listens */
-async function startHub(name: string, env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: repo,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '1', SIM_SCALE: 'district', SIM_SEED: 'test', SIM_HISTORY_DAYS: '0', LOG_LEVEL: 'info', NODE_ID: name, LEASE_TERM_MS: String(TERM_MS), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const look = () => {
-      const listening = /"msg":"hub listening".*?"url":"(http:\/\/[^"]+)"/.exec(output) ?? /"url":"(http:\/\/[^"]+)".*?"msg":"hub listening"/.exec(output);
-      if (listening) resolve(listening[1]!);
-    };
-    child.stderr!.on('data', look);
-    void exited.then(() => reject(new Error(`hub ${name} exited before it listened:\n${output.slice(-3000)}`)));
-  });
-  return { name, child, url, exited, output: () => output };
 }
 
 async function health(hub: HubProcess): Promise<Health> {
@@ -70,14 +39,14 @@ if (pgUnreachable === null) {
       const url = new URL(PG_URL);
       url.pathname = `/${database}`;
       const dataDir = mkdtempSync(join(tmpdir(), 'lease-kill-'));
-      const common = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'lease-kill-password' };
+      const common = { SIM: '1', SIM_HISTORY_DAYS: '0', LEASE_TERM_MS: String(TERM_MS), DATABASE_URL: url.toString(), DATA_DIR: dataDir, ADMIN_PASSWORD: 'lease-kill-password' };
       const hubs: HubProcess[] = [];
       try {
-        const a = await startHub('node-a', common);
+        const a = await startHubProcess('node-a', common);
         hubs.push(a);
         await vi.waitFor(async () => expect(await health(a)).toMatchObject({ lease: { held: true, holder: 'node-a' }, simulator: { running: true } }), WAIT);
         // b after a: the first start writes the admin and the simulated roster, once
-        const b = await startHub('node-b', common);
+        const b = await startHubProcess('node-b', common);
         hubs.push(b);
         await vi.waitFor(async () => expect((await health(b)).lease).toMatchObject({ held: false, holder: 'node-a', nodeId: 'node-b' }), WAIT);
         const standby = await health(b);

@@ -15,24 +15,16 @@ import type { Delta, SubscribeResult } from '@shared/schemas/live';
 import { createPostgresStore, whyPostgresUnreachable } from '../../server/store/postgresStore';
 import { connectClient, grids, INGEST_HEADERS, startTestHub, type TestClient, type TestHub } from './harness';
 import { tcpProxy } from './tcpProxy';
+import { apartReportBody } from '../support/reportBodies';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
 const OUTAGE_MS = 30_000;
 const WAIT = { timeout: 60_000, interval: 50 };
 const gs = grids();
-const CATEGORIES = ['sanitation', 'public_order', 'traffic', 'dispute'];
-const body = (i: number) => ({
-  source: 'sensor',
-  category: CATEGORIES[i % CATEGORIES.length]!,
-  severity: 1,
-  title: `outage ${i}`,
-  location: { lng: gs[(i * 11) % gs.length]!.center[0], lat: gs[(i * 11) % gs.length]!.center[1] },
-  reporter: { kind: 'sensor', id: `s-${i}` },
-});
 
 async function report(t: TestHub, i: number): Promise<{ status: number; code?: string }> {
-  const res = await fetch(`${t.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', ...INGEST_HEADERS }, body: JSON.stringify(body(i)) });
+  const res = await fetch(`${t.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', ...INGEST_HEADERS }, body: JSON.stringify(apartReportBody(i, gs, 'outage')) });
   const answer = (await res.json()) as { error?: string };
   return { status: res.status, ...(answer.error ? { code: answer.error } : {}) };
 }

@@ -8,11 +8,9 @@
  * are in flight, has lost none that it acknowledged. PostgreSQL: the store's own connections run
  * with fsync and synchronous_commit on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Ack } from '@shared/events';
 import type { Incident } from '@shared/schemas/incident';
@@ -24,6 +22,7 @@ import { createWorkerStore } from '../../server/store/workerStore';
 import { reportBody } from '../support/reportBodies';
 import { controlledStore } from './controlledStore';
 import { connectClient, grids, signedInUser, startTestHub, UNLIMITED_SOCKETS } from './harness';
+import { startHubProcess } from '../support/hubProcess';
 
 /** no trigger → action rules: an alert is a transaction of its own, and these tests count the reports' transactions */
 const NO_RULES = { rules: [] };
@@ -204,7 +203,7 @@ describe('PGlite on disk in its worker thread', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'durability-kill-'));
     dirs.push(dataDir);
     const password = 'kill-test-password-1';
-    const hub = await startHubProcess({ DATA_DIR: dataDir, ADMIN_PASSWORD: password });
+    const hub = await startHubProcess('hub', { DATA_DIR: dataDir, ADMIN_PASSWORD: password });
     try {
       const login = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
       expect(login.status).toBe(200);
@@ -258,28 +257,6 @@ describe('PGlite on disk in its worker thread', () => {
     }
   });
 });
-
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-
-/** the real hub (`npm start` without the build) on a free port, no simulator, the test city; ready when it logs that it listens */
-async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: repo,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIM: '0', SIM_SCALE: 'district', SIM_SEED: 'test', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /"msg":"hub listening".*?"url":"(http:\/\/[^"]+)"/.exec(output) ?? /"url":"(http:\/\/[^"]+)".*?"msg":"hub listening"/.exec(output);
-      if (listening) resolve(listening[1]!);
-    });
-    void exited.then(() => reject(new Error(`the hub exited before it listened:\n${output.slice(-3000)}`)));
-  });
-  return { child, url, exited };
-}
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUnreachable = await whyPostgresUnreachable(PG_URL);
